@@ -1,0 +1,3 @@
+from learnability.cli import main
+
+raise SystemExit(main())

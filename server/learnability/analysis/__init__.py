@@ -1,0 +1,1 @@
+"""Static analysis: chunked libcst parsing, a model of the Keras program, data provenance."""

@@ -1,0 +1,185 @@
+"""Split a module into top-level statement chunks and parse each once.
+
+Every keystroke changes one chunk; the others come from the cache, so re-analysis
+costs a parse of a few lines. A syntax error stays inside its chunk: the other
+chunks keep their findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from learnability.findings import Span
+
+_CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
+_INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
+
+
+def _scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
+    """Advance the bracket depth and string state over one line.
+
+    Returns (depth, open triple quote or None, ends with a backslash continuation).
+    Single-quoted strings end at the line's end; only triple quotes carry over.
+    """
+    pos = 0
+    n = len(line)
+    single: str | None = None
+    while pos < n:
+        m = _INTERESTING.search(line, pos)
+        if m is None:
+            break
+        tok = m.group()
+        pos = m.end()
+        if quote is not None:  # inside a triple-quoted string
+            if tok == quote and not _escaped(line, m.start()):
+                quote = None
+            continue
+        if single is not None:
+            if tok == single and not _escaped(line, m.start()):
+                single = None
+            continue
+        if tok in ("'''", '"""'):
+            quote = tok
+        elif tok in ("'", '"'):
+            single = tok
+        elif tok == "#":
+            break
+        elif tok in "([{":
+            depth += 1
+        elif tok in ")]}":
+            depth = max(0, depth - 1)
+        elif tok.startswith("\\"):
+            return depth, quote, True
+    return depth, quote, False
+
+
+def _escaped(line: str, idx: int) -> bool:
+    count = 0
+    idx -= 1
+    while idx >= 0 and line[idx] == "\\":
+        count += 1
+        idx -= 1
+    return count % 2 == 1
+
+
+def split_chunks(source: str) -> list[tuple[int, str]]:
+    """Return (first line, 0-based; text) for each top-level statement group."""
+    lines = source.splitlines(keepends=True)
+    chunks: list[tuple[int, str]] = []
+    start = 0
+    depth = 0
+    quote: str | None = None
+    cont = False
+    only_decorators = False
+    for i, line in enumerate(lines):
+        first = line[:1]
+        boundary = (
+            i > start
+            and quote is None
+            and not cont
+            and first not in ("", " ", "\t", "#", "\n", "\r", ")", "]", "}", "\f")
+            and not _CONTINUATION_KEYWORDS.match(line)
+            and not only_decorators
+        )
+        if boundary:
+            chunks.append((start, "".join(lines[start:i])))
+            start = i
+            depth = 0
+        if i == start:
+            only_decorators = first == "@"
+        elif first not in ("", " ", "\t", "#", "\n", "\r", "@"):
+            only_decorators = False
+        depth, quote, cont = _scan_line(line, depth, quote)
+    if start < len(lines):
+        chunks.append((start, "".join(lines[start:])))
+    return chunks
+
+
+@dataclass
+class Chunk:
+    """One parsed chunk, independent of where it stands in the file (cache-friendly)."""
+
+    text: str
+    module: cst.Module | None
+    error: tuple[int, int, str] | None  # (line 1-based within chunk, column 0-based, message)
+    _positions: dict | None = field(default=None, repr=False)
+
+    def span(self, node: cst.CSTNode) -> Span:
+        if self._positions is None:
+            assert self.module is not None
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        rng = self._positions[node]
+        return Span(rng.start.line, rng.start.column, rng.end.line, rng.end.column)
+
+    def code(self, node: cst.CSTNode) -> str:
+        assert self.module is not None
+        return self.module.code_for_node(node)
+
+
+def _parse(text: str) -> Chunk:
+    try:
+        return Chunk(text, cst.parse_module(text), None)
+    except cst.ParserSyntaxError as exc:
+        msg = str(exc.message).strip() or "invalid syntax"
+        return Chunk(text, None, (exc.raw_line, exc.raw_column, msg))
+    except Exception as exc:  # libcst can raise other errors on very odd input
+        return Chunk(text, None, (1, 0, f"cannot parse: {exc}"))
+
+
+class ChunkCache:
+    """An LRU cache text -> parsed chunk, shared by all documents of one analyzer."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self._cache: OrderedDict[str, Chunk] = OrderedDict()
+        self._size = size
+
+    def get(self, text: str) -> Chunk:
+        chunk = self._cache.get(text)
+        if chunk is None:
+            chunk = _parse(text)
+            self._cache[text] = chunk
+            if len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(text)
+        return chunk
+
+
+@dataclass
+class PlacedChunk:
+    chunk: Chunk
+    line_offset: int  # 0-based line where the chunk starts in the file
+
+    def span(self, node: cst.CSTNode) -> Span:
+        return self.chunk.span(node).shifted(self.line_offset)
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.chunk.code(node)
+
+
+def parse_chunks(source: str, cache: ChunkCache) -> Iterator[PlacedChunk]:
+    """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones
+    (the splitter's heuristics can cut an unindented continuation line)."""
+    pieces = split_chunks(source)
+    i = 0
+    while i < len(pieces):
+        offset, text = pieces[i]
+        chunk = cache.get(text)
+        if chunk.error is not None:
+            merged = text
+            for j in range(i + 1, min(i + 4, len(pieces))):
+                merged += pieces[j][1]
+                candidate = cache.get(merged)
+                if candidate.error is None:
+                    chunk = candidate
+                    i = j
+                    break
+        yield PlacedChunk(chunk, offset)
+        i += 1

@@ -1,0 +1,79 @@
+"""The analysis entry point shared by the CLI, the language server and the probe."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+
+from learnability.analysis.chunks import ChunkCache
+from learnability.analysis.program import Program
+from learnability.config import Config
+from learnability.findings import AnalysisError, Finding, Severity
+from learnability.rules import all_rules
+from learnability.rules.base import Context
+
+_SUPPRESS = re.compile(r"#\s*learnability:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[AnalysisError] = field(default_factory=list)
+    program: Program | None = None
+
+
+def suppressed_rules(line_text: str) -> set[str] | None:
+    """Rule ids suppressed on a line; an empty set means every rule; None means no suppression."""
+    m = _SUPPRESS.search(line_text)
+    if m is None:
+        return None
+    if m.group(1) is None:
+        return set()
+    return {r.strip().upper() for r in m.group(1).split(",") if r.strip()}
+
+
+class Analyzer:
+    """Holds the chunk cache, so re-analysing an edited document re-parses only what changed."""
+
+    def __init__(self, cache_size: int = 20000) -> None:
+        self.cache = ChunkCache(cache_size)
+
+    def analyze(self, source: str, path: str = "<string>", config: Config | None = None) -> Result:
+        config = config or Config()
+        program = Program(source, self.cache, path)
+        result = Result(errors=list(program.errors), program=program)
+        ctx = Context(program, config, path)
+        lines = source.splitlines()
+        for rule in all_rules():
+            if not config.enabled(rule.id):
+                continue
+            try:
+                for finding in rule.run(ctx):
+                    if _is_suppressed(finding, lines):
+                        continue
+                    if rule.id in config.severity:
+                        finding.severity = Severity(config.severity[rule.id])
+                    result.findings.append(finding)
+            except Exception as exc:  # a rule bug must never take the analysis down
+                tb = traceback.extract_tb(exc.__traceback__)[-1]
+                result.errors.append(AnalysisError(path, 1, 0, f"internal error in rule {rule.id}: {exc!r} "
+                                                   f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})", kind="internal"))
+        result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+        return result
+
+
+def _is_suppressed(finding: Finding, lines: list[str]) -> bool:
+    for line_no in {finding.span.line, finding.span.end_line}:
+        if 1 <= line_no <= len(lines):
+            rules = suppressed_rules(lines[line_no - 1])
+            if rules is not None and (not rules or finding.rule in rules):
+                return True
+    return False
+
+
+_DEFAULT = Analyzer()
+
+
+def analyze(source: str, path: str = "<string>", config: Config | None = None) -> Result:
+    return _DEFAULT.analyze(source, path, config)

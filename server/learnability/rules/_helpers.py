@@ -1,0 +1,66 @@
+"""Small pieces several rules share."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from learnability.analysis.program import CONV_LAYERS, FitInfo, LayerInfo, ModelInfo, Program
+
+SATURATING = frozenset({"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh", "log_sigmoid"})
+PREPROCESSING_LAYERS = frozenset({"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"})
+
+
+def is_conv(layer: LayerInfo) -> bool:
+    return layer.kind in CONV_LAYERS
+
+
+def fits(program: Program) -> Iterator[tuple[ModelInfo, FitInfo]]:
+    for model in program.models:
+        for fit in model.fits:
+            yield model, fit
+
+
+def starts_with_scaling(model: ModelInfo) -> bool:
+    """True when one of the first layers rescales or normalises the input."""
+    for layer in model.layers[:3]:
+        if layer.kind in PREPROCESSING_LAYERS or layer.kind == "Lambda":
+            return True
+    return False
+
+
+def with_string_value(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
+    """A string literal carrying `text`, in the quote style of `node` when it is a string."""
+    if isinstance(node, cst.SimpleString):
+        q = node.quote
+        return node.with_changes(value=f"{node.prefix}{q}{text}{q}")
+    return cst.SimpleString(f'"{text}"')
+
+
+def with_name_tail(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
+    """tf.nn.sigmoid -> tf.nn.relu ; sigmoid -> relu."""
+    if isinstance(node, cst.Attribute):
+        return node.with_changes(attr=cst.Name(name))
+    if isinstance(node, cst.Name):
+        return cst.Name(name)
+    return cst.SimpleString(f'"{name}"')
+
+
+def layer_prefix(program: Program) -> str | None:
+    """How this file spells a layer class: `layers.`, `keras.layers.`, `tf.keras.layers.`, or ''
+    when layers are imported by name; None when it cannot be told."""
+    for local, qual in program.aliases.items():
+        if qual in ("keras.layers", "tensorflow.keras.layers", "tf_keras.layers"):
+            return f"{local}."
+    for local, qual in program.aliases.items():
+        if qual == "keras" or qual == "tensorflow.keras":
+            return f"{local}.layers."
+    for local, qual in program.aliases.items():
+        if qual == "tensorflow":
+            return f"{local}.keras.layers."
+    return None
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}" if value >= 1e-4 else f"{value:.0e}"

@@ -1,0 +1,41 @@
+"""LRN602: labels drawn at random, independently of the inputs."""
+
+from __future__ import annotations
+
+from learnability.analysis.data import describe
+from learnability.findings import Category, Severity
+from learnability.rules._helpers import fits
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN602",
+    name="random-labels",
+    category=Category.DATA,
+    severity=Severity.INFO,
+    summary="Labels drawn at random, independently of the inputs",
+    rationale=(
+        "Labels from np.random.randint (or choice) carry no information about the inputs. A large enough "
+        "model can memorise them (training accuracy rises), but held-out accuracy stays at chance: there is "
+        "nothing to learn. Fine for a smoke test; not for judging a model."
+    ),
+    fix=None,
+    examples=("y = np.random.randint(0, 2, 100)", "y = labels_from_the_data"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for _model, fit in fits(program):
+        if fit.y is None:
+            continue
+        info = describe(program, fit.y, fit.call.index)
+        if not info.random_labels:
+            continue
+        related = []
+        if info.origin is not None:
+            related.append((info.origin.placed, info.origin.raw.node, "the labels are drawn here"))
+        yield rule.finding(
+            ctx, fit.call.placed, fit.y,
+            "labels are drawn at random, independently of the inputs: the model can only memorise them; "
+            "held-out accuracy will stay at chance",
+            related=related,
+        )
