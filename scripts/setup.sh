@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command for a newcomer: make .venv, install Learnability with its probe and test extras,
+# then run the main job (`learnability check`) on the examples shipped in examples/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[dev,probe]"
+echo "== learnability check examples/ =="
+.venv/bin/learnability check examples/ || true

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every test: Python unit + LSP end-to-end + probe tests, the extension's unit tests, and the
+# editor end-to-end tests (Neovim, and VS Code through code-server in headless Chromium).
+# It installs what it needs on a fresh machine (Python 3.11, node 20, npm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PIP_DISABLE_PIP_VERSION_CHECK=1 DEBIAN_FRONTEND=noninteractive
+
+# --- system packages for the editor tests (neovim, chromium, code-server's native modules)
+need_apt=()
+command -v nvim >/dev/null || need_apt+=(neovim)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v rg >/dev/null || need_apt+=(ripgrep)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# --- Python
+bash scripts/setup.sh >/dev/null
+
+# --- Python tests (unit, LSP end-to-end, probe, neovim)
+.venv/bin/python -m pytest -q -p no:cacheprovider
+
+# --- extension: unit tests, bundle, .vsix, and VS Code end-to-end tests
+if [ -f extension/package.json ] || grep -q '"contributes"' package.json; then
+  bash scripts/test-extension.sh
+fi
