@@ -21,6 +21,21 @@ _CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
 _INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
 
 
+_SCAN_MEMO: dict[tuple[str, int, str | None], tuple[int, str | None, bool]] = {}
+_SCAN_MEMO_MAX = 200_000
+
+
+def _scan_line_cached(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
+    """`_scan_line`, memoised: after an edit all lines but one were seen before."""
+    key = (line, depth, quote)
+    hit = _SCAN_MEMO.get(key)
+    if hit is None:
+        if len(_SCAN_MEMO) >= _SCAN_MEMO_MAX:
+            _SCAN_MEMO.clear()
+        hit = _SCAN_MEMO[key] = _scan_line(line, depth, quote)
+    return hit
+
+
 def _scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
     """Advance the bracket depth and string state over one line.
 
@@ -95,7 +110,7 @@ def split_chunks(source: str) -> list[tuple[int, str]]:
             only_decorators = first == "@"
         elif first not in ("", " ", "\t", "#", "\n", "\r", "@"):
             only_decorators = False
-        depth, quote, cont = _scan_line(line, depth, quote)
+        depth, quote, cont = _scan_line_cached(line, depth, quote)
     if start < len(lines):
         chunks.append((start, "".join(lines[start:])))
     return chunks

@@ -1,0 +1,212 @@
+"""Benchmark `learnability check`: cold analysis and cached re-analysis after one-line edits.
+
+    .venv/bin/python benchmarks/bench_check.py            # markdown table on stdout
+    .venv/bin/python benchmarks/bench_check.py --save DIR # also write the generated files
+
+Two realistic Keras scripts (about 300 and 2,000 lines) are generated deterministically:
+imports, data loading and preprocessing, several model builders (Sequential, functional,
+`.add`), compile/fit/evaluate blocks, callbacks, helper functions, loops and a training class.
+Every figure is also given as a ratio to `ast.parse` of the same text measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "server"))
+
+from learnability.engine import Analyzer  # noqa: E402
+
+HEADER = '''"""Image classification experiments: data, models, training and reporting."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers, callbacks
+from tensorflow.keras.optimizers import Adam, SGD
+
+SEED = 1234
+BATCH_SIZE = 64
+EPOCHS = 12
+NUM_CLASSES = 10
+LEARNING_RATE = 1e-3
+IMG_SHAPE = (32, 32, 3)
+np.random.seed(SEED)
+tf.random.set_seed(SEED)
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+x_train = x_train.astype("float32") / 255.0
+x_test = x_test.astype("float32") / 255.0
+y_train = y_train.reshape(-1)
+y_test = y_test.reshape(-1)
+'''
+
+BLOCK = '''
+
+# --------------------------------------------------------------------------- experiment {i}
+def build_cnn_{i}(filters={f}, dropout={d}):
+    """A small VGG-style network, variant {i}."""
+    model = keras.Sequential([
+        keras.Input(shape=IMG_SHAPE),
+        layers.Conv2D(filters, (3, 3), padding="same", activation="relu"),
+        layers.BatchNormalization(),
+        layers.Conv2D(filters, (3, 3), padding="same", activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Dropout(dropout),
+        layers.Conv2D(filters * 2, (3, 3), padding="same", activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Flatten(),
+        layers.Dense({units}, activation="relu"),
+        layers.Dense(NUM_CLASSES, activation="softmax"),
+    ])
+    return model
+
+
+def build_functional_{i}(width={units}):
+    inputs = keras.Input(shape=IMG_SHAPE)
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 3, activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(width, activation="relu")(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax")(x)
+    return keras.Model(inputs=inputs, outputs=outputs, name="functional_{i}")
+
+
+def augment_{i}(images, labels):
+    images = tf.image.random_flip_left_right(images)
+    images = tf.image.random_brightness(images, max_delta=0.{d1})
+    return images, labels
+
+
+class History{i}(callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {{}}
+        if epoch % 5 == 0:
+            print(f"[{i}] epoch {{epoch}}: loss={{logs.get('loss', math.nan):.4f}}")
+
+
+lr_{i} = LEARNING_RATE * {m}
+model_{i} = build_cnn_{i}()
+model_{i}.compile(
+    optimizer=Adam(learning_rate=lr_{i}),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+history_{i} = model_{i}.fit(
+    x_train, y_train,
+    validation_split=0.1,
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    callbacks=[History{i}(), callbacks.EarlyStopping(patience=3)],
+)
+score_{i} = model_{i}.evaluate(x_test, y_test, verbose=0)
+results = {{"experiment": {i}, "loss": float(score_{i}[0]), "accuracy": float(score_{i}[1])}}
+with open(os.path.join("runs", "exp_{i}.json"), "w") as fh:
+    json.dump(results, fh)
+for epoch_acc in history_{i}.history.get("val_accuracy", []):
+    if epoch_acc > 0.9:
+        print("experiment {i} reached 90%")
+        break
+'''
+
+
+def generate(target_lines: int) -> str:
+    text = HEADER
+    i = 0
+    while text.count("\n") < target_lines:
+        text += BLOCK.format(i=i, f=16 * (1 + i % 4), d=0.2 + 0.05 * (i % 4), d1=1 + i % 5, units=64 * (1 + i % 3),
+                             m=1 + i % 3)
+        i += 1
+    lines = text.splitlines(keepends=True)[:target_lines]
+    # cut at a top-level statement boundary so the file stays valid Python
+    while lines and (lines[-1].startswith((" ", "\t")) or not lines[-1].strip() or lines[-1].startswith(("def", "class", "@"))):
+        lines.pop()
+    out = "".join(lines)
+    ast.parse(out)
+    return out
+
+
+def timed(fn, *args) -> float:
+    t0 = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - t0) * 1000
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def one_line_edits(text: str, count: int) -> list[str]:
+    """`count` versions of `text`, each with one line changed (a number or a string inside a statement)."""
+    lines = text.splitlines(keepends=True)
+    candidates = [n for n, line in enumerate(lines) if "activation=\"relu\"" in line or "patience=" in line]
+    step = max(1, len(candidates) // count)
+    picks = candidates[::step][:count]
+    out = []
+    for k, n in enumerate(picks):
+        edited = list(lines)
+        if "patience=" in edited[n]:
+            edited[n] = edited[n].replace("patience=3", f"patience={4 + k}")
+        else:
+            edited[n] = edited[n].replace('activation="relu"', 'activation="elu"', 1)
+        out.append("".join(edited))
+    return out
+
+
+def bench(text: str, repeats: int, edits: int) -> dict[str, float]:
+    ast_ms = statistics.median(timed(ast.parse, text) for _ in range(repeats))
+    cold = [timed(Analyzer().analyze, text, "bench.py") for _ in range(repeats)]
+    analyzer = Analyzer()
+    analyzer.analyze(text, "bench.py")
+    variants = one_line_edits(text, edits)
+    warm = []
+    for edited in variants:
+        warm.append(timed(analyzer.analyze, edited, "bench.py"))
+        analyzer.analyze(text, "bench.py")  # back to the original (cached) before the next edit
+    unchanged = statistics.median(timed(analyzer.analyze, text, "bench.py") for _ in range(repeats))
+    return {
+        "lines": text.count("\n") + 1, "ast": ast_ms, "cold": statistics.median(cold), "cold_p95": percentile(cold, 0.95),
+        "edit": statistics.median(warm), "edit_p95": percentile(warm, 0.95), "edits": len(warm), "same": unchanged,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="cold runs per file (median reported)")
+    parser.add_argument("--edits", type=int, default=25, help="one-line edits per file (median and p95)")
+    parser.add_argument("--save", metavar="DIR", help="write the generated files there")
+    args = parser.parse_args()
+    rows = []
+    for size in (300, 2000):
+        text = generate(size)
+        if args.save:
+            Path(args.save).mkdir(parents=True, exist_ok=True)
+            (Path(args.save) / f"keras_{size}.py").write_text(text)
+        rows.append(bench(text, args.repeats, args.edits))
+    print(f"Python {sys.version.split()[0]}, {args.repeats} cold runs, {args.edits} one-line edits per file; times in ms\n")
+    print("| file | ast.parse | cold check (median) | cold / ast | cold p95 | one-line edit median | edit / ast | edit p95 | unchanged re-check |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['lines']} lines | {r['ast']:.1f} | {r['cold']:.1f} | {r['cold'] / r['ast']:.1f}x | {r['cold_p95']:.1f} "
+              f"| {r['edit']:.1f} | {r['edit'] / r['ast']:.2f}x | {r['edit_p95']:.1f} | {r['same']:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
