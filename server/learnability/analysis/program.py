@@ -255,6 +255,9 @@ class ModelInfo:
     input_shape: tuple | None = None
     compile: CompileInfo | None = None
     fits: list[FitInfo] = field(default_factory=list)
+    # positions in `layers` before which an element was seen that is not a known layer (a nested
+    # model, a custom layer, a name with no static value): facts across such a point are unknown
+    opaque: list[int] = field(default_factory=list)
 
     @property
     def output_layer(self) -> LayerInfo | None:
@@ -299,6 +302,8 @@ class Program:
         self._model_vars: dict[str, list[tuple[int, ModelInfo]]] = {}
         self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = {}
         self._qual_cache: dict[int, str | None] = {}
+        # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
+        self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
         self._build()
 
     # ----- building
@@ -393,19 +398,26 @@ class Program:
         if isinstance(node, cst.Name):
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
+                model.opaque.append(len(model.layers))
                 return
             node, at = value, vstmt
         if not isinstance(node, cst.Call):
+            model.opaque.append(len(model.layers))
             return
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
             kind = call.name
             if kind in ("Input", "InputLayer"):
-                shape = self.const(call.arg(0, "shape", "input_shape", "batch_shape"), at.index)
+                shape_arg = call.arg(0, "shape", "input_shape", "batch_shape", "batch_input_shape")
+                shape = self.const(shape_arg, at.index)
                 if isinstance(shape, tuple):
-                    model.input_shape = shape
+                    batched = shape_arg is not None and shape_arg.keyword is not None and \
+                        shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
+                    model.input_shape = shape[1:] if batched else shape
                 return
             model.layers.append(LayerInfo(call, kind, model, len(model.layers)))
+        else:
+            model.opaque.append(len(model.layers))
 
     def _functional_chain(self, node: cst.BaseExpression, index: int) -> list[tuple[cst.Call, Stmt]]:
         chain: list[tuple[cst.Call, Stmt]] = []
@@ -424,6 +436,9 @@ class Program:
                 continue
             if not isinstance(node, cst.Call) or stmt is None:
                 break
+            if self.qualname(node.func, stmt) in ("keras.Input", "keras.layers.Input"):
+                chain.append((node, stmt))  # the model's input: gives its shape
+                break
             func = node.func
             layer_call = None
             lstmt = stmt
@@ -439,6 +454,7 @@ class Program:
             if not (q and _is_layer(q)):
                 break
             chain.append((layer_call, lstmt))
+            self.applied[id(layer_call)] = (node, stmt)
             if not node.args:
                 break
             node = node.args[0].value
