@@ -21,19 +21,8 @@ _CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
 _INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
 
 
-_SCAN_MEMO: dict[tuple[str, int, str | None], tuple[int, str | None, bool]] = {}
+ScanMemo = dict  # (line, depth, open quote) -> _scan_line's result
 _SCAN_MEMO_MAX = 200_000
-
-
-def _scan_line_cached(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
-    """`_scan_line`, memoised: after an edit all lines but one were seen before."""
-    key = (line, depth, quote)
-    hit = _SCAN_MEMO.get(key)
-    if hit is None:
-        if len(_SCAN_MEMO) >= _SCAN_MEMO_MAX:
-            _SCAN_MEMO.clear()
-        hit = _SCAN_MEMO[key] = _scan_line(line, depth, quote)
-    return hit
 
 
 def _scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
@@ -83,8 +72,16 @@ def _escaped(line: str, idx: int) -> bool:
     return count % 2 == 1
 
 
-def split_chunks(source: str) -> list[tuple[int, str]]:
-    """Return (first line, 0-based; text) for each top-level statement group."""
+def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, str]]:
+    """Return (first line, 0-based; text) for each top-level statement group.
+
+    `memo` (kept by a ChunkCache) remembers each line's scan: after an edit every line
+    but the edited one is a dictionary lookup.
+    """
+    if memo is None:
+        memo = {}
+    elif len(memo) > _SCAN_MEMO_MAX:
+        memo.clear()
     lines = source.splitlines(keepends=True)
     chunks: list[tuple[int, str]] = []
     start = 0
@@ -110,7 +107,11 @@ def split_chunks(source: str) -> list[tuple[int, str]]:
             only_decorators = first == "@"
         elif first not in ("", " ", "\t", "#", "\n", "\r", "@"):
             only_decorators = False
-        depth, quote, cont = _scan_line_cached(line, depth, quote)
+        key = (line, depth, quote)
+        scanned = memo.get(key)
+        if scanned is None:
+            scanned = memo[key] = _scan_line(line, depth, quote)
+        depth, quote, cont = scanned
     if start < len(lines):
         chunks.append((start, "".join(lines[start:])))
     return chunks
@@ -154,6 +155,7 @@ class ChunkCache:
     def __init__(self, size: int = 20000) -> None:
         self._cache: OrderedDict[str, Chunk] = OrderedDict()
         self._size = size
+        self.scan_memo: ScanMemo = {}
 
     def get(self, text: str) -> Chunk:
         chunk = self._cache.get(text)
@@ -182,7 +184,7 @@ class PlacedChunk:
 def parse_chunks(source: str, cache: ChunkCache) -> Iterator[PlacedChunk]:
     """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones
     (the splitter's heuristics can cut an unindented continuation line)."""
-    pieces = split_chunks(source)
+    pieces = split_chunks(source, cache.scan_memo)
     i = 0
     while i < len(pieces):
         offset, text = pieces[i]
