@@ -668,7 +668,7 @@ class Program:
         view = self.call_view(node, at_stmt)
         q = view.qualname or ""
         if not (q.startswith("keras.optimizers.") or q.startswith("tensorflow.optimizers.")
-                or q.startswith("tensorflow.train.")):
+                or q.startswith(("tensorflow.train.", "tensorflow.compat.v1.train."))):
             return None
         kind = view.name.lower().replace("optimizer", "") or view.name.lower()
         info = OptimizerInfo(kind, node, at_stmt.placed, at_stmt.index, call=view)
