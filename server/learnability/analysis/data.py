@@ -10,7 +10,7 @@ from typing import Any
 
 import libcst as cst
 
-from learnability.analysis.names import last
+from learnability.analysis.names import dotted, last
 from learnability.analysis.program import NOTHING, Program, Stmt
 
 DATASETS = {  # name -> (pixel max, number of classes)
@@ -22,6 +22,11 @@ _PASS_FUNCS = frozenset(
     numpy.transpose tensorflow.cast tensorflow.convert_to_tensor tensorflow.constant tensorflow.expand_dims
     tensorflow.reshape tensorflow.image.resize numpy.copy""".split()
 )
+_SCALING_FUNCS = frozenset(
+    """scale minmax_scale robust_scale maxabs_scale quantile_transform power_transform per_image_standardization
+    convert_image_dtype preprocess_input l2_normalize""".split()
+)
+_RNG_MAKERS = frozenset("default_rng RandomState Generator".split())
 _SCALERS = frozenset("StandardScaler MinMaxScaler RobustScaler MaxAbsScaler Normalizer QuantileTransformer PowerTransformer".split())
 
 
@@ -42,6 +47,8 @@ class DataInfo:
     shape: tuple | None = None
     origin: Stmt | None = None  # where the data was made
     origin_node: cst.CSTNode | None = None
+    container: str | None = None  # "dataset" when the arrays were wrapped in a tf.data pipeline
+    generator: tuple[cst.Call, Stmt] | None = None  # the ImageDataGenerator(...) call behind a flow
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -71,6 +78,8 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
         if entry is None:
             return DataInfo()
         stmt, path = entry
+        if _mutated(program, node.value, stmt.index, index):
+            return DataInfo(notes=["changed in place after it was made"])
         raw = stmt.raw
         if raw.aug_op is not None:  # X /= 255, X *= 100
             base = describe(program, node, stmt.index, depth + 1)
@@ -86,10 +95,12 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
             info.origin = stmt
         return info
     if isinstance(node, cst.Subscript):
-        return describe(program, node.value, index, depth + 1)
+        return _subscript(program, node, index, depth)
     if isinstance(node, cst.Attribute):  # X.T, df.values
         return describe(program, node.value, index, depth + 1)
     if isinstance(node, cst.BinaryOperation):
+        if _is_list_repeat(node):  # [1] * 100
+            return _label_list(program, node, index)
         op = type(node.operator).__name__
         left = describe(program, node.left, index, depth + 1)
         right = describe(program, node.right, index, depth + 1)
@@ -99,7 +110,10 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
             return _arith(program, left, op, node.right, index, left=True)
         if isinstance(lconst, (int, float)) and right.source != "unknown":
             return _arith(program, right, op, node.left, index, left=False)
-        if op == "Add" and isinstance(node.left, cst.List) or op == "Add" and _is_list_repeat(node.left):
+        leftmost = node.left
+        while isinstance(leftmost, cst.BinaryOperation) and isinstance(leftmost.operator, cst.Add):
+            leftmost = leftmost.left
+        if op == "Add" and (isinstance(leftmost, cst.List) or _is_list_repeat(leftmost)):
             return _label_list(program, node, index)
         # (X - X.mean()) / X.std() and other array-by-array arithmetic
         if op in ("Divide", "Subtract"):
@@ -117,6 +131,90 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
     if isinstance(node, cst.Call):
         return _call(program, node, index, depth)
     return DataInfo()
+
+
+_MUTATING_FUNCS = frozenset("shuffle copyto put putmask place fill_diagonal".split())
+_MUTATING_METHODS = frozenset("fill sort resize itemset put".split())
+_SHUFFLING = frozenset("permutation permuted shuffle".split())
+
+
+def _base_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _mutations(program: Program) -> dict[str, list[int]]:
+    """Statements that change an array in place: X[i] = ..., X[m] += 1, np.random.shuffle(X), X.fill(0).
+    Built once per program."""
+    cached = program.__dict__.get("_a2_mutations")
+    if cached is not None:
+        return cached
+    out: dict[str, list[int]] = {}
+    for stmt in program.stmts:
+        node = stmt.raw.node
+        names: list[str | None] = []
+        if isinstance(node, cst.Assign):
+            names = [_base_name(t.target) for t in node.targets if isinstance(t.target, (cst.Subscript, cst.Attribute))]
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Subscript, cst.Attribute)):
+            names = [_base_name(node.target)]
+        elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Call):
+            call = stmt.raw.value
+            func = call.func
+            fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if fname in _MUTATING_FUNCS and positional and isinstance(positional[0].value, cst.Name):
+                names.append(positional[0].value.value)
+            if fname in _MUTATING_METHODS and isinstance(func, cst.Attribute):
+                names.append(_base_name(func.value))
+        for name in names:
+            if name:
+                out.setdefault(name, []).append(stmt.index)
+    program.__dict__["_a2_mutations"] = out
+    return out
+
+
+def _mutated(program: Program, name: str, start: int, end: int) -> bool:
+    return any(start < i < end for i in _mutations(program).get(name, ()))
+
+
+def _is_shuffling_index(program: Program, node: cst.BaseExpression, index: int) -> bool:
+    """An index that reorders: np.random.permutation(n), idx (= a permutation, or shuffled in place)."""
+    if isinstance(node, cst.Call):
+        return last(program.qualname(node.func) or dotted(node.func) or "") in _SHUFFLING
+    if isinstance(node, cst.Name):
+        found = program.resolve_call(node, index)
+        if found is not None and last(program.qualname(found[0].func) or "") in _SHUFFLING:
+            return True
+        return False
+    return False
+
+
+def _subscript(program: Program, node: cst.Subscript, index: int, depth: int) -> DataInfo:
+    """X[:100] keeps the order; X[idx] (fancy indexing) may reorder; X[perm] does."""
+    inner = describe(program, node.value, index, depth + 1)
+    info = replace(inner, notes=list(inner.notes), n_samples=None, shape=None)
+    slices = [el.slice for el in node.slice]
+    first = slices[0] if slices else None
+    if isinstance(first, cst.Index):
+        if _is_shuffling_index(program, first.value, index):
+            info.ordered_blocks = False
+            info.notes.append("shuffled")
+        elif not isinstance(first.value, (cst.Integer, cst.UnaryOperation)):
+            info.ordered_blocks = False  # fancy indexing: the order is not known any more
+    return info
+
+
+def _is_rng(program: Program, node: cst.BaseExpression, index: int) -> bool:
+    """np.random.default_rng(0), np.random.RandomState(1), or a name bound to one."""
+    call = node if isinstance(node, cst.Call) else None
+    if isinstance(node, cst.Name):
+        found = program.resolve_call(node, index)
+        call = found[0] if found else None
+    if call is None:
+        return False
+    q = program.qualname(call.func) or ""
+    return q.startswith("numpy.random.") and last(q) in _RNG_MAKERS
 
 
 def _is_stat(node: cst.BaseExpression) -> bool:
@@ -144,23 +242,24 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
 
     collect(node)
     values: list[Any] = []
-    counts: list[int] = []
+    counts: list[int | None] = []
     for p in parts:
         if _is_list_repeat(p):
             lst = p.left  # type: ignore[attr-defined]
             n = program.const(p.right, index)  # type: ignore[attr-defined]
             v = program.const(lst, index)
-            if not isinstance(v, tuple) or len(v) != 1 or not isinstance(n, int):
+            if not isinstance(v, tuple) or len(v) != 1:
                 return DataInfo()
             values.append(v[0])
-            counts.append(n)
+            counts.append(n if isinstance(n, int) else None)  # [0] * len(cats): a block of unknown size
         else:
             v = program.const(p, index)
             if not isinstance(v, tuple):
                 return DataInfo()
             values.extend(v)
             counts.extend([1] * len(v))
-    info = DataInfo(source="literal", n_samples=sum(counts))
+    known = [c for c in counts if c is not None]
+    info = DataInfo(source="literal", n_samples=sum(known) if len(known) == len(counts) else None)
     if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         info.low, info.high = float(min(values)), float(max(values))
         distinct = sorted(set(values))
@@ -168,7 +267,7 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
         if all(float(v).is_integer() for v in values):
             info.integer_labels = True
             info.n_classes = len(distinct)
-        info.ordered_blocks = len(distinct) > 1 and len(parts) == len(distinct) and all(c > 1 for c in counts)
+        info.ordered_blocks = len(distinct) > 1 and len(parts) == len(distinct) and all(c is None or c > 1 for c in counts)
     return info
 
 
@@ -220,7 +319,16 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
         args = [a for a in value.args if a.keyword is None]
         k = path[0] // 2
         if k < len(args):
-            return describe(program, args[k].value, stmt.index, depth + 1)
+            inner = describe(program, args[k].value, stmt.index, depth + 1)
+            kw = {a.keyword.value: a for a in value.args if a.keyword is not None}
+            keeps_order = "shuffle" in kw and program.const(kw["shuffle"], stmt.index) is False
+            return replace(inner, n_samples=None, shape=None, origin=stmt,
+                           ordered_blocks=inner.ordered_blocks and keeps_order)
+    if name in ("shuffle", "resample") and len(path) == 1 and ("sklearn" in q or q in ("shuffle", "resample")):
+        args = [a for a in value.args if a.keyword is None and not a.star]
+        if path[0] < len(args):
+            inner = describe(program, args[path[0]].value, stmt.index, depth + 1)
+            return replace(inner, ordered_blocks=False, origin=stmt)
     return DataInfo()
 
 
@@ -228,7 +336,10 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     func = node.func
     args = [a for a in node.args if a.keyword is None and not a.star]
     kwargs = {a.keyword.value: a for a in node.args if a.keyword is not None}
-    if isinstance(func, cst.Attribute) and not (program.qualname(func) or "").startswith(("numpy", "tensorflow", "keras")):
+    q = program.qualname(func) or ""
+    if isinstance(func, cst.Attribute) and _is_rng(program, func.value, index):
+        q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
+    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn")):
         method = func.attr.value
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
@@ -242,23 +353,45 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
         if method in ("flow", "flow_from_directory", "flow_from_dataframe"):
             found = program.resolve_call(func.value, index) if isinstance(func.value, cst.Name) else None
             ctor = found[0] if found else (func.value if isinstance(func.value, cst.Call) else None)
-            scaled = False
-            if ctor is not None and last(program.qualname(ctor.func)) == "ImageDataGenerator":
-                ckw = {a.keyword.value for a in ctor.args if a.keyword is not None}
-                scaled = bool(ckw & {"rescale", "preprocessing_function", "featurewise_std_normalization", "samplewise_std_normalization"})
+            if ctor is None or last(program.qualname(ctor.func)) != "ImageDataGenerator":
+                return DataInfo()  # some other generator: nothing known
+            ckw = {a.keyword.value: a for a in ctor.args if a.keyword is not None}
+            scaling = {"rescale", "preprocessing_function", "featurewise_std_normalization", "samplewise_std_normalization"}
+            scaled = any(k in ckw and program.const(ckw[k], index) not in (None, False, 1, 1.0) for k in scaling)
+            gen = found if found else None
             if method == "flow" and args:
                 inner = describe(program, args[0].value, index, depth + 1)
                 if scaled:
                     inner = replace(inner, scaled=True, low=None, high=None)
-                return replace(inner, source="generator" if inner.source == "unknown" else inner.source)
+                return replace(inner, source="generator" if inner.source == "unknown" else inner.source,
+                               container="generator", generator=gen)
             return DataInfo(source="generator", low=0.0 if not scaled else None, high=255.0 if not scaled else None,
-                            scaled=scaled, origin_node=node)
+                            scaled=scaled, origin_node=node, container="generator", generator=gen)
         if method == "map":
             inner = describe(program, func.value, index, depth + 1)
             return replace(inner, scaled=True, low=None, high=None)  # ds.map(lambda x, y: (x / 255, y)): assume scaled
+        if method in _SHUFFLING and args:  # rng.permutation(X)
+            inner = describe(program, args[0].value, index, depth + 1)
+            return replace(inner, ordered_blocks=False)
         return DataInfo()
-    q = program.qualname(func) or ""
     name = last(q)
+    if name in ("from_tensor_slices", "from_tensors") and args:
+        # tf.data.Dataset.from_tensor_slices((X, y)): the inputs are the first element
+        data = args[0].value
+        if isinstance(data, (cst.Tuple, cst.List)) and data.elements:
+            data = data.elements[0].value
+        inner = describe(program, data, index, depth + 1)
+        return replace(inner, container="dataset", n_samples=inner.n_samples if name == "from_tensor_slices" else None)
+    if name == "permutation" and q.startswith("numpy.random") and args:
+        arg = args[0].value
+        n = program.const(arg, index)
+        if isinstance(n, int):
+            return DataInfo(source="literal", integer_labels=True, low=0.0, high=float(n - 1), n_samples=n, origin_node=node)
+        inner = describe(program, arg, index, depth + 1)
+        return replace(inner, ordered_blocks=False)
+    if name in _SCALING_FUNCS and (q.startswith(("sklearn", "tensorflow", "keras")) or "preprocess" in q):
+        inner = describe(program, args[0].value, index, depth + 1) if args else DataInfo()
+        return replace(inner, scaled=True, low=None, high=None)
     shape = None
     if q.startswith("numpy.random.") or q.startswith("random."):
         shape = _shape(program, args, index)
@@ -300,7 +433,7 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
                 info.low, info.high = float(lo), float(hi - 1)
                 info.n_classes = hi - lo
             return info
-    if q in ("numpy.ones", "numpy.zeros", "numpy.full", "numpy.empty", "numpy.ones_like", "numpy.zeros_like",
+    if q in ("numpy.ones", "numpy.zeros", "numpy.full", "numpy.ones_like", "numpy.zeros_like",
              "tensorflow.ones", "tensorflow.zeros", "tensorflow.fill", "numpy.full_like"):
         value = {"ones": 1.0, "zeros": 0.0, "ones_like": 1.0, "zeros_like": 0.0}.get(name)
         if name in ("full", "fill", "full_like"):
@@ -336,6 +469,15 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
             merged.n_classes = len({v for v in values})
             merged.integer_labels = all(i.integer_labels for i in infos)
         return merged
+    if q in ("numpy.repeat",) and args and isinstance(args[0].value, (cst.List, cst.Tuple)):
+        values = program.const(args[0].value, index)
+        reps = program.const(args[1], index) if len(args) > 1 else NOTHING
+        if isinstance(values, tuple) and len(values) > 1 and all(isinstance(v, int) for v in values):
+            info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=node,
+                            low=float(min(values)), high=float(max(values)), n_classes=len(set(values)))
+            if isinstance(reps, int):
+                info.n_samples = reps * len(values)
+            return info
     if q in ("numpy.repeat",) and args:
         inner = args[0].value
         if isinstance(inner, cst.Call) and last(program.qualname(inner.func)) == "arange":

@@ -1,0 +1,129 @@
+"""Optimizers wherever they are built, and the pieces the learning-rate / optimizer / api rules share."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from learnability.analysis.calls import all_calls
+from learnability.analysis.program import CallView, OptimizerInfo, Program, RawStmt, Stmt
+from learnability.analysis.chunks import PlacedChunk
+
+OPTIMIZER_PREFIXES = ("keras.optimizers.", "tensorflow.optimizers.", "tensorflow.train.", "tensorflow.compat.v1.train.")
+# lower-case class name (without "Optimizer") -> family used for thresholds and defaults
+FAMILIES = {
+    "sgd": "sgd", "gradientdescent": "sgd", "momentum": "sgd",
+    "adam": "adam", "adamw": "adam", "adamax": "adam", "nadam": "adam", "amsgrad": "adam", "lamb": "adam",
+    "lion": "adam", "rmsprop": "rmsprop", "adagrad": "adagrad", "proximaladagrad": "adagrad", "ftrl": "ftrl",
+    "adadelta": "adadelta", "adafactor": "adafactor",
+}
+SCHEDULE_HINTS = ("schedules", "Decay", "Schedule", "Warmup")
+
+
+def family(kind: str) -> str | None:
+    return FAMILIES.get(kind.lower().replace("optimizer", "").replace("_", ""))
+
+
+def is_optimizer_call(view: CallView) -> bool:
+    q = view.qualname or ""
+    if not q.startswith(OPTIMIZER_PREFIXES) or any(h in q for h in SCHEDULE_HINTS):
+        return False
+    if q.startswith(("tensorflow.train.", "tensorflow.compat.v1.train.")) and not q.endswith("Optimizer"):
+        return False
+    return family(view.name) is not None
+
+
+def uses_keras2_package(program: Program) -> bool:
+    """The file imports tf_keras (Keras 2 kept alive): Keras 2 arguments are right there."""
+    return any(q == "tf_keras" or q.startswith("tf_keras.") for q in program.aliases.values())
+
+
+def is_legacy(view: CallView, program: Program) -> bool:
+    """tf.keras.optimizers.legacy.*, tf.compat.v1 / tf.train optimizers and tf_keras take Keras 2 / TF 1 arguments."""
+    q = view.qualname or ""
+    return ".legacy." in q or "compat.v1" in q or q.startswith("tensorflow.train.") or uses_keras2_package(program)
+
+
+def optimizer_calls(program: Program) -> Iterator[CallView]:
+    for view in all_calls(program):
+        if is_optimizer_call(view):
+            yield view
+
+
+def optimizers(program: Program) -> list[OptimizerInfo]:
+    """Every optimizer the program builds: those given to compile (strings included) and
+    constructor calls elsewhere (custom training loops). One entry per constructor call."""
+    cached = program.__dict__.get("_a2_optimizers")
+    if cached is not None:
+        return cached
+    out: list[OptimizerInfo] = []
+    seen: set[int] = set()
+    for model in program.models:
+        opt = model.compile.optimizer if model.compile else None
+        if opt is not None and id(opt.node) not in seen:
+            seen.add(id(opt.node))
+            out.append(opt)
+    for view in optimizer_calls(program):
+        if id(view.node) in seen:
+            continue
+        seen.add(id(view.node))
+        stmt = Stmt(view.index, RawStmt("expr", view.node, view.node), view.placed)
+        info = program.optimizer(view.node, stmt)
+        if info is not None:
+            out.append(info)
+    program.__dict__["_a2_optimizers"] = out
+    return out
+
+
+def lr_literal(program: Program, opt: OptimizerInfo) -> tuple[cst.BaseExpression, PlacedChunk] | None:
+    """The literal that sets the rate, and its chunk: the argument itself, the constant a name refers to
+    (lr = 0.1 ... Adam(learning_rate=lr)), or the initial rate of a schedule (ExponentialDecay(0.1, ...))."""
+    if opt.lr_arg is None:
+        return None
+    node: cst.BaseExpression = opt.lr_arg.value
+    placed, index = opt.placed, opt.index
+    for _ in range(8):
+        if isinstance(node, cst.Name):
+            value, stmt = program.value_of(node.value, index)
+            if value is None or stmt is None:
+                return None
+            node, placed, index = value, stmt.placed, stmt.index
+            continue
+        if isinstance(node, cst.Call):
+            q = program.qualname(node.func) or ""
+            if not any(h in q for h in SCHEDULE_HINTS):
+                return None
+            view = CallView(node, q, index, placed)
+            init = view.arg(0, "initial_learning_rate", "learning_rate")
+            if init is None:
+                return None
+            node = init.value
+            continue
+        break
+    if isinstance(node, (cst.Integer, cst.Float, cst.UnaryOperation, cst.BinaryOperation)):
+        return node, placed
+    return None
+
+
+def optimizers_prefix(program: Program) -> str | None:
+    """How this file can spell `keras.optimizers.`: `keras.optimizers.`, `tf.keras.optimizers.`,
+    `optimizers.`...; None when nothing imported reaches it."""
+    for local, qual in program.aliases.items():
+        if qual in ("keras.optimizers", "tensorflow.keras.optimizers"):
+            return f"{local}."
+    for local, qual in program.aliases.items():
+        if qual in ("keras", "tensorflow.keras"):
+            return f"{local}.optimizers."
+    for local, qual in program.aliases.items():
+        if qual == "tensorflow":
+            return f"{local}.keras.optimizers."
+    return None
+
+
+def without_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
+    """`call` with `arg` removed, commas kept tidy (the new last argument takes the removed one's comma)."""
+    args = [a for a in call.args if a is not arg]
+    if args and call.args and call.args[-1] is arg:
+        args[-1] = args[-1].with_changes(comma=arg.comma)
+    return call.with_changes(args=args)

@@ -1,0 +1,53 @@
+"""LRN302: a learning rate so small that the weights barely move."""
+
+from __future__ import annotations
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import number_text
+from learnability.rules._optim import family, lr_literal, optimizers
+from learnability.rules.base import Context, Rule, register
+
+SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0}
+DEFAULT_SAFE = 1e-3
+
+
+@register(
+    id="LRN302",
+    name="learning-rate-too-low",
+    category=Category.LEARNING_RATE,
+    severity=Severity.WARNING,
+    summary="Learning rate below 1e-6 (or zero/negative): the weights barely move",
+    rationale=(
+        "A step changes each weight by about learning_rate (adaptive optimizers) or learning_rate times the "
+        "gradient (SGD). Below 1e-6 a weight of typical size 0.05 needs tens of thousands of steps to change "
+        "noticeably: the loss stays flat and the run looks stuck. A rate of 0 never moves; a negative rate "
+        "climbs the loss. Threshold: lr_min."
+    ),
+    fix="Set the rate to the optimizer's usual default (1e-3 for adaptive optimizers, 1e-2 for SGD).",
+    examples=("Adam(learning_rate=1e-8)", "Adam(learning_rate=1e-3)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    limit = ctx.config.threshold("lr_min")
+    for opt in optimizers(program):
+        fam = family(opt.kind)
+        if fam is None or opt.lr_default or opt.learning_rate is None or opt.learning_rate >= limit:
+            continue
+        lr = opt.learning_rate
+        safe = SAFE_RATE.get(fam, DEFAULT_SAFE)
+        fix = None
+        target = lr_literal(program, opt)
+        if target is not None:
+            node, placed = target
+            fix = Fix(f"Set the learning rate to {number_text(safe)}", (ctx.replace(placed, node, number_text(safe)),))
+        anchor = opt.lr_arg.value if opt.lr_arg is not None else opt.node
+        if lr <= 0:
+            what = "zero: the weights never move" if lr == 0 else "negative: every step climbs the loss"
+            message = f"learning rate {lr:g} is {what}; use {number_text(safe)}"
+            severity = Severity.ERROR
+        else:
+            message = (f"learning rate {lr:g} is below {limit:g} for {opt.kind}: each step barely moves the weights, "
+                       f"so the loss stays flat; try {number_text(safe)}")
+            severity = None
+        yield rule.finding(ctx, opt.placed, anchor, message, fix=fix, severity=severity,
+                           learning_rate=lr, suggested=safe, optimizer=opt.kind)

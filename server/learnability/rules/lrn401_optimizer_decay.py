@@ -1,0 +1,78 @@
+"""LRN401: optimizer arguments Keras 3 removed (`decay`): the schedule the code asks for never happens."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.analysis.program import NOTHING, OPTIMIZER_DEFAULT_LR
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN401",
+    name="optimizer-decay-removed",
+    category=Category.OPTIMIZER,
+    severity=Severity.WARNING,
+    summary="Optimizer `decay=` argument: Keras 3 ignores it, so the rate never decays",
+    rationale=(
+        "Keras 2 optimizers took decay=d and used learning_rate / (1 + d * iterations). Keras 3 optimizers "
+        "drop the argument with a UserWarning: the rate stays constant, so a run tuned to rely on the decay "
+        "keeps its large early steps and oscillates late in training. The same schedule in Keras 3 is "
+        "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=d)."
+    ),
+    fix="Pass learning_rate=InverseTimeDecay(lr, decay_steps=1, decay_rate=decay) and drop decay (or just drop decay=0).",
+    examples=("SGD(learning_rate=0.01, decay=1e-6)",
+              "SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for view in optimizer_calls(program):
+        decay = view.kwargs.get("decay")
+        if decay is None or is_legacy(view, program):
+            continue
+        value = program.const(decay, view.index)
+        call = view.node
+        fix = None
+        if value is None or value == 0:
+            fix = Fix("Remove decay (it does nothing)", (ctx.replace(view.placed, call, without_arg(call, decay)),))
+        else:
+            prefix = optimizers_prefix(program)
+            lr_arg = view.arg(0, "learning_rate", "lr")
+            lr_value = lr_arg.value if lr_arg is not None else None
+            is_schedule = isinstance(lr_value, cst.Call) or (
+                lr_value is not None and program.const(lr_value, view.index) is NOTHING
+                and program.resolve_call(lr_value, view.index) is not None)
+            if prefix is not None and not is_schedule:
+                if lr_value is not None:
+                    lr_text = view.code(lr_value)
+                else:
+                    lr_text = repr(OPTIMIZER_DEFAULT_LR.get(view.name.lower(), 0.001))
+                sched = cst.parse_expression(
+                    f"{prefix}schedules.InverseTimeDecay({lr_text}, decay_steps=1, decay_rate={view.code(decay.value)})")
+                new = call
+                if lr_arg is not None:
+                    new_lr = lr_arg.with_changes(value=sched)
+                    if lr_arg.keyword is not None and lr_arg.keyword.value == "lr":
+                        new_lr = new_lr.with_changes(keyword=cst.Name("learning_rate"))
+                    new = without_arg(call.with_changes(args=[new_lr if a is lr_arg else a for a in call.args]), decay)
+                else:
+                    new = without_arg(call, decay)
+                    first = cst.Arg(keyword=cst.Name("learning_rate"), value=sched,
+                                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if new.args else cst.MaybeSentinel.DEFAULT)
+                    new = new.with_changes(args=[first, *new.args])
+                fix = Fix("Use an InverseTimeDecay schedule instead of decay", (ctx.replace(view.placed, call, new),))
+        shown = f"{value:g}" if isinstance(value, (int, float)) else view.code(decay.value)
+        if value is None or value == 0:
+            yield rule.finding(ctx, view.placed, decay,
+                               f"decay={shown} is a Keras 2 argument that Keras 3 optimizers drop with a warning; "
+                               "it does nothing here: remove it", fix=fix, severity=Severity.INFO, optimizer=view.name)
+            continue
+        yield rule.finding(
+            ctx, view.placed, decay,
+            f"decay={shown} is ignored by Keras 3 optimizers (it warns and drops it): the learning rate never "
+            "decays; use a LearningRateSchedule such as InverseTimeDecay",
+            fix=fix, optimizer=view.name,
+        )

@@ -1,0 +1,91 @@
+"""LRN402: optimizer hyper-parameters outside their valid range, or one optimizer shared by two models."""
+
+from __future__ import annotations
+
+from learnability.findings import Category, Severity
+from learnability.rules._optim import family, optimizer_calls, is_legacy
+from learnability.rules.base import Context, Rule, register
+
+# family -> {argument: position in Keras 3's signature (None: keyword only here)}
+MOMENTS = {
+    "sgd": {"momentum": 1},
+    "adam": {"beta_1": 1, "beta_2": 2},
+    "rmsprop": {"rho": 1, "momentum": 2},
+    "adadelta": {"rho": 1},
+}
+WHY = {
+    "momentum": "the velocity never fades, so steps grow without bound and the loss diverges",
+    "beta_1": "Adam's bias correction divides by 1 - beta_1**t = 0: the first step is inf/NaN",
+    "beta_2": "the second-moment average never updates (at 1) or goes negative (above 1): every step is 0 or NaN",
+    "rho": "the squared-gradient average never updates from 0, so steps are lr * g / epsilon: they explode",
+}
+
+
+@register(
+    id="LRN402",
+    name="optimizer-misuse",
+    category=Category.OPTIMIZER,
+    severity=Severity.ERROR,
+    summary="Optimizer hyper-parameter out of range (momentum/beta >= 1, epsilon <= 0) or one optimizer shared by two models",
+    rationale=(
+        "Momentum, beta_1, beta_2 and rho are decay factors of running averages and must lie in [0, 1). At 1 "
+        "the average never forgets (momentum: steps grow without bound) or Adam's bias correction divides by "
+        "zero; above 1 it diverges. epsilon keeps the adaptive step finite where the gradient is 0: at 0 or "
+        "below the step is NaN/inf. A Keras 3 optimizer builds its slots for the variables of the first model "
+        "it trains and raises for any other model's variables, so two compiled models must not share one "
+        "optimizer instance."
+    ),
+    fix=None,
+    examples=("SGD(learning_rate=0.01, momentum=1.2)", "SGD(learning_rate=0.01, momentum=0.9)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for view in optimizer_calls(program):
+        fam = family(view.name)
+        name = view.name.lower()
+        positions = dict(MOMENTS.get(fam or "", {}))
+        if name not in ("adam", "nadam", "adamax", "sgd", "rmsprop", "adadelta") or is_legacy(view, program):
+            positions = {k: None for k in positions}  # AdamW, TF1 ...: other positional orders
+        for arg_name, pos in positions.items():
+            arg = view.arg(pos, arg_name)
+            value = program.const(arg, view.index) if arg is not None else None
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            if 0 <= value < 1:
+                continue
+            why = WHY[arg_name] if value >= 1 else "a negative decay factor flips the sign of the running average every step"
+            yield rule.finding(ctx, view.placed, arg.value,
+                               f"{arg_name}={value:g} is outside [0, 1) for {view.name}: {why}",
+                               argument=arg_name, value=value)
+        eps = view.arg(None, "epsilon")
+        value = program.const(eps, view.index) if eps is not None else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            yield rule.finding(ctx, view.placed, eps.value,
+                               f"epsilon={value:g} for {view.name}: the adaptive step divides by sqrt(v) + epsilon, "
+                               "so any weight whose gradient is 0 gets a NaN or infinite update; keep the default 1e-7",
+                               severity=Severity.ERROR if value < 0 else Severity.WARNING, argument="epsilon", value=value)
+    yield from _shared(rule, ctx)
+
+
+def _shared(rule: Rule, ctx: Context):
+    first_user: dict[int, object] = {}
+    for model in ctx.program.models:
+        opt = model.compile.optimizer if model.compile else None
+        if opt is None or opt.call is None:
+            continue
+        key = id(opt.node)
+        other = first_user.get(key)
+        if other is None:
+            first_user[key] = model
+            continue
+        if other is model:
+            continue
+        compile_call = model.compile.call
+        arg = compile_call.arg(0, "optimizer")
+        yield rule.finding(
+            ctx, compile_call.placed, arg.value if arg is not None else compile_call.node,
+            f"the optimizer built on line {opt.placed.span(opt.node).line} is shared with another compiled model "
+            f"('{other.var}'): a Keras 3 optimizer only updates the variables it was built for and raises for "
+            "the other model's; give each model its own optimizer",
+            severity=Severity.WARNING, related=[(opt.placed, opt.node, "the shared optimizer")],
+        )
