@@ -1,0 +1,193 @@
+"""What the activation / loss / metrics / layers rules share: the output layer, the labels, the loss
+family, and small edit builders (a keyword added to a call, a layer spelled the way the file spells it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from learnability.analysis.data import DataInfo, describe
+from learnability.analysis.names import module_name, normalize
+from learnability.analysis.program import CONV_LAYERS, NOTHING, LayerInfo, LossInfo, ModelInfo, Program
+from learnability.findings import TextEdit
+from learnability.rules._helpers import layer_prefix
+from learnability.rules.base import Context
+
+CROSSENTROPY = frozenset({"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
+CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy"})
+REGRESSION = frozenset({"mse", "mae", "msle", "huber", "logcosh", "mape"})
+PROBABILITY = frozenset({"softmax", "sigmoid"})
+# the sources whose labels describe() knows to be class codes, one per sample
+LABEL_SOURCES = frozenset({"dataset", "random_int", "literal"})
+
+
+@dataclass
+class Output:
+    layer: LayerInfo  # the last Dense/Conv layer
+    units: int | None
+    units_arg: cst.Arg | None
+    activation: str  # effective: its own, or a following Activation layer's
+    act_layer: LayerInfo  # the layer that sets the activation
+    act_arg: cst.Arg | None
+
+
+def units_arg(layer: LayerInfo) -> cst.Arg | None:
+    if layer.kind == "Dense":
+        return layer.arg(0, "units", "output_dim")
+    if layer.kind in CONV_LAYERS and layer.kind != "DepthwiseConv2D":
+        return layer.arg(0, "filters", "nb_filter")
+    return None
+
+
+def units_of(program: Program, layer: LayerInfo) -> int | None:
+    arg = units_arg(layer)
+    v = program.const(arg, layer.call.index) if arg is not None else NOTHING
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def output_of(program: Program, model: ModelInfo) -> Output | None:
+    """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it."""
+    layer = model.output_layer
+    if layer is None or not (layer.kind == "Dense" or layer.kind in CONV_LAYERS):
+        return None
+    if any(p > layer.position for p in model.opaque):
+        return None
+    act, act_layer, act_arg = program.effective_activation(model, layer.position)
+    if act_layer is not layer and _softmax_axis_changed(program, act_layer):
+        act = "unknown"
+    return Output(layer, units_of(program, layer), units_arg(layer), act, act_layer, act_arg)
+
+
+def _softmax_axis_changed(program: Program, layer: LayerInfo) -> bool:
+    if layer.kind != "Softmax":
+        return False
+    axis = layer.arg(0, "axis")
+    return axis is not None and program.const(axis, layer.call.index) != -1
+
+
+def loss_of(model: ModelInfo) -> LossInfo | None:
+    return model.compile.loss if model.compile is not None else None
+
+
+def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
+    """What is known of the labels given to the model's first fit that has them."""
+    for fit in model.fits:
+        if fit.y is not None:
+            return describe(program, fit.y, fit.call.index)
+    return None
+
+
+def integer_class_labels(info: DataInfo | None) -> bool:
+    """Integer class indices, one per sample (mnist labels, randint, [0]*n + [1]*n)."""
+    if info is None or info.one_hot or not info.integer_labels or info.constant:
+        return False
+    if info.source not in LABEL_SOURCES:
+        return False
+    return info.shape is None or len(info.shape) == 1 or (len(info.shape) == 2 and info.shape[1] == 1)
+
+
+def one_hot_labels(info: DataInfo | None) -> bool:
+    return info is not None and info.one_hot
+
+
+def class_labels(info: DataInfo | None) -> bool:
+    return integer_class_labels(info) or one_hot_labels(info)
+
+
+def class_count(info: DataInfo | None) -> int | None:
+    """How many classes the labels need: for integer labels, max + 1 (a label k needs unit k)."""
+    if info is None:
+        return None
+    if info.one_hot:
+        return info.n_classes
+    if integer_class_labels(info):
+        if info.high is not None and info.low is not None and info.low >= 0:
+            return max(int(info.high) + 1, info.n_classes or 0)
+        return info.n_classes
+    return None
+
+
+def quote_of(*nodes: cst.CSTNode | None) -> str:
+    """The quote character of the first string literal among `nodes` and their arguments."""
+    for node in nodes:
+        if isinstance(node, cst.SimpleString):
+            return node.quote[-1] if node.quote in ('"', "'") else '"'
+        if isinstance(node, cst.Call):
+            for a in node.args:
+                if isinstance(a.value, cst.SimpleString) and a.value.quote in ('"', "'"):
+                    return a.value.quote
+    return '"'
+
+
+def model_quote(model: ModelInfo, *extra: cst.CSTNode | None) -> str:
+    """The quote style the model's code uses (activation strings, loss strings)."""
+    nodes: list[cst.CSTNode | None] = list(extra)
+    if model.compile is not None:
+        nodes.append(model.compile.call.node)
+    nodes.extend(layer.call.node for layer in model.layers)
+    for node in nodes:
+        if isinstance(node, cst.SimpleString) or (isinstance(node, cst.Call) and any(
+                isinstance(a.value, cst.SimpleString) for a in node.args)):
+            return quote_of(node)
+    return '"'
+
+
+def add_keyword(ctx: Context, layer_or_call: LayerInfo, text: str) -> TextEdit:
+    """Insert `text` (e.g. `activation="softmax"`) as the call's last argument."""
+    call = layer_or_call.call
+    args = call.node.args
+    if args:
+        return ctx.insert_after(call.placed, args[-1].value, f", {text}")
+    return ctx.replace(call.placed, call.node, f"{call.code(call.node.func)}({text})")
+
+
+def spell_layer(program: Program, name: str, like: cst.Call | None = None
+                ) -> tuple[str, tuple[cst.ImportFrom, object] | None] | None:
+    """How to write layer `name` the way this file writes layers (as `like`, a layer call, is written):
+    (text, None); or (name, (import statement, stmt)) when `name` must be added to a
+    `from keras.layers import A, B` line; None when it cannot be told."""
+    for local, qual in program.aliases.items():
+        if normalize(qual) == f"keras.layers.{name}":
+            return local, None
+    if like is not None and isinstance(like.func, cst.Attribute):
+        q = program.qualname(like.func) or ""
+        if q.startswith("keras.layers."):
+            return f"{cst.Module(body=[]).code_for_node(like.func.value)}.{name}", None
+    if any(s.startswith("keras.layers") for s in program.star_imports):
+        return name, None
+    if like is None or not isinstance(like.func, cst.Name):
+        prefix = layer_prefix(program)
+        if prefix is not None:
+            return prefix + name, None
+    for stmt in program.stmts:
+        node = stmt.raw.node
+        if stmt.kind == "import" and isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+            mod = normalize(module_name(node.module))
+            if mod in ("keras.layers", "keras.layers.core") and node.names:
+                return name, (node, stmt)
+    prefix = layer_prefix(program)
+    return (prefix + name, None) if prefix is not None else None
+
+
+def spelled_layer_edits(ctx: Context, name: str, like: cst.Call | None = None) -> tuple[str, tuple[TextEdit, ...]] | None:
+    """(the text that names layer `name`, edits needed to import it)."""
+    spelled = spell_layer(ctx.program, name, like)
+    if spelled is None:
+        return None
+    text, imp = spelled
+    if imp is None:
+        return text, ()
+    node, stmt = imp
+    last_alias = node.names[-1]  # type: ignore[index]
+    end = last_alias.asname.name if last_alias.asname is not None else last_alias.name
+    return text, (ctx.insert_after(stmt.placed, end, f", {name}"),)  # type: ignore[attr-defined]
+
+
+def line_indent(program: Program, line: int, column: int) -> str | None:
+    """The text before `column` on `line` when it is only whitespace (the node starts its line)."""
+    lines = program.source.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    before = lines[line - 1][:column]
+    return before if before.strip() == "" else None

@@ -1,0 +1,62 @@
+"""LRN102: softmax over a single unit: it always outputs 1.0."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.analysis.program import CONV_LAYERS
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import units_of
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN102",
+    name="softmax-on-one-unit",
+    category=Category.ACTIVATION,
+    severity=Severity.ERROR,
+    summary="softmax on a 1-unit layer: it always outputs 1.0",
+    rationale=(
+        "softmax normalises exp(z_i) over the units of the last axis. Over a single unit that is "
+        "exp(z) / exp(z) = 1.0 for every input, so the prediction never changes and the gradient reaching the "
+        "layer is exactly zero: nothing before it can learn. A single output unit for a binary problem needs "
+        "sigmoid (with binary_crossentropy); softmax needs one unit per class."
+    ),
+    fix="Use activation='sigmoid' on the 1-unit layer.",
+    examples=("Dense(1, activation='softmax')", "Dense(1, activation='sigmoid')"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model in program.models:
+        for i, layer in enumerate(model.layers):
+            if not (layer.kind == "Dense" or layer.kind in CONV_LAYERS) or id(layer.call.node) in seen:
+                continue
+            if units_of(program, layer) != 1:
+                continue
+            act, source, arg = program.effective_activation(model, i)
+            if act != "softmax":
+                continue
+            if source.kind == "Softmax" and source.arg(0, "axis") is not None and \
+                    program.const(source.arg(0, "axis"), source.call.index) != -1:
+                continue  # a softmax over another axis (spatial softmax) is fine
+            if any(source.position >= p > i for p in model.opaque):
+                continue
+            seen.add(id(layer.call.node))
+            fix = None
+            if arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
+                value = arg.value
+                new = with_string_value(value, "sigmoid") if isinstance(value, cst.SimpleString) \
+                    else value.with_changes(attr=cst.Name("sigmoid"))
+                fix = Fix("Use 'sigmoid' instead of 'softmax'", (ctx.replace(source.call.placed, value, new),))
+            anchor = arg.value if arg is not None else source.call.node
+            related = []
+            if source is not layer:
+                related.append((layer.call.placed, layer.call.node, f"this {layer.kind} layer has 1 unit"))
+            yield rule.finding(
+                ctx, source.call.placed, anchor,
+                f"softmax over the single unit of {layer.kind}(1) always outputs 1.0: the prediction is constant "
+                "and no gradient flows back; use 'sigmoid' for one unit (or one unit per class with softmax)",
+                fix=fix, related=related, layer=layer.kind,
+            )

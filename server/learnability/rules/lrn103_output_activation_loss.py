@@ -1,0 +1,118 @@
+"""LRN103: the output activation does not fit the loss (incl. `from_logits`)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import CATEGORICAL, CROSSENTROPY, PROBABILITY, add_keyword, loss_of, model_quote, output_of
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN103",
+    name="output-activation-loss-mismatch",
+    category=Category.ACTIVATION,
+    severity=Severity.WARNING,
+    summary="Output activation does not fit the loss (softmax/sigmoid vs from_logits, linear or relu into crossentropy)",
+    rationale=(
+        "Crossentropy losses read the output either as probabilities (from_logits=False, the default: the "
+        "output needs softmax or sigmoid) or as raw logits (from_logits=True: the output must be linear). "
+        "A softmax/sigmoid output with from_logits=True squashes twice: predictions are confined near the middle "
+        "of the range and the gradient is damped, so the loss stalls. A linear or relu output read as "
+        "probabilities is clipped to [1e-7, 1-1e-7]: outside that range the gradient is zero and training stalls "
+        "or diverges. sigmoid outputs fed to a categorical crossentropy do not form a distribution."
+    ),
+    fix="Make the output activation and the loss agree: set from_logits=False, or use softmax/sigmoid on the output.",
+    examples=(
+        "Dense(10, activation='softmax') ... SparseCategoricalCrossentropy(from_logits=True)",
+        "Dense(10) ... SparseCategoricalCrossentropy(from_logits=True)",
+    ),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model in program.models:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or out is None or loss.name not in CROSSENTROPY or id(out.layer.call.node) in seen:
+            continue
+        act = out.activation
+        if act == "unknown":
+            continue
+        seen.add(id(out.layer.call.node))
+        wanted = "sigmoid" if loss.name == "binary_crossentropy" else "softmax"
+        related = [(out.act_layer.call.placed, out.act_arg.value if out.act_arg is not None else out.act_layer.call.node,
+                    f"the output activation is '{act}'")]
+        quote = model_quote(model, out.act_arg.value if out.act_arg is not None else None)
+        if loss.from_logits:
+            if act == "linear":
+                continue
+            fix = None
+            if act in PROBABILITY and loss.from_logits_arg is not None:
+                arg = loss.from_logits_arg
+                fix = Fix("Set from_logits=False", (ctx.replace(loss.placed, arg.value, "False"),))
+                why = (f"the output already applies '{act}', and from_logits=True applies it again: predictions are "
+                       "squashed twice and the gradient is damped; set from_logits=False (or drop the activation)")
+            else:
+                why = (f"from_logits=True expects a linear output, but the output applies '{act}': the logits are "
+                       "constrained (relu: never negative, and dead units give no gradient); remove the activation")
+            anchor = loss.from_logits_arg if loss.from_logits_arg is not None else loss.node
+            yield rule.finding(ctx, loss.placed, anchor, f"{loss.name} with from_logits=True on a '{act}' output: {why}",
+                               fix=fix, related=related, activation=act, loss=loss.name)
+            continue
+        if act in PROBABILITY:
+            if act == "sigmoid" and loss.name in CATEGORICAL and out.units != 1:
+                fix = _set_activation(ctx, model, out, "softmax", quote)
+                yield rule.finding(
+                    ctx, loss.placed, loss.node,
+                    f"{loss.name} expects a probability distribution over the classes, but the output applies "
+                    "'sigmoid': its outputs do not sum to 1, so they are renormalised and the classes compete in a "
+                    "distorted way; use 'softmax' on the output",
+                    fix=fix, related=related, activation=act, loss=loss.name)
+            continue  # softmax with binary_crossentropy is LRN201's (units), softmax on 1 unit LRN102's
+        # linear, relu, tanh, ... read as probabilities
+        fix = None
+        if loss.name in CATEGORICAL and out.units == 1:
+            continue  # categorical crossentropy on one unit: LRN201
+        if act == "linear" and isinstance(loss.node, cst.Call) and loss.from_logits_arg is None:
+            fix = Fix("Pass from_logits=True to the loss", (_loss_keyword(ctx, loss, "from_logits=True"),))
+        else:
+            fix = _set_activation(ctx, model, out, wanted, quote)
+        if act == "linear":
+            what = "has no activation (linear)"
+        else:
+            what = f"applies '{act}', which is not a probability"
+        yield rule.finding(
+            ctx, loss.placed, loss.node,
+            f"{loss.name} reads the output as probabilities, but the output layer {what}: values outside (0, 1) are "
+            f"clipped and get no gradient; use '{wanted}' on the output"
+            + (" or from_logits=True" if act == "linear" else ""),
+            fix=fix, related=related, activation=act, loss=loss.name)
+
+
+def _set_activation(ctx: Context, model, out, name: str, quote: str) -> Fix | None:
+    text = f"{quote}{name}{quote}"
+    arg = out.act_arg
+    if arg is not None:
+        value = arg.value
+        if isinstance(value, cst.SimpleString):
+            new = with_string_value(value, name)
+        elif isinstance(value, cst.Attribute) and name in ("softmax", "sigmoid"):
+            new = value.with_changes(attr=cst.Name(name))
+        elif isinstance(value, cst.Name) and value.value == "None":
+            new = cst.SimpleString(text)
+        else:
+            return None
+        return Fix(f"Use '{name}' on the output", (ctx.replace(out.act_layer.call.placed, value, new),))
+    if out.act_layer is not out.layer or out.layer.kind != "Dense":
+        return None
+    return Fix(f"Use '{name}' on the output", (add_keyword(ctx, out.layer, f"activation={text}"),))
+
+
+def _loss_keyword(ctx: Context, loss, text: str):
+    node = loss.node
+    if node.args:
+        return ctx.insert_after(loss.placed, node.args[-1].value, f", {text}")
+    return ctx.replace(loss.placed, node, f"{loss.placed.code(node.func)}({text})")

@@ -1,0 +1,69 @@
+"""LRN201: the loss does not fit the number of output units."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import CATEGORICAL, integer_class_labels, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN201",
+    name="loss-output-units-mismatch",
+    category=Category.LOSS,
+    severity=Severity.ERROR,
+    summary="Loss does not fit the output units (binary crossentropy on a multi-unit softmax, categorical on 1 unit)",
+    rationale=(
+        "Categorical crossentropy compares a distribution over C >= 2 output units with the label: on a single "
+        "unit the normalised prediction is always 1.0, the loss is constant (0, or out of range for the sparse "
+        "form) and nothing is learned. Binary crossentropy treats every unit as an independent yes/no "
+        "question: on a softmax over several classes it optimises the wrong objective, and 'accuracy' becomes "
+        "binary accuracy averaged over units, which looks high (e.g. 0.9 with 10 classes) while the model is at "
+        "chance. Use binary_crossentropy with one sigmoid unit, (sparse_)categorical_crossentropy with one "
+        "softmax unit per class."
+    ),
+    fix="Use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels).",
+    examples=("Dense(10, activation='softmax') ... loss='binary_crossentropy'",
+              "Dense(10, activation='softmax') ... loss='sparse_categorical_crossentropy'"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model in program.models:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or out is None or out.units is None or out.layer.kind != "Dense":
+            continue
+        if id(out.layer.call.node) in seen:
+            continue
+        related = [(out.layer.call.placed, out.layer.call.node,
+                    f"the output layer: {out.units} unit{'s' if out.units != 1 else ''}, activation '{out.activation}'")]
+        if loss.name in CATEGORICAL and out.units == 1:
+            seen.add(id(out.layer.call.node))
+            fix = None
+            if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid":
+                fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
+                                                                  with_string_value(loss.node, "binary_crossentropy")),))
+            yield rule.finding(
+                ctx, loss.placed, loss.node,
+                f"{loss.name} on a 1-unit output: a distribution over one unit is always 1.0, so the loss is "
+                "constant and nothing is learned; use binary_crossentropy with a sigmoid unit, or one softmax unit "
+                "per class",
+                fix=fix, related=related, units=out.units, loss=loss.name)
+        elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
+            seen.add(id(out.layer.call.node))
+            labels = labels_of(program, model)
+            target = ("categorical_crossentropy" if one_hot_labels(labels)
+                      else "sparse_categorical_crossentropy" if integer_class_labels(labels) else None)
+            fix = None
+            if target is not None and isinstance(loss.node, cst.SimpleString):
+                fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),))
+            yield rule.finding(
+                ctx, loss.placed, loss.node,
+                f"binary_crossentropy on a softmax over {out.units} units: each unit is scored as an independent "
+                "yes/no question, not as one choice among classes, and 'accuracy' becomes per-unit binary accuracy "
+                f"(high while the model is at chance); use {target or 'categorical_crossentropy'}",
+                fix=fix, related=related, severity=Severity.WARNING, units=out.units, loss=loss.name)

@@ -1,0 +1,61 @@
+"""LRN202: the label encoding does not fit the loss (sparse vs one-hot)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import integer_class_labels, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN202",
+    name="label-encoding-loss-mismatch",
+    category=Category.LOSS,
+    severity=Severity.ERROR,
+    summary="Label encoding does not fit the loss (sparse with one-hot labels, categorical with integer labels)",
+    rationale=(
+        "sparse_categorical_crossentropy expects one integer class index per sample; categorical_crossentropy "
+        "expects one one-hot row per sample. One-hot labels given to the sparse loss, or integer labels given "
+        "to the categorical one, have the wrong shape: Keras stops with a shape error, or (with a label "
+        "column that broadcasts) computes a loss that has nothing to do with the classes."
+    ),
+    fix="Switch the loss to the one that matches the labels.",
+    examples=("y = to_categorical(y, 10) ... loss='sparse_categorical_crossentropy'",
+              "y = to_categorical(y, 10) ... loss='categorical_crossentropy'"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for model in program.models:
+        loss = loss_of(model)
+        if loss is None or loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+            continue
+        out = output_of(program, model)
+        if out is not None and out.units == 1:
+            continue  # a categorical loss on one unit is LRN201's
+        labels = labels_of(program, model)
+        if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
+            target, what = "categorical_crossentropy", "one-hot labels (to_categorical)"
+            why = "it expects one integer class index per sample, not a one-hot row"
+        elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
+            target = "sparse_categorical_crossentropy"
+            what = f"integer class labels ({labels.dataset} labels)" if labels.dataset else "integer class labels"
+            why = "it expects one-hot rows, not one integer class index per sample"
+        else:
+            continue
+        fix = None
+        node = loss.node
+        if isinstance(node, cst.SimpleString):
+            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, node, with_string_value(node, target)),))
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            cls = "CategoricalCrossentropy" if target == "categorical_crossentropy" else "SparseCategoricalCrossentropy"
+            fix = Fix(f"Use {cls}", (ctx.replace(loss.placed, node.func.attr, cls),))
+        related = []
+        if labels is not None and labels.origin is not None:
+            related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
+        yield rule.finding(
+            ctx, loss.placed, node,
+            f"{loss.name} with {what}: {why}; use {target}",
+            fix=fix, related=related, loss=loss.name, suggested=target)

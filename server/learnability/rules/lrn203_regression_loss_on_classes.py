@@ -1,0 +1,79 @@
+"""LRN203: a regression loss (mse/mae) on class labels or a classification output."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import (REGRESSION, class_count, class_labels, integer_class_labels, labels_of,
+                                         loss_of, one_hot_labels, output_of)
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN203",
+    name="regression-loss-on-classes",
+    category=Category.LOSS,
+    severity=Severity.WARNING,
+    summary="mse/mae loss on class labels or a softmax output",
+    rationale=(
+        "Squared or absolute error treats class labels as numbers on a line (class 9 is 'closer' to 8 than to "
+        "0) and, through a sigmoid or softmax output, multiplies the gradient by the activation's derivative: a "
+        "confidently wrong prediction gets almost no gradient, so learning stalls exactly where it is needed. "
+        "Crossentropy's gradient is (prediction - label), large when the model is wrong."
+    ),
+    fix="Use the crossentropy that matches the labels and the output activation.",
+    examples=("Dense(10, activation='softmax') ... loss='mse' with integer labels",
+              "Dense(10, activation='softmax') ... loss='sparse_categorical_crossentropy'"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for model in program.models:
+        loss = loss_of(model)
+        if loss is None or loss.name not in REGRESSION:
+            continue
+        out = output_of(program, model)
+        labels = labels_of(program, model)
+        softmax_out = out is not None and out.activation == "softmax" and out.units != 1
+        squashed = out is not None and out.activation in ("sigmoid", "softmax")
+        if class_labels(labels):
+            what = "one-hot class labels" if one_hot_labels(labels) else "integer class labels"
+            n = class_count(labels)
+            severity = Severity.WARNING if squashed or one_hot_labels(labels) or (n or 0) > 2 else Severity.INFO
+        elif softmax_out:
+            severity = Severity.INFO
+            what = "a softmax (classification) output"
+        else:
+            continue
+        target = _target(out, labels)
+        fix = None
+        if target is not None and isinstance(loss.node, cst.SimpleString):
+            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),))
+        related = []
+        if out is not None:
+            related.append((out.layer.call.placed, out.layer.call.node,
+                            f"the output layer: {out.units if out.units is not None else '?'} units, '{out.activation}'"))
+        if labels is not None and labels.origin is not None and class_labels(labels):
+            related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
+        yield rule.finding(
+            ctx, loss.placed, loss.node,
+            f"regression loss '{loss.name}' on {what}: "
+            + (f"through the '{out.activation}' output it gives confidently wrong predictions almost no gradient"
+               if squashed else "it treats the classes as numbers on a line")
+            + f"; use {target or 'a crossentropy loss'}",
+            fix=fix, related=related, severity=severity, loss=loss.name)
+
+
+def _target(out, labels) -> str | None:
+    """The crossentropy that fits both the output and the labels, when that is unambiguous."""
+    if out is None:
+        return None
+    if out.activation == "softmax" and out.units is not None and out.units > 1:
+        if one_hot_labels(labels):
+            return "categorical_crossentropy"
+        if integer_class_labels(labels):
+            return "sparse_categorical_crossentropy"
+    if out.activation == "sigmoid" and out.units == 1 and integer_class_labels(labels) and class_count(labels) == 2:
+        return "binary_crossentropy"
+    return None

@@ -1,0 +1,60 @@
+"""LRN204: `accuracy` tracked for a regression loss on non-class targets."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import with_string_value
+from learnability.rules._outputs import PROBABILITY, REGRESSION, class_labels, labels_of, loss_of, output_of
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN204",
+    name="accuracy-with-regression-loss",
+    category=Category.METRICS,
+    severity=Severity.WARNING,
+    summary="'accuracy' metric with a regression loss (mse/mae) and a regression output",
+    rationale=(
+        "With a regression loss Keras resolves 'accuracy' to a thresholded or exact-match accuracy. On "
+        "continuous targets predictions almost never match, so accuracy stays near 0 (or at a meaningless "
+        "value) even while the loss falls: the model looks as if it does not learn. Track mae/mse instead."
+    ),
+    fix="Replace 'accuracy' with 'mae'.",
+    examples=("model.compile(loss='mse', metrics=['accuracy'])", "model.compile(loss='mse', metrics=['mae'])"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for model in program.models:
+        loss = loss_of(model)
+        if loss is None or loss.name not in REGRESSION or model.compile is None:
+            continue
+        out = output_of(program, model)
+        if out is not None and out.activation in PROBABILITY:
+            continue  # a classifier trained with mse: LRN203's, and its accuracy is meaningful
+        if class_labels(labels_of(program, model)):
+            continue  # mse on class labels: LRN203's
+        metrics_arg = model.compile.call.arg(None, "metrics")
+        if metrics_arg is None:
+            continue
+        value = metrics_arg.value
+        elements = value.elements if isinstance(value, (cst.List, cst.Tuple)) else []
+        for el in elements:
+            node = el.value
+            name = None
+            if isinstance(node, cst.SimpleString):
+                name = str(node.evaluated_value).lower()
+            elif isinstance(node, (cst.Call, cst.Attribute, cst.Name)):
+                q = program.qualname(node.func if isinstance(node, cst.Call) else node) or ""
+                name = q.rsplit(".", 1)[-1].lower() if q.startswith(("keras.metrics", "tensorflow.metrics")) else None
+            if name not in ("accuracy", "acc"):
+                continue
+            fix = None
+            if isinstance(node, cst.SimpleString):
+                fix = Fix("Track 'mae' instead", (ctx.replace(model.compile.call.placed, node, with_string_value(node, "mae")),))
+            yield rule.finding(
+                ctx, model.compile.call.placed, node,
+                f"'accuracy' with the regression loss '{loss.name}': on continuous targets predictions almost never "
+                "match exactly, so accuracy stays near 0 even while the model learns; track 'mae' instead",
+                fix=fix, loss=loss.name)

@@ -1,0 +1,94 @@
+"""LRN205: the output layer's units differ from the number of classes."""
+
+from __future__ import annotations
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._outputs import CATEGORICAL, class_count, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules.base import Context, Rule, register
+
+CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number_of_classes", "num_class", "n_class",
+                               "classes_num", "class_count", "num_labels", "n_labels"})
+
+
+@register(
+    id="LRN205",
+    name="output-units-vs-classes",
+    category=Category.LOSS,
+    severity=Severity.ERROR,
+    summary="Output units differ from the number of classes",
+    rationale=(
+        "A categorical output needs exactly one unit per class. With fewer units, labels of the missing "
+        "classes are out of range (sparse labels: NaN or garbage loss) or one-hot rows have the wrong width "
+        "(a shape error); with more, the extra units are never a target and only soak up probability mass."
+    ),
+    fix="Set the output layer's units to the number of classes.",
+    examples=("y = to_categorical(y, 10) ... Dense(5, activation='softmax')",
+              "y = to_categorical(y, 10) ... Dense(10, activation='softmax')"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model in program.models:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or loss.name not in CATEGORICAL or out is None or out.layer.kind != "Dense":
+            continue
+        if out.units is None or out.units == 1 or out.units_arg is None or id(out.layer.call.node) in seen:
+            continue  # one unit: LRN201's
+        labels = labels_of(program, model)
+        n = class_count(labels)
+        name_text = None
+        guessed = False
+        source = ""
+        related = []
+        if n is not None:
+            if labels is not None and labels.dataset:
+                source = f"{labels.dataset} has {n} classes"
+            elif one_hot_labels(labels):
+                source = f"the one-hot labels have {n} columns"
+            else:
+                source = f"the integer labels go up to {n - 1}"
+            if labels is not None and labels.origin is not None:
+                related.append((labels.origin.placed, labels.origin.raw.node, source))
+            named = _named_count(program, out.layer.call.index)
+            if named is not None and named[1] == n:
+                name_text = named[0]
+        else:
+            found = _named_count(program, out.layer.call.index)
+            if found is None:
+                continue
+            name_text, n, stmt = found
+            source = f"{name_text} = {n}"
+            guessed = True
+            related.append((stmt.placed, stmt.raw.node, f"the number of classes: {source}"))
+        if n is None or n < 2 or n == out.units:
+            continue
+        seen.add(id(out.layer.call.node))
+        sparse_extra = loss.name == "sparse_categorical_crossentropy" and out.units > n
+        severity = Severity.INFO if sparse_extra else Severity.WARNING if guessed else Severity.ERROR
+        new = name_text or str(n)
+        fix = Fix(f"Set the output units to {new}", (ctx.replace(out.layer.call.placed, out.units_arg.value, new),))
+        if out.units < n:
+            why = ("labels of the missing classes are out of range" if loss.name.startswith("sparse")
+                   else "the one-hot labels do not fit the output (shape error)")
+        elif sparse_extra:
+            why = "the extra units are never a target and only take probability mass"
+        else:
+            why = "the one-hot labels do not fit the output (shape error)"
+        yield rule.finding(
+            ctx, out.layer.call.placed, out.units_arg.value,
+            f"the output layer has {out.units} units but there are {n} classes ({source}): {why}; use {new} units",
+            fix=fix, related=related, severity=severity, units=out.units, classes=n)
+
+
+def _named_count(program, index: int):
+    """A module-level constant such as `num_classes = 10`, assigned before `index`."""
+    for name in sorted(CLASS_COUNT_NAMES | {n.upper() for n in CLASS_COUNT_NAMES}):
+        entry = program.assignment(name, index)
+        if entry is None:
+            continue
+        stmt, _path = entry
+        v = program.const(stmt.raw.value, stmt.index) if not _path and stmt.raw.aug_op is None else None
+        if isinstance(v, int) and not isinstance(v, bool):
+            return name, v, stmt
+    return None

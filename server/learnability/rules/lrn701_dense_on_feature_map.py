@@ -1,0 +1,113 @@
+"""LRN701: a Dense layer applied to a conv feature map with no Flatten / global pooling."""
+
+from __future__ import annotations
+
+from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS
+from learnability.analysis.shapes import SHAPE_PRESERVING, spatial_rank
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._outputs import LABEL_SOURCES, labels_of, line_indent, spelled_layer_edits
+from learnability.rules.base import Context, Rule, register
+
+_KEEPS_MAP = SHAPE_PRESERVING | {"UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
+                                 "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D"}
+_FLATTENS = ("Flatten", "GlobalAveragePooling", "GlobalMaxPooling", "GlobalAvgPool", "GlobalMaxPool")
+
+
+@register(
+    id="LRN701",
+    name="dense-on-feature-map",
+    category=Category.LAYERS,
+    severity=Severity.ERROR,
+    summary="Dense applied to a conv feature map with no Flatten or global pooling",
+    rationale=(
+        "Dense acts on the last axis only. On a (batch, height, width, channels) feature map it produces one "
+        "prediction per pixel, (batch, height, width, units), not one per sample. With one label per sample the "
+        "loss cannot line up predictions with labels: Keras stops with a shape error, or broadcasts the label over "
+        "every pixel and trains something else. Flatten (or GlobalAveragePooling2D) turns the map into a vector "
+        "first."
+    ),
+    fix="Insert Flatten() before the Dense layer.",
+    examples=("Conv2D(32, 3), MaxPooling2D(), Dense(10, activation='softmax')",
+              "Conv2D(32, 3), MaxPooling2D(), Flatten(), Dense(10, activation='softmax')"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model in program.models:
+        rank = None  # spatial rank of the map flowing through, when a conv/pool made it
+        maker = None
+        for layer in model.layers:
+            if layer.position in model.opaque:
+                rank = None
+            kind = layer.kind
+            if kind in CONV_LAYERS or kind in POOL_LAYERS or kind.startswith(("MaxPooling", "AveragePooling")):
+                rank, maker = spatial_rank(kind), layer
+            elif kind.startswith(_FLATTENS):
+                rank = None
+            elif kind == "Dense":
+                if rank is not None and id(layer.call.node) not in seen:
+                    seen.add(id(layer.call.node))
+                    finding = _finding(rule, ctx, model, layer, maker, rank)
+                    if finding is not None:
+                        yield finding
+                break
+            elif kind not in _KEEPS_MAP:
+                rank = None
+
+
+def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
+    program = ctx.program
+    labels = labels_of(program, model)
+    per_sample = labels is not None and labels.source in LABEL_SOURCES and (labels.integer_labels or labels.one_hot) \
+        and (labels.shape is None or len(labels.shape) <= 2)
+    if per_sample:
+        severity = Severity.ERROR
+    elif rank >= 2 and (labels is None or labels.source == "unknown"):
+        severity = Severity.INFO  # labels unknown: could be a per-pixel model, but usually a missing Flatten
+    else:
+        return None
+    axes = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)", 3: "(batch, d, h, w, channels)"}[rank]
+    msg = (f"Dense is applied to the {rank + 2}-D output of {maker.kind} {axes} with no Flatten or global "
+           "pooling: it predicts per position, not per sample")
+    msg += ("; with one label per sample the shapes do not match" if per_sample else "")
+    msg += "; add Flatten() (or GlobalAveragePooling) before it"
+    return rule.finding(ctx, layer.call.placed, layer.call.node, msg, fix=_fix(ctx, model, layer),
+                        severity=severity, related=[(maker.call.placed, maker.call.node, f"the {maker.kind} output is a {rank + 2}-D feature map")])
+
+
+def _fix(ctx: Context, model, layer) -> Fix | None:
+    program = ctx.program
+    spelled = spelled_layer_edits(ctx, "Flatten", layer.call.node)
+    if spelled is None:
+        return None
+    flatten, imports = spelled
+    node = layer.call.node
+    placed = layer.call.placed
+    # Sequential([...]): the Dense call is an element of the list
+    if model.kind == "sequential" and model.list_node is not None and any(el.value is node for el in model.list_node.elements):
+        span = placed.span(node)
+        indent = line_indent(program, span.line, span.column)
+        text = f"{flatten}(),\n{indent}" if indent is not None else f"{flatten}(), "
+        return Fix("Insert Flatten() before the Dense layer", imports + (ctx.insert_before(placed, node, text),))
+    stmt = program.stmts[layer.call.index]
+    raw = stmt.raw
+    # model.add(Dense(...)): add a model.add(Flatten()) line before it
+    if model.kind == "sequential" and raw.kind == "expr" and getattr(raw.value, "args", None) and \
+            raw.value.args[0].value is node:  # type: ignore[union-attr]
+        span = placed.span(raw.node)
+        indent = line_indent(program, span.line, span.column)
+        if indent is None:
+            return None
+        func = raw.value.func  # type: ignore[union-attr]
+        target = placed.code(func)
+        return Fix("Insert Flatten() before the Dense layer",
+                   imports + (ctx.insert_before(placed, raw.node, f"{target}({flatten}())\n{indent}"),))
+    # functional: Dense(...)(x) -> Dense(...)(Flatten()(x))
+    applied = program.applied.get(id(node))
+    if applied is not None:
+        app, astmt = applied
+        if app.args and app.args[0].keyword is None and not app.args[0].star:
+            arg = app.args[0].value
+            return Fix("Insert Flatten() before the Dense layer",
+                       imports + (ctx.replace(astmt.placed, arg, f"{flatten}()({astmt.placed.code(arg)})"),))
+    return None
