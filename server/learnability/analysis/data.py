@@ -124,8 +124,15 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
             elif op == "Subtract":
                 info.low = info.high = None
                 info.scaled = info.scaled or _is_stat(node.right)
+                info.constant = left.constant and right.constant
             return info
-        return replace(left) if left.source != "unknown" else right
+        # array (op) array: constant only when both sides are; bounds unknown unless both are known
+        if left.source == "unknown":
+            return right if right.constant is False else replace(right, constant=False)
+        info = replace(left, constant=left.constant and right.constant)
+        if right.low is None or right.high is None:
+            info.low = info.high = None
+        return info
     if isinstance(node, (cst.List, cst.Tuple)):
         return _label_list(program, node, index)
     if isinstance(node, cst.Call):
@@ -278,6 +285,11 @@ def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression,
         if op == "Divide" and left:
             info.scaled = True
             info.low = info.high = None
+        else:  # X += noise, X * mask: no longer constant unless the other side is; bounds unknown
+            other_info = describe(program, other, index, 25)
+            info.constant = base.constant and other_info.constant
+            if op != "Divide":
+                info.low = info.high = None
         return info
     lo, hi = info.low, info.high
     if op == "Multiply":
@@ -509,3 +521,43 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     if q == "numpy.arange":
         return DataInfo(source="literal")
     return DataInfo()
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def names_behind(program: Program, node: cst.BaseExpression | None, index: int, limit: int = 40) -> set[str]:
+    """The array variables an expression is computed from, followed back through their assignments
+    and in-place changes (X[y == 1] += 2), up to `limit` statements. Constants (n = 100), modules and
+    random generators are left out: sharing them does not tie two arrays together."""
+    seen: set[str] = set()
+    found: set[str] = set()
+    todo: list[tuple[cst.CSTNode, int]] = [(node, index)] if node is not None else []
+    visited = 0
+    mutations = _mutations(program)
+    while todo and visited < limit:
+        expr, at = todo.pop()
+        visited += 1
+        collector = _Names()
+        expr.visit(collector)
+        for name in collector.names - seen:
+            seen.add(name)
+            entry = program.assignment(name, at)
+            if entry is None:
+                continue
+            stmt = entry[0]
+            ref = cst.Name(name)
+            if program.const(ref, at) is not NOTHING or _is_rng(program, ref, at):
+                continue
+            found.add(name)
+            if stmt.raw.value is not None:
+                todo.append((stmt.raw.value, stmt.index))
+            for i in mutations.get(name, ()):
+                if i < at:
+                    todo.append((program.stmts[i].raw.node, i))
+    return found

@@ -4,10 +4,74 @@ from __future__ import annotations
 
 import libcst as cst
 
+from learnability.analysis.calls import all_calls
 from learnability.analysis.data import describe
+from learnability.analysis.names import last
+from learnability.analysis.program import ModelInfo, Program
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits, layer_prefix, starts_with_scaling
 from learnability.rules.base import Context, Rule, register
+
+# first layers that take raw integers or strings, not scaled floats
+INDEX_INPUT_LAYERS = frozenset(
+    "Embedding CategoryEncoding StringLookup IntegerLookup TextVectorization Hashing Discretization".split()
+)
+# anywhere in the file, these mean the inputs are scaled (or meant to be raw) somewhere we cannot follow
+SCALING_LAYERS = frozenset("Rescaling Normalization".split())
+
+
+def _scales_elsewhere(program: Program) -> bool:
+    """A Rescaling/Normalization layer, a keras.applications model or preprocess_input anywhere in the file:
+    pretrained application models take 0-255 inputs (some rescale inside), nested preprocessing models
+    rescale where the layer list cannot show it."""
+    cached = program.__dict__.get("_a2_scales_elsewhere")
+    if cached is None:
+        cached = False
+        for view in all_calls(program):
+            q = view.qualname or ""
+            if (q.startswith("keras.layers.") and last(q) in SCALING_LAYERS) or q.startswith("keras.applications.") \
+                    or last(q) in ("preprocess_input", "per_image_standardization"):
+                cached = True
+                break
+        program.__dict__["_a2_scales_elsewhere"] = cached
+    return cached
+
+
+def _first_layer_unknown(model: ModelInfo) -> bool:
+    return 0 in getattr(model, "opaque", ()) or not model.layers
+
+
+def _rescaling_fix(ctx: Context, model: ModelInfo) -> Fix | None:
+    prefix = layer_prefix(ctx.program)
+    if prefix is None or model.list_node is None or not model.list_node.elements:
+        return None
+    elements = model.list_node.elements
+    target = elements[0].value
+    if isinstance(target, cst.Call) and last(ctx.program.qualname(target.func) or "") in ("Input", "InputLayer"):
+        if len(elements) < 2:
+            return None
+        target = elements[1].value
+    return Fix("Add a first Rescaling(1.0 / 255) layer",
+               (ctx.insert_before(model.call.placed, target, f"{prefix}Rescaling(1.0 / 255), "),))
+
+
+def _generator_fix(ctx: Context, info) -> Fix | None:
+    if info.generator is None:
+        return None
+    ctor, stmt = info.generator
+    arg = cst.Arg(keyword=cst.Name("rescale"), value=cst.parse_expression("1.0 / 255"),
+                  equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+    args = list(ctor.args)
+    if args:
+        last_arg = args[-1]
+        trailing = last_arg.comma
+        args[-1] = last_arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        if isinstance(trailing, cst.Comma):  # keep a multi-line call's trailing-comma layout
+            args[-1] = last_arg.with_changes(comma=trailing)
+            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace("")))
+    args.append(arg)
+    return Fix("Add rescale=1.0 / 255 to the ImageDataGenerator",
+               (ctx.replace(stmt.placed, ctor, ctor.with_changes(args=args)),))
 
 
 @register(
@@ -20,29 +84,32 @@ from learnability.rules.base import Context, Rule, register
         "Initialisers (Glorot, He) assume inputs of unit scale. Inputs in 0-255 make the first layer's "
         "pre-activations hundreds of times too large: sigmoid/tanh units saturate at once, ReLU nets take "
         "huge first steps, and the first layer's gradient is scaled by the input, so one learning rate cannot "
-        "suit every layer. Divide by the maximum (x / 255.0), standardise, or start the model with Rescaling."
+        "suit every layer. Divide by the maximum (x / 255.0), standardise, or start the model with Rescaling. "
+        "Threshold: input_max_abs."
     ),
-    fix="Divide the array at the fit call by its maximum (or add a first Rescaling(1/255) layer for datasets).",
+    fix="Divide the array at the fit call by its maximum, add rescale= to the ImageDataGenerator, or add a first "
+        "Rescaling(1/255) layer for image datasets.",
     examples=("model.fit(x_train, y_train)  # uint8 pixels", "model.fit(x_train / 255.0, y_train)"),
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):
-        if fit.x is None or starts_with_scaling(model):
+        if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
+            continue
+        if model.layers[0].kind in INDEX_INPUT_LAYERS:
             continue
         info = describe(program, fit.x, fit.call.index)
         if info.scaled or info.max_abs is None or info.max_abs <= limit or info.constant:
             continue
+        if _scales_elsewhere(program):
+            continue
         peak = info.max_abs
         divisor = "255.0" if peak == 255 else f"{peak:g}" + ("" if "." in f"{peak:g}" or "e" in f"{peak:g}" else ".0")
-        fix = None
-        if info.source == "image_directory":
-            prefix = layer_prefix(program)
-            if prefix is not None and model.list_node is not None and model.list_node.elements:
-                first = model.list_node.elements[0].value
-                fix = Fix("Add a first Rescaling(1.0 / 255) layer",
-                          (ctx.insert_before(model.call.placed, first, f"{prefix}Rescaling(1.0 / 255), "),))
+        if info.container == "generator":
+            fix = _generator_fix(ctx, info) if peak == 255 else None
+        elif info.source == "image_directory" or info.container == "dataset":
+            fix = _rescaling_fix(ctx, model) if peak == 255 else None
         else:
             x = fit.x
             left = x
@@ -53,7 +120,14 @@ def check(rule: Rule, ctx: Context):
         origin = ""
         if info.origin is not None and info.origin.placed is not None:
             origin = f" (made on line {info.origin.placed.span(info.origin.raw.node).line})"
-        how = f"{info.dataset} pixels" if info.dataset else ("image files" if info.source == "image_directory" else "values")
+        if info.dataset:
+            how = f"{info.dataset} pixels"
+        elif info.source == "image_directory":
+            how = "image files"
+        elif info.container == "generator" and info.source == "generator":
+            how = "ImageDataGenerator images"
+        else:
+            how = "values"
         related = []
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, f"the inputs are made here: {how} up to {peak:g}"))

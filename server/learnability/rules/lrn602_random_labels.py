@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learnability.analysis.data import describe
+from learnability.analysis.data import describe, names_behind
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Rule, register
@@ -29,6 +29,9 @@ def check(rule: Rule, ctx: Context):
             continue
         info = describe(program, fit.y, fit.call.index)
         if not info.random_labels:
+            continue
+        # y = randint(...); X = noise + 3 * y[:, None]: the inputs are built from the labels
+        if fit.x is not None and names_behind(program, fit.y, fit.call.index) & names_behind(program, fit.x, fit.call.index):
             continue
         related = []
         if info.origin is not None:

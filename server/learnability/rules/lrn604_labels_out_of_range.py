@@ -1,0 +1,71 @@
+"""LRN604: integer labels outside what the output layer can produce."""
+
+from __future__ import annotations
+
+from learnability.analysis.data import describe
+from learnability.findings import Category, Severity
+from learnability.rules._helpers import fits
+from learnability.rules.base import Context, Rule, register
+
+
+def _units_rule_reports(info, units: int) -> bool:
+    """LRN205 (output units vs number of classes) already reports too few units for labels 0..k."""
+    try:
+        from learnability.rules._outputs import class_count
+    except ImportError:  # pragma: no cover - the loss rules are absent
+        return False
+    n = class_count(info)
+    return n is not None and n != units and info.low is not None and info.low >= 0
+
+
+@register(
+    id="LRN604",
+    name="labels-out-of-range",
+    category=Category.DATA,
+    severity=Severity.ERROR,
+    summary="Integer labels outside the output range (label 9 for a sigmoid unit, label 5 for Dense(5) + sparse CE)",
+    rationale=(
+        "A 1-unit sigmoid output with binary crossentropy models P(y = 1): labels must be 0 or 1; a label of 9 "
+        "makes the loss unbounded below, so the model pushes every output to 1. Sparse categorical "
+        "crossentropy reads label k as the index of output unit k: with Dense(n) a label >= n (or < 0) has no "
+        "unit, which TensorFlow reports as an error on CPU and turns into NaN losses on GPU. Labels that "
+        "start at 1 (1..n) are the usual cause."
+    ),
+    fix=None,
+    examples=("Dense(5, activation='softmax') with labels randint(0, 10) and sparse CE",
+              "Dense(10, activation='softmax') with labels randint(0, 10)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for model, fit in fits(program):
+        if fit.y is None or model.compile is None or model.compile.loss is None:
+            continue
+        out = model.output_layer
+        if out is None or out.kind != "Dense" or (model.opaque and max(model.opaque) >= len(model.layers)):
+            continue
+        units = program.const(out.arg(0, "units", "output_dim"), out.call.index)
+        if not isinstance(units, int) or isinstance(units, bool):
+            continue
+        info = describe(program, fit.y, fit.call.index)
+        if not info.integer_labels or info.one_hot or info.low is None or info.high is None:
+            continue
+        lo, hi = info.low, info.high
+        loss = model.compile.loss.name
+        act, _src, _arg = program.effective_activation(model, out.position)
+        message = None
+        if loss == "binary_crossentropy" and units == 1 and (hi > 1 or lo < 0):
+            message = (f"labels run from {lo:g} to {hi:g}, but a 1-unit {act} output with binary crossentropy "
+                       "expects 0 or 1: the loss has no minimum and the model cannot fit them; use one unit per "
+                       "class with softmax and sparse categorical crossentropy")
+        elif loss == "sparse_categorical_crossentropy" and units > 1 and (hi >= units or lo < 0) \
+                and not _units_rule_reports(info, units):
+            message = (f"labels run from {lo:g} to {hi:g}, but the output has {units} units, so sparse crossentropy "
+                       f"only accepts labels 0..{units - 1}: label {lo if lo < 0 else hi:g} has no output unit (an error on CPU, NaN "
+                       "loss on GPU)" + ("; labels starting at 1 need y - 1" if lo >= 1 and hi == units else ""))
+        if message is None:
+            continue
+        related = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
+        if info.origin is not None:
+            related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
+        yield rule.finding(ctx, fit.call.placed, fit.y, message, related=related,
+                           low=lo, high=hi, units=units, loss=loss)
