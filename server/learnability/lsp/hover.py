@@ -1,0 +1,60 @@
+"""Hover on a flagged range: what is wrong, why (the rule's rationale), the fix; after a probe, the
+numbers it measured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+from learnability.lsp.positions import ranges_overlap
+from learnability.lsp.probe_command import evidence_lines
+from learnability.rules import get_rule
+from learnability.rules.base import DOCS_URL
+
+
+def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+    uri = params.text_document.uri
+    res = ls.results.get(uri)
+    if res is None:
+        return None
+    pos = params.position
+    point = types.Range(start=pos, end=pos)
+    hits = [p for p in res.placed if ranges_overlap(p.range, point)]
+    sections: list[str] = []
+    for p in hits:
+        f = p.finding
+        rule = get_rule(f.rule)
+        lines = [f"**{f.rule}** {rule.name if rule else ''} ({f.category.value}, {f.severity.value})".replace("  ", " "),
+                 "", f.message]
+        if rule is not None:
+            lines += ["", f"**Why:** {rule.rationale}"]
+        if f.fix is not None:
+            lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it: not applied by fix-all)")]
+        elif rule is not None and rule.fix_summary:
+            lines += ["", f"**Fix:** {rule.fix_summary}"]
+        lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]` · "
+                      f"[rule documentation]({DOCS_URL.format(id=f.rule.lower())})"]
+        sections.append("\n".join(lines))
+    evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
+    if evidence:
+        sections.append("\n\n".join(evidence))
+    if not sections:
+        return None
+    text = "\n\n---\n\n".join(sections)
+    formats = []
+    try:
+        formats = list(ls.client_capabilities.text_document.hover.content_format or [])
+    except AttributeError:
+        pass
+    kind = types.MarkupKind.Markdown if (not formats or types.MarkupKind.Markdown in formats) else types.MarkupKind.PlainText
+    if kind == types.MarkupKind.PlainText:
+        text = text.replace("**", "").replace("`", "")
+    rng = hits[0].range if hits else None
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=rng)
+
+
+def register(ls: Any) -> None:
+    @ls.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+        return hover(ls, params)

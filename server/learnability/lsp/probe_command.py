@@ -1,0 +1,276 @@
+"""`learnability.runProbe` [uri]: train the file's model briefly and confirm each diagnosis.
+
+The probe itself is `learnability.probe.runner.run_probe` (blocking; it starts its own interpreter,
+the one from the `interpreter` setting or this one). Here it runs in a daemon thread with work-done
+progress (percentage, cancellable: cancelling sets its `cancel` event). Its report then:
+- becomes diagnostics of its own (source "learnability-probe") on the lines it measured,
+- amends the static findings it confirms or refutes ("(confirmed by probe: ...)" / "(not confirmed: ...)"),
+- shows up in hovers as measured evidence,
+- is sent to the client as the notification `learnability/probeReport` {"uri", "report"}.
+Without the runner module the command answers with a clear message instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import attrs
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from learnability.findings import Finding
+from learnability.lsp.positions import LineMap
+from learnability.lsp.server import PROBE_SOURCE, UriResults
+
+PROBE_REPORT = "learnability/probeReport"
+_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
+             "info": types.DiagnosticSeverity.Information}
+
+
+@dataclass
+class ProbeState:
+    report: dict
+    # program line (1-based) -> (editor uri, line in it, 1-based), as when the probe ran
+    where: Callable[[int], tuple[str, int] | None] = lambda line: None
+    findings: list[dict] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- report -> editor
+def _probe_findings(report: dict) -> list[dict]:
+    out = report.get("findings") if isinstance(report, dict) else None
+    return [f for f in out or [] if isinstance(f, dict)]
+
+
+def _matches(static: Finding, pf: dict) -> bool:
+    rule = static.rule
+    return pf.get("rule") == rule or rule in (pf.get("confirms") or [])
+
+
+def verdict_for(state: ProbeState, f: Finding) -> dict | None:
+    """The probe finding that speaks about a static finding (same line preferred)."""
+    candidates = [pf for pf in state.findings if _matches(f, pf)]
+    if not candidates:
+        return None
+    same_line = [pf for pf in candidates if pf.get("line") == f.span.line]
+    decided = [pf for pf in same_line or candidates if pf.get("confirmed") is not None]
+    return (decided or same_line or candidates)[0]
+
+
+def message_suffix(state: ProbeState, f: Finding) -> str:
+    pf = verdict_for(state, f)
+    if pf is None:
+        return ""
+    evidence = str(pf.get("evidence") or pf.get("message") or "").strip()
+    if pf.get("confirmed") is True:
+        return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
+    if pf.get("confirmed") is False:
+        return f" (not confirmed: {evidence})" if evidence else " (not confirmed by the probe)"
+    return ""
+
+
+def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
+    """Static diagnostics (amended by the last probe) + syntax errors + the probe's own findings."""
+    state: ProbeState | None = ls.probe_reports.get(res.unit)
+    out: list[types.Diagnostic] = []
+    for p in res.placed:
+        d = p.diagnostic
+        if state is not None:
+            suffix = message_suffix(state, p.finding)
+            if suffix:
+                d = attrs.evolve(d, message=d.message + suffix)
+        out.append(d)
+    out.extend(res.errors)
+    if state is None:
+        return out
+    lm = LineMap(res.lines, ls.encoding)
+    for pf in state.findings:
+        try:
+            line = int(pf.get("line") or 0)
+        except (TypeError, ValueError):
+            continue
+        where = state.where(line)
+        if where is None or where[0] != res.uri:
+            continue
+        doc_line = where[1]
+        text = lm._text(doc_line - 1)
+        col = pf.get("column")
+        end_col = pf.get("end_column")
+        start = int(col) - 1 if isinstance(col, int) and col >= 1 else len(text) - len(text.lstrip())
+        end = int(end_col) - 1 if isinstance(end_col, int) and end_col >= 1 and pf.get("end_line") in (None, line) \
+            else len(text)
+        if end <= start:
+            end = len(text)
+        evidence = str(pf.get("evidence") or "").strip()
+        message = str(pf.get("message") or "measured by the probe")
+        if evidence and evidence not in message:
+            message = f"{message} (measured: {evidence})"
+        rule = pf.get("rule")
+        out.append(types.Diagnostic(
+            range=types.Range(start=lm.position(doc_line, start), end=lm.position(doc_line, end)),
+            message=message, severity=_SEVERITY.get(str(pf.get("severity")), types.DiagnosticSeverity.Information),
+            source=PROBE_SOURCE, code=str(rule) if rule else None,
+            data={"probe": True, "confirmed": pf.get("confirmed"), "confirms": pf.get("confirms") or []},
+        ))
+    return out
+
+
+def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
+    """Markdown lines of measured evidence for a hover."""
+    state: ProbeState | None = ls.probe_reports.get(unit)
+    if state is None:
+        return []
+    out: list[str] = []
+    seen: set[int] = set()
+    for f in findings:
+        pf = verdict_for(state, f)
+        if pf is not None and id(pf) not in seen:
+            seen.add(id(pf))
+            out.append(_evidence_md(pf))
+    for pf in state.findings:  # probe findings on this line that no static finding covers
+        where = state.where(int(pf.get("line") or 0)) if isinstance(pf.get("line"), int) else None
+        if where == (uri, line0 + 1) and id(pf) not in seen:
+            seen.add(id(pf))
+            out.append(_evidence_md(pf))
+    if out:
+        verdict = state.report.get("verdict")
+        summary = state.report.get("summary")
+        if verdict or summary:
+            out.append(f"Probe verdict: **{verdict or '?'}**" + (f" — {summary}" if summary else ""))
+    return out
+
+
+def _evidence_md(pf: dict) -> str:
+    state = {True: "confirmed", False: "not confirmed", None: "inconclusive"}.get(pf.get("confirmed"), "")
+    evidence = str(pf.get("evidence") or pf.get("message") or "").strip()
+    return f"**Measured by the probe** ({pf.get('rule', '?')}, {state}): {evidence}"
+
+
+# ----------------------------------------------------------------------------- the command
+def _runner() -> Callable[..., dict] | None:
+    try:
+        module = importlib.import_module("learnability.probe.runner")
+    except ImportError:
+        return None
+    return getattr(module, "run_probe", None)
+
+
+def _percent(value: Any) -> int:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 0
+    if v <= 1.0:
+        v *= 100.0
+    return int(max(0.0, min(100.0, v)))
+
+
+async def run_probe_command(ls: Any, *args: Any) -> dict:
+    from learnability.lsp.diagnostics import fs_path, publish_uri, take_snapshot
+    from learnability.lsp.notebooks import unit_of
+
+    if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
+        raise JsonRpcInvalidParams("learnability.runProbe takes one argument: the document's URI")
+    uri = args[0]
+    unit_uri = unit_of(ls, uri)
+    unit = ls.units.get(unit_uri) if unit_uri else None
+    if unit is None:
+        raise JsonRpcInvalidParams(f"{uri} is not open in the editor")
+    run_probe = _runner()
+    if run_probe is None:
+        message = ("The learnability training probe is not available in this installation "
+                   "(learnability.probe.runner is missing). Static diagnostics still work; "
+                   "`learnability probe FILE` runs it from a terminal once installed.")
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+        return {"ok": False, "message": message}
+    if unit.uri in ls.probes:
+        message = "A learnability probe is already running for this file."
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+        return {"ok": False, "message": message}
+    snap = take_snapshot(ls, unit)
+    if snap is None:
+        raise JsonRpcInvalidParams(f"{uri} is not open in the editor")
+    path = snap.path or uri
+    cancel = threading.Event()
+    ls.probes[unit.uri] = cancel
+    loop = asyncio.get_running_loop()
+    token: str | None = None
+    if ls.client_supports("window.work_done_progress"):
+        token = f"learnability-probe-{uuid.uuid4()}"
+        try:
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                title="Learnability probe", message="starting", percentage=0, cancellable=True))
+            fut = ls.work_done_progress.tokens.get(token)
+            if fut is not None:
+                fut.add_done_callback(lambda f: cancel.set() if f.cancelled() else None)
+        except Exception as exc:
+            ls.log("warning", f"no progress reporting for the probe: {exc!r}")
+            token = None
+    last = [0]
+
+    def report_progress(value: Any, message: Any) -> None:
+        if token is None:
+            return
+        pct = max(last[0], _percent(value))
+        last[0] = pct
+        ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=str(message or ""), percentage=pct))
+
+    def on_progress(value: float, message: str) -> None:
+        try:
+            loop.call_soon_threadsafe(report_progress, value, message)
+        except RuntimeError:
+            pass
+
+    done: asyncio.Future = loop.create_future()
+    settings = ls.settings
+
+    def work() -> None:
+        try:
+            result: Any = run_probe(path, source=snap.text, python=settings.interpreter or sys.executable,
+                                    budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
+                                    on_progress=on_progress, cancel=cancel)
+        except BaseException as exc:  # the probe's failure is a report, never a crash
+            result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
+                      "findings": []}
+        try:
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
+        except RuntimeError:
+            pass
+
+    threading.Thread(target=work, daemon=True, name="learnability-probe").start()
+    try:
+        report = await done
+    finally:
+        ls.probes.pop(unit.uri, None)
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
+                message="cancelled" if cancel.is_set() else "done"))
+    if not isinstance(report, dict):
+        report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
+                  "findings": []}
+    if ls.units.get(unit.uri) is unit:
+        ls.probe_reports[unit.uri] = ProbeState(report, snap.where, _probe_findings(report))
+        for doc_uri in list(unit.cell_uris or [unit.uri]):
+            publish_uri(ls, doc_uri)
+    ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
+    verdict = report.get("verdict", "?")
+    summary = report.get("summary") or ""
+    ls.log("info", f"probe of {unit.uri}: {verdict} {summary}")
+    if ls.client_supports("workspace.code_lens.refresh_support"):
+        try:
+            ls.workspace_code_lens_refresh(None)
+        except Exception:
+            pass
+    return {"ok": verdict != "error", "verdict": verdict, "summary": summary, "report": report}
+
+
+def register(ls: Any) -> None:
+    @ls.command("learnability.runProbe")
+    async def run_probe(ls: Any, *args: Any) -> dict:
+        return await run_probe_command(ls, *args)
