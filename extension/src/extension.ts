@@ -1,0 +1,459 @@
+// Learnability for VS Code: a thin client. It starts `learnability serve` (bundled with its Python
+// dependencies) in the chosen interpreter, maps settings, runs the probe through the server command
+// `learnability.runProbe`, and shows the report.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import {
+  ConfigurationParams,
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { tensorflowInstallCommand } from "./interpreter";
+import { onPythonEnvironmentChanged, ResolvedInterpreter, resolveInterpreter, runPython } from "./python";
+import { isMissingTensorflow, ProbeReport, statusBarText, verdictLabel } from "./report";
+import { ReportPanel } from "./reportPanel";
+import { RESTART_SETTINGS, ServerSettings, toServerSettings } from "./settings";
+
+const NAME = "Learnability";
+const PROBE_COMMAND = "learnability.runProbe";
+const EXPLAIN_COMMAND = "learnability.explain";
+const REPORT_NOTIFICATION = "learnability/probeReport";
+const EXPLAIN_SCHEME = "learnability-explain";
+
+let ext: LearnabilityExtension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  ext = new LearnabilityExtension(context);
+  await ext.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await ext?.dispose();
+  ext = undefined;
+}
+
+class LearnabilityExtension {
+  private readonly log: vscode.LogOutputChannel;
+  private readonly status: vscode.StatusBarItem;
+  private readonly panel: ReportPanel;
+  private client: LanguageClient | undefined;
+  private interpreter: ResolvedInterpreter | undefined;
+  private lastReport: { report: ProbeReport; uri?: string } | undefined;
+  private probing = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly explanations = new Map<string, string>();
+  private readonly explainChanged = new vscode.EventEmitter<vscode.Uri>();
+  private tensorflowOk = new Set<string>();
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel(NAME, { log: true });
+    this.status = vscode.window.createStatusBarItem("learnability.status", vscode.StatusBarAlignment.Left, 50);
+    this.status.name = "Learnability";
+    this.panel = new ReportPanel(this.log);
+    this.lastReport = context.workspaceState.get("learnability.lastReport");
+    context.subscriptions.push(this.log, this.status, this.explainChanged);
+    this.registerCommands();
+    this.registerListeners();
+    this.updateStatus();
+  }
+
+  // ---------------------------------------------------------------- server lifecycle
+
+  /** Serialises starts and restarts. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task, task).catch((err) => this.log.error(String(err)));
+    return this.queue;
+  }
+
+  start(): Promise<void> {
+    return this.enqueue(() => this.startNow());
+  }
+
+  restart(reason: string): Promise<void> {
+    return this.enqueue(async () => {
+      this.log.info(`Restarting the server (${reason})`);
+      await this.stopNow();
+      await this.startNow();
+    });
+  }
+
+  private serverScript(): string {
+    return this.context.asAbsolutePath(path.join("bundled", "tool", "server.py"));
+  }
+
+  private settingsFor(scope: vscode.Uri | undefined): ServerSettings {
+    const config = vscode.workspace.getConfiguration("learnability", scope);
+    const problems: string[] = [];
+    const settings = toServerSettings((key) => config.get(key), this.interpreter?.path ?? "", problems);
+    for (const p of problems) this.log.warn(`Setting ignored: ${p}`);
+    return settings;
+  }
+
+  private async startNow(): Promise<void> {
+    const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    try {
+      this.interpreter = await resolveInterpreter(resource, this.log);
+    } catch (err) {
+      this.interpreter = undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(message);
+      this.updateStatus(message);
+      void vscode.window.showErrorMessage(`${NAME}: ${message}`, "Open settings", "Show logs").then((choice) => {
+        if (choice === "Open settings") void vscode.commands.executeCommand("workbench.action.openSettings", "learnability.interpreter");
+        if (choice === "Show logs") this.log.show();
+      });
+      return;
+    }
+    this.log.info(`Python ${this.interpreter.version}: ${this.interpreter.path} (from ${this.interpreter.source})`);
+    const script = this.serverScript();
+    if (!fs.existsSync(script)) {
+      const message = `The server launcher is missing from the extension (${script}); reinstall the extension.`;
+      this.log.error(message);
+      void vscode.window.showErrorMessage(`${NAME}: ${message}`);
+      return;
+    }
+    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const serverOptions: ServerOptions = {
+      command: this.interpreter.path,
+      args: [script],
+      transport: TransportKind.stdio,
+      options: {
+        cwd,
+        env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8", TF_CPP_MIN_LOG_LEVEL: "2" },
+      },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", language: "python" },
+        { scheme: "untitled", language: "python" },
+        { scheme: "vscode-notebook", language: "python" },
+        { scheme: "vscode-notebook-cell", language: "python" },
+      ],
+      outputChannel: this.log,
+      traceOutputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: { settings: this.settingsFor(resource) },
+      markdown: { isTrusted: false, supportHtml: false },
+      middleware: {
+        workspace: {
+          configuration: (params: ConfigurationParams, token, next) => {
+            // Answer the "learnability" section with the mapped settings; pass others through.
+            if (!params.items.some((item) => item.section === "learnability")) return next(params, token);
+            const rest = params.items.filter((item) => item.section !== "learnability");
+            const restAnswer = rest.length ? next({ items: rest }, token) : [];
+            return Promise.resolve(restAnswer).then((answers) => {
+              if (!Array.isArray(answers)) return answers;
+              let i = 0;
+              return params.items.map((item) =>
+                item.section === "learnability"
+                  ? this.settingsFor(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                  : answers[i++],
+              );
+            });
+          },
+        },
+      },
+    };
+    const client = new LanguageClient("learnability", NAME, serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) this.updateStatus("server stopped");
+      else this.updateStatus();
+    });
+    try {
+      await client.start();
+      client.onNotification(REPORT_NOTIFICATION, (params: { uri?: string; report?: ProbeReport }) => {
+        if (params?.report) this.onReport(params.report, params.uri, false);
+      });
+      this.log.info("Server started");
+    } catch (err) {
+      const message = `The language server did not start: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error(message);
+      this.updateStatus(message);
+      void vscode.window.showErrorMessage(`${NAME}: ${message}`, "Show logs").then((c) => c && this.log.show());
+    }
+    this.updateStatus();
+  }
+
+  private async stopNow(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      await client.stop(5000);
+    } catch (err) {
+      this.log.warn(`Stopping the server: ${String(err)}`);
+    }
+    try {
+      await client.dispose();
+    } catch {
+      // already disposed
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.enqueue(() => this.stopNow());
+    this.panel.dispose();
+  }
+
+  // ---------------------------------------------------------------- commands and events
+
+  private registerCommands(): void {
+    const reg = (id: string, fn: (...args: any[]) => unknown) =>
+      this.context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+    reg("learnability.restart", () => this.restart("restart command"));
+    reg("learnability.showLogs", () => this.log.show());
+    reg("learnability.probeCurrentFile", (uri?: vscode.Uri) => this.probe(uri));
+    reg("learnability.showProbeReport", () => this.showLastReport());
+    reg("learnability.explainRule", (ruleId?: string) => this.explain(ruleId));
+    this.context.subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
+        onDidChange: this.explainChanged.event,
+        provideTextDocumentContent: (uri) => this.explanations.get(uri.path) ?? "",
+      }),
+    );
+  }
+
+  private registerListeners(): void {
+    this.context.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration("learnability")) return;
+        if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) {
+          void this.restart("interpreter setting changed");
+          return;
+        }
+        const client = this.client;
+        if (client?.isRunning()) {
+          const scope = vscode.workspace.workspaceFolders?.[0]?.uri;
+          void client
+            .sendNotification(DidChangeConfigurationNotification.type, { settings: { learnability: this.settingsFor(scope) } })
+            .catch((err) => this.log.warn(`didChangeConfiguration: ${String(err)}`));
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart("workspace trusted")),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
+    );
+    void onPythonEnvironmentChanged(() => {
+      const setting = vscode.workspace.getConfiguration("learnability").get<string>("interpreter");
+      if (!setting?.trim()) void this.restart("Python environment changed");
+    }, this.log).then((d) => d && this.context.subscriptions.push(d));
+  }
+
+  private updateStatus(problem?: string): void {
+    const s = this.status;
+    if (problem) {
+      s.text = "$(warning) Learnability";
+      s.tooltip = `${NAME}: ${problem}`;
+      s.command = "learnability.showLogs";
+      s.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
+      s.show();
+      return;
+    }
+    s.backgroundColor = undefined;
+    if (this.probing) {
+      s.text = "$(sync~spin) Probing…";
+      s.tooltip = "The learnability probe is training your model";
+      s.command = "learnability.showLogs";
+      s.show();
+      return;
+    }
+    const report = this.lastReport?.report;
+    s.text = statusBarText(report);
+    const interp = this.interpreter ? `\nPython ${this.interpreter.version}: ${this.interpreter.path}` : "";
+    s.tooltip = report
+      ? `Last probe: ${verdictLabel(report.verdict)}${report.summary ? `: ${report.summary}` : ""}${interp}\nClick to show the report.`
+      : `${NAME}${interp}\nRun "Learnability: Run learnability probe" on a Keras script.`;
+    s.command = report ? "learnability.showProbeReport" : "learnability.probeCurrentFile";
+    const doc = vscode.window.activeTextEditor?.document;
+    if (report || doc?.languageId === "python" || vscode.window.activeNotebookEditor) s.show();
+    else s.hide();
+  }
+
+  // ---------------------------------------------------------------- probe
+
+  private targetUri(arg?: vscode.Uri): vscode.Uri | undefined {
+    if (arg instanceof vscode.Uri) return arg;
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    const editor = vscode.window.activeTextEditor;
+    if (editor && editor.document.languageId === "python" && editor.document.uri.scheme === "file") return editor.document.uri;
+    if (nb && nb.uri.scheme === "file") return nb.uri;
+    return editor?.document.uri.scheme === "file" ? editor.document.uri : undefined;
+  }
+
+  private async saveIfDirty(uri: vscode.Uri): Promise<void> {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (nb?.isDirty) await nb.save();
+  }
+
+  /** Fast check (no import) that TensorFlow can be found in the probe's interpreter. */
+  private async hasTensorflow(python: string): Promise<boolean> {
+    if (this.tensorflowOk.has(python)) return true;
+    const r = await runPython(
+      python,
+      ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('tensorflow') else 3)"],
+      20000,
+    );
+    if (r.code === 0) this.tensorflowOk.add(python);
+    else if (r.code !== 3) return true; // could not tell: let the probe say what is wrong
+    return r.code === 0;
+  }
+
+  private async offerTensorflowInstall(python: string): Promise<void> {
+    const cmd = tensorflowInstallCommand(python);
+    const choice = await vscode.window.showErrorMessage(
+      `${NAME}: TensorFlow is not installed in ${python}. The probe trains your model with your own TensorFlow; install it with: ${cmd}`,
+      "Install in terminal",
+      "Copy command",
+      "Choose interpreter",
+    );
+    if (choice === "Install in terminal") {
+      const term = vscode.window.createTerminal({ name: "Install TensorFlow" });
+      term.show();
+      term.sendText(cmd);
+    } else if (choice === "Copy command") {
+      await vscode.env.clipboard.writeText(cmd);
+    } else if (choice === "Choose interpreter") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "learnability.interpreter");
+    }
+  }
+
+  async probe(arg?: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showWarningMessage(
+        `${NAME}: the probe runs your script to train the model, so it is disabled in an untrusted workspace. Linting still works. Trust this workspace to run the probe.`,
+        "Manage Workspace Trust",
+      );
+      if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
+      return;
+    }
+    const uri = this.targetUri(arg);
+    if (!uri) {
+      void vscode.window.showWarningMessage(`${NAME}: open a Python file or notebook that trains a Keras model, then run the probe.`);
+      return;
+    }
+    if (this.probing) {
+      void vscode.window.showInformationMessage(`${NAME}: a probe is already running.`);
+      return;
+    }
+    if (!this.client?.isRunning()) {
+      await this.start();
+      if (!this.client?.isRunning()) {
+        void vscode.window.showErrorMessage(`${NAME}: the language server is not running, so the probe cannot start. See the logs.`, "Show logs").then((c) => c && this.log.show());
+        return;
+      }
+    }
+    const python = this.settingsFor(uri).interpreter || this.interpreter?.path;
+    if (python && !(await this.hasTensorflow(python))) {
+      this.log.warn(`TensorFlow not found in ${python}`);
+      await this.offerTensorflowInstall(python);
+      return;
+    }
+    await this.saveIfDirty(uri);
+    this.probing = true;
+    this.updateStatus();
+    this.log.info(`Probe: ${uri.fsPath}`);
+    try {
+      const result = await this.client.sendRequest(ExecuteCommandRequest.type, { command: PROBE_COMMAND, arguments: [uri.toString()] });
+      const report = result as ProbeReport | null;
+      if (report && typeof report === "object" && "verdict" in report) this.onReport(report, uri.toString(), true);
+      else if (report == null) this.log.info("Probe ended without a report (cancelled?)");
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`Probe failed: ${message}`);
+      void vscode.window.showErrorMessage(`${NAME}: the probe failed: ${message}`, "Show logs").then((c) => c && this.log.show());
+    } finally {
+      this.probing = false;
+      this.updateStatus();
+    }
+  }
+
+  private onReport(report: ProbeReport, uri: string | undefined, fromRequest: boolean): void {
+    const same = this.lastReport && JSON.stringify(this.lastReport.report) === JSON.stringify(report);
+    this.lastReport = { report, uri };
+    void this.context.workspaceState.update("learnability.lastReport", this.lastReport);
+    this.updateStatus();
+    if (same && this.panel.visible) return; // the notification and the command's answer carry the same report
+    const missingTf = isMissingTensorflow(report);
+    const python = this.interpreter?.path ?? "python3";
+    this.panel.show(report, uri ? vscode.Uri.parse(uri) : undefined, {
+      notice: missingTf ? `TensorFlow is not installed in ${python}. Install it with: ${tensorflowInstallCommand(python)}` : undefined,
+    });
+    if (missingTf && fromRequest) void this.offerTensorflowInstall(python);
+    this.log.info(`Probe verdict: ${report.verdict}${report.summary ? ` (${report.summary})` : ""}`);
+  }
+
+  private showLastReport(): void {
+    if (!this.lastReport) {
+      void vscode.window.showInformationMessage(`${NAME}: no probe report yet. Run "Learnability: Run learnability probe" on a Keras script.`);
+      return;
+    }
+    const { report, uri } = this.lastReport;
+    this.panel.show(report, uri ? vscode.Uri.parse(uri) : undefined, { preserveFocus: false });
+  }
+
+  // ---------------------------------------------------------------- explain
+
+  private ruleAtCursor(): string | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return undefined;
+    const pos = editor.selection.active;
+    const diag = vscode.languages
+      .getDiagnostics(editor.document.uri)
+      .find((d) => d.source === "learnability" && d.range.contains(pos));
+    const code = diag?.code;
+    return typeof code === "object" ? String(code.value) : code !== undefined ? String(code) : undefined;
+  }
+
+  private async explain(ruleId?: string): Promise<void> {
+    let rule = typeof ruleId === "string" ? ruleId : this.ruleAtCursor();
+    if (!rule) {
+      const seen = new Set<string>();
+      for (const [, diags] of vscode.languages.getDiagnostics()) {
+        for (const d of diags) {
+          if (d.source !== "learnability") continue;
+          const c = typeof d.code === "object" ? d.code.value : d.code;
+          if (c !== undefined) seen.add(String(c));
+        }
+      }
+      rule = seen.size
+        ? await vscode.window.showQuickPick([...seen].sort(), { placeHolder: "Rule to explain (or Esc and type one)" })
+        : undefined;
+      rule ??= await vscode.window.showInputBox({ prompt: "Rule id to explain", placeHolder: "LRN101" });
+    }
+    if (!rule) return;
+    rule = rule.trim().toUpperCase();
+    if (!this.client?.isRunning()) {
+      void vscode.window.showErrorMessage(`${NAME}: the language server is not running.`);
+      return;
+    }
+    try {
+      const result = await this.client.sendRequest(ExecuteCommandRequest.type, { command: EXPLAIN_COMMAND, arguments: [rule] });
+      const md =
+        typeof result === "string"
+          ? result
+          : result && typeof result === "object" && typeof (result as { markdown?: unknown }).markdown === "string"
+            ? (result as { markdown: string }).markdown
+            : undefined;
+      if (!md) {
+        void vscode.window.showWarningMessage(`${NAME}: no explanation for ${rule}.`);
+        return;
+      }
+      const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${rule}.md` });
+      this.explanations.set(uri.path, md);
+      this.explainChanged.fire(uri);
+      await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`${NAME}: could not explain ${rule}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  contentSecurityPolicy,
+  curvePoints,
+  escapeHtml,
+  formatNumber,
+  gradNormsSvg,
+  isMissingTensorflow,
+  lossCurvesSvg,
+  ProbeReport,
+  renderReportHtml,
+  revealRange,
+  statusBarText,
+  verdictLabel,
+} from "../../src/report";
+
+const REPORT: ProbeReport = {
+  version: 1,
+  file: "/w/article1_sigmoid_scaled.py",
+  verdict: "learns_slowly",
+  device: "CPU",
+  summary: "Learns, slowly: loss 0.69 → 0.62 in 200 steps; relu on scaled inputs reaches 0.31.",
+  metrics: { loss_at_init: 0.6931, chance_loss: 0.6931, fit_one_batch: false, held_out_accuracy: 0.55 },
+  layers: [
+    { name: "conv2d", kind: "Conv2D", line: 10, grad_norm: 0.00012, saturation: 0.93, dead_fraction: null, update_ratio: 1e-5 },
+    { name: "conv2d_1", kind: "Conv2D", line: 12, grad_norm: 0.004, saturation: 0.71, dead_fraction: null, update_ratio: 3e-4 },
+    { name: "dense", kind: "Dense", line: 14, grad_norm: 0.2, saturation: 0.1, dead_fraction: null, update_ratio: 2e-3 },
+  ],
+  findings: [
+    {
+      rule: "LRN101",
+      category: "activation",
+      severity: "warning",
+      line: 10,
+      column: 47,
+      end_line: 10,
+      end_column: 56,
+      message: "sigmoid in a hidden Conv2D saturates",
+      evidence: { saturation: 0.93 },
+      confirmed: true,
+      confirms: ["LRN101"],
+      before: { loss: 0.62 },
+      after: { loss: 0.31 },
+    },
+    { rule: "LRN501", line: 6, column: 1, message: "inputs up to 100 are not scaled <script>", confirmed: false, before: 0.62, after: 0.6 },
+    { rule: "LRN999", line: null, message: "untested", confirmed: null },
+  ],
+  curves: { as_written: [0.69, 0.68, 0.66, 0.62], LRN101: [0.69, 0.5, 0.4, 0.31], LRN501: [[0, 0.69], [3, 0.6]] },
+  timing: { total: 8.2 },
+};
+
+const OPTS = { nonce: "abc123", cspSource: "vscode-webview://x" };
+
+test("the report page has verdict, findings, per-layer table and both plots", () => {
+  const html = renderReportHtml(REPORT, OPTS);
+  assert.match(html, /data-verdict="learns_slowly"/);
+  assert.match(html, />Learns slowly</);
+  assert.match(html, /on CPU/);
+  assert.match(html, /<tr data-rule="LRN101">/);
+  assert.match(html, /badge ok">confirmed/);
+  assert.match(html, /badge no">not confirmed/);
+  assert.match(html, /badge muted">not tested/);
+  assert.match(html, /aria-label="Loss curves"/);
+  assert.match(html, /data-series="as_written"/);
+  assert.match(html, /data-series="LRN101"/);
+  assert.match(html, /data-series="LRN501"/);
+  assert.match(html, /aria-label="Gradient norm per layer"/);
+  assert.equal((html.match(/class="bar"/g) ?? []).length, 3);
+  assert.match(html, /<table class="layers">/);
+  assert.match(html, /93%/);
+  assert.match(html, /loss at init/);
+  assert.match(html, /Timing: total 8\.2 s/);
+});
+
+test("lines link back to the file", () => {
+  const html = renderReportHtml(REPORT, OPTS);
+  assert.match(html, /class="line-link" data-line="10" data-column="47" data-end-line="10" data-end-column="56"/);
+  assert.match(html, /data-line="14"/);
+  assert.deepEqual(revealRange({ line: 10, column: 47, endLine: 10, endColumn: 56 }), { startLine: 9, startColumn: 46, endLine: 9, endColumn: 55 });
+  assert.deepEqual(revealRange({ line: 3 }), { startLine: 2, startColumn: 0, endLine: 2, endColumn: 0 });
+  assert.equal(revealRange({ line: 0 }), undefined);
+  assert.equal(revealRange({}), undefined);
+});
+
+test("CSP: no remote resources, nonce on the only script and style", () => {
+  const html = renderReportHtml(REPORT, OPTS);
+  const csp = contentSecurityPolicy(OPTS);
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-abc123'/);
+  assert.ok(!/https?:/.test(csp));
+  assert.ok(!/\b(src|href)="https?:/.test(html), "no remote URLs");
+  const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+  assert.deepEqual(scripts, ['<script nonce="abc123">']);
+  const styles = html.match(/<style\b[^>]*>/g) ?? [];
+  assert.deepEqual(styles, ['<style nonce="abc123">']);
+  assert.ok(!/ on[a-z]+=/.test(html), "no inline event handlers");
+});
+
+test("text from the report is escaped", () => {
+  const html = renderReportHtml(REPORT, OPTS);
+  assert.ok(!html.includes("<script>"));
+  assert.match(html, /not scaled &lt;script&gt;/);
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+});
+
+test("curves in several shapes", () => {
+  assert.deepEqual(curvePoints([1, 2]), [[0, 1], [1, 2]]);
+  assert.deepEqual(curvePoints([[5, 1], [10, 0.5]]), [[5, 1], [10, 0.5]]);
+  assert.deepEqual(curvePoints([{ step: 2, loss: 0.3 }]), [[2, 0.3]]);
+  assert.deepEqual(curvePoints({ steps: [0, 10], loss: [0.7, 0.2] }), [[0, 0.7], [10, 0.2]]);
+  assert.deepEqual(curvePoints([NaN, 1]), [[1, 1]]);
+  assert.deepEqual(curvePoints("nope"), []);
+});
+
+test("empty and error reports render without plots", () => {
+  const html = renderReportHtml({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }, OPTS);
+  assert.match(html, /Probe error/);
+  assert.match(html, /No loss curves/);
+  assert.match(html, /No per-layer measurements/);
+  assert.match(html, /No findings/);
+  assert.match(lossCurvesSvg({ as_written: [0.5] }), /<svg/);
+  assert.match(lossCurvesSvg({}), /No loss curves/);
+  assert.match(gradNormsSvg([{ name: "d", grad_norm: 0 }]), /<svg/);
+});
+
+test("TensorFlow missing is recognised from the report", () => {
+  assert.equal(isMissingTensorflow({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }), true);
+  assert.equal(isMissingTensorflow({ verdict: "error", message: "TensorFlow is not installed in /usr/bin/python3" }), true);
+  assert.equal(isMissingTensorflow({ verdict: "error", summary: "SyntaxError" }), false);
+  assert.equal(isMissingTensorflow({ verdict: "learns", summary: "No module named 'tensorflow'" }), false);
+});
+
+test("verdict labels, status bar text and number formatting", () => {
+  assert.equal(verdictLabel("does_not_learn"), "Does not learn");
+  assert.equal(verdictLabel("something_new"), "something new");
+  assert.equal(statusBarText(undefined), "$(beaker) Learnability");
+  assert.equal(statusBarText({ verdict: "learns" }), "$(pass) Learns");
+  assert.equal(statusBarText({ verdict: "does_not_learn" }), "$(error) Does not learn");
+  assert.equal(formatNumber(0.000123), "1.23e-4");
+  assert.equal(formatNumber(0.6931), "0.693");
+  assert.equal(formatNumber(200), "200");
+  assert.equal(formatNumber(null), "–");
+  assert.equal(formatNumber(Infinity), "∞");
+  assert.equal(formatNumber(NaN), "NaN");
+  assert.equal(formatNumber(1.5), "1.5");
+});
