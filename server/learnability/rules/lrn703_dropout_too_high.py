@@ -1,0 +1,54 @@
+"""LRN703: a dropout rate above 0.5."""
+
+from __future__ import annotations
+
+from learnability.analysis.calls import calls_named
+from learnability.findings import Category, Fix, Severity
+from learnability.rules.base import Context, Rule, register
+
+DROPOUT_LAYERS = frozenset("Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D AlphaDropout GaussianDropout".split())
+RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3D LSTMCell GRUCell SimpleRNNCell".split())
+
+
+@register(
+    id="LRN703",
+    name="dropout-too-high",
+    category=Category.REGULARIZATION,
+    severity=Severity.WARNING,
+    summary="Dropout rate above 0.5: most units are dropped at every step",
+    rationale=(
+        "Keras' rate is the fraction of units DROPPED (not kept, as TF 1's keep_prob was). Above 0.5 more than "
+        "half of the signal is zeroed at every training step, and the survivors are scaled by 1/(1 - rate), "
+        "so the next layer sees a different, noisy input each step: the network underfits and learns slowly, "
+        "training accuracy lags far behind. A rate of 1 or more is rejected. Threshold: dropout_max."
+    ),
+    fix="Lower the rate to 0.5 or less (0.2-0.5 is usual).",
+    examples=("Dropout(0.8)", "Dropout(0.3)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    limit = ctx.config.threshold("dropout_max")
+    for view in calls_named(program, "keras.layers."):
+        name = view.name
+        if name in DROPOUT_LAYERS:
+            args = [view.arg(0, "rate", "p")]
+        elif name in RECURRENT_LAYERS:
+            args = [view.arg(None, "dropout"), view.arg(None, "recurrent_dropout")]
+        else:
+            continue
+        for arg in args:
+            if arg is None:
+                continue
+            rate = program.const(arg, view.index)
+            if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= limit:
+                continue
+            what = f"{arg.keyword.value}=" if arg.keyword is not None else "rate "
+            if rate >= 1:
+                severity = Severity.ERROR
+                message = f"{name} {what}{rate:g}: Keras rejects rates of 1 or more (the rate is the fraction DROPPED)"
+            else:
+                severity = Severity.WARNING if rate > 0.75 else Severity.INFO
+                message = (f"{name} {what}{rate:g} drops {rate:.0%} of the units at every step (the rate is the "
+                           "fraction dropped, not kept): the network underfits and learns slowly; use 0.5 or less")
+            fix = Fix("Set the dropout rate to 0.5", (ctx.replace(view.placed, arg.value, "0.5"),), safe=False)
+            yield rule.finding(ctx, view.placed, arg.value, message, fix=fix, severity=severity, rate=rate)

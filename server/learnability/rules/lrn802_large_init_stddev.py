@@ -1,0 +1,50 @@
+"""LRN802: a large-variance random initialiser feeding a saturating activation."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import SATURATING
+from learnability.rules._init import kernel_init, kernel_layer
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN802",
+    name="large-init-stddev",
+    category=Category.INITIALIZATION,
+    severity=Severity.WARNING,
+    summary="RandomNormal/Uniform kernel with std > 1 in front of sigmoid/tanh: units saturate at the first step",
+    rationale=(
+        "A pre-activation is a sum over fan_in inputs; with weights of standard deviation s its spread is about "
+        "s * sqrt(fan_in) times the input's. Glorot initialisers pick s ~ sqrt(1/fan_in) to keep it near 1. "
+        "With s > 1 the pre-activations are tens or hundreds: sigmoid/tanh sit on their flat tails, their "
+        "derivative is ~0 and the gradient vanishes from the first step. Threshold: init_stddev_max."
+    ),
+    fix="Use kernel_initializer='glorot_uniform' (the Keras default).",
+    examples=("Dense(64, activation='tanh', kernel_initializer=RandomNormal(stddev=5.0))",
+              "Dense(64, activation='tanh')"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    limit = ctx.config.threshold("init_stddev_max")
+    seen: set[int] = set()
+    for model in program.models:
+        for i, layer in enumerate(model.layers):
+            if not kernel_layer(layer) or id(layer.call.node) in seen:
+                continue
+            init = kernel_init(program, layer)
+            if init is None or init.kind not in ("normal", "uniform") or init.std is None or init.std <= limit:
+                continue
+            act, _src, _arg = program.effective_activation(model, i)
+            if act not in SATURATING:
+                continue
+            seen.add(id(layer.call.node))
+            fix = Fix("Use 'glorot_uniform'", (ctx.replace(layer.call.placed, init.arg.value, cst.SimpleString('"glorot_uniform"')),))
+            yield rule.finding(
+                ctx, layer.call.placed, init.arg.value,
+                f"{layer.kind} weights start with standard deviation {init.std:.3g} and feed '{act}': pre-activations "
+                f"are far beyond its linear range, so it saturates and its gradient vanishes; use 'glorot_uniform'",
+                fix=fix, std=init.std, activation=act,
+            )
