@@ -127,3 +127,20 @@ def without_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
     if args and call.args and call.args[-1] is arg:
         args[-1] = args[-1].with_changes(comma=arg.comma)
     return call.with_changes(args=args)
+
+
+def literal_behind(program: Program, node: cst.BaseExpression, placed: PlacedChunk, index: int
+                   ) -> tuple[cst.BaseExpression, PlacedChunk] | None:
+    """The number literal a value comes from, and its chunk: the node itself, or the constant a name
+    refers to (EPOCHS = 1 ... fit(epochs=EPOCHS)); None when it is computed."""
+    for _ in range(8):
+        if not isinstance(node, cst.Name):
+            break
+        value, stmt = program.value_of(node.value, index)
+        if value is None or stmt is None:
+            return None
+        node, placed, index = value, stmt.placed, stmt.index
+    if isinstance(node, (cst.Integer, cst.Float)) or (isinstance(node, cst.UnaryOperation)
+                                                      and isinstance(node.expression, (cst.Integer, cst.Float))):
+        return node, placed
+    return None

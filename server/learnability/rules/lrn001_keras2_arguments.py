@@ -1,0 +1,136 @@
+"""LRN001: Keras 1/2 argument and method names that Keras 3 rejects (lr=, nb_epoch=, init=, border_mode=, ...)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from learnability.analysis.calls import all_calls
+from learnability.findings import Category, Fix, Severity, Span, TextEdit
+from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
+from learnability.rules.base import Context, Rule, register
+
+# Keras 1 layer keywords -> Keras 2/3 names (None: no one-to-one rename, report only)
+LAYER_RENAMES: dict[str, str | None] = {
+    "init": "kernel_initializer", "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint", "border_mode": "padding",
+    "subsample": "strides", "subsample_length": "strides", "nb_filter": "filters", "filter_length": "kernel_size",
+    "pool_length": "pool_size", "dropout_W": "dropout", "dropout_U": "recurrent_dropout",
+    "inner_init": "recurrent_initializer", "inner_activation": "recurrent_activation",
+    "U_regularizer": "recurrent_regularizer", "bias": "use_bias", "dim_ordering": None, "nb_row": None,
+    "nb_col": None, "forget_bias_init": None,
+}
+OUTPUT_DIM_LAYERS = frozenset({"Dense", "LSTM", "GRU", "SimpleRNN", "TimeDistributedDense"})  # not Embedding
+DROPOUT_LAYERS = frozenset({"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout", "AlphaDropout"})
+POOL_1D = frozenset({"MaxPooling1D", "AveragePooling1D", "MaxPool1D", "AvgPool1D"})
+FIT_RENAMES: dict[str, str | None] = {"nb_epoch": "epochs", "nb_val_samples": None, "samples_per_epoch": None}
+FIT_METHODS = frozenset({"fit", "fit_generator", "evaluate", "predict"})
+METHOD_RENAMES: dict[str, str | None] = {
+    "fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
+    "predict_classes": None, "predict_proba": None,
+}
+METHOD_HINT = {
+    "predict_classes": "use np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for one sigmoid unit)",
+    "predict_proba": "use model.predict(x)",
+}
+
+
+@register(
+    id="LRN001",
+    name="keras2-arguments",
+    category=Category.API,
+    severity=Severity.WARNING,
+    summary="Keras 1/2 argument or method that Keras 3 rejects (lr=, nb_epoch=, init=, border_mode=, fit_generator ...)",
+    rationale=(
+        "Keras 3 (TensorFlow 2.16+ and standalone) removed the Keras 1 layer keywords (init, border_mode, "
+        "subsample, nb_filter, output_dim, W_regularizer, ...), the optimizer keyword lr and the *_generator "
+        "methods: the script stops with 'Unrecognized keyword arguments' or an AttributeError before training, "
+        "and an old tutorial's code seems broken for no reason. Conv2D(32, 3, 3) is worse: Keras 3 reads the "
+        "third number as strides, silently shrinking every feature map. The renames keep the meaning."
+    ),
+    fix="Rename the keyword (lr -> learning_rate, nb_epoch -> epochs, init -> kernel_initializer, ...).",
+    examples=("Dense(output_dim=64, init='he_normal'); Adam(lr=0.001); fit(X, y, nb_epoch=10)",
+              "Dense(units=64, kernel_initializer='he_normal'); Adam(learning_rate=0.001); fit(X, y, epochs=10)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    keras2 = uses_keras2_package(program)
+    for view in all_calls(program):
+        q = view.qualname or ""
+        func = view.node.func
+        if q.startswith("keras.layers."):
+            yield from _layer(rule, ctx, view)
+        elif is_optimizer_call(view):
+            if not is_legacy(view, program) and "lr" in view.kwargs:
+                yield _rename(rule, ctx, view, view.kwargs["lr"], "learning_rate",
+                              "the optimizer keyword lr was removed in Keras 3 ('Argument(s) not recognized'); "
+                              "use learning_rate")
+        elif isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in FIT_METHODS:
+                for old, new in FIT_RENAMES.items():
+                    arg = view.kwargs.get(old)
+                    if arg is not None:
+                        yield _rename(rule, ctx, view, arg, new, f"{method}() has no keyword {old} in Keras 3" +
+                                      (f"; use {new}" if new else "; fit counts steps, not samples (steps_per_epoch)"))
+            if method in METHOD_RENAMES and not keras2 and _is_model_method(program, view, method):
+                new = METHOD_RENAMES[method]
+                fix = None
+                if new is not None:
+                    fix = Fix(f"Use {new}()", (ctx.replace(view.placed, func.attr, new),))
+                hint = f"{new}() takes generators and datasets directly" if new else METHOD_HINT[method]
+                yield rule.finding(ctx, view.placed, func.attr,
+                                   f"Model.{method}() does not exist in Keras 3 (AttributeError); {hint}",
+                                   fix=fix, old=method, new=new)
+
+
+def _is_model_method(program, view, method: str) -> bool:
+    """fit_generator & co. are Keras' own names; predict_proba is also scikit-learn's, so it needs a known model."""
+    if method.endswith("_generator"):
+        return True
+    receiver = view.node.func.value
+    return isinstance(receiver, cst.Name) and program.model_at(receiver.value, view.index) is not None
+
+
+def _layer(rule: Rule, ctx: Context, view):
+    name = view.name
+    kwargs = view.kwargs
+    for old, arg in kwargs.items():
+        if old in LAYER_RENAMES:
+            new = LAYER_RENAMES[old]
+        elif old == "output_dim" and name in OUTPUT_DIM_LAYERS:
+            new = "units"
+        elif old == "p" and name in DROPOUT_LAYERS:
+            new = "rate"
+        elif old == "stride" and name in POOL_1D:
+            new = "strides"
+        else:
+            continue
+        if new is None:
+            detail = {"dim_ordering": "use data_format='channels_last' ('tf') or 'channels_first' ('th')",
+                      "nb_row": "use kernel_size=(rows, cols)", "nb_col": "use kernel_size=(rows, cols)",
+                      "forget_bias_init": "use unit_forget_bias=True"}[old]
+        else:
+            detail = f"use {new}"
+        yield _rename(rule, ctx, view, arg, new, f"{name}: the Keras 1 keyword {old} is rejected by Keras 3; {detail}")
+    # Conv2D(32, 3, 3): Keras 1's nb_row, nb_col; Keras 3 reads the third number as strides
+    if name in ("Conv2D", "Convolution2D"):
+        pos = view.args
+        if len(pos) >= 3 and all(isinstance(a.value, cst.Integer) for a in pos[1:3]) and "strides" not in kwargs \
+                and "kernel_size" not in kwargs and (name == "Convolution2D" or pos[1].value.value == pos[2].value.value):
+            rows, cols = pos[1].value.value, pos[2].value.value
+            start = view.placed.span(pos[1].value)
+            end = view.placed.span(pos[2].value)
+            edit = TextEdit(Span(start.line, start.column, end.end_line, end.end_column), f"({rows}, {cols})")
+            yield rule.finding(
+                ctx, view.placed, pos[2].value,
+                f"{name}({view.code(pos[0].value)}, {rows}, {cols}, ...) is Keras 1's nb_row, nb_col: Keras 3 reads "
+                f"the third number as strides={cols}, shrinking the feature map {cols}x; use a kernel_size tuple",
+                fix=Fix(f"Use kernel_size ({rows}, {cols})", (edit,)), old="nb_row, nb_col", new="kernel_size")
+
+
+def _rename(rule: Rule, ctx: Context, view, arg: cst.Arg, new: str | None, message: str):
+    fix = None
+    if new is not None and new not in view.kwargs and arg.keyword is not None:
+        fix = Fix(f"Rename {arg.keyword.value} to {new}", (ctx.replace(view.placed, arg.keyword, new),))
+    return rule.finding(ctx, view.placed, arg.keyword if arg.keyword is not None else arg.value, message, fix=fix,
+                        old=arg.keyword.value if arg.keyword is not None else None, new=new)

@@ -1,0 +1,58 @@
+"""LRN901: fit runs for 0 or 1 epochs (or starts at or after its last epoch)."""
+
+from __future__ import annotations
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import fits
+from learnability.rules._optim import literal_behind
+from learnability.rules.base import Context, Rule, register
+
+SUGGESTED = 10
+
+
+@register(
+    id="LRN901",
+    name="too-few-epochs",
+    category=Category.EPOCHS,
+    severity=Severity.WARNING,
+    summary="fit trains for 0 or 1 epochs",
+    rationale=(
+        "An epoch is one pass over the training data. epochs=0 (or initial_epoch >= epochs) runs no update "
+        "at all: the model keeps its random weights. One epoch is often far too little on small data sets: "
+        "the loss has barely started to fall and the accuracy looks stuck at chance, when the model simply "
+        "has not trained yet. Keras 2's nb_epoch means the same."
+    ),
+    fix="Train for more epochs (10 is a start; use EarlyStopping to stop when validation stops improving).",
+    examples=("model.fit(X, y, epochs=1)", "model.fit(X, y, epochs=20, callbacks=[EarlyStopping(patience=3)])"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for _model, fit in fits(program):
+        epochs = fit.epochs
+        if not isinstance(epochs, int) or isinstance(epochs, bool):
+            continue
+        arg = fit.call.arg(3 if fit.method == "fit" else None, "epochs", "nb_epoch")
+        if arg is None:
+            continue
+        initial = fit.call.arg(None, "initial_epoch")
+        start = program.const(initial, fit.call.index) if initial is not None else 0
+        start = start if isinstance(start, int) and not isinstance(start, bool) else 0
+        runs = epochs - start
+        if runs > 1:
+            continue
+        fix = None
+        target = literal_behind(program, arg.value, fit.call.placed, fit.call.index)
+        if target is not None and start == 0:
+            node, placed = target
+            fix = Fix(f"Train for {SUGGESTED} epochs", (ctx.replace(placed, node, str(SUGGESTED)),), safe=False)
+        if runs <= 0:
+            what = f"epochs={epochs}" + (f" with initial_epoch={start}" if start else "")
+            yield rule.finding(ctx, fit.call.placed, arg.value,
+                               f"{what}: fit runs no epoch at all, so the model keeps its random weights",
+                               fix=fix, severity=Severity.ERROR, epochs=epochs)
+        else:
+            yield rule.finding(ctx, fit.call.placed, arg.value,
+                               "fit trains for a single epoch: one pass over the data is usually far too little "
+                               "for the loss to fall, so the model looks stuck when it has barely started; "
+                               f"train for more epochs (e.g. {SUGGESTED}, with EarlyStopping)",
+                               fix=fix, severity=Severity.INFO, epochs=epochs)

@@ -1,0 +1,49 @@
+"""LRN903: batch_size=1 with BatchNormalization in the model."""
+
+from __future__ import annotations
+
+from learnability.findings import Category, Fix, Severity
+from learnability.rules._helpers import fits
+from learnability.rules._optim import literal_behind
+from learnability.rules.base import Context, Rule, register
+
+
+@register(
+    id="LRN903",
+    name="batch-one-with-batchnorm",
+    category=Category.BATCH_SIZE,
+    severity=Severity.WARNING,
+    summary="batch_size=1 with BatchNormalization",
+    rationale=(
+        "In training, BatchNormalization normalises each feature with the mean and variance of the current "
+        "batch. With one sample the mean is the sample itself: after a Dense layer every feature becomes "
+        "(x - x) / sqrt(0 + eps) = 0, so the layer outputs its bias whatever the input and nothing is learnt; "
+        "after a convolution the statistics come from one image and jump from step to step, and the moving "
+        "averages used at inference do not match training. Use batches of 16 or more, or LayerNormalization."
+    ),
+    fix="Use batch_size=32 (or replace BatchNormalization with LayerNormalization).",
+    examples=("model.fit(X, y, batch_size=1)  # with BatchNormalization", "model.fit(X, y, batch_size=32)"),
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    for model, fit in fits(program):
+        if fit.batch_size != 1 or isinstance(fit.batch_size, bool):
+            continue
+        bn = next((layer for layer in model.layers if layer.kind == "BatchNormalization"), None)
+        if bn is None:
+            continue
+        arg = fit.call.arg(2 if fit.method == "fit" else None, "batch_size")
+        if arg is None:
+            continue
+        fix = None
+        target = literal_behind(program, arg.value, fit.call.placed, fit.call.index)
+        if target is not None:
+            node, placed = target
+            fix = Fix("Use batch_size=32", (ctx.replace(placed, node, "32"),), safe=False)
+        yield rule.finding(
+            ctx, fit.call.placed, arg.value,
+            "batch_size=1 with BatchNormalization: each feature is normalised over a batch of one sample, so "
+            "after a Dense layer it is always 0 and the signal is erased (after a convolution the statistics are "
+            "one image's); use batches of 16 or more",
+            fix=fix, related=[(bn.call.placed, bn.call.node, "BatchNormalization here")],
+        )
