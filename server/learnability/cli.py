@@ -4,67 +4,169 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from learnability import __version__
-from learnability.config import Config, ConfigError, load_config
+from learnability.config import Config, ConfigError, load_config, load_config_file
 from learnability.engine import Analyzer
 from learnability.findings import AnalysisError, Finding
 from learnability.fixes import apply_fixes
 from learnability.rules import all_rules, get_rule
-from learnability.sources import SourceError, load_source, write_source
+from learnability.sources import SourceError, fix_notebook, load_source, notebook_source, write_notebook, write_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _iter_files(paths: Sequence[str]) -> Iterable[Path]:
+SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
+SOURCE_SUFFIXES = (".py", ".ipynb")
+MAX_FIX_PASSES = 4  # a fix can make another one applicable (or one was skipped for overlapping)
+
+
+class UsageError(Exception):
+    pass
+
+
+def collect_files(paths: Sequence[str]) -> list[Path]:
+    """The files to check: files named on the command line (whatever their suffix) and the .py and
+    .ipynb files under folders, skipping hidden folders, virtual environments and build output."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(f: Path) -> None:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.suffix in (".py", ".ipynb") and f.is_file() and not any(
-                    part.startswith(".") or part in ("node_modules", "__pycache__", "site-packages") for part in f.parts
-                ):
-                    yield f
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
+                                 and not (Path(root, d) / "pyvenv.cfg").exists())
+                for name in sorted(files):
+                    if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                        add(Path(root, name))
+        elif path.is_file():
+            add(path)
         else:
-            yield path
+            raise UsageError(f"{p}: no such file or directory")
+    return out
 
 
 def _split(values: list[str] | None) -> list[str]:
     return [v.strip().upper() for item in values or [] for v in item.split(",") if v.strip()]
 
 
+class ConfigFinder:
+    """The configuration of each file (nearest pyproject, or --config), with the command line's
+    --select/--ignore on top; checked once per distinct source."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._by_dir: dict[Path, Config] = {}
+        self._known = [r.id for r in all_rules()]
+        self._explicit = None
+        if getattr(args, "config", None):
+            cfg_path = Path(args.config)
+            if not cfg_path.is_file():
+                raise ConfigError(f"{cfg_path}: no such configuration file")
+            self._explicit = self._finish(load_config_file(cfg_path))
+
+    def _finish(self, config: Config) -> Config:
+        if self.args.select:
+            config.select = _split(self.args.select)
+        if self.args.ignore:
+            config.ignore = config.ignore + _split(self.args.ignore)
+        config.check_rule_ids(self._known)
+        return config
+
+    def for_file(self, path: Path) -> Config:
+        if self._explicit is not None:
+            return self._explicit
+        folder = path.resolve().parent
+        config = self._by_dir.get(folder)
+        if config is None:
+            config = self._by_dir[folder] = self._finish(load_config(folder))
+        return config
+
+
+def check_file(analyzer: Analyzer, path: Path, config: Config, fix: bool) -> tuple[list[Finding], list[AnalysisError], int]:
+    """Analyse one file (applying safe fixes first when `fix`); findings and errors are in the
+    file's own coordinates (notebooks: cell and line in cell). Returns (findings, errors, fixes applied)."""
+    try:
+        src = load_source(path)
+    except SourceError as exc:
+        return [], [AnalysisError(str(path), exc.line, 0, str(exc), kind="io")], 0
+    result = analyzer.analyze(src.text, str(path), config)
+    fixed = 0
+    errors_extra: list[AnalysisError] = []
+    for _ in range(MAX_FIX_PASSES if fix else 0):
+        if src.is_notebook:
+            notebook, count = fix_notebook(src, [src.map_finding(f) for f in result.findings])
+            if notebook is None:
+                break
+            new_src = notebook_source(src.path, notebook, src.indent)
+        else:
+            new_text, count = apply_fixes(src.text, result.findings)
+            if not count or new_text == src.text:
+                break
+            new_src = replace(src, text=new_text)
+        new_result = analyzer.analyze(new_src.text, str(path), config)
+        if _syntax_errors(new_result) > _syntax_errors(result):  # a fix bug: never write broken code
+            errors_extra.append(AnalysisError(str(path), 1, 0, "fixes not applied: they would have introduced a "
+                                              "syntax error (a bug in a fix; please report it)", kind="internal"))
+            break
+        try:
+            if new_src.is_notebook:
+                write_notebook(new_src, new_src.notebook or {})
+            else:
+                write_source(new_src, new_src.text)
+        except OSError as exc:
+            errors_extra.append(AnalysisError(str(path), 1, 0, f"cannot write fixes: {exc.strerror or exc}", kind="io"))
+            break
+        src, result, fixed = new_src, new_result, fixed + count
+    findings = [src.map_finding(f) for f in result.findings]
+    errors = [src.map_error(e) for e in result.errors] + errors_extra
+    return findings, errors, fixed
+
+
+def _syntax_errors(result) -> int:
+    return sum(e.kind == "syntax" for e in result.errors)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        files = collect_files(args.paths)
+        configs = ConfigFinder(args)
+    except UsageError as exc:
+        print(f"learnability: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ConfigError as exc:
+        print(f"learnability: configuration error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     analyzer = Analyzer()
     findings: list[Finding] = []
     errors: list[AnalysisError] = []
     fixed_total = 0
-    for path in _iter_files(args.paths):
+    for path in files:
         try:
-            config = load_config(path.parent if path.exists() else Path.cwd())
+            config = configs.for_file(path)
         except ConfigError as exc:
             print(f"learnability: configuration error: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        if args.select:
-            config.select = _split(args.select)
-        if args.ignore:
-            config.ignore = config.ignore + _split(args.ignore)
         try:
-            src = load_source(path)
-        except SourceError as exc:
-            errors.append(AnalysisError(str(path), exc.line, 0, str(exc), kind="io"))
-            continue
-        result = analyzer.analyze(src.text, str(path), config)
-        if args.fix:
-            new_text, count = apply_fixes(src.text, result.findings)
-            if count:
-                write_source(src, new_text)
-                fixed_total += count
-                result = analyzer.analyze(new_text, str(path), config)
-        findings.extend(src.map_finding(f) for f in result.findings)
-        errors.extend(src.map_error(e) for e in result.errors)
+            file_findings, file_errors, fixed = check_file(analyzer, path, config, args.fix)
+        except Exception as exc:  # a bug: report it with the file, go on with the others
+            file_findings, file_errors, fixed = [], [AnalysisError(str(path), 1, 0, f"internal error: {exc!r}",
+                                                                   kind="internal")], 0
+        findings.extend(file_findings)
+        errors.extend(file_errors)
+        fixed_total += fixed
     out = sys.stdout
     if args.format == "json":
         json.dump({"version": 1, "findings": [f.to_json() for f in findings],
@@ -76,26 +178,46 @@ def cmd_check(args: argparse.Namespace) -> int:
         json.dump(to_sarif(findings, errors), out, indent=2)
         out.write("\n")
     else:
-        _print_human(findings, errors, fixed_total)
+        _print_human(findings, errors, fixed_total, len(files))
+    if args.fix and args.format != "text":
+        print(_fixed_line(fixed_total), file=sys.stderr)
     if any(e.kind == "internal" for e in errors):
         return EXIT_ERROR
-    return EXIT_FINDINGS if findings or errors else EXIT_CLEAN
+    problems = findings or any(e.kind in ("syntax", "io") for e in errors)
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
 
 
-def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: int) -> None:
+def _fixed_line(fixed: int) -> str:
+    return f"Fixed {fixed} finding{'s' if fixed != 1 else ''}."
+
+
+def _location(path: str, cell: int | None, line: int, column: int) -> str:
+    """`path:line:col`, or nbqa's `path:cell_N:line:col` for a notebook cell (column 1-based)."""
+    return f"{path}:cell_{cell}:{line}:{column}" if cell is not None else f"{path}:{line}:{column}"
+
+
+_ERROR_PREFIX = {"io": "error: ", "skipped": "note: ", "internal": ""}
+
+
+def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: int, files: int) -> None:
     for e in errors:
-        print(f"{e.path}:{e.line}:{e.column + 1}: error: {e.message}")
+        prefix = _ERROR_PREFIX.get(e.kind, "" if e.message.startswith("syntax error") else "syntax error: ")
+        print(f"{_location(e.path, e.cell, e.line, e.column + 1)}: {prefix}{e.message}")
     for f in findings:
         mark = " [*]" if f.fixable else ""
-        print(f"{f.path}:{f.span.line}:{f.span.column + 1}: {f.rule} {f.message}{mark}")
-    n = len(findings)
+        where = _location(f.path, f.data.get("cell"), f.span.line, f.span.column + 1)
+        print(f"{where}: {f.rule} {f.message}{mark}")
     if fixed:
-        print(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
+        print(_fixed_line(fixed))
+    n = len(findings)
+    bad = [e for e in errors if e.kind != "skipped"]
     if n:
         fixable = sum(f.fixable for f in findings)
         print(f"Found {n} finding{'s' if n != 1 else ''}" + (f" ({fixable} fixable with --fix)." if fixable else "."))
-    elif not errors:
-        print("No findings.")
+    elif not bad:
+        print(f"No findings ({files} file{'s' if files != 1 else ''} checked).")
+    if bad:
+        print(f"{len(bad)} file error{'s' if len(bad) != 1 else ''} (files or statements that could not be analysed).")
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -163,7 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--select", action="append", help="rule ids or prefixes to run (comma-separated)")
     p.add_argument("--ignore", action="append", help="rule ids or prefixes to skip (comma-separated)")
-    p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes in place (notebooks: in their cells)")
+    p.add_argument("--config", metavar="FILE", help="a pyproject.toml or learnability.toml to use instead of "
+                   "the nearest pyproject.toml")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rules", help="list the rule catalog")

@@ -24,12 +24,17 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 }
 
 
+KNOWN_KEYS = ("select", "ignore", "extend-ignore", "thresholds", "severity")
+SEVERITIES = ("error", "warning", "info")
+
+
 @dataclass
 class Config:
     select: list[str] = field(default_factory=list)  # rule ids or prefixes; empty = all
     ignore: list[str] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> error | warning | info
+    source: Path | None = None  # the pyproject.toml these settings came from
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(s) for s in self.select):
@@ -39,47 +44,111 @@ class Config:
     def threshold(self, name: str) -> float:
         return float(self.thresholds.get(name, DEFAULT_THRESHOLDS[name]))
 
-    def merged(self, data: dict[str, Any]) -> "Config":
-        """A copy with the keys of a `[tool.learnability]`-shaped mapping applied."""
+    def merged(self, data: dict[str, Any], source: Path | None = None) -> "Config":
+        """A copy with the keys of a `[tool.learnability]`-shaped mapping applied.
+
+        Raises ConfigError, naming the key, for unknown keys and values of the wrong type."""
+        where = f"{source}: [tool.learnability]" if source else "[tool.learnability]"
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where} must be a table, not {type(data).__name__}")
+        unknown = [k for k in data if k not in KNOWN_KEYS and k != "extend_ignore"]
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(KNOWN_KEYS)})")
         cfg = replace(self, select=list(self.select), ignore=list(self.ignore),
-                      thresholds=dict(self.thresholds), severity=dict(self.severity))
+                      thresholds=dict(self.thresholds), severity=dict(self.severity), source=source or self.source)
         if data.get("select") is not None:
-            cfg.select = [str(s).upper() for s in _as_list(data["select"])]
+            cfg.select = _codes(data["select"], f"{where} select")
         if data.get("ignore") is not None:
-            cfg.ignore = [str(s).upper() for s in _as_list(data["ignore"])]
-        if data.get("extend-ignore") is not None or data.get("extend_ignore") is not None:
-            cfg.ignore += [str(s).upper() for s in _as_list(data.get("extend-ignore") or data.get("extend_ignore"))]
-        for key, value in (data.get("thresholds") or {}).items():
+            cfg.ignore = _codes(data["ignore"], f"{where} ignore")
+        for key in ("extend-ignore", "extend_ignore"):
+            if data.get(key) is not None:
+                cfg.ignore += _codes(data[key], f"{where} {key}")
+        thresholds = data.get("thresholds") or {}
+        if not isinstance(thresholds, dict):
+            raise ConfigError(f"{where} thresholds must be a table like {{ lr_max_adaptive = 0.01 }}")
+        for key, value in thresholds.items():
             if key not in DEFAULT_THRESHOLDS:
-                raise ConfigError(f"unknown threshold '{key}' (known: {', '.join(sorted(DEFAULT_THRESHOLDS))})")
-            try:
-                cfg.thresholds[key] = float(value)
-            except (TypeError, ValueError):
-                raise ConfigError(f"threshold '{key}' must be a number, not {value!r}") from None
-        for rule, sev in (data.get("severity") or {}).items():
-            if str(sev) not in ("error", "warning", "info"):
-                raise ConfigError(f"severity for {rule} must be error, warning or info, not {sev!r}")
+                raise ConfigError(f"{where}: unknown threshold {key!r} (known: {', '.join(sorted(DEFAULT_THRESHOLDS))})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}: threshold {key!r} must be a number, not {value!r}")
+            cfg.thresholds[key] = float(value)
+        severity = data.get("severity") or {}
+        if not isinstance(severity, dict):
+            raise ConfigError(f"{where} severity must be a table like {{ LRN101 = \"error\" }}")
+        for rule, sev in severity.items():
+            if sev not in SEVERITIES:
+                raise ConfigError(f"{where}: severity for {rule} must be error, warning or info, not {sev!r}")
             cfg.severity[str(rule).upper()] = str(sev)
         return cfg
+
+    def check_rule_ids(self, known: list[str]) -> None:
+        """Raise ConfigError for a select/ignore code that matches no rule, or a severity for an unknown rule."""
+        where = f"{self.source}: " if self.source else ""
+        for key, codes in (("select", self.select), ("ignore", self.ignore)):
+            for code in codes:
+                if not any(k.startswith(code) for k in known):
+                    raise ConfigError(f"{where}{key}: {code!r} matches no rule (`learnability rules` lists them)")
+        for rule in self.severity:
+            if rule not in known:
+                raise ConfigError(f"{where}severity: unknown rule {rule!r}")
 
 
 class ConfigError(ValueError):
     pass
 
 
-def _as_list(value: Any) -> list[Any]:
+def _codes(value: Any, what: str) -> list[str]:
+    """Rule codes from a list of strings or one comma-separated string, upper-cased."""
     if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return list(value)
+        items: list[Any] = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ConfigError(f"{what} must be a list of rule ids, not {value!r}")
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{what} must be a list of rule ids, not {value!r}")
+        if item.strip():
+            out.append(item.strip().upper())
+    return out
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (a file or a folder) that has a
+    `[tool.learnability]` table; None when there is none. A pyproject.toml that cannot be read
+    as TOML stops the search and is returned (it might hold the settings): `load_config` then
+    raises ConfigError saying why."""
     start = start.resolve()
-    for folder in [start] + list(start.parents) if start.is_dir() else [start.parent] + list(start.parent.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+    folder = start if start.is_dir() else start.parent
+    for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
+        if not candidate.is_file():
+            continue
+        try:
+            tool = _read_toml(candidate).get("tool", {})
+        except ConfigError:
+            return candidate
+        if isinstance(tool, dict) and "learnability" in tool:
             return candidate
     return None
+
+
+_TOML_CACHE: dict[Path, tuple[float, dict[str, Any]]] = {}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        mtime = path.stat().st_mtime
+        hit = _TOML_CACHE.get(path)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    _TOML_CACHE[path] = (mtime, data)
+    return data
 
 
 def load_config(start: Path | None = None, base: Config | None = None) -> Config:
@@ -90,9 +159,16 @@ def load_config(start: Path | None = None, base: Config | None = None) -> Config
     pyproject = find_pyproject(start)
     if pyproject is None:
         return cfg
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{pyproject}: {exc}") from None
-    table = data.get("tool", {}).get("learnability")
-    return cfg.merged(table) if isinstance(table, dict) else cfg
+    table = _read_toml(pyproject)["tool"]["learnability"]
+    return cfg.merged(table, pyproject)
+
+
+def load_config_file(path: Path, base: Config | None = None) -> Config:
+    """Settings from an explicit file: a pyproject.toml (its `[tool.learnability]`) or a
+    learnability.toml whose top level is the table itself."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("learnability")
+        if data is None:
+            raise ConfigError(f"{path} has no [tool.learnability] table")
+    return (base or Config()).merged(data, path)

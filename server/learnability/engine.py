@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from learnability.analysis.chunks import ChunkCache
+from learnability.analysis.chunks import SKIPPED_PREFIX, ChunkCache
 from learnability.analysis.program import Program
 from learnability.config import Config
 from learnability.findings import AnalysisError, Finding, Severity
@@ -41,8 +41,16 @@ class Analyzer:
 
     def analyze(self, source: str, path: str = "<string>", config: Config | None = None) -> Result:
         config = config or Config()
-        program = Program(source, self.cache, path)
-        result = Result(errors=list(program.errors), program=program)
+        try:
+            program = Program(source, self.cache, path)
+        except Exception as exc:  # a model-building bug on odd input: report it, never raise
+            return Result(errors=[_internal(path, "building the program model", exc)])
+        errors = []
+        for e in program.errors:
+            if e.message.startswith(SKIPPED_PREFIX):
+                e = replace(e, kind="skipped")
+            errors.append(e)
+        result = Result(errors=errors, program=program)
         ctx = Context(program, config, path)
         lines = source.splitlines()
         for rule in all_rules():
@@ -56,11 +64,15 @@ class Analyzer:
                         finding.severity = Severity(config.severity[rule.id])
                     result.findings.append(finding)
             except Exception as exc:  # a rule bug must never take the analysis down
-                tb = traceback.extract_tb(exc.__traceback__)[-1]
-                result.errors.append(AnalysisError(path, 1, 0, f"internal error in rule {rule.id}: {exc!r} "
-                                                   f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})", kind="internal"))
+                result.errors.append(_internal(path, f"rule {rule.id}", exc))
         result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
         return result
+
+
+def _internal(path: str, where: str, exc: BaseException) -> AnalysisError:
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" ({frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    return AnalysisError(path, 1, 0, f"internal error in {where}: {exc!r}{at}", kind="internal")
 
 
 def _is_suppressed(finding: Finding, lines: list[str]) -> bool:

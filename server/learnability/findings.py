@@ -99,6 +99,8 @@ class Finding:
             }
         if self.related:
             out["related"] = [{**r.span.to_json(), "message": r.message} for r in self.related]
+        if self.data.get("cell") is not None:  # notebooks: line and columns are within this cell
+            out["cell"] = self.data["cell"]
         return out
 
 
@@ -110,8 +112,12 @@ class AnalysisError:
     line: int
     column: int
     message: str
-    kind: str = "syntax"
+    kind: str = "syntax"  # syntax | io | skipped (a statement too large to model) | internal (a bug)
+    cell: int | None = None  # notebooks: 1-based cell number; line is within that cell
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "column": self.column + 1,
-                "message": self.message, "kind": self.kind}
+        out: dict[str, Any] = {"path": self.path, "line": self.line, "column": self.column + 1,
+                               "message": self.message, "kind": self.kind}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out

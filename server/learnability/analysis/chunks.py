@@ -7,6 +7,7 @@ chunks keep their findings.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -139,14 +140,43 @@ class Chunk:
         return self.module.code_for_node(node)
 
 
+MAX_CHUNK_CHARS = 100_000  # one statement this large is data (an embedded array), not a model
+SKIPPED_PREFIX = "not analysed:"
+
+
+def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
+    """CPython's own diagnosis of `text` (parsed only, never compiled or run): clearer messages
+    ("'(' was never closed") and exact positions. None when CPython accepts the text."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        return line, col, f"syntax error: {exc.msg}"
+    except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
+        return 1, 0, f"syntax error: {exc}"
+    return None
+
+
 def _parse(text: str) -> Chunk:
+    if len(text) > MAX_CHUNK_CHARS:
+        # libcst needs about 12 s a megabyte of literal data; CPython's parser 15x less. Check the
+        # syntax, then leave the statement out of the model.
+        error = _python_syntax_error(text)
+        if error is None:
+            lines = text.count("\n") + 1
+            error = (1, 0, f"{SKIPPED_PREFIX} a statement of {len(text) // 1000} kB on {lines} lines "
+                           f"(above {MAX_CHUNK_CHARS // 1000} kB: data, not model code)")
+        return Chunk(text, None, error)
     try:
         return Chunk(text, cst.parse_module(text), None)
     except cst.ParserSyntaxError as exc:
-        msg = str(exc.message).strip() or "invalid syntax"
-        return Chunk(text, None, (exc.raw_line, exc.raw_column, msg))
-    except Exception as exc:  # libcst can raise other errors on very odd input
-        return Chunk(text, None, (1, 0, f"cannot parse: {exc}"))
+        error = _python_syntax_error(text)
+        if error is None:  # libcst rejects what CPython accepts: keep libcst's words
+            error = (exc.raw_line, exc.raw_column, "syntax error: " + (str(exc.message).strip() or "invalid syntax"))
+        return Chunk(text, None, error)
+    except Exception as exc:  # libcst can raise other errors on very odd input (RecursionError...)
+        return Chunk(text, None, _python_syntax_error(text) or (1, 0, f"cannot parse: {exc!r}"))
 
 
 class ChunkCache:
@@ -156,11 +186,16 @@ class ChunkCache:
         self._cache: OrderedDict[str, Chunk] = OrderedDict()
         self._size = size
         self.scan_memo: ScanMemo = {}
+        self.parses = 0  # chunks parsed so far (cache misses): how tests see what an edit costs
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
     def get(self, text: str) -> Chunk:
         chunk = self._cache.get(text)
         if chunk is None:
             chunk = _parse(text)
+            self.parses += 1
             self._cache[text] = chunk
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
@@ -189,10 +224,12 @@ def parse_chunks(source: str, cache: ChunkCache) -> Iterator[PlacedChunk]:
     while i < len(pieces):
         offset, text = pieces[i]
         chunk = cache.get(text)
-        if chunk.error is not None:
+        if chunk.error is not None and chunk.module is None and len(text) <= MAX_CHUNK_CHARS:
             merged = text
             for j in range(i + 1, min(i + 4, len(pieces))):
                 merged += pieces[j][1]
+                if len(merged) > MAX_CHUNK_CHARS:
+                    break
                 candidate = cache.get(merged)
                 if candidate.error is None:
                     chunk = candidate
