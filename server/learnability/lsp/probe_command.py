@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import sys
 import threading
 import uuid
@@ -153,11 +154,15 @@ def _evidence_md(pf: dict) -> str:
 
 # ----------------------------------------------------------------------------- the command
 def _runner() -> Callable[..., dict] | None:
+    """`learnability.probe.runner.run_probe`, or the `module:function` named by the environment
+    variable LEARNABILITY_PROBE_RUNNER (tests, custom probes)."""
+    spec = os.environ.get("LEARNABILITY_PROBE_RUNNER") or "learnability.probe.runner:run_probe"
+    module_name, _, func = spec.partition(":")
     try:
-        module = importlib.import_module("learnability.probe.runner")
+        module = importlib.import_module(module_name)
     except ImportError:
         return None
-    return getattr(module, "run_probe", None)
+    return getattr(module, func or "run_probe", None)
 
 
 def _percent(value: Any) -> int:
