@@ -8,6 +8,11 @@ from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Rule, register
 
 
+def _shifted(lo: float, hi: float, units: int) -> bool:
+    """Labels 1..n for n units: the count is right, the labels are off by one (the units rule would say n + 1)."""
+    return lo >= 1 and hi - lo + 1 == units
+
+
 def _units_rule_reports(info, units: int) -> bool:
     """LRN205 (output units vs number of classes) already reports too few units for labels 0..k."""
     try:
@@ -58,10 +63,10 @@ def check(rule: Rule, ctx: Context):
                        "expects 0 or 1: the loss has no minimum and the model cannot fit them; use one unit per "
                        "class with softmax and sparse categorical crossentropy")
         elif loss == "sparse_categorical_crossentropy" and units > 1 and (hi >= units or lo < 0) \
-                and not _units_rule_reports(info, units):
+                and (_shifted(lo, hi, units) or not _units_rule_reports(info, units)):
             message = (f"labels run from {lo:g} to {hi:g}, but the output has {units} units, so sparse crossentropy "
                        f"only accepts labels 0..{units - 1}: label {lo if lo < 0 else hi:g} has no output unit (an error on CPU, NaN "
-                       "loss on GPU)" + ("; labels starting at 1 need y - 1" if lo >= 1 and hi == units else ""))
+                       "loss on GPU)" + ("; labels starting at 1 need y - 1" if _shifted(lo, hi, units) else ""))
         if message is None:
             continue
         related = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
