@@ -16,6 +16,7 @@ from learnability.engine import Analyzer
 from learnability.findings import AnalysisError, Finding
 from learnability.fixes import apply_fixes
 from learnability.rules import all_rules, get_rule
+from learnability.rules.base import docs_url
 from learnability.sources import SourceError, fix_notebook, load_source, notebook_source, write_notebook, write_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -224,7 +225,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
     rules = all_rules()
     if args.format == "json":
         json.dump([{"id": r.id, "name": r.name, "category": r.category.value, "severity": r.severity.value,
-                    "summary": r.summary, "fixable": r.fix_summary is not None} for r in rules], sys.stdout, indent=2)
+                    "summary": r.summary, "fixable": r.fix_summary is not None, "url": docs_url(r.id)}
+                   for r in rules], sys.stdout, indent=2)
         print()
         return EXIT_CLEAN
     from rich.console import Console
@@ -250,7 +252,7 @@ def explain_text(rule_id: str) -> str | None:
     bad, good = rule.examples
     if bad:
         lines += ["", "Instead of:", f"    {bad}", "write:", f"    {good}"]
-    lines += ["", f"Suppress on a line with: # learnability: ignore[{rule.id}]"]
+    lines += ["", f"Suppress on a line with: # learnability: ignore[{rule.id}]", f"Docs: {docs_url(rule.id)}"]
     return "\n".join(lines)
 
 

@@ -1,0 +1,289 @@
+"""`learnability check / rules / explain` as a user and other tools see them: output formats,
+exit codes, selection, --fix, errors that never become tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from learnability.cli import main
+from learnability.findings import Category
+from learnability.rules import all_rules
+
+REQUIRED_KEYS = {"rule", "category", "severity", "path", "line", "column", "end_line", "end_column", "message", "fixable"}
+
+SIGMOID = textwrap.dedent('''\
+    import numpy as np
+    from tensorflow import keras
+    from tensorflow.keras import layers
+
+    X = np.random.rand(100, 28, 28, 1)
+    y = np.repeat(np.arange(10), 10)
+    model = keras.Sequential([
+        layers.Conv2D(16, 3, activation="sigmoid", input_shape=(28, 28, 1)),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(X, y, epochs=5, batch_size=32, shuffle=True)
+''')
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a child process, as pre-commit or CI runs it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
+    return subprocess.run([sys.executable, "-m", "learnability", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=120)
+
+
+def check_json(capsys, *args: str) -> tuple[int, dict]:
+    code = main(["check", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# --------------------------------------------------------------------------- formats and exit codes
+def test_json_output_has_exactly_the_documented_shape_in_a_subprocess():
+    proc = run_cli("check", "--format", "json", "tests/fixtures/article1_sigmoid_scaled.py")
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) == {"version", "findings", "errors"}
+    assert data["version"] == 1 and data["errors"] == []
+    categories = {c.value for c in Category}
+    for f in data["findings"]:
+        assert REQUIRED_KEYS <= set(f)
+        assert f["category"] in categories
+        assert f["severity"] in ("error", "warning", "info")
+        assert f["path"] == "tests/fixtures/article1_sigmoid_scaled.py"
+        assert isinstance(f["fixable"], bool)
+        assert 1 <= f["line"] <= f["end_line"] and f["column"] >= 1 and f["end_column"] >= 1
+    sig = [f for f in data["findings"] if f["rule"] == "LRN101"]
+    # line 10: `    layers.Conv2D(32, (3, 3), activation="sigmoid", ...`: 1-based column of the string
+    line10 = (FIXTURES / "article1_sigmoid_scaled.py").read_text().splitlines()[9]
+    assert [(f["line"], f["column"]) for f in sig][0] == (10, line10.index('"sigmoid"') + 1)
+    assert sig[0]["end_column"] == line10.index('"sigmoid"') + len('"sigmoid"') + 1
+    assert sig[0]["fixable"] is True
+
+
+def test_human_output_is_path_line_col_rule_message(tmp_path):
+    f = write(tmp_path / "train.py", SIGMOID)
+    proc = run_cli("check", str(f))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    finding_lines = [ln for ln in lines if re.match(r"^.+:\d+:\d+: LRN\d{3} ", ln)]
+    assert finding_lines, proc.stdout
+    col = SIGMOID.splitlines()[7].index('"sigmoid"') + 1
+    assert any(ln.startswith(f"{f}:8:{col}: LRN101 ") and ln.endswith("[*]") for ln in finding_lines), proc.stdout
+    assert re.search(r"Found \d+ findings? \(\d+ fixable with --fix\)\.", proc.stdout)
+
+
+def test_clean_file_exits_0_and_says_so(tmp_path, capsys):
+    f = write(tmp_path / "plain.py", "import math\nprint(math.pi)\n")
+    assert main(["check", str(f)]) == 0
+    assert "No findings (1 file checked)." in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2():
+    assert run_cli("check").returncode == 2  # no path
+    assert run_cli("check", "--format", "xml", "examples").returncode == 2
+    proc = run_cli("check", "does/not/exist.py")
+    assert proc.returncode == 2
+    assert "does/not/exist.py: no such file or directory" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_rule_in_select_is_a_usage_error(capsys):
+    assert main(["check", "--select", "LRN999", str(FIXTURES)]) == 2
+    assert "'LRN999' matches no rule" in capsys.readouterr().err
+
+
+def test_file_with_only_a_syntax_error_is_reported_in_errors_with_its_line(tmp_path, capsys):
+    f = write(tmp_path / "broken.py", "import numpy as np\n\nx = np.ones((3,\n")
+    code, data = check_json(capsys, str(f))
+    assert code == 1
+    assert data["findings"] == []
+    assert data["errors"] == [{"path": str(f), "line": 3, "column": 13, "kind": "syntax",
+                               "message": "syntax error: '(' was never closed"}]
+
+
+def test_syntax_error_human_output_has_no_traceback(tmp_path):
+    f = write(tmp_path / "broken.py", "def f(:\n    pass\n")
+    proc = run_cli("check", str(f))
+    assert proc.returncode == 1
+    assert f"{f}:1:7: syntax error: invalid syntax" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_syntax_error_in_one_statement_keeps_findings_of_the_others(tmp_path, capsys):
+    half_typed = SIGMOID.replace("model.compile(", "model.compile(optimizer=,\nmodel.compile(")
+    code, data = check_json(capsys, str(write(tmp_path / "t.py", half_typed)))
+    assert code == 1
+    assert [e["line"] for e in data["errors"]] == [12]
+    assert "LRN101" in {f["rule"] for f in data["findings"]}
+
+
+def test_non_utf8_file_is_an_error_entry_not_a_crash(tmp_path, capsys):
+    f = tmp_path / "latin.py"
+    f.write_bytes(b"x = 1\ns = '\xe9t\xe9'\n")
+    code, data = check_json(capsys, str(f))
+    assert code == 1
+    assert data["errors"][0]["kind"] == "io"
+    assert data["errors"][0]["line"] == 2
+    assert "not UTF-8" in data["errors"][0]["message"]
+
+
+def test_rule_crash_is_reported_and_exits_2(tmp_path, capsys, monkeypatch):
+    from learnability.rules import base
+
+    def boom(rule, ctx):
+        raise RuntimeError("kaboom")
+        yield  # pragma: no cover
+
+    rule = base.Rule("LRN998", "boom", Category.API, base.Severity.INFO, "s", "r", None, boom)
+    monkeypatch.setitem(base.REGISTRY, "LRN998", rule)
+    code, data = check_json(capsys, str(write(tmp_path / "t.py", SIGMOID)))
+    assert code == 2
+    internal = [e for e in data["errors"] if e["kind"] == "internal"]
+    assert len(internal) == 1 and "rule LRN998" in internal[0]["message"] and "kaboom" in internal[0]["message"]
+    assert "LRN101" in {f["rule"] for f in data["findings"]}  # the other rules still ran
+
+
+# --------------------------------------------------------------------------- selection and suppression
+def test_select_and_ignore(tmp_path, capsys):
+    f = str(write(tmp_path / "t.py", SIGMOID))
+    _, everything = check_json(capsys, f)
+    assert [x["rule"] for x in everything["findings"]].count("LRN101") == 1
+    _, only1 = check_json(capsys, "--select", "LRN1", f)
+    assert only1["findings"] and all(x["rule"].startswith("LRN1") for x in only1["findings"])
+    _, ignored = check_json(capsys, "--ignore", "lrn101", f)
+    assert "LRN101" not in {x["rule"] for x in ignored["findings"]}
+    assert len(ignored["findings"]) == len(everything["findings"]) - 1
+    _, both = check_json(capsys, "--select", "LRN1,LRN6", "--ignore", "LRN101", f)
+    assert all(x["rule"][:4] in ("LRN1", "LRN6") and x["rule"] != "LRN101" for x in both["findings"])
+
+
+def test_per_line_suppression(tmp_path, capsys):
+    suppressed = SIGMOID.replace('input_shape=(28, 28, 1)),', 'input_shape=(28, 28, 1)),  # learnability: ignore[LRN101]')
+    _, data = check_json(capsys, str(write(tmp_path / "t.py", suppressed)))
+    assert "LRN101" not in {x["rule"] for x in data["findings"]}
+    other = SIGMOID.replace('input_shape=(28, 28, 1)),', 'input_shape=(28, 28, 1)),  # learnability: ignore[LRN999]')
+    _, data = check_json(capsys, str(write(tmp_path / "u.py", other)))
+    assert "LRN101" in {x["rule"] for x in data["findings"]}
+
+
+# --------------------------------------------------------------------------- folders
+def test_folders_are_walked_for_py_and_ipynb_skipping_hidden_and_venvs(tmp_path, capsys):
+    write(tmp_path / "proj" / "a.py", SIGMOID)
+    write(tmp_path / "proj" / "pkg" / "b.py", SIGMOID)
+    write(tmp_path / "proj" / "notes.txt", SIGMOID)
+    write(tmp_path / "proj" / ".hidden" / "c.py", SIGMOID)
+    write(tmp_path / "proj" / "node_modules" / "d.py", SIGMOID)
+    write(tmp_path / "proj" / "myenv" / "pyvenv.cfg", "home = /usr\n")
+    write(tmp_path / "proj" / "myenv" / "lib" / "e.py", SIGMOID)
+    _, data = check_json(capsys, str(tmp_path / "proj"), str(tmp_path / "proj" / "a.py"))
+    paths = sorted({Path(f["path"]).relative_to(tmp_path / "proj").as_posix() for f in data["findings"]})
+    assert paths == ["a.py", "pkg/b.py"]
+    assert len([f for f in data["findings"] if f["path"].endswith("a.py") and f["rule"] == "LRN101"]) == 1
+
+
+def test_examples_folder_from_the_readme(capsys):
+    code, data = check_json(capsys, str(ROOT / "examples"))
+    assert code == 1
+    rules = {(Path(f["path"]).name, f["rule"]) for f in data["findings"]}
+    assert ("sigmoid_conv_scaled_inputs.py", "LRN101") in rules
+    assert ("adam_high_learning_rate.py", "LRN301") in rules
+    assert ("constant_inputs.py", "LRN601") in rules
+
+
+# --------------------------------------------------------------------------- --fix
+def test_fix_rewrites_only_the_fixed_spans_and_reports_the_count(tmp_path, capsys):
+    f = write(tmp_path / "t.py", SIGMOID)
+    code = main(["check", "--fix", "--select", "LRN101", str(f)])
+    out = capsys.readouterr().out
+    assert "Fixed 1 finding." in out
+    assert code == 0  # nothing left for the selected rule
+    assert f.read_text() == SIGMOID.replace('activation="sigmoid"', 'activation="relu"')
+
+
+def test_fix_keeps_crlf_line_endings(tmp_path, capsys):
+    f = tmp_path / "t.py"
+    f.write_bytes(SIGMOID.replace("\n", "\r\n").encode())
+    main(["check", "--fix", "--select", "LRN101", str(f)])
+    data = f.read_bytes()
+    assert b'activation="relu"' in data
+    assert data.count(b"\r\n") == SIGMOID.count("\n") and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_fix_with_json_output_reports_the_count_on_stderr(tmp_path, capsys):
+    f = write(tmp_path / "t.py", SIGMOID)
+    code = main(["check", "--fix", "--format", "json", str(f)])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert re.match(r"Fixed [1-9]\d* findings?\.", captured.err)
+    assert "LRN101" not in {x["rule"] for x in data["findings"]}
+    assert code in (0, 1)
+    # whatever it changed still parses and is not flagged again for what was fixed
+    compile(f.read_text(), str(f), "exec", flags=0x400)  # ast.PyCF_ONLY_AST: parse, never run
+
+
+def test_fix_never_writes_a_file_that_does_not_parse(tmp_path, capsys, monkeypatch):
+    from learnability import cli
+    from learnability.findings import Fix, Span, TextEdit
+
+    f = write(tmp_path / "t.py", SIGMOID)
+    real_check = cli.Analyzer.analyze
+
+    def analyze_with_bad_fix(self, source, path="<string>", config=None):
+        result = real_check(self, source, path, config)
+        for finding in result.findings:
+            finding.fix = Fix("break it", (TextEdit(Span(1, 0, 1, 0), "((("),))
+        return result
+
+    monkeypatch.setattr(cli.Analyzer, "analyze", analyze_with_bad_fix)
+    code = main(["check", "--fix", str(f)])
+    assert f.read_text() == SIGMOID
+    assert code == 2
+    assert "fixes not applied" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- rules and explain
+def test_rules_lists_every_rule_as_a_table_and_as_json(capsys):
+    assert main(["rules"]) == 0
+    table = capsys.readouterr().out
+    ids = [r.id for r in all_rules()]
+    assert all(i in table for i in ids)
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in data] == ids
+    assert all(d["url"].endswith("docs/rules.md#" + d["id"].lower()) for d in data)
+
+
+def test_explain_prints_the_rationale_and_unknown_ids_exit_2():
+    proc = run_cli("explain", "lrn101")
+    assert proc.returncode == 0
+    rule = next(r for r in all_rules() if r.id == "LRN101")
+    assert rule.rationale in proc.stdout and "# learnability: ignore[LRN101]" in proc.stdout
+    proc = run_cli("explain", "LRN999")
+    assert proc.returncode == 2
+    assert "unknown rule 'LRN999'" in proc.stderr
+
+
+def test_pre_commit_hook_definition():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert re.search(r"^- id: learnability$", text, re.M)
+    assert re.search(r"^  entry: learnability check$", text, re.M)
+    assert re.search(r"^  language: python$", text, re.M)
+    assert re.search(r"^  types_or: \[python, jupyter\]$", text, re.M)
