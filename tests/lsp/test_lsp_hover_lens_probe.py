@@ -1,0 +1,150 @@
+"""Hovers, code lenses, server commands and the probe integration (with a stand-in runner)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from lsp_helpers import FIXTURES, open_doc, session, wait_diagnostics, wait_for
+
+ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
+URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()
+FAKE = {"LEARNABILITY_PROBE_RUNNER": "fake_probe_runner:run_probe"}
+
+
+def hover_params(line: int, char: int) -> types.HoverParams:
+    return types.HoverParams(types.TextDocumentIdentifier(URI), types.Position(line, char))
+
+
+async def test_hover_shows_rationale_and_fix():
+    async with session() as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        hover = await client.text_document_hover_async(hover_params(9, 45))
+        assert hover.contents.kind == types.MarkupKind.Markdown
+        text = hover.contents.value
+        assert "LRN101" in text and "**Why:**" in text and "**Fix:** Use 'relu'" in text
+        assert hover.range.start.line == 9
+        assert await client.text_document_hover_async(hover_params(1, 3)) is None  # nothing flagged there
+
+
+async def test_code_lens_above_fit():
+    async with session() as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(URI)))
+        assert len(lenses) == 1
+        (lens,) = lenses
+        assert lens.range.start.line == 16  # model.fit(...)
+        assert lens.command.title == "Run learnability probe"
+        assert lens.command.command == "learnability.runProbe" and list(lens.command.arguments) == [URI]
+
+
+async def test_commands_are_server_side_only():
+    async with session() as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        md = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", ["lrn101"]))
+        assert md.startswith("### LRN101") and "Why:" in md
+        with pytest.raises(JsonRpcException):
+            await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", ["NOPE1"]))
+        with pytest.raises(JsonRpcException):
+            await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", []))
+        with pytest.raises(JsonRpcException):
+            await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.restart", []))
+
+
+async def test_advertised_capabilities():
+    from lsp_helpers import make_client, vscode_caps
+    import os
+    import sys
+
+    client, _ = make_client()
+    await client.start_io(sys.executable, "-m", "learnability", "serve", env=dict(os.environ))
+    try:
+        result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(capabilities=vscode_caps())), 30)
+        caps = result.capabilities
+        assert sorted(caps.execute_command_provider.commands) == ["learnability.explain", "learnability.runProbe"]
+        assert caps.hover_provider and caps.code_lens_provider
+        assert "source.fixAll.learnability" in caps.code_action_provider.code_action_kinds
+        assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
+        assert caps.notebook_document_sync is None  # VS Code 1.65's capabilities declare no notebook sync
+        assert result.server_info.name == "learnability"
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+async def test_run_probe_without_runner_answers_clearly():
+    async with session(env={"LEARNABILITY_PROBE_RUNNER": "no_such_module_xyz:run_probe"}) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        result = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.runProbe", [URI]))
+        assert result["ok"] is False and "not available" in result["message"]
+        await wait_for(lambda: any("not available" in m.message for m in client.messages))
+        # and the server is still fine
+        hover = await client.text_document_hover_async(hover_params(9, 45))
+        assert hover is not None
+
+
+async def test_run_probe_publishes_evidence():
+    async with session(env=FAKE) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        n = len(rec.published)
+        result = await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [URI])), 30)
+        assert result["ok"] and result["verdict"] == "learns_slowly"
+        # progress: begin, reports with growing percentages, end
+        (reports,) = [r for r in client.progress_reports.values() if r]
+        assert isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].cancellable
+        percents = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport)]
+        assert percents == sorted(percents) and percents[-1] == 90
+        assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+        # the custom notification
+        await wait_for(lambda: rec.custom)
+        method, params = rec.custom[0]
+        assert params.uri == URI if hasattr(params, "uri") else params["uri"] == URI
+        # diagnostics: the probe's own, and the static ones it confirms
+        diags = await wait_diagnostics(client, rec, URI, after=n)
+        probe = [d for d in diags if d.source == "learnability-probe"]
+        assert {d.code for d in probe} == {"LRN101", "PRB001"}
+        fit_probe = next(d for d in probe if d.code == "PRB001")
+        assert fit_probe.range.start.line == 16 and "0.693" in fit_probe.message
+        confirmed = [d for d in diags if d.source == "learnability" and d.code == "LRN101"]
+        assert confirmed and all("(confirmed by probe: grad norm" in d.message for d in confirmed)
+        # hover shows the measured evidence
+        hover = await client.text_document_hover_async(hover_params(9, 45))
+        assert "Measured by the probe" in hover.contents.value and "3.1e-06" in hover.contents.value
+        # the lens shows the last verdict
+        lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(URI)))
+        assert "learns_slowly" in lenses[0].command.title
+
+
+async def test_run_probe_can_be_cancelled():
+    env = dict(FAKE, FAKE_PROBE_MODE="slow")
+    async with session(env=env) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        task = asyncio.ensure_future(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [URI])))
+        token = await wait_for(lambda: next((t for t, r in client.progress_reports.items()
+                                             if any(isinstance(x, types.WorkDoneProgressReport) for x in r)), None))
+        # a second run while one is going is refused politely
+        again = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.runProbe", [URI]))
+        assert again["ok"] is False and "already running" in again["message"]
+        client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+        result = await asyncio.wait_for(task, 10)
+        assert result["verdict"] == "inconclusive"
+        end = client.progress_reports[token][-1]
+        assert isinstance(end, types.WorkDoneProgressEnd) and end.message == "cancelled"
+
+
+async def test_run_probe_bad_arguments_get_errors():
+    async with session(env=FAKE) as (client, rec):
+        for args in ([], [42], ["file:///not/open.py"], [URI, URI]):
+            with pytest.raises(JsonRpcException):
+                await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.runProbe", args))
