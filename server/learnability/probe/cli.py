@@ -1,0 +1,54 @@
+"""`learnability probe FILE`: a progress bar, then the report (text or JSON), and optional plots."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from typing import Any
+
+EXIT_LEARNS, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
+
+
+def run_probe_cli(args: Any) -> int:
+    from learnability.probe import report as rpt
+    from learnability.probe.runner import run_probe
+
+    fmt = getattr(args, "format", "text") or "text"
+    cancel = threading.Event()
+    kwargs = dict(python=getattr(args, "python", None), budget_s=getattr(args, "budget", None),
+                  timeout_s=getattr(args, "timeout", None), cancel=cancel)
+    try:
+        if fmt == "json" or not sys.stderr.isatty():
+            result = run_probe(args.file, **kwargs)
+        else:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("[bold]probe[/bold]"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                          TimeElapsedColumn(), TextColumn("{task.description}"), transient=True) as bar:
+                task = bar.add_task("starting", total=1.0)
+
+                def on_progress(frac: float, msg: str) -> None:
+                    bar.update(task, completed=frac, description=msg)
+
+                result = run_probe(args.file, on_progress=on_progress, **kwargs)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("learnability: probe cancelled", file=sys.stderr)
+        return EXIT_ERROR
+    if getattr(args, "plots", None):
+        try:
+            rpt.write_plots(result, args.plots)
+        except Exception as exc:  # matplotlib missing or unwritable folder: say so, keep the report
+            print(f"learnability: could not write plots: {exc}", file=sys.stderr)
+    if fmt == "json":
+        json.dump(result, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        rpt.render_text(result)
+    verdict = result.get("verdict")
+    if verdict == "learns":
+        return EXIT_LEARNS
+    if verdict in ("error", "inconclusive"):
+        return EXIT_ERROR
+    return EXIT_PROBLEM

@@ -1,0 +1,559 @@
+"""The probe worker: runs inside the user's interpreter, in its own process group.
+
+Started by `runner.py` as `python -u harness.py`. It imports TensorFlow once, patches `keras.Model.fit`
+(which is also `tf.keras.Model.fit` under Keras 3), then serves probe jobs read as JSON lines: for each
+job it runs the user's script (and each counterfactual source) with `fit` intercepted, measures on the
+captured model and data, and streams JSON-line messages back. The user's own prints and TensorFlow's
+logs go to stderr; the protocol has private copies of the original stdin/stdout.
+
+Only the standard library is imported at module level, so the same file works in any interpreter that
+has TensorFlow; `measure.py` (numpy + TensorFlow) is loaded from this file's folder after TF imports.
+"""
+
+import builtins
+import importlib.util
+import inspect
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER_DIR = os.path.dirname(os.path.dirname(HERE))
+# never let our own modules (report.py, measure.py, ...) shadow the user's
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+
+_proto_in = None
+_proto_out = None
+_send_lock = threading.Lock()
+STATE = {"active": False, "path": None}
+KERAS2_ONLY = {"nb_epoch", "workers", "use_multiprocessing", "max_queue_size", "samples_per_epoch", "nb_val_samples"}
+
+
+def send(obj):
+    data = json.dumps(obj, default=_default, allow_nan=False)
+    with _send_lock:
+        _proto_out.write(data + "\n")
+        _proto_out.flush()
+
+
+def _default(o):
+    try:
+        import numpy as np
+
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, np.ndarray):
+            return o.tolist()
+    except Exception:
+        pass
+    return str(o)
+
+
+def _clean(obj):
+    """Replace NaN / inf by None (JSON has no NaN) recursively."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.generic):
+            return _clean(obj.item())
+    except Exception:
+        pass
+    return obj
+
+
+class Stop(BaseException):
+    """Raised inside the user's script to stop it once what the probe needs is captured."""
+
+    def __init__(self, kind, model=None, args=None, where=None):
+        super().__init__(kind)
+        self.kind = kind
+        self.model = model
+        self.fit_args = args or {}
+        self.where = where or {}
+
+
+class ProbeTimeout(BaseException):
+    pass
+
+
+def _on_usr1(signum, frame):
+    raise ProbeTimeout()
+
+
+def user_frame(start=None):
+    """The innermost frame running the user's file, as {line, column, end_line, end_column} (1-based)."""
+    path = STATE["path"]
+    f = start or sys._getframe(1)
+    while f is not None:
+        if f.f_code.co_filename == path:
+            where = {"line": f.f_lineno}
+            try:
+                pos = list(f.f_code.co_positions())[f.f_lasti // 2]
+                if pos[0] == f.f_lineno and pos[2] is not None:
+                    where.update(column=pos[2] + 1, end_line=pos[1], end_column=(pos[3] or pos[2]) + 1)
+            except Exception:
+                pass
+            return where
+        f = f.f_back
+    return {}
+
+
+def _watch_parent(ppid):
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != ppid:
+            os._exit(3)
+
+
+# ----------------------------------------------------------------------------- patches
+
+
+def install_patches(tf, keras):
+    Model = keras.Model
+    orig_fit = Model.fit
+    fit_sig = inspect.signature(orig_fit)
+
+    def fit(self, *args, **kwargs):
+        if not STATE["active"]:
+            return orig_fit(self, *args, **kwargs)
+        where = user_frame()
+        try:
+            bound = fit_sig.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            bad = [k for k in kwargs if k in KERAS2_ONLY]
+            hint = f" ('{bad[0]}' is a Keras 2 argument that Keras 3 removed)" if bad else ""
+            raise TypeError(f"fit() {exc}{hint}") from None
+        arguments = dict(bound.arguments)
+        arguments.pop("self", None)
+        arguments.update(arguments.pop("kwargs", {}) or {})
+        if getattr(self, "optimizer", None) is None or not getattr(self, "compiled", True):
+            raise RuntimeError("You must call `compile()` before `fit()`: the model has no optimizer or loss")
+        raise Stop("fit", self, arguments, where)
+
+    Model.fit = fit
+    patched = [Model]
+    tk = getattr(tf, "keras", None)
+    TkModel = getattr(tk, "Model", None) if tk is not None else None
+    if TkModel is not None and TkModel is not Model and hasattr(TkModel, "fit"):
+        TkModel.fit = fit  # a separate tf.keras (tf_keras) class: intercept it the same way
+        patched.append(TkModel)
+
+    for M in patched:
+        orig_tob = M.train_on_batch
+
+        def train_on_batch(self, *args, _orig=orig_tob, **kwargs):
+            if not STATE["active"]:
+                return _orig(self, *args, **kwargs)
+            raise Stop("train_on_batch", self, {}, user_frame())
+
+        M.train_on_batch = train_on_batch
+
+        orig_compile = M.compile
+
+        def compile(self, *args, _orig=orig_compile, **kwargs):
+            if STATE["active"]:
+                where = user_frame()
+                if where:
+                    self._probe_compile = where
+            return _orig(self, *args, **kwargs)
+
+        M.compile = compile
+
+    Layer = keras.layers.Layer
+    orig_init = Layer.__init__
+
+    def layer_init(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        if STATE["active"]:
+            where = user_frame()
+            if where:
+                try:
+                    self._probe_line = where["line"]
+                except Exception:
+                    pass
+
+    Layer.__init__ = layer_init
+
+    Tape = tf.GradientTape
+    orig_gradient = Tape.gradient
+
+    def gradient(self, *args, **kwargs):
+        if STATE["active"]:
+            raise Stop("custom_loop", None, {}, user_frame())
+        return orig_gradient(self, *args, **kwargs)
+
+    Tape.gradient = gradient
+
+    def hook(model, x, y=None, **kwargs):
+        if not STATE["active"]:
+            return None
+        args = dict(kwargs)
+        args.update(x=x, y=y)
+        loss, optimizer = args.pop("loss", None), args.pop("optimizer", None)
+        if loss is not None or getattr(model, "optimizer", None) is None:
+            if loss is None:
+                raise RuntimeError("learnability.probe.target(model, x, y): the model is not compiled; "
+                                   "pass loss= (and optimizer=) or compile it first")
+            model.compile(optimizer=optimizer or "adam", loss=loss)
+        raise Stop("target", model, args, user_frame())
+
+    try:
+        import learnability.probe as lp  # noqa: F401
+    except Exception:
+        sys.path.append(SERVER_DIR)
+        try:
+            import learnability.probe as lp  # noqa: F811
+        except Exception:
+            lp = None
+    if lp is not None:
+        lp._HOOK = hook
+
+
+# ----------------------------------------------------------------------------- running scripts
+
+
+def _user_modules(folder):
+    out = []
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None) or ""
+        if f and os.path.abspath(f).startswith(folder + os.sep) and "site-packages" not in f:
+            out.append(name)
+    return out
+
+
+def run_script(path, source, cwd, seed, keras):
+    """Run a script until fit is intercepted. Returns (status, payload)."""
+    folder = os.path.dirname(path)
+    try:
+        code = compile(source, path, "exec")
+    except SyntaxError as exc:
+        return "error", {"exc_type": "SyntaxError", "message": str(exc.msg), "line": exc.lineno or 1,
+                         "column": exc.offset or 1, "traceback": []}
+    mod = types.ModuleType("__main__")
+    mod.__file__ = path
+    mod.__builtins__ = builtins
+    saved_main, saved_argv, saved_path, saved_cwd = sys.modules.get("__main__"), sys.argv, list(sys.path), os.getcwd()
+    before = set(sys.modules)
+    sys.modules["__main__"] = mod
+    sys.argv = [path]
+    sys.path.insert(0, folder)
+    try:
+        os.chdir(cwd or folder)
+    except OSError:
+        pass
+    STATE["path"] = path
+    try:
+        keras.backend.clear_session()
+    except Exception:
+        pass
+    keras.utils.set_random_seed(seed)
+    STATE["active"] = True
+    try:
+        exec(code, mod.__dict__)
+        return "finished", {}
+    except Stop as stop:
+        return "captured", stop
+    except ProbeTimeout as exc:
+        return "timeout", _error_payload(exc, path)
+    except SystemExit as exc:
+        payload = _error_payload(exc, path)
+        payload["message"] = f"the script called sys.exit({exc.code!r}) before fit"
+        return "exit", payload
+    except BaseException as exc:  # the user's exception, whatever it is
+        return "error", _error_payload(exc, path)
+    finally:
+        STATE["active"] = False
+        sys.modules["__main__"] = saved_main
+        sys.argv = saved_argv
+        sys.path[:] = saved_path
+        try:
+            os.chdir(saved_cwd)
+        except OSError:
+            pass
+        for name in set(sys.modules) - before:
+            f = getattr(sys.modules.get(name), "__file__", None) or ""
+            if f and os.path.abspath(f).startswith(folder + os.sep) and "site-packages" not in f:
+                sys.modules.pop(name, None)
+
+
+def _error_payload(exc, path):
+    frames = [fr for fr in traceback.extract_tb(exc.__traceback__) if fr.filename == path]
+    line = frames[-1].lineno if frames else 1
+    where = {"line": line}
+    if frames:
+        fr = frames[-1]
+        if getattr(fr, "colno", None) is not None and fr.lineno == fr.end_lineno:
+            where.update(column=fr.colno + 1, end_line=fr.end_lineno, end_column=(fr.end_colno or fr.colno) + 1)
+    msg = str(exc)
+    if len(msg) > 600:
+        msg = msg[:600] + "..."
+    return {"exc_type": type(exc).__name__, "message": msg, **where,
+            "traceback": [{"line": fr.lineno, "code": fr.line} for fr in frames][-5:]}
+
+
+# ----------------------------------------------------------------------------- probe job
+
+
+class Probe:
+    def __init__(self, job, tf, keras, measure):
+        self.job = job
+        self.tf, self.keras, self.m = tf, keras, measure
+        o = job.get("options", {})
+        self.seed = int(o.get("seed", 0))
+        self.max_steps = int(o.get("max_steps", 150))
+        self.budget_s = float(o.get("budget_s", 8.0))
+        self.held_steps = int(o.get("held_steps", 40))
+        self.n_train = int(o.get("n_train", 256))
+        self.n_held = int(o.get("n_held", 128))
+        self.batch = int(o.get("batch", 16))
+        self.range_steps = int(o.get("range_steps", 40))
+        self.input_max_abs = float(o.get("input_max_abs", 10.0))
+        self.path = job["path"]
+        self.cwd = job.get("cwd")
+
+    def progress(self, stage, frac, msg):
+        send({"type": "progress", "stage": stage, "frac": round(float(frac), 3), "msg": msg})
+
+    def capture(self, source, key):
+        status, payload = run_script(self.path, source, self.cwd, self.seed, self.keras)
+        if status == "captured":
+            if payload.kind in ("fit", "target"):
+                return payload, None
+            what = {"train_on_batch": "trains with train_on_batch",
+                    "custom_loop": "trains with a custom GradientTape loop"}[payload.kind]
+            return None, {"status": "no_fit", "kind": payload.kind, "where": payload.where,
+                          "message": f"the script {what}; the probe intercepts Model.fit. Call "
+                                     "learnability.probe.target(model, x, y) just before the loop to probe it"}
+        if status == "finished":
+            return None, {"status": "no_fit", "kind": "finished",
+                          "message": "the script finished without calling Model.fit (or learnability.probe.target)"}
+        return None, {"status": status, **payload}
+
+    def run(self):
+        m = self.m
+        t_all = time.perf_counter()
+        self.progress("as_written", 0.0, "running the script until fit")
+        t = time.perf_counter()
+        cap, err = self.capture(self.job["source"], "as_written")
+        exec_s = time.perf_counter() - t
+        if err is not None:
+            send({"type": "run", "data": _clean({"key": "as_written", **err, "exec_s": round(exec_s, 3)})})
+            return
+        model = cap.model
+        args = cap.fit_args
+        try:
+            data = m.split(args, self.n_train, self.n_held, self.seed)
+            task = m.detect_task(model, data.y_train)
+            tr = m.Trainer(model, data.x_train, data.y_train)
+        except Exception as exc:
+            send({"type": "run", "data": _clean({"key": "as_written", "status": "data_error", "where": cap.where,
+                                                  "exc_type": type(exc).__name__, "message": str(exc)[:600],
+                                                  "trace": traceback.format_exc()[-1500:]})})
+            return
+        batch_idx = m.stratified_batch(task, data.y_train, self.batch, self.seed)
+        xb, yb = m.take(data.x_train, batch_idx), m.take(data.y_train, batch_idx)
+        probe_n = m.np.arange(min(64, m.n_samples(data.x_train)))
+        xs = m.take(data.x_train, probe_n)
+        info = {
+            "key": "as_written", "status": "ok", "exec_s": round(exec_s, 3), "kind": cap.kind,
+            "fit_where": cap.where, "compile_where": getattr(model, "_probe_compile", None),
+            "fit_args": {k: _describe_arg(v) for k, v in args.items() if k in (
+                "batch_size", "epochs", "validation_split", "steps_per_epoch", "shuffle")},
+            "has_validation_data": args.get("validation_data") is not None,
+            "data_source": data.source, "held_from": data.held_from,
+            "task": vars(task), "samples": {"train": m.n_samples(data.x_train),
+                                            "held_out": m.n_samples(data.x_held) if data.x_held is not None else 0,
+                                            "batch": len(batch_idx)},
+            "inputs": m.input_stats(data.x_train, task, data.y_train),
+            "batch_inputs": m.input_stats(xb, task, yb),
+            "labels": m.label_stats(data.y_train, task),
+            "optimizer": type(model.optimizer).__name__, "learning_rate": tr.init_lr,
+            "layers": m.layer_info(model), "groups": [g for g, _ in tr.groups],
+            "chance_batch": m.chance(task, yb),
+        }
+        info["acts_init"] = m.activation_stats(model, xs)
+        deadline = time.perf_counter() + self.budget_s
+        fit = m.fit_batch(tr, task, xb, yb, max_steps=self.max_steps, deadline=deadline, seed=self.seed,
+                          progress=lambda f: self.progress("as_written", 0.1 + 0.6 * f, "fit one batch"))
+        info["fit"] = fit
+        info["acts_end"] = m.activation_stats(model, xs)
+        held = None
+        inp = info["inputs"]
+        stuck = fit["nonfinite"] or fit["stop"] == "stalled" or bool(inp.get("identical_samples"))
+        if not stuck and data.x_held is not None:
+            self.progress("as_written", 0.75, "training slice and held-out accuracy")
+            held = m.held_out(tr, task, data, batch=min(32, int(args.get("batch_size") or 32)),
+                              max_steps=self.held_steps, deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+        info["held_out"] = held
+        info["seconds"] = round(time.perf_counter() - t_all, 3)
+        send({"type": "run", "data": _clean(info)})
+
+        # ---- counterfactuals: each fix applied to the source, same seed, weights, slice and budget
+        init_weights = tr.init_weights
+        lr_fitted = False
+        for cf in self.job.get("counterfactuals", []):
+            key = cf["key"]
+            self.progress(key, 0.0, f"with the fix for {key}")
+            t = time.perf_counter()
+            res = {"key": key, "rules": cf.get("rules", [key])}
+            cap2, err2 = self.capture(cf["source"], key)
+            if err2 is not None:
+                res.update(err2)
+                send({"type": "run", "data": _clean(res)})
+                continue
+            try:
+                data2 = m.split(cap2.fit_args, self.n_train, self.n_held, self.seed)
+                task2 = m.detect_task(cap2.model, data2.y_train)
+                tr2 = m.Trainer(cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
+            except Exception as exc:
+                res.update(status="data_error", exc_type=type(exc).__name__, message=str(exc)[:600])
+                send({"type": "run", "data": _clean(res)})
+                continue
+            xb2, yb2 = m.take(data2.x_train, batch_idx), m.take(data2.y_train, batch_idx)
+            fit2 = m.fit_batch(tr2, task2, xb2, yb2, max_steps=self.max_steps,
+                               deadline=time.perf_counter() + self.budget_s, seed=self.seed,
+                               progress=lambda f, k=key: self.progress(k, 0.1 + 0.6 * f, "fit one batch"))
+            res.update(status="ok", same_init=tr2.same_init, fit=fit2, learning_rate=tr2.init_lr,
+                       inputs=m.input_stats(xb2, task2, yb2),
+                       acts_end=m.activation_stats(cap2.model, m.take(data2.x_train, probe_n)))
+            if held is not None and "skipped" not in held and not fit2["nonfinite"]:
+                res["held_out"] = m.held_out(tr2, task2, data2, batch=held["batch"], max_steps=self.held_steps,
+                                             deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+            if fit2["fitted"] and tr2.init_lr is not None and tr.init_lr is not None and tr2.init_lr != tr.init_lr:
+                lr_fitted = True
+            res["seconds"] = round(time.perf_counter() - t, 3)
+            send({"type": "run", "data": _clean(res)})
+            del tr2, cap2
+
+        # ---- dynamic remedies, on the captured model (no re-run of the script)
+        inputs = info["inputs"]
+        identical = bool(inputs.get("identical_samples")) or bool(inputs.get("identical_across_classes"))
+        if not fit["fitted"] and not identical and not lr_fitted and tr.lr_is_variable:
+            self.progress("PRB007", 0.0, "learning-rate range test")
+            t = time.perf_counter()
+            rng_res = m.lr_range(tr, task, xb, yb, steps=self.range_steps,
+                                 deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+            res = {"key": "PRB007", "rules": ["PRB007"], "status": "ok", "lr_range": rng_res, "same_init": True}
+            if rng_res.get("suggested"):
+                lr = rng_res["suggested"]
+                res["learning_rate"] = lr
+                res["fit"] = m.fit_batch(tr, task, xb, yb, max_steps=self.max_steps,
+                                         deadline=time.perf_counter() + self.budget_s, seed=self.seed, lr=lr)
+            res["seconds"] = round(time.perf_counter() - t, 3)
+            send({"type": "run", "data": _clean(res)})
+        cf_rules = {r for cf in self.job.get("counterfactuals", []) for r in cf.get("rules", [])}
+        big = inputs.get("max") is not None and max(abs(inputs["max"]), abs(inputs["min"])) > self.input_max_abs
+        if big and "LRN501" not in cf_rules and not identical and "float" in str(inputs.get("dtype")):
+            self.progress("PRB009", 0.0, "with standardised inputs")
+            t = time.perf_counter()
+            mean, std = float(inputs["mean"]), float(inputs["std"]) or 1.0
+            xb3 = m._map(lambda a: ((a - mean) / std).astype(a.dtype), xb)
+            fit3 = m.fit_batch(tr, task, xb3, yb, max_steps=self.max_steps,
+                               deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+            send({"type": "run", "data": _clean({"key": "PRB009", "rules": ["PRB009"], "status": "ok", "fit": fit3,
+                                                 "same_init": True, "seconds": round(time.perf_counter() - t, 3)})})
+
+
+def _describe_arg(v):
+    if isinstance(v, (int, float, str, bool)) or v is None:
+        return v
+    return type(v).__name__
+
+
+def device_info(tf):
+    try:
+        gpus = tf.config.list_physical_devices("GPU")
+    except Exception:
+        gpus = []
+    if gpus:
+        name = gpus[0].name
+        try:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            name = details.get("device_name") or name
+        except Exception:
+            pass
+        return {"kind": "GPU", "name": name, "count": len(gpus), "text": f"GPU ({name})" + (
+            f" x{len(gpus)}" if len(gpus) > 1 else "")}
+    import platform
+
+    cores = os.cpu_count() or 1
+    return {"kind": "CPU", "name": platform.machine(), "count": cores,
+            "text": f"CPU ({platform.machine()}, {cores} core{'s' if cores != 1 else ''})"}
+
+
+def main():
+    global _proto_in, _proto_out
+    # private copies of the pipes for the protocol; the user's code sees /dev/null stdin, stderr as stdout
+    _proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    _proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    signal.signal(signal.SIGUSR1, _on_usr1)
+    send({"type": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
+    t = time.perf_counter()
+    try:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import tensorflow as tf
+        import keras
+    except BaseException as exc:
+        send({"type": "fatal", "message": f"TensorFlow could not be imported in {sys.executable}: "
+                                          f"{type(exc).__name__}: {exc}. Install it there "
+                                          "(pip install tensorflow) or pass --python."})
+        return 2
+    try:
+        for gpu in tf.config.list_physical_devices("GPU"):
+            tf.config.experimental.set_memory_growth(gpu, True)
+    except Exception:
+        pass
+    spec = importlib.util.spec_from_file_location("_learnability_probe_measure", os.path.join(HERE, "measure.py"))
+    measure = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = measure
+    spec.loader.exec_module(measure)
+    install_patches(tf, keras)
+    send({"type": "ready", "device": device_info(tf), "tensorflow": tf.__version__, "keras": keras.__version__,
+          "import_s": round(time.perf_counter() - t, 3), "pid": os.getpid()})
+    for line in _proto_in:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            job = json.loads(line)
+        except ValueError:
+            continue
+        if job.get("cmd") == "quit":
+            break
+        if job.get("cmd") == "probe":
+            t = time.perf_counter()
+            try:
+                Probe(job, tf, keras, measure).run()
+            except ProbeTimeout:
+                send({"type": "run", "data": {"key": "as_written", "status": "timeout",
+                                              "message": "timed out while measuring"}})
+            except Exception as exc:
+                send({"type": "internal", "message": f"{type(exc).__name__}: {exc}",
+                      "trace": traceback.format_exc()[-3000:]})
+            finally:
+                try:
+                    keras.backend.clear_session()
+                except Exception:
+                    pass
+            send({"type": "done", "seconds": round(time.perf_counter() - t, 3)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,726 @@
+"""Measurements, run inside the probe worker (this module imports numpy and TensorFlow).
+
+Everything here is measurement, no policy: it returns plain JSON-able numbers, and the parent
+(`report.py`) decides what they mean. The entry points are `prepare` (data + task from a capture),
+`Trainer` (one compiled model: a traced train step shared by every phase, so each model is traced
+once), and the phases `fit_batch`, `held_out`, `lr_range`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+import keras
+
+SATURATING = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh"}
+RELU_LIKE = {"relu", "relu6"}
+FIT_ACCURACY = 0.95  # fit-one-batch target (TheDeepChecker); regression: R^2 >= 0.95
+SAT_PREACT = 5.0  # a sigmoid/tanh unit is saturated beyond |pre-activation| 5 (DeepDiagnosis)
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _leaves(x: Any) -> list:
+    return keras.tree.flatten(x)
+
+
+def _map(fn, x: Any) -> Any:
+    return keras.tree.map_structure(fn, x)
+
+
+def _as_array(a: Any) -> np.ndarray:
+    if hasattr(a, "numpy"):
+        a = a.numpy()
+    arr = np.asarray(a)
+    if arr.dtype == np.float64 or arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    if arr.dtype == object:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def to_arrays(x: Any) -> Any:
+    if x is None:
+        return None
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas
+        x = x.to_numpy()
+    if isinstance(x, (list, tuple)) and x and not isinstance(x[0], (list, tuple, np.ndarray)) and not hasattr(x[0], "shape"):
+        return _as_array(x)
+    if isinstance(x, list) and x and all(isinstance(e, (list, tuple)) for e in x):
+        return _as_array(x)
+    return _map(_as_array, x)
+
+
+def n_samples(x: Any) -> int:
+    leaves = _leaves(x)
+    return int(leaves[0].shape[0]) if leaves else 0
+
+
+def take(x: Any, idx: np.ndarray) -> Any:
+    if x is None:
+        return None
+    return _map(lambda a: a[idx], x)
+
+
+def concat(parts: list) -> Any:
+    if not parts:
+        return None
+    return keras.tree.map_structure(lambda *a: np.concatenate([np.asarray(v) for v in a], axis=0), *parts)
+
+
+def _split_element(el: Any) -> tuple[Any, Any]:
+    if isinstance(el, (tuple, list)) and len(el) in (2, 3):
+        return el[0], el[1]
+    if isinstance(el, (tuple, list)) and len(el) == 1:
+        return el[0], None
+    return el, None
+
+
+def is_dataset(x: Any) -> bool:
+    return isinstance(x, tf.data.Dataset)
+
+
+def pull_dataset(ds: Any, limit: int) -> tuple[Any, Any]:
+    """Take up to `limit` samples from a tf.data dataset (batched or not)."""
+    spec = ds.element_spec
+    leaves = keras.tree.flatten(spec)
+    batched = bool(leaves) and all(getattr(s, "shape", None) is not None and s.shape.rank and s.shape[0] is None
+                                   for s in leaves)
+    if not batched:
+        ds = ds.batch(32)
+    xs, ys, count = [], [], 0
+    for el in ds.take(max(1, limit)):
+        x, y = _split_element(el)
+        x, y = to_arrays(x), to_arrays(y)
+        xs.append(x)
+        ys.append(y)
+        count += n_samples(x)
+        if count >= limit:
+            break
+    return concat(xs), (concat(ys) if ys and ys[0] is not None else None)
+
+
+def pull_iterable(it: Any, limit: int) -> tuple[Any, Any]:
+    """Generators, iterators and keras.utils.PyDataset / Sequence: take batches until `limit` samples."""
+    xs, ys, count = [], [], 0
+    if hasattr(it, "__getitem__") and hasattr(it, "__len__"):
+        source = (it[i] for i in range(len(it)))
+    else:
+        source = iter(it)
+    for _ in range(10_000):
+        try:
+            el = next(source)
+        except StopIteration:
+            break
+        x, y = _split_element(el)
+        x, y = to_arrays(x), to_arrays(y)
+        xs.append(x)
+        ys.append(y)
+        count += n_samples(x)
+        if count >= limit:
+            break
+    return concat(xs), (concat(ys) if ys and ys[0] is not None else None)
+
+
+def pull(x: Any, y: Any, limit: int) -> tuple[Any, Any, str]:
+    if is_dataset(x):
+        xs, ys = pull_dataset(x, limit)
+        return xs, ys, "tf.data"
+    if hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__") and not hasattr(x, "shape")
+                                   and not isinstance(x, (list, tuple, dict))):
+        xs, ys = pull_iterable(x, limit)
+        return xs, ys, "generator"
+    return to_arrays(x), to_arrays(y), "arrays"
+
+
+@dataclass
+class Data:
+    x_train: Any
+    y_train: Any
+    x_held: Any
+    y_held: Any
+    source: str
+    held_from: str
+
+
+def split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+    x, y, source = pull(fit_args.get("x"), fit_args.get("y"), n_train + n_held)
+    if x is None or n_samples(x) == 0:
+        raise ValueError("no training samples could be read from the data given to fit")
+    if y is None:
+        raise ValueError("fit received no labels (y); the probe needs (x, y)")
+    n = n_samples(x)
+    rng = np.random.default_rng(seed)
+    val = fit_args.get("validation_data")
+    vsplit = float(fit_args.get("validation_split") or 0.0)
+    if val is not None:
+        if is_dataset(val) or hasattr(val, "__next__"):
+            xv, yv, _ = pull(val, None, n_held)
+        else:
+            vx, vy = (val[0], val[1]) if isinstance(val, (tuple, list)) else (val, None)
+            xv, yv = to_arrays(vx), to_arrays(vy)
+        nv = n_samples(xv) if xv is not None else 0
+        xv, yv = take(xv, np.arange(min(nv, n_held))), take(yv, np.arange(min(nv, n_held)))
+        order = rng.permutation(n)[:n_train]
+        return Data(take(x, order), take(y, order), xv, yv, source, "validation_data")
+    if 0.0 < vsplit < 1.0 and source == "arrays":
+        cut = int(n * (1.0 - vsplit))
+        head = rng.permutation(cut)[:n_train]
+        tail = np.arange(cut, n)[:n_held]
+        return Data(take(x, head), take(y, head), take(x, tail), take(y, tail), source, "validation_split")
+    order = rng.permutation(n)
+    held = min(n_held, n // 4) if n >= 16 else 0
+    return Data(take(x, order[held:held + n_train]), take(y, order[held:held + n_train]),
+                take(x, order[:held]) if held else None, take(y, order[:held]) if held else None, source, "split")
+
+
+# ----------------------------------------------------------------------------- task
+
+
+@dataclass
+class Task:
+    kind: str  # binary | sparse | categorical | regression | other
+    from_logits: bool
+    units: int
+    classes: int
+    loss_name: str
+
+
+def _loss_name_and_logits(loss: Any) -> tuple[str, bool]:
+    if loss is None:
+        return "", False
+    if isinstance(loss, (list, tuple)):
+        loss = loss[0] if len(loss) == 1 else loss
+        if isinstance(loss, (list, tuple)):
+            return "multi", False
+    if isinstance(loss, dict):
+        return ("multi", False) if len(loss) != 1 else _loss_name_and_logits(next(iter(loss.values())))
+    if isinstance(loss, str):
+        return loss.lower(), False
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
+    logits = False
+    try:
+        logits = bool(loss.get_config().get("from_logits", False))
+    except Exception:
+        logits = bool(getattr(loss, "from_logits", False))
+    return str(name).lower(), logits
+
+
+def detect_task(model: Any, y: Any) -> Task:
+    name, logits = _loss_name_and_logits(getattr(model, "loss", None))
+    squashed = name.replace("_", "").replace(" ", "")
+    out_shape = None
+    try:
+        out_shape = tuple(model.outputs[0].shape) if getattr(model, "outputs", None) else None
+    except Exception:
+        out_shape = None
+    units = int(out_shape[-1]) if out_shape and out_shape[-1] is not None else 1
+    if isinstance(y, np.ndarray) and out_shape is None:
+        units = int(y.shape[-1]) if y.ndim > 1 else 1
+    if "sparsecategorical" in squashed:
+        kind, classes = "sparse", max(units, 2)
+    elif "binary" in squashed or "focal" in squashed and "categorical" not in squashed:
+        kind, classes = "binary", 2
+    elif "categorical" in squashed or squashed in ("kldivergence", "kld", "kullbackleiblerdivergence"):
+        kind, classes = "categorical", max(units, 2)
+    elif any(k in squashed for k in ("meansquared", "meanabsolute", "mse", "mae", "mape", "msle", "huber",
+                                      "logcosh", "cosine")):
+        kind, classes = "regression", 0
+    else:
+        kind, classes = "other", 0
+    if not isinstance(y, np.ndarray):
+        kind = "other" if kind not in ("regression",) else kind
+    return Task(kind, logits, units, classes, name)
+
+
+def labels_of(task: Task, y: np.ndarray) -> np.ndarray | None:
+    """Integer class labels (for balance, chance, stratification), or None for regression / other."""
+    if not isinstance(y, np.ndarray):
+        return None
+    if task.kind == "binary":
+        if task.units > 1 and y.ndim > 1 and y.shape[-1] > 1:
+            return None  # multi-label
+        return (y.reshape(len(y), -1)[:, 0] > 0.5).astype(np.int64)
+    if task.kind == "sparse":
+        return y.reshape(len(y), -1)[:, 0].astype(np.int64)
+    if task.kind == "categorical":
+        return np.argmax(y.reshape(len(y), -1), axis=-1).astype(np.int64) if y.ndim > 1 else y.astype(np.int64)
+    return None
+
+
+def accuracy(task: Task, y_pred: Any, y: Any) -> float | None:
+    """Accuracy for classification; R^2 for regression; None when it cannot be defined."""
+    if isinstance(y_pred, (list, tuple, dict)) or not isinstance(y, np.ndarray):
+        return None
+    p = np.asarray(y_pred, dtype=np.float64)
+    if task.kind == "binary":
+        cut = 0.0 if task.from_logits else 0.5
+        if p.ndim > 1 and p.shape[-1] > 1 and y.ndim > 1 and y.shape[-1] == p.shape[-1]:
+            return float(np.mean((p > cut) == (y > 0.5)))
+        return float(np.mean((p.reshape(len(p), -1)[:, 0] > cut) == (y.reshape(len(y), -1)[:, 0] > 0.5)))
+    if task.kind in ("sparse", "categorical"):
+        pred = np.argmax(p.reshape(len(p), -1), axis=-1)
+        true = labels_of(task, y)
+        return float(np.mean(pred == true)) if true is not None and len(true) == len(pred) else None
+    if task.kind == "regression":
+        yt = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        pp = p.reshape(len(p), -1)
+        if pp.shape != yt.shape:
+            return None
+        var = float(np.var(yt))
+        if var <= 1e-12:
+            return None
+        return float(1.0 - np.mean((pp - yt) ** 2) / var)
+    return None
+
+
+def chance(task: Task, y: Any) -> float | None:
+    """Accuracy of the best input-independent prediction (majority class; R^2 = 0)."""
+    if task.kind == "regression":
+        return 0.0
+    lab = labels_of(task, y) if isinstance(y, np.ndarray) else None
+    if lab is None or len(lab) == 0:
+        return None
+    return float(np.bincount(lab).max() / len(lab))
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def input_stats(x: Any, task: Task, y: Any) -> dict:
+    leaves = [a for a in _leaves(x) if isinstance(a, np.ndarray)]
+    if not leaves:
+        return {}
+    a = leaves[0]
+    flat = a.reshape(len(a), -1).astype(np.float64) if a.size else a.reshape(len(a), -1)
+    finite = np.isfinite(flat)
+    out: dict[str, Any] = {
+        "shape": list(a.shape[1:]),
+        "dtype": str(a.dtype),
+        "min": float(np.min(flat)) if flat.size else None,
+        "max": float(np.max(flat)) if flat.size else None,
+        "mean": float(np.mean(flat)) if flat.size else None,
+        "std": float(np.std(flat)) if flat.size else None,
+        "nonfinite": int(flat.size - int(finite.sum())),
+        "inputs": len(leaves),
+    }
+    if len(flat) >= 2:
+        feat_std = np.std(flat, axis=0)
+        out["constant_feature_fraction"] = float(np.mean(feat_std == 0.0))
+        out["identical_samples"] = bool(np.all(flat == flat[0:1]))
+    else:
+        out["constant_feature_fraction"] = None
+        out["identical_samples"] = None
+    lab = labels_of(task, y) if isinstance(y, np.ndarray) else None
+    if lab is not None and len(lab) == len(flat):
+        classes = np.unique(lab)
+        out["identical_across_classes"] = None
+        if len(classes) >= 2:
+            means = np.stack([flat[lab == c].mean(axis=0) for c in classes])
+            within = [flat[lab == c] for c in classes]
+            same = all(np.all(w == within[0][0:1]) for w in within)
+            out["identical_across_classes"] = bool(same or np.allclose(means, means[0:1], atol=0.0, rtol=0.0)
+                                                   and all(np.std(w, axis=0).max() == 0 for w in within))
+    return out
+
+
+def label_stats(y: Any, task: Task) -> dict:
+    if not isinstance(y, np.ndarray):
+        return {"encoding": "structured"}
+    yy = y.reshape(len(y), -1) if y.ndim > 1 else y.reshape(len(y), 1)
+    out: dict[str, Any] = {"shape": list(y.shape[1:]), "dtype": str(y.dtype),
+                           "min": float(np.min(yy)) if yy.size else None,
+                           "max": float(np.max(yy)) if yy.size else None,
+                           "output_units": task.units}
+    integral = bool(yy.size) and bool(np.all(np.isfinite(yy))) and bool(np.all(np.mod(yy, 1) == 0))
+    if yy.shape[1] > 1 and integral and np.all((yy == 0) | (yy == 1)) and np.all(yy.sum(axis=1) == 1):
+        out["encoding"] = "one-hot"
+    elif yy.shape[1] == 1 and integral:
+        out["encoding"] = "integer"
+    elif yy.shape[1] > 1 and integral and np.all((yy == 0) | (yy == 1)):
+        out["encoding"] = "multi-hot"
+    else:
+        out["encoding"] = "continuous"
+    lab = labels_of(task, y)
+    if lab is not None and len(lab):
+        counts = np.bincount(lab)
+        p = counts[counts > 0] / counts.sum()
+        k = len(p)
+        entropy = float(-(p * np.log(p)).sum())
+        out["counts"] = {str(i): int(c) for i, c in enumerate(counts) if c}
+        out["classes_seen"] = k
+        out["balance"] = float(math.exp(entropy) / k) if k > 1 else 0.0  # normalised perplexity
+        out["entropy"] = entropy
+    if task.kind == "regression":
+        out["variance"] = float(np.var(yy))
+    problems = []
+    if task.kind == "binary" and out["encoding"] != "continuous" and (out["min"] < 0 or out["max"] > 1):
+        problems.append(f"binary crossentropy needs labels in [0, 1]; labels span {out['min']:g}..{out['max']:g}")
+    if task.kind == "sparse":
+        if out["encoding"] == "one-hot":
+            problems.append("sparse categorical crossentropy expects integer labels, not one-hot rows")
+        elif out["max"] is not None and out["max"] >= task.units:
+            problems.append(f"labels go up to {out['max']:g} but the output has {task.units} units "
+                            f"(classes 0..{task.units - 1})")
+        elif out["min"] is not None and out["min"] < 0:
+            problems.append("negative class labels")
+    if task.kind == "categorical":
+        if out["encoding"] == "integer":
+            problems.append("categorical crossentropy expects one-hot labels; these are integers "
+                            "(use sparse_categorical_crossentropy or to_categorical)")
+        elif yy.shape[1] != task.units:
+            problems.append(f"one-hot width {yy.shape[1]} differs from the {task.units} output units")
+    if task.kind == "binary" and task.units == 1 and out.get("classes_seen", 0) > 2:
+        problems.append("more than two classes with a one-unit binary output")
+    out["problems"] = problems
+    return out
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+def _act_name(fn: Any) -> str | None:
+    if fn is None:
+        return None
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    return str(name).lower()
+
+
+def layer_activation(layer: Any) -> str | None:
+    cls = type(layer).__name__
+    if cls == "ReLU":
+        return "relu"
+    if cls in ("LeakyReLU", "PReLU", "ELU"):
+        return cls.lower()
+    act = getattr(layer, "activation", None)
+    return _act_name(act)
+
+
+def layer_info(model: Any) -> list[dict]:
+    out = []
+    layers = list(getattr(model, "layers", []))
+    for i, layer in enumerate(layers):
+        out.append({"name": layer.name, "kind": type(layer).__name__, "line": getattr(layer, "_probe_line", None),
+                    "activation": layer_activation(layer), "params": int(sum(int(np.prod(v.shape)) for v in layer.trainable_weights)),
+                    "output": i == len(layers) - 1})
+    return out
+
+
+def activation_stats(model: Any, x: Any) -> list[dict] | None:
+    """Per top-level layer: saturation (sigmoid/tanh) and dead-unit fraction (ReLU), inference mode."""
+    layers = list(getattr(model, "layers", []))
+    if not layers:
+        return None
+    outputs = None
+    try:
+        if type(model).__name__ == "Sequential":
+            h = tf.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
+            outputs = []
+            for layer in layers:
+                h = layer(h, training=False)
+                outputs.append(h)
+        else:
+            feat = keras.Model(model.inputs, [l.output for l in layers if not isinstance(l, keras.layers.InputLayer)])
+            got = feat(x, training=False)
+            got = got if isinstance(got, (list, tuple)) else [got]
+            it = iter(got)
+            outputs = [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
+    except Exception:
+        return None
+    stats = []
+    for layer, out in zip(layers, outputs):
+        act = layer_activation(layer)
+        entry: dict[str, Any] = {"name": layer.name, "saturation": None, "dead_fraction": None}
+        if out is None or isinstance(out, (list, tuple, dict)):
+            stats.append(entry)
+            continue
+        a = np.asarray(out, dtype=np.float64)
+        if act in SATURATING:
+            if act in ("sigmoid", "hard_sigmoid"):
+                lo, hi = 1 / (1 + math.exp(SAT_PREACT)), 1 / (1 + math.exp(-SAT_PREACT))
+                entry["saturation"] = float(np.mean((a <= lo) | (a >= hi)))
+            elif act in ("tanh", "hard_tanh"):
+                entry["saturation"] = float(np.mean(np.abs(a) >= math.tanh(SAT_PREACT)))
+            else:  # softsign
+                entry["saturation"] = float(np.mean(np.abs(a) >= SAT_PREACT / (1 + SAT_PREACT)))
+        if act in RELU_LIKE and a.ndim >= 2:
+            units = a.reshape(-1, a.shape[-1])
+            entry["dead_fraction"] = float(np.mean(np.all(units <= 0.0, axis=0)))
+        stats.append(entry)
+    return stats
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def _spec(a: np.ndarray) -> tf.TensorSpec:
+    return tf.TensorSpec(shape=(None,) + tuple(a.shape[1:]), dtype=tf.as_dtype(a.dtype))
+
+
+class Trainer:
+    """One compiled model, its initial weights and a train step traced once (batch dimension free)."""
+
+    def __init__(self, model: Any, x: Any, y: Any, init_weights: list | None = None) -> None:
+        self.model = model
+        if not model.built:
+            model(take(x, np.arange(min(2, n_samples(x)))))
+        opt = model.optimizer
+        self.opt = opt
+        self.tvars = list(model.trainable_variables)
+        if not self.tvars:
+            raise ValueError("the model has no trainable weights")
+        if init_weights is not None and [tuple(w.shape) for w in init_weights] == [tuple(v.shape) for v in model.weights]:
+            for v, w in zip(model.weights, init_weights):
+                v.assign(w)
+            self.same_init = True
+        else:
+            self.same_init = init_weights is None
+        self.init_weights = [np.array(v.numpy()) for v in model.weights]
+        if not opt.built:
+            opt.build(self.tvars)
+        self._lr_var = getattr(opt, "_learning_rate", None)
+        self.lr_is_variable = isinstance(self._lr_var, tf.Variable) or hasattr(self._lr_var, "assign")
+        self.init_lr = float(np.asarray(opt.learning_rate)) if self.lr_is_variable else None
+        self.opt_init = [(v, np.array(v.numpy())) for v in opt.variables if v is not self._lr_var]
+        # group trainable variables by top-level layer
+        index = {id(v): i for i, v in enumerate(self.tvars)}
+        self.groups: list[tuple[str, list[int]]] = []
+        seen: set[int] = set()
+        for layer in model.layers:
+            idx = [index[id(v)] for v in layer.trainable_weights if id(v) in index and id(v) not in seen]
+            seen.update(id(self.tvars[i]) for i in idx)
+            if idx:
+                self.groups.append((layer.name, idx))
+        rest = [i for i, v in enumerate(self.tvars) if id(v) not in seen]
+        if rest:
+            self.groups.append(("(other)", rest))
+        self.stochastic = any(type(l).__name__.startswith(("Dropout", "BatchNorm", "SpatialDropout", "GaussianNoise",
+                                                           "GaussianDropout", "AlphaDropout"))
+                              for l in model._flatten_layers() if l is not model) if hasattr(model, "_flatten_layers") else True
+        xs = _map(_spec, x)
+        ys = _map(_spec, y)
+        groups = [g for _, g in self.groups]
+        tvars = self.tvars
+
+        def step(xb, yb):
+            with tf.GradientTape() as tape:
+                yp = model(xb, training=True)
+                loss = model.compute_loss(x=xb, y=yb, y_pred=yp, training=True)
+            grads = tape.gradient(loss, tvars)
+            pairs = [(g, v) for g, v in zip(grads, tvars) if g is not None]
+            old = [tf.identity(v) for v in tvars]
+            opt.apply_gradients(pairs)
+            sq = [tf.reduce_sum(tf.square(tf.cast(g, tf.float32))) if g is not None else tf.constant(0.0) for g in grads]
+            dsq = [tf.reduce_sum(tf.square(tf.cast(v - o, tf.float32))) for v, o in zip(tvars, old)]
+            wsq = [tf.reduce_sum(tf.square(tf.cast(o, tf.float32))) for o in old]
+            gn = tf.stack([tf.sqrt(tf.add_n([sq[i] for i in g])) for g in groups])
+            un = tf.stack([tf.sqrt(tf.add_n([dsq[i] for i in g])) / (tf.sqrt(tf.add_n([wsq[i] for i in g])) + 1e-12)
+                           for g in groups])
+            return loss, yp, gn, un
+
+        self.step = tf.function(step, input_signature=[xs, ys], reduce_retracing=True)
+        self.trace_s = 0.0
+
+    def reset(self, seed: int, lr: float | None = None) -> None:
+        for v, w in zip(self.model.weights, self.init_weights):
+            v.assign(w)
+        for v, w in self.opt_init:
+            v.assign(w)
+        if self.lr_is_variable:
+            self._lr_var.assign(self.init_lr if lr is None else lr)
+        keras.utils.set_random_seed(seed)
+
+    def set_lr(self, lr: float) -> None:
+        self._lr_var.assign(lr)
+
+    def run_step(self, xb: Any, yb: Any):
+        t = time.perf_counter()
+        loss, yp, gn, un = self.step(xb, yb)
+        out = float(loss), yp, np.asarray(gn, dtype=np.float64), np.asarray(un, dtype=np.float64)
+        self.last_step_s = time.perf_counter() - t
+        return out
+
+    def predict(self, x: Any) -> Any:
+        outs = []
+        n = n_samples(x)
+        for s in range(0, n, 128):
+            outs.append(np.asarray(self.model(take(x, np.arange(s, min(n, s + 128))), training=False)))
+        return np.concatenate(outs, axis=0) if outs else None
+
+
+def stratified_batch(task: Task, y: Any, size: int, seed: int) -> np.ndarray:
+    n = len(y) if isinstance(y, np.ndarray) else n_samples(y)
+    size = min(size, n)
+    lab = labels_of(task, y) if isinstance(y, np.ndarray) else None
+    if lab is None:
+        return np.arange(size)
+    by_class = [list(np.flatnonzero(lab == c)) for c in np.unique(lab)]
+    picked: list[int] = []
+    while len(picked) < size:
+        for members in by_class:
+            if members and len(picked) < size:
+                picked.append(members.pop(0))
+        if not any(by_class):
+            break
+    return np.array(sorted(picked))
+
+
+def _finite(v: float) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def _flat(window: list[float]) -> bool:
+    lo, hi = min(window), max(window)
+    return hi - lo <= 1e-3 * max(abs(sum(window) / len(window)), 1e-3)
+
+
+def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, deadline: float, seed: int,
+              lr: float | None = None, progress=None, stall_window: int = 20) -> dict:
+    """Drive one small batch towards >= 95% accuracy (R^2 >= 0.95); record the loss and per-layer norms."""
+    tr.reset(seed, lr)
+    losses: list[float] = []
+    accs: list[float | None] = []
+    gnorms: list[list[float]] = []
+    updates: list[list[float]] = []
+    steps_to_fit = None
+    nonfinite = False
+    stop = "budget"
+    t0 = time.perf_counter()
+    first_s = None
+    for k in range(max_steps):
+        if time.perf_counter() > deadline:
+            stop = "time"
+            break
+        loss, yp, gn, un = tr.run_step(xb, yb)
+        if first_s is None:
+            first_s = time.perf_counter() - t0
+        acc = accuracy(task, yp, yb)
+        losses.append(loss)
+        accs.append(acc)
+        gnorms.append([float(v) for v in gn])
+        updates.append([float(v) for v in un])
+        if not math.isfinite(loss) or not np.all(np.isfinite(gn)):
+            nonfinite = True
+            stop = "nonfinite"
+            break
+        if acc is not None and (acc >= FIT_ACCURACY or (tr.stochastic and k % 10 == 9)):
+            # confirm on the weights after this update, in inference mode (no dropout, BN statistics)
+            if (accuracy(task, tr.predict(xb), yb) or 0.0) >= FIT_ACCURACY:
+                steps_to_fit = k + 1
+                stop = "fitted"
+                break
+        if k + 1 >= stall_window and _flat(losses[-stall_window:]):
+            stop = "stalled"  # the loss has not moved for `stall_window` steps: nothing is changing
+            break
+        if progress is not None and k % 10 == 0:
+            progress(min(1.0, (k + 1) / max_steps))
+    else:
+        stop = "steps"
+    final_pred = tr.predict(xb)
+    final_acc = accuracy(task, final_pred, yb)
+    return {
+        "steps": len(losses),
+        "fitted": steps_to_fit is not None,
+        "steps_to_fit": steps_to_fit,
+        "stop": stop,
+        "nonfinite": nonfinite,
+        "loss": [_r(v) for v in losses],
+        "accuracy": [None if a is None else round(a, 4) for a in accs],
+        "init_loss": _r(losses[0]) if losses else None,
+        "final_loss": _r(losses[-1]) if losses else None,
+        "min_loss": _r(min((v for v in losses if math.isfinite(v)), default=float("nan"))),
+        "final_accuracy": final_acc,
+        "grad_norms": gnorms,
+        "update_ratios": updates,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "first_step_s": round(first_s or 0.0, 3),
+    }
+
+
+def _r(v: float | None) -> float | None:
+    if v is None:
+        return None
+    if not math.isfinite(v):
+        return None if math.isnan(v) else (1e30 if v > 0 else -1e30)
+    return float(f"{v:.6g}")
+
+
+def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int, deadline: float, seed: int,
+             lr: float | None = None) -> dict:
+    """Train briefly on the training slice, then measure accuracy on the held-out slice against chance."""
+    if data.x_held is None or n_samples(data.x_held) < 8:
+        return {"skipped": "too few samples for a held-out slice"}
+    tr.reset(seed, lr)
+    n = n_samples(data.x_train)
+    rng = np.random.default_rng(seed + 1)
+    order = rng.permutation(n)
+    pos = 0
+    losses = []
+    t0 = time.perf_counter()
+    steps = 0
+    for steps in range(1, max_steps + 1):
+        if time.perf_counter() > deadline:
+            break
+        if pos + batch > n:
+            order, pos = rng.permutation(n), 0
+        idx = order[pos:pos + batch]
+        pos += batch
+        loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        losses.append(loss)
+        if not math.isfinite(loss):
+            break
+    train_acc = accuracy(task, tr.predict(data.x_train), data.y_train)
+    held_acc = accuracy(task, tr.predict(data.x_held), data.y_held)
+    ch = chance(task, data.y_held)
+    nh = n_samples(data.x_held)
+    margin = None
+    if ch is not None and task.kind != "regression":
+        margin = 1.645 * math.sqrt(max(ch * (1 - ch), 1e-6) / nh)  # one-sided 95% above chance
+    return {
+        "steps": steps, "batch": batch, "train_samples": n, "held_out_samples": nh, "held_from": data.held_from,
+        "train_accuracy": train_acc, "held_out_accuracy": held_acc, "chance": ch, "margin": margin,
+        "above_chance": (held_acc is not None and ch is not None and margin is not None and held_acc > ch + margin)
+        if task.kind != "regression" else (held_acc is not None and held_acc > 0.1),
+        "final_loss": _r(losses[-1]) if losses else None,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+
+
+def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline: float, seed: int,
+             low: float = 1e-5, high: float = 1.0) -> dict:
+    """Leslie Smith's range test on the batch: raise the rate exponentially each step, read the loss."""
+    if not tr.lr_is_variable:
+        return {"skipped": "the learning rate is a schedule"}
+    tr.reset(seed)
+    rates = np.geomspace(low, high, steps)
+    losses, used = [], []
+    for lr in rates:
+        if time.perf_counter() > deadline:
+            break
+        tr.set_lr(float(lr))
+        loss, _, _, _ = tr.run_step(xb, yb)
+        used.append(float(lr))
+        losses.append(loss)
+        if not math.isfinite(loss) or (len(losses) > 5 and loss > 4 * min(losses)):
+            break
+    if len(losses) < 5:
+        return {"skipped": "too few steps", "rates": used, "loss": [_r(v) for v in losses]}
+    sm = []
+    avg = None
+    for v in losses:
+        v = v if math.isfinite(v) else 1e30
+        avg = v if avg is None else 0.7 * avg + 0.3 * v
+        sm.append(avg)
+    best = int(np.argmin(sm))
+    slope = np.diff(np.array(sm)) / np.diff(np.log10(np.array(used)))
+    steepest = int(np.argmin(slope[: max(1, best)])) if best > 0 else 0
+    suggested = used[best] / 10.0
+    return {"rates": [float(f"{r:.3g}") for r in used], "loss": [_r(v) for v in losses],
+            "best_rate": used[best], "steepest_rate": used[steepest], "suggested": float(f"{suggested:.2g}"),
+            "init_loss": _r(sm[0]), "min_loss": _r(sm[best])}

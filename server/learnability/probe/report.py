@@ -1,0 +1,795 @@
+"""From the worker's measurements to the probe report: probe findings, confirmation, verdict, text, plots.
+
+All the policy (thresholds, what counts as an improvement) lives here, in the parent; the worker only
+measures. Thresholds are starting points from ../shared/notes/literature.md, gathered in THRESHOLDS.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from learnability.findings import Finding
+
+VERSION = 1
+
+THRESHOLDS: dict[str, float] = {
+    "fit_accuracy": 0.95,  # fit-one-batch target (TheDeepChecker)
+    "speedup": 1.5,  # a fix "measurably speeds" fitting when it needs this many times fewer steps ...
+    "min_step_gain": 3,  # ... and at least this many steps fewer
+    "slow_speedup": 2.0,  # verdict "learns slowly" when a confirmed fix fits this many times faster ...
+    "slow_train_gain": 0.15,  # ... or reaches this much more training accuracy in the same steps
+    "loss_gain": 0.8,  # neither run fits: the fix must bring the loss at step K to <= 80% of as written
+    "learning_loss_drop": 0.8,  # "the loss falls": smoothed minimum <= 80% of the initial loss
+    "vanish_ratio": 1e-3,  # first layer's gradient norm below 1e-3 of the last layer's (AutoTrainer)
+    "vanish_abs": 1e-4,  # ... and below 1e-4 in absolute terms
+    "dead_fraction": 0.7,  # a ReLU layer with >= 70% of its units dead (DeepDiagnosis, AutoTrainer) ...
+    "dead_growth": 0.2,  # ... that died during training (+20 points), or dead from the start (> 90%)
+    "saturation": 0.5,  # more than half of a sigmoid/tanh layer's outputs saturated
+    "init_loss_factor": 3.0,  # loss at init above 3 x -log(1/C)
+    "balance": 0.5,  # normalised perplexity of the labels below this: imbalanced
+    "constant_features": 0.5,
+}
+
+PROBE_RULES: dict[str, tuple[str, str, str]] = {
+    # id: (name, category, severity)
+    "PRB001": ("does-not-fit-a-batch", "optimizer", "error"),
+    "PRB002": ("vanishing-gradients", "activation", "warning"),
+    "PRB003": ("dead-relu", "activation", "warning"),
+    "PRB004": ("labels-not-predictable", "data", "warning"),
+    "PRB005": ("nan-or-exploding", "learning_rate", "error"),
+    "PRB006": ("identical-inputs", "data", "error"),
+    "PRB007": ("learning-rate-that-works", "learning_rate", "warning"),
+    "PRB008": ("saturated-activations", "activation", "warning"),
+    "PRB009": ("unscaled-inputs-measured", "preprocessing", "warning"),
+    "PRB010": ("loss-at-init", "initialization", "info"),
+    "PRB011": ("labels-do-not-match-output", "loss", "error"),
+    "PRB012": ("imbalanced-labels", "data", "info"),
+    "PRB013": ("constant-features", "preprocessing", "info"),
+    "PRB090": ("script-failed", "api", "error"),
+    "PRB091": ("no-fit-call", "api", "info"),
+    "PRB092": ("timed-out", "api", "error"),
+    "PRB093": ("probe-failed", "api", "error"),
+}
+
+# which static rules a probe measurement supports
+SUPPORTS: dict[str, list[str]] = {
+    "PRB006": ["LRN601"],
+    "PRB004": ["LRN602"],
+    "PRB002": ["LRN101"],
+    "PRB008": ["LRN101", "LRN501"],
+    "PRB009": ["LRN501"],
+    "PRB005": ["LRN301"],
+    "PRB007": ["LRN301"],
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _fmt(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != 0 and (abs(v) >= 1e4 or abs(v) < 1e-3):
+            return f"{v:.{max(1, digits - 1)}e}"
+        return f"{v:.{digits}g}"
+    return str(v)
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.0f}%"
+
+
+def _span(source: str, where: dict | None) -> dict[str, int]:
+    lines = source.splitlines()
+    line = int((where or {}).get("line") or 1)
+    line = min(max(line, 1), max(len(lines), 1))
+    text = lines[line - 1] if lines else ""
+    if where and where.get("column") and where.get("end_line"):
+        return {"line": line, "column": int(where["column"]), "end_line": int(where["end_line"]),
+                "end_column": int(where["end_column"])}
+    start = len(text) - len(text.lstrip())
+    return {"line": line, "column": start + 1, "end_line": line, "end_column": len(text.rstrip()) + 1}
+
+
+def _finding(rule: str, path: str, source: str, where: dict | None, message: str, evidence: str, *,
+             confirmed: bool | None = None, confirms: list[str] | None = None, before: dict | None = None,
+             after: dict | None = None, category: str | None = None, severity: str | None = None,
+             data: dict | None = None) -> dict:
+    name, cat, sev = PROBE_RULES[rule]
+    out = {"rule": rule, "name": name, "category": category or cat, "severity": severity or sev, "path": path,
+           **_span(source, where), "message": message, "fixable": False, "source": "probe",
+           "evidence": evidence, "confirmed": confirmed, "confirms": confirms or [],
+           "before": before or {}, "after": after or {}}
+    if data:
+        out["data"] = data
+    return out
+
+
+def _smooth_at(curve: list, k: int, width: int = 5) -> float | None:
+    vals = [v for v in curve[max(0, k - width + 1):k + 1] if v is not None and math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _head(curve: list, n: int = 3) -> float | None:
+    vals = [v for v in curve[:n] if v is not None and math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _min_smoothed(curve: list, width: int = 5) -> float | None:
+    best = None
+    for k in range(len(curve)):
+        v = _smooth_at(curve, k, width)
+        if v is not None and (best is None or v < best):
+            best = v
+    return best
+
+
+def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None) -> dict:
+    if not fit:
+        return {}
+    curve = fit.get("loss") or []
+    out = {"fitted": fit.get("fitted"), "steps_to_fit": fit.get("steps_to_fit"), "steps": fit.get("steps"),
+           "init_loss": fit.get("init_loss"), "final_loss": fit.get("final_loss"),
+           "final_accuracy": fit.get("final_accuracy"), "nonfinite": fit.get("nonfinite")}
+    if k is not None and curve:
+        kk = min(k, len(curve) - 1)
+        out["k"] = kk + 1
+        out["loss_at_k"] = _round(_smooth_at(curve, kk))
+    if held and "skipped" not in held:
+        out["held_out_accuracy"] = held.get("held_out_accuracy")
+        out["train_accuracy"] = held.get("train_accuracy")
+        out["chance"] = held.get("chance")
+    return out
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else float(f"{v:.4g}")
+
+
+def _se_margin(p: float | None, n: int | None) -> float:
+    """Two standard errors of an accuracy p measured on n samples (floor: p(1-p) >= 0.01)."""
+    if p is None or not n:
+        return 1.0
+    return 2.0 * math.sqrt(max(p * (1 - p), 0.01) / n)
+
+
+def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, after_held: dict | None = None
+            ) -> tuple[bool, str, dict, dict, dict]:
+    """Did the change measurably improve learning? -> (improved, evidence, before, after, gains).
+
+    Decided, in order, by: NaN/inf removed or introduced; the batch fitted or not; with the same fit status,
+    the training-slice and held-out accuracies after the same steps (gain beyond two standard errors); without
+    those, steps to fit the batch (>= 1.5x and >= 3 steps fewer) or the loss at the same step (<= 80%).
+    """
+    th = THRESHOLDS
+    bc, ac = before_fit.get("loss") or [], after_fit.get("loss") or []
+    k = max(0, min(len(bc), len(ac)) - 1) if bc and ac else 0
+    b, a = fit_numbers(before_fit, k, before_held), fit_numbers(after_fit, k, after_held)
+    bf, af = bool(before_fit.get("fitted")), bool(after_fit.get("fitted"))
+    bs, as_ = before_fit.get("steps_to_fit"), after_fit.get("steps_to_fit")
+    gains: dict[str, Any] = {}
+    if bf and af:
+        gains["speedup"] = round((bs + 1) / (as_ + 1), 2)
+    desc_b = f"fits the batch in {bs} steps" if bf else (
+        "hits NaN/inf" if before_fit.get("nonfinite") else
+        f"does not fit the batch in {before_fit.get('steps')} steps (accuracy {_pct(before_fit.get('final_accuracy'))})")
+    desc_a = f"fits it in {as_} steps" if af else (
+        "hits NaN/inf" if after_fit.get("nonfinite") else
+        f"does not fit it in {after_fit.get('steps')} steps (accuracy {_pct(after_fit.get('final_accuracy'))})")
+    parts = []
+    bh = before_held if before_held and "skipped" not in before_held else None
+    ah = after_held if after_held and "skipped" not in after_held else None
+    if bh and ah:
+        tb, ta = bh.get("train_accuracy"), ah.get("train_accuracy")
+        hb, ha = bh.get("held_out_accuracy"), ah.get("held_out_accuracy")
+        if tb is not None and ta is not None:
+            gains["train_accuracy"] = round(ta - tb, 4)
+            parts.append(f"training accuracy after {bh.get('steps')} steps {_pct(tb)} -> {_pct(ta)}")
+        if hb is not None and ha is not None:
+            gains["held_out_accuracy"] = round(ha - hb, 4)
+            parts.append(f"held-out accuracy {_pct(hb)} -> {_pct(ha)}")
+    lb, la = b.get("loss_at_k"), a.get("loss_at_k")
+    if lb is not None and la is not None:
+        parts.append(f"batch loss at step {b.get('k')}: {_fmt(lb)} -> {_fmt(la)}")
+    verdict = "no measurable difference"
+    improved = False
+    if before_fit.get("nonfinite") and not after_fit.get("nonfinite"):
+        improved, verdict = True, "removes the NaN/inf"
+    elif after_fit.get("nonfinite") and not before_fit.get("nonfinite"):
+        verdict = "makes it worse (NaN/inf)"
+    elif af and not bf:
+        improved, verdict = True, "now fits the batch"
+    elif bf and not af:
+        verdict = "makes it worse: the batch is no longer fitted"
+    elif "train_accuracy" in gains or "held_out_accuracy" in gains:
+        mt = _se_margin(bh.get("train_accuracy"), bh.get("train_samples"))
+        mh = max(_se_margin(bh.get("held_out_accuracy"), bh.get("held_out_samples")), bh.get("margin") or 0.0)
+        dt, dh = gains.get("train_accuracy", 0.0), gains.get("held_out_accuracy", 0.0)
+        better = dt > mt or dh > mh
+        worse = dt < -mt or dh < -mh
+        if better and not worse:
+            improved, verdict = True, ("learns the training slice faster" if dt > mt else "generalises better")
+        elif better and worse:
+            verdict = "mixed: better on one measure, worse on another"
+        elif worse:
+            verdict = "makes it worse"
+        else:
+            verdict = f"no measurable difference (gains within two standard errors: {mt:.2f} training, {mh:.2f} held-out)"
+    elif bf and af:
+        sp = gains["speedup"]
+        improved = sp >= th["speedup"] and bs - as_ >= th["min_step_gain"]
+        verdict = f"{sp:.1f}x faster" if improved else (f"{1 / sp:.1f}x slower" if sp < 1 else
+                                                          f"{sp:.1f}x, below the {th['speedup']:g}x needed to count")
+    elif lb is not None and la is not None:
+        improved = la <= th["loss_gain"] * lb and lb - la >= 0.02
+        verdict = "lower loss at the same step" if improved else "no lower loss at the same step"
+    evidence = f"as written it {desc_b}; with the fix it {desc_a}" + "".join("; " + p for p in parts) + f" ({verdict})"
+    return improved, evidence, b, a, gains
+
+
+# ----------------------------------------------------------------------------- static findings
+
+
+def _static_json(f: Finding) -> dict:
+    out = f.to_json()
+    out.update(source="static", evidence="", confirmed=None, confirms=[], before={}, after={})
+    return out
+
+
+def error_report(path: str, message: str, *, static: list[Finding] | None = None, timing: dict | None = None,
+                 where: dict | None = None, source: str = "", rule: str = "PRB093", verdict: str = "error") -> dict:
+    findings = [_static_json(f) for f in static or []]
+    findings.append(_finding(rule, path, source, where, message, message))
+    return {"version": VERSION, "file": path, "verdict": verdict, "device": None, "summary": message,
+            "metrics": {}, "layers": [], "findings": findings, "curves": {}, "timing": timing or {}}
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def _hint(exc_type: str, message: str) -> str:
+    low = message.lower()
+    if exc_type in ("FileNotFoundError", "IsADirectoryError") or "no such file" in low:
+        return " (a file the script reads is missing)"
+    if "url fetch failure" in low or exc_type in ("URLError", "ConnectionError", "gaierror", "HTTPError") \
+            or "name or service not known" in low or "temporary failure in name resolution" in low:
+        return " (the script downloads data and there is no network here)"
+    if "unexpected keyword argument" in low or "not recognized" in low or "keras 2" in low:
+        return " (an argument Keras 3 does not accept; it may be Keras 2-only)"
+    if exc_type in ("ModuleNotFoundError", "ImportError"):
+        return " (a module is not installed in the probe's interpreter)"
+    return ""
+
+
+def build_report(*, path: str, source: str, static: list[Finding], runs: list[dict], ready: dict | None,
+                 status: str, message: str, fatal: str | None, internal: dict | None, timing: dict,
+                 timeout: float, options: dict, counterfactuals: list[dict]) -> dict:
+    device = (ready or {}).get("device", {}).get("text") if ready else None
+    findings = [_static_json(f) for f in static]
+    by_key = {r.get("key"): r for r in runs}
+    orig = by_key.get("as_written")
+    base = {"version": VERSION, "file": path, "device": device, "metrics": {}, "layers": [], "curves": {},
+            "timing": timing}
+    if ready:
+        base["metrics"]["tensorflow"] = ready.get("tensorflow")
+        base["metrics"]["keras"] = ready.get("keras")
+        timing.setdefault("tf_import_s", ready.get("import_s"))
+
+    def finish(verdict: str, summary: str, extra: list[dict]) -> dict:
+        return {**base, "verdict": verdict, "summary": summary, "findings": findings + extra}
+
+    if fatal:
+        return finish("error", fatal, [_finding("PRB093", path, source, None, fatal, fatal)])
+    if status == "cancelled":
+        return finish("inconclusive", "cancelled", [])
+    if orig is None or orig.get("status") == "timeout" or (status == "timeout" and orig.get("status") != "ok"):
+        if status == "timeout" or (orig or {}).get("status") == "timeout":
+            where = {k: v for k, v in (orig or {}).items() if k in ("line", "column", "end_line", "end_column")}
+            at = f" (it was running line {where['line']})" if where.get("line") and where["line"] > 1 else ""
+            msg = f"the script did not reach fit within the {timeout:g} s timeout{at}; the probe stopped it"
+            return finish("error", msg, [_finding("PRB092", path, source, where or None, msg, msg)])
+        if internal:
+            msg = f"the probe failed: {internal.get('message')}"
+            return finish("error", msg, [_finding("PRB093", path, source, None, msg, internal.get("trace", ""))])
+        msg = message or "the probe worker produced no result"
+        return finish("error", msg, [_finding("PRB093", path, source, None, msg, msg)])
+    st = orig.get("status")
+    if st in ("error", "exit"):
+        exc_type, msg = orig.get("exc_type", "Error"), orig.get("message", "")
+        where = {k: orig[k] for k in ("line", "column", "end_line", "end_column") if k in orig}
+        if st == "exit":
+            text = f"the script stopped before fit: {msg}"
+        else:
+            text = f"the script failed before fit: {exc_type}: {msg}{_hint(exc_type, msg)}"
+        return finish("error", text, [_finding("PRB090", path, source, where, text, f"{exc_type}: {msg}",
+                                               data={"exception": exc_type})])
+    if st == "no_fit":
+        text = orig.get("message", "the script did not call fit")
+        return finish("inconclusive", text, [_finding("PRB091", path, source, orig.get("where"), text, text)])
+    if st == "data_error":
+        text = f"the probe could not use the data given to fit: {orig.get('exc_type')}: {orig.get('message')}"
+        return finish("inconclusive", text, [_finding("PRB093", path, source, orig.get("fit_where"), text,
+                                                      orig.get("trace", text))])
+    return _measured_report(base, findings, path, source, orig, by_key, status, timeout, options, counterfactuals)
+
+
+def _measured_report(base: dict, findings: list[dict], path: str, source: str, orig: dict, by_key: dict,
+                     status: str, timeout: float, options: dict, cfs: list[dict]) -> dict:
+    th = THRESHOLDS
+    fit = orig["fit"]
+    held = orig.get("held_out")
+    task = orig.get("task", {})
+    inputs = orig.get("inputs", {})
+    labels = orig.get("labels", {})
+    fit_where = orig.get("fit_where")
+    compile_where = orig.get("compile_where") or fit_where
+    static_rules = {f["rule"] for f in findings}
+    probe: list[dict] = []
+    curve = fit.get("loss") or []
+    init_loss = curve[0] if curve and curve[0] is not None else _head(curve)
+    min_loss = _min_smoothed(curve)
+    chance_batch = orig.get("chance_batch")
+    kind = task.get("kind")
+    classes = task.get("classes") or 0
+    expected_loss = math.log(classes) if kind in ("binary", "sparse", "categorical") and classes >= 2 else (
+        labels.get("variance") if kind == "regression" else None)
+    n_batch = orig.get("samples", {}).get("batch")
+
+    def supports(rule: str) -> list[str]:
+        return [r for r in SUPPORTS.get(rule, []) if r in static_rules]
+
+    # ---- per-layer table
+    groups = orig.get("groups") or []
+    gn = fit.get("grad_norms") or []
+    ur = fit.get("update_ratios") or []
+    acts_end = {a["name"]: a for a in (orig.get("acts_end") or [])}
+    acts_init = {a["name"]: a for a in (orig.get("acts_init") or [])}
+    layers = []
+    for layer in orig.get("layers", []):
+        name = layer["name"]
+        gi = groups.index(name) if name in groups else None
+        g = _geomean([row[gi] for row in gn if gi is not None and gi < len(row)]) if gi is not None else None
+        u = _mean([row[gi] for row in ur if gi is not None and gi < len(row)]) if gi is not None else None
+        sat = _max((acts_init.get(name) or {}).get("saturation"), (acts_end.get(name) or {}).get("saturation"))
+        layers.append({"name": name, "kind": layer["kind"], "line": layer.get("line"), "grad_norm": _round(g),
+                       "saturation": _round(sat), "dead_fraction": _round((acts_end.get(name) or {}).get("dead_fraction")),
+                       "dead_fraction_init": _round((acts_init.get(name) or {}).get("dead_fraction")),
+                       "update_ratio": _round(u), "activation": layer.get("activation"), "output": layer.get("output")})
+
+    # ---- data findings
+    identical = bool(inputs.get("identical_samples"))
+    identical_classes = bool(inputs.get("identical_across_classes"))
+    if identical or identical_classes:
+        what = (f"all {orig['samples']['train']} samples in the training slice are identical"
+                + (f" (every value is {_fmt(inputs.get('min'))})" if inputs.get("min") == inputs.get("max") else "")
+                if identical else "the inputs of different classes are identical")
+        probe.append(_finding(
+            "PRB006", path, source, fit_where,
+            f"inputs are identical across samples: the model cannot tell the classes apart ({what})",
+            f"{what}; the model can only predict the label frequencies: fit-one-batch accuracy "
+            f"{_pct(fit.get('final_accuracy'))} (best input-independent: {_pct(chance_batch)})",
+            confirmed=True, confirms=supports("PRB006"),
+            data={"min": inputs.get("min"), "max": inputs.get("max")}))
+    for problem in labels.get("problems") or []:
+        probe.append(_finding("PRB011", path, source, fit_where, f"labels do not match the output: {problem}",
+                              f"labels {labels.get('encoding')} in {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}, "
+                              f"output units {labels.get('output_units')}, loss {task.get('loss_name')}",
+                              confirmed=True))
+    if labels.get("balance") is not None and labels.get("classes_seen", 0) > 1 and labels["balance"] < th["balance"]:
+        probe.append(_finding("PRB012", path, source, fit_where,
+                              f"labels are imbalanced (normalised perplexity {_fmt(labels['balance'])})",
+                              f"class counts in the slice: {labels.get('counts')}", confirmed=True))
+    cff = inputs.get("constant_feature_fraction")
+    if cff is not None and not identical and cff > th["constant_features"]:
+        probe.append(_finding("PRB013", path, source, fit_where,
+                              f"{_pct(cff)} of the input features are constant across the slice",
+                              f"{_pct(cff)} of {inputs.get('shape')} features have zero variance over "
+                              f"{orig['samples']['train']} samples", confirmed=True))
+    max_abs = max(abs(inputs.get("max") or 0.0), abs(inputs.get("min") or 0.0)) if inputs else 0.0
+    unscaled = max_abs > float(options.get("input_max_abs", 10.0)) and not identical
+    if unscaled and "LRN501" in static_rules:
+        for f in findings:
+            if f["rule"] == "LRN501":
+                f["measured"] = (f"measured: inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} "
+                                 f"(mean {_fmt(inputs.get('mean'))}, std {_fmt(inputs.get('std'))})")
+    elif unscaled:
+        ev = f"inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} (mean {_fmt(inputs.get('mean'))}, " \
+             f"std {_fmt(inputs.get('std'))})"
+        rem = by_key.get("PRB009")
+        conf, before, after = None, {}, {}
+        if rem and rem.get("fit"):
+            conf, cev, before, after, _ = compare(fit, rem["fit"])
+            ev += "; standardised: " + cev.replace("with the fix", "standardised")
+        probe.append(_finding("PRB009", path, source, fit_where,
+                              f"inputs are not scaled: values up to {_fmt(max_abs)}", ev, confirmed=conf,
+                              confirms=supports("PRB009") if conf else [], before=before, after=after))
+
+    # ---- gradients and activations
+    vanish = None
+    if len(groups) >= 2 and gn:
+        window = gn[: min(len(gn), 20)]
+        first = _geomean([row[0] for row in window])
+        last = _geomean([row[len(groups) - 1] for row in window])
+        if first is not None and last:
+            vanish = first / last
+            if vanish < th["vanish_ratio"] and first < th["vanish_abs"]:
+                lyr = layers[0] if layers else {}
+                where = {"line": next((l["line"] for l in layers if l["name"] == groups[0] and l.get("line")), None)}
+                probe.append(_finding("PRB002", path, source, where,
+                                      f"vanishing gradients: the first layer ({groups[0]}) gets "
+                                      f"{_fmt(vanish)} of the last layer's gradient",
+                                      f"gradient norm {_fmt(first)} at {groups[0]} vs {_fmt(last)} at {groups[-1]} "
+                                      f"(geometric mean over the first {len(window)} steps)",
+                                      confirmed=True, confirms=supports("PRB002")))
+    for lyr in layers:
+        if lyr.get("output"):
+            continue
+        if lyr["saturation"] is not None and lyr["saturation"] > th["saturation"]:
+            init_s = (acts_init.get(lyr["name"]) or {}).get("saturation")
+            end_s = (acts_end.get(lyr["name"]) or {}).get("saturation")
+            probe.append(_finding("PRB008", path, source, {"line": lyr.get("line")},
+                                  f"{lyr['activation']} layer {lyr['name']} is saturated: "
+                                  f"{_pct(lyr['saturation'])} of its outputs sit on the flat ends",
+                                  f"outputs beyond |pre-activation| 5: {_pct(init_s)} at init, {_pct(end_s)} after "
+                                  f"training on the batch; its gradient there is under 1% of the maximum",
+                                  confirmed=True, confirms=supports("PRB008")))
+        d_end, d_init = lyr["dead_fraction"], lyr.get("dead_fraction_init") or 0.0
+        if d_end is not None and d_end >= th["dead_fraction"] and (d_end - d_init >= th["dead_growth"] or d_init > 0.9):
+            probe.append(_finding("PRB003", path, source, {"line": lyr.get("line")},
+                                  f"dead ReLUs: {_pct(lyr['dead_fraction'])} of {lyr['name']}'s units never activate",
+                                  f"units with output 0 on all of 64 samples: {_pct(lyr['dead_fraction_init'])} at init, "
+                                  f"{_pct(lyr['dead_fraction'])} after training on the batch "
+                                  f"(update ratio {_fmt(lyr['update_ratio'])} per step)",
+                                  confirmed=True, confirms=supports("PRB003")))
+    if fit.get("nonfinite"):
+        probe.append(_finding("PRB005", path, source, compile_where,
+                              f"the loss or gradients became NaN/inf after {fit['steps']} steps",
+                              f"loss curve: {_fmt(init_loss)} ... {_fmt(fit.get('final_loss'))}; "
+                              f"learning rate {_fmt(orig.get('learning_rate'))}", confirmed=True,
+                              confirms=supports("PRB005")))
+    if init_loss is not None and expected_loss and kind != "regression" and \
+            init_loss > th["init_loss_factor"] * expected_loss and init_loss > expected_loss + 1.0:
+        probe.append(_finding("PRB010", path, source, compile_where,
+                              f"loss at initialisation {_fmt(init_loss)} is far above -log(1/{classes}) = "
+                              f"{_fmt(expected_loss)}: the outputs start overconfident",
+                              f"loss at step 0 {_fmt(init_loss)}, expected about {_fmt(expected_loss)} "
+                              f"for {classes} classes", confirmed=True))
+
+    # ---- counterfactuals for static findings
+    cf_results: dict[str, dict] = {}
+    for cf in cfs:
+        res = by_key.get(cf["key"])
+        if res is None:
+            cf_results[cf["key"]] = {"status": "not_run"}
+            continue
+        if res.get("status") != "ok":
+            msg = res.get("message") or res.get("status")
+            cf_results[cf["key"]] = {"status": res.get("status"), "evidence":
+                                     f"the fixed script did not reach fit: {res.get('exc_type', '')} {msg}".strip()}
+            continue
+        improved, ev, before, after, gains = compare(fit, res["fit"], held, res.get("held_out"))
+        if not res.get("same_init", True):
+            ev += " (the fix changes the weight shapes: different initial weights)"
+        after["learning_rate"] = res.get("learning_rate")
+        cf_results[cf["key"]] = {"status": "ok", "improved": improved, "evidence": ev, "before": before,
+                                 "after": after, "gains": gains, "fixes": cf.get("fixes", []),
+                                 "rules": cf.get("rules", [cf["key"]])}
+
+    lr_range = None
+    lr_works = None
+    prb7 = by_key.get("PRB007")
+    if prb7:
+        lr_range = prb7.get("lr_range")
+        if prb7.get("fit"):
+            improved, ev, before, after, _ = compare(fit, prb7["fit"])
+            lr = prb7.get("learning_rate")
+            after["learning_rate"] = lr
+            rng = lr_range or {}
+            ev = (f"range test {_fmt((rng.get('rates') or [None])[0])}..{_fmt((rng.get('rates') or [None])[-1])}: "
+                  f"lowest loss near {_fmt(rng.get('best_rate'))}; at {_fmt(lr)}: " + ev.replace("with the fix", f"at {_fmt(lr)}"))
+            if improved:
+                lr_works = lr
+                probe.append(_finding("PRB007", path, source, compile_where,
+                                      f"learning rate {_fmt(orig.get('learning_rate'))} does not train this model; "
+                                      f"{_fmt(lr)} does", ev, confirmed=True, confirms=supports("PRB007"),
+                                      before=before, after=after, data={"learning_rate": lr}))
+    for key, cr in cf_results.items():
+        if cr.get("improved") and cr["after"].get("learning_rate") not in (None, orig.get("learning_rate")):
+            lr_works = lr_works or cr["after"]["learning_rate"]
+
+    # ---- does it learn?
+    fitted = bool(fit.get("fitted"))
+    falls = init_loss is not None and min_loss is not None and min_loss <= th["learning_loss_drop"] * init_loss
+    acc_rises = fit.get("final_accuracy") is not None and chance_batch is not None and \
+        fit["final_accuracy"] >= chance_batch + 0.2
+    def _slow_gain(cr: dict) -> bool:
+        g = cr.get("gains") or {}
+        return bool(cr.get("improved")) and ((g.get("speedup") or 0) >= th["slow_speedup"]
+                                             or (g.get("train_accuracy") or 0) >= th["slow_train_gain"])
+
+    speedups = {k: cr for k, cr in cf_results.items() if _slow_gain(cr)}
+    if fit.get("nonfinite"):
+        verdict = "does_not_learn"
+    elif fitted:
+        verdict = "learns_slowly" if speedups else "learns"
+    elif falls or acc_rises:
+        verdict = "learns_slowly"
+    else:
+        verdict = "does_not_learn"
+    if not fitted:
+        cat = "data" if identical or identical_classes else (
+            "learning_rate" if lr_works is not None else "optimizer")
+        probe.insert(0, _finding(
+            "PRB001", path, source, fit_where,
+            f"the model does not fit a batch of {n_batch} samples in {fit['steps']} steps",
+            f"loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} (lowest {_fmt(min_loss)}), batch accuracy "
+            f"{_pct(fit.get('final_accuracy'))} vs {_pct(chance_batch)} by always predicting the majority class"
+            + (f"; expected loss at chance {_fmt(expected_loss)}" if expected_loss and kind != "regression" else ""),
+            confirmed=True, category=cat, severity="error" if verdict == "does_not_learn" else "warning"))
+    if held and "skipped" not in held and held.get("held_out_accuracy") is not None and kind != "regression":
+        tr_acc, h_acc, ch = held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance")
+        learned_train = tr_acc is not None and ch is not None and tr_acc > ch + (held.get("margin") or 0.0)
+        if not held.get("above_chance") and learned_train:
+            probe.append(_finding(
+                "PRB004", path, source, fit_where,
+                "labels are not predictable from the inputs: held-out accuracy stays at chance",
+                f"after {held['steps']} steps on {held['train_samples']} samples: training accuracy {_pct(tr_acc)}, "
+                f"held-out accuracy {_pct(h_acc)} on {held['held_out_samples']} samples vs chance {_pct(ch)} "
+                f"(above chance would need > {_pct(ch + (held.get('margin') or 0))})",
+                confirmed=True, confirms=supports("PRB004")))
+
+    # ---- confirm or refute each static finding
+    probe_rules = {p["rule"] for p in probe}
+    for f in findings:
+        cr = cf_results.get(f["rule"])
+        if cr is not None and cr.get("status") == "ok":
+            f["confirmed"] = bool(cr["improved"])
+            f["evidence"] = ("confirmed: " if cr["improved"] else "not confirmed: ") + cr["evidence"]
+            f["before"], f["after"] = cr["before"], cr["after"]
+        elif cr is not None:
+            f["evidence"] = cr.get("evidence", "")
+        allr = cf_results.get("ALL")
+        if allr is not None and allr.get("status") == "ok" and f["rule"] in allr.get("rules", []):
+            f["evidence"] += f"; with all the fixes together ({', '.join(allr['rules'])}): " + \
+                allr["evidence"].split("; with the fix it ", 1)[-1]
+        if f.get("measured"):
+            f["evidence"] = (f["evidence"] + "; " if f["evidence"] else "") + f.pop("measured")
+        backing = [p["rule"] for p in probe if f["rule"] in p.get("confirms", [])]
+        f["confirmed_by"] = backing
+        if f["confirmed"] is None:
+            if backing:
+                f["confirmed"] = True
+                f["evidence"] = "confirmed by measurement: " + "; ".join(
+                    p["evidence"] for p in probe if p["rule"] in backing)
+            elif f["rule"] == "LRN601":
+                f["confirmed"] = False
+                f["evidence"] = (f"not confirmed: the inputs given to fit vary (std {_fmt(inputs.get('std'))})")
+            elif f["rule"] == "LRN602" and held and "skipped" not in held:
+                if held.get("above_chance"):
+                    f["confirmed"] = False
+                    f["evidence"] = (f"not confirmed: held-out accuracy {_pct(held.get('held_out_accuracy'))} is above "
+                                     f"chance {_pct(held.get('chance'))}: the labels are predictable")
+    if lr_works is not None:
+        for f in findings:
+            if f["rule"] == "LRN301":
+                f["after"]["learning_rate_that_works"] = lr_works
+
+    # ---- summary
+    dev = base.get("device") or "?"
+    if verdict == "learns":
+        summary = f"It learns: it fits a batch of {n_batch} in {fit['steps_to_fit']} steps."
+    elif verdict == "learns_slowly":
+        if fitted:
+            key, best = next(iter(speedups.items()))
+            for k2, cr in speedups.items():
+                if (cr["gains"].get("train_accuracy") or 0) > (best["gains"].get("train_accuracy") or 0):
+                    key, best = k2, cr
+            fixname = "all the fixes together" if key == "ALL" else f"the fix for {key}"
+            g = best["gains"]
+            if g.get("train_accuracy") is not None and "train_accuracy" in best["after"]:
+                how = (f"in the same {held.get('steps')} steps, training accuracy {_pct(best['before'].get('train_accuracy'))} "
+                       f"as written vs {_pct(best['after'].get('train_accuracy'))} with {fixname}")
+            else:
+                how = (f"it fits a batch of {n_batch} in {fit['steps_to_fit']} steps, with {fixname} in "
+                       f"{best['after'].get('steps_to_fit')} ({g.get('speedup')}x faster)")
+            summary = f"It learns, slowly: {how}."
+        else:
+            summary = (f"It learns slowly: the loss falls ({_fmt(init_loss)} -> {_fmt(min_loss)}) but it does not fit a "
+                       f"batch of {n_batch} in {fit['steps']} steps.")
+    else:
+        why = ""
+        if identical or identical_classes:
+            why = " The inputs are identical: nothing distinguishes the classes."
+        elif fit.get("nonfinite"):
+            why = " The loss became NaN/inf."
+        elif lr_works is not None:
+            why = f" A learning rate of {_fmt(lr_works)} fixes it."
+        summary = (f"It does not learn: loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} in {fit['steps']} steps, "
+                   f"batch accuracy {_pct(fit.get('final_accuracy'))}.{why}")
+    if any(p["rule"] == "PRB004" for p in probe):
+        summary += (f" But held-out accuracy stays at chance ({_pct(held.get('held_out_accuracy'))} vs "
+                    f"{_pct(held.get('chance'))}): the labels are not predictable from the inputs.")
+    confirmed = [f["rule"] for f in findings if f["confirmed"] is True]
+    refuted = [f["rule"] for f in findings if f["confirmed"] is False]
+    if confirmed:
+        summary += f" Confirmed: {', '.join(sorted(set(confirmed)))}."
+    if refuted:
+        summary += f" Not confirmed: {', '.join(sorted(set(refuted)))}."
+    if status == "timeout":
+        summary += f" (The {timeout:g} s timeout stopped the probe before every fix was tried.)"
+
+    curves = {"as_written": curve}
+    for key in [c["key"] for c in cfs] + ["PRB007", "PRB009"]:
+        r = by_key.get(key)
+        if r and r.get("fit"):
+            curves[key] = r["fit"].get("loss") or []
+    metrics = {
+        **base["metrics"],
+        "task": kind, "classes": classes, "loss": task.get("loss_name"), "from_logits": task.get("from_logits"),
+        "optimizer": orig.get("optimizer"), "learning_rate": orig.get("learning_rate"),
+        "fit_args": orig.get("fit_args"), "data_source": orig.get("data_source"), "samples": orig.get("samples"),
+        "inputs": inputs, "labels": labels,
+        "init_loss": _round(init_loss), "expected_init_loss": _round(expected_loss),
+        "fit_one_batch": {k: v for k, v in fit.items() if k not in ("loss", "accuracy", "grad_norms", "update_ratios")},
+        "held_out": held, "vanishing_ratio": _round(vanish), "nonfinite": fit.get("nonfinite"),
+        "learning_rate_that_works": lr_works, "lr_range": lr_range,
+        "counterfactuals": {k: {kk: vv for kk, vv in v.items() if kk not in ("before", "after")}
+                            for k, v in cf_results.items()},
+        "gradients": {"layers": groups, "norms": _thin(gn, 100)},
+        "thresholds": dict(THRESHOLDS),
+        "budget": {k: options[k] for k in ("max_steps", "budget_s", "held_steps", "batch", "seed")},
+    }
+    timing = base["timing"]
+    timing["runs"] = {r: by_key[r].get("seconds") for r in by_key if by_key[r].get("seconds") is not None}
+    return {**base, "verdict": verdict, "summary": summary, "metrics": metrics, "layers": layers,
+            "findings": findings + probe, "curves": curves}
+
+
+def _thin(rows: list, n: int) -> list:
+    if len(rows) <= n:
+        return rows
+    step = len(rows) / n
+    return [rows[int(i * step)] for i in range(n)]
+
+
+def _geomean(vals: list) -> float | None:
+    vals = [v for v in vals if v is not None and math.isfinite(v) and v > 0]
+    if not vals:
+        return None
+    return math.exp(sum(math.log(v) for v in vals) / len(vals))
+
+
+def _mean(vals: list) -> float | None:
+    vals = [v for v in vals if v is not None and math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    vals = [v for v in (a, b) if v is not None]
+    return max(vals) if vals else None
+
+
+# ----------------------------------------------------------------------------- text and plots
+
+VERDICT_TEXT = {"learns": "LEARNS", "learns_slowly": "LEARNS SLOWLY", "does_not_learn": "DOES NOT LEARN",
+                "inconclusive": "INCONCLUSIVE", "error": "ERROR"}
+VERDICT_STYLE = {"learns": "bold green", "learns_slowly": "bold yellow", "does_not_learn": "bold red",
+                 "inconclusive": "bold magenta", "error": "bold red"}
+
+
+def render_text(report: dict, console: Any = None) -> None:
+    """Print a readable report with rich."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = console or Console()
+    v = report["verdict"]
+    con.print(f"[bold]{report['file']}[/bold]")
+    con.print(f"Verdict: [{VERDICT_STYLE.get(v, 'bold')}]{VERDICT_TEXT.get(v, v)}[/]   device: {report.get('device') or 'n/a'}")
+    con.print(report.get("summary", ""), highlight=False)
+    layers = report.get("layers") or []
+    if layers:
+        t = Table(title="Per layer (fit-one-batch run, as written)", title_justify="left")
+        for col in ("layer", "kind", "line", "grad norm", "saturated", "dead", "update ratio"):
+            t.add_column(col, justify="right" if col not in ("layer", "kind") else "left")
+        for l in layers:
+            t.add_row(l["name"], l["kind"], str(l.get("line") or ""), _fmt(l.get("grad_norm")),
+                      _pct(l.get("saturation")) if l.get("saturation") is not None else "",
+                      _pct(l.get("dead_fraction")) if l.get("dead_fraction") is not None else "",
+                      _fmt(l.get("update_ratio")) if l.get("update_ratio") is not None else "")
+        con.print(t)
+    m = report.get("metrics") or {}
+    fob = m.get("fit_one_batch") or {}
+    if fob:
+        ho = m.get("held_out") or {}
+        line = (f"fit-one-batch: {'fitted in ' + str(fob.get('steps_to_fit')) + ' steps' if fob.get('fitted') else 'not fitted in ' + str(fob.get('steps')) + ' steps'}"
+                f", loss {_fmt(m.get('init_loss'))} at init (chance {_fmt(m.get('expected_init_loss'))})")
+        if ho and "skipped" not in ho:
+            line += (f"; held-out accuracy {_pct(ho.get('held_out_accuracy'))} vs chance {_pct(ho.get('chance'))} "
+                     f"(training {_pct(ho.get('train_accuracy'))})")
+        con.print(line, highlight=False)
+    fs = report.get("findings") or []
+    if fs:
+        con.print("\n[bold]Findings[/bold]")
+    for f in fs:
+        mark = {True: "[green]confirmed[/green]", False: "[yellow]not confirmed[/yellow]", None: "[dim]not tested[/dim]"}[
+            f.get("confirmed")]
+        con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False)
+        if f.get("evidence"):
+            con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "")
+        if f.get("before") and f.get("after"):
+            b, a = f["before"], f["after"]
+            con.print(f"    before: {_nums(b)}", highlight=False)
+            con.print(f"    after:  {_nums(a)}", highlight=False)
+        if f.get("confirms"):
+            con.print(f"    confirms: {', '.join(f['confirms'])}", highlight=False)
+    tm = report.get("timing") or {}
+    if tm:
+        con.print(f"\n[dim]{tm.get('total_s')} s in all ({'warm worker' if tm.get('warm') else 'cold start'}"
+                  + (f", TensorFlow import {tm.get('tf_import_s')} s" if not tm.get('warm') and tm.get('tf_import_s') else "")
+                  + ")[/dim]")
+    if report.get("plots"):
+        for k, p in report["plots"].items():
+            con.print(f"[dim]plot ({k}): {p}[/dim]")
+
+
+def _nums(d: dict) -> str:
+    keys = [("fitted", "fitted"), ("steps_to_fit", "steps to fit"), ("steps", "steps"), ("loss_at_k", "loss@K"),
+            ("k", "K"), ("final_accuracy", "batch acc"), ("held_out_accuracy", "held-out acc"),
+            ("learning_rate", "lr"), ("learning_rate_that_works", "lr that works")]
+    return ", ".join(f"{label} {_fmt(d[k])}" for k, label in keys if d.get(k) is not None)
+
+
+def write_plots(report: dict, folder: str) -> dict:
+    """Loss curves (as written vs each fix) and per-layer gradient norms, as PNGs (matplotlib, Agg)."""
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(folder, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(report["file"]))[0]
+    out = {}
+    curves = report.get("curves") or {}
+    if curves:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for key, ys in curves.items():
+            pts = [(i, y) for i, y in enumerate(ys) if y is not None]
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], label="as written" if key == "as_written" else f"with fix {key}")
+        ax.set_xlabel("step (fit one batch)")
+        ax.set_ylabel("loss")
+        ax.set_yscale("log")
+        ax.set_title(f"{stem}: {VERDICT_TEXT.get(report['verdict'], report['verdict'])}")
+        ax.legend()
+        fig.tight_layout()
+        out["loss"] = os.path.join(folder, f"{stem}_loss.png")
+        fig.savefig(out["loss"], dpi=100)
+        plt.close(fig)
+    grads = (report.get("metrics") or {}).get("gradients") or {}
+    if grads.get("norms"):
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for i, name in enumerate(grads["layers"]):
+            ys = [row[i] if i < len(row) and row[i] and row[i] > 0 else None for row in grads["norms"]]
+            pts = [(j, y) for j, y in enumerate(ys) if y is not None]
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], label=name)
+        ax.set_yscale("log")
+        ax.set_xlabel("step (sampled)")
+        ax.set_ylabel("gradient norm")
+        ax.set_title(f"{stem}: per-layer gradient norms (as written)")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        out["gradients"] = os.path.join(folder, f"{stem}_gradients.png")
+        fig.savefig(out["gradients"], dpi=100)
+        plt.close(fig)
+    report["plots"] = out
+    return out

@@ -1,0 +1,374 @@
+"""The parent side of the probe: static analysis, the warm worker process, the report.
+
+Never imports TensorFlow or numpy: the language server calls `run_probe` from its own process. The
+worker (`harness.py`) runs in the user's interpreter, in its own process group, and stays warm between
+probes (TensorFlow imported once), so later probes cost little. A hard timeout or a cancellation kills
+the worker's whole process group.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+HARNESS = str(Path(__file__).with_name("harness.py"))
+
+DEFAULTS: dict[str, Any] = {
+    "seed": 0,
+    "max_steps": 150,  # fit-one-batch: at most this many steps per run (deterministic budget)
+    "budget_s": 8.0,  # ... and at most this many seconds of training per run (a safety cap)
+    "held_steps": 40,  # steps of training on the training slice before the held-out accuracy
+    "n_train": 256,
+    "n_held": 128,
+    "batch": 16,  # fit-one-batch size (TheDeepChecker)
+    "range_steps": 40,
+    "input_max_abs": 10.0,
+    "max_counterfactuals": 6,
+}
+DEFAULT_TIMEOUT_S = 180.0
+IDLE_S = 600.0  # a warm worker idle this long is ended
+
+
+class WorkerError(Exception):
+    pass
+
+
+class Worker:
+    """One worker process (`harness.py`) in its own session, speaking JSON lines."""
+
+    def __init__(self, python: str) -> None:
+        self.python = python
+        env = dict(os.environ)
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault("KERAS_BACKEND", "tensorflow")
+        env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("MPLBACKEND", "Agg")
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [python, "-u", HARNESS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True, env=env, close_fds=True,
+        )
+        self.pid = self.proc.pid
+        self.messages: queue.Queue = queue.Queue()
+        self.stderr: collections.deque[str] = collections.deque(maxlen=200)
+        self.ready: dict | None = None
+        self.busy = False
+        self.last_used = time.monotonic()
+        threading.Thread(target=self._read_out, daemon=True).start()
+        threading.Thread(target=self._read_err, daemon=True).start()
+
+    def _read_out(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            try:
+                self.messages.put(json.loads(raw.decode("utf-8", "replace")))
+            except ValueError:
+                continue
+        self.messages.put({"type": "eof"})
+
+    def _read_err(self) -> None:
+        assert self.proc.stderr is not None
+        for raw in self.proc.stderr:
+            self.stderr.append(raw.decode("utf-8", "replace").rstrip())
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, obj: dict) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write((json.dumps(obj) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerError(f"the probe worker exited: {exc}") from None
+
+    def interrupt(self) -> None:
+        """Ask the worker to stop what it runs (it reports where the script was)."""
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        """End the worker's whole process group, at once."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+_POOL: dict[str, Worker] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _acquire(python: str) -> tuple[Worker, bool]:
+    """A worker for `python`: the warm one if it is free, else a fresh one. Returns (worker, warm)."""
+    with _POOL_LOCK:
+        w = _POOL.get(python)
+        if w is not None and w.alive() and not w.busy:
+            w.busy = True
+            return w, w.ready is not None
+        fresh = Worker(python)
+        fresh.busy = True
+        if w is None or not w.alive():
+            _POOL[python] = fresh
+        return fresh, False
+
+
+def _release(w: Worker, keep: bool) -> None:
+    with _POOL_LOCK:
+        w.busy = False
+        w.last_used = time.monotonic()
+        pooled = _POOL.get(w.python) is w
+        if not keep or not pooled:
+            if pooled:
+                del _POOL[w.python]
+            w.kill()
+
+
+def shutdown() -> None:
+    """End every warm worker (called at exit)."""
+    with _POOL_LOCK:
+        workers = list(_POOL.values())
+        _POOL.clear()
+    for w in workers:
+        w.kill()
+
+
+def worker_pids() -> list[int]:
+    """PIDs of the warm workers (tests use this to check that nothing is left behind)."""
+    with _POOL_LOCK:
+        return [w.pid for w in _POOL.values() if w.alive()]
+
+
+def prewarm(python: str | None = None) -> None:
+    """Start a worker (TensorFlow imported) in the background so the first probe is warm."""
+    w, warm = _acquire(python or sys.executable)
+    if warm:
+        _release(w, True)
+        return
+
+    def wait() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                msg = w.messages.get(timeout=0.5)
+            except queue.Empty:
+                if not w.alive():
+                    break
+                continue
+            if msg.get("type") == "ready":
+                w.ready = msg
+                _release(w, True)
+                return
+            if msg.get("type") in ("fatal", "eof"):
+                break
+        _release(w, False)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def _reaper() -> None:
+    while True:
+        time.sleep(30)
+        with _POOL_LOCK:
+            idle = [k for k, w in _POOL.items() if not w.busy and time.monotonic() - w.last_used > IDLE_S]
+            workers = [_POOL.pop(k) for k in idle]
+        for w in workers:
+            w.kill()
+
+
+atexit.register(shutdown)
+threading.Thread(target=_reaper, daemon=True).start()
+
+
+# ----------------------------------------------------------------------------- the probe
+
+
+def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
+    """One fixed source per rule id: every fix of that rule applied together."""
+    from learnability.fixes import apply_fixes
+
+    by_rule: dict[str, list] = {}
+    for f in findings:
+        if f.fix is not None:
+            by_rule.setdefault(f.rule, []).append(f)
+    out = []
+    for rule, group in list(by_rule.items())[:limit]:
+        new, count = apply_fixes(source, group, safe_only=False)
+        if count and new != source:
+            out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group]})
+    if len(out) >= 2:  # and every fix together (what a corrected program looks like)
+        fixable = [f for f in findings if f.fix is not None and f.rule in {c["key"] for c in out}]
+        new, count = apply_fixes(source, fixable, safe_only=False)
+        if count and new != source:
+            out.append({"key": "ALL", "rules": sorted({c["key"] for c in out}), "source": new,
+                        "fixes": [f.fix.title for f in fixable]})
+    return out
+
+
+def run_probe(path: str, *, source: str | None = None, python: str | None = None, budget_s: float | None = None,
+              timeout_s: float | None = None, on_progress: Callable[[float, str], None] | None = None,
+              cancel: threading.Event | None = None) -> dict:
+    """Probe one script: run it until fit in the warm worker, measure, confirm each fix. Blocking.
+
+    `source` replaces the file's text (an unsaved editor buffer). `python` is the interpreter that has
+    TensorFlow (default: this one). `budget_s`: seconds of training per run at most. `timeout_s`: hard limit
+    for the whole probe (the worker's process group is killed). `on_progress(fraction, message)` is called
+    from this thread. Setting `cancel` kills the worker within a second and returns a cancelled report.
+    """
+    from learnability.probe import report as rpt
+
+    t0 = time.monotonic()
+    path = os.path.abspath(path)
+    python = python or sys.executable
+    timeout = float(timeout_s) if timeout_s else DEFAULT_TIMEOUT_S
+    options = dict(DEFAULTS)
+    if budget_s:
+        options["budget_s"] = float(budget_s)
+    timing: dict[str, Any] = {}
+
+    def progress(frac: float, msg: str) -> None:
+        if on_progress is not None:
+            try:
+                on_progress(max(0.0, min(1.0, frac)), msg)
+            except Exception:
+                pass
+
+    if source is None:
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return rpt.error_report(path, f"cannot read {path}: {exc}", timing={"total_s": 0.0})
+    progress(0.0, "static analysis")
+    from learnability.config import ConfigError, load_config
+    from learnability.engine import Analyzer
+
+    try:
+        config = load_config(Path(path).parent)
+    except (ConfigError, OSError):
+        config = None
+    if config is not None:
+        options["input_max_abs"] = config.threshold("input_max_abs")
+    t = time.monotonic()
+    static = Analyzer().analyze(source, path, config)
+    timing["static_s"] = round(time.monotonic() - t, 3)
+    cfs = _counterfactuals(source, static.findings, int(options["max_counterfactuals"]))
+    stages = ["as_written"] + [c["key"] for c in cfs]
+
+    try:
+        worker, warm = _acquire(python)
+    except OSError as exc:
+        return rpt.error_report(path, f"cannot start {python}: {exc}", static=static.findings,
+                                timing={"total_s": round(time.monotonic() - t0, 3)})
+    timing["warm"] = warm
+    runs: list[dict] = []
+    ready = worker.ready
+    status = "ok"
+    message = ""
+    keep = True
+    fatal = None
+    internal = None
+    start_frac = 0.0 if warm else 0.3
+    deadline = t0 + timeout
+    job_sent = False
+    try:
+        if not warm:
+            progress(0.02, "starting TensorFlow")
+        while True:
+            if cancel is not None and cancel.is_set():
+                status, keep = "cancelled", False
+                worker.kill()
+                break
+            now = time.monotonic()
+            if now > deadline:
+                status, keep = "timeout", False
+                worker.interrupt()  # the worker reports where the script was, if it can within a second
+                end = time.monotonic() + 1.0
+                while time.monotonic() < end:
+                    try:
+                        msg = worker.messages.get(timeout=0.05)
+                    except queue.Empty:
+                        continue
+                    if msg.get("type") == "run":
+                        runs.append(msg["data"])
+                    if msg.get("type") in ("done", "eof"):
+                        break
+                worker.kill()
+                break
+            if ready is not None and not job_sent:
+                timing["startup_s"] = round(time.monotonic() - t0, 3) if not warm else 0.0
+                worker.send({"cmd": "probe", "path": path, "source": source, "cwd": os.getcwd(),
+                             "options": options, "counterfactuals": cfs})
+                job_sent = True
+                t_job = time.monotonic()
+            try:
+                msg = worker.messages.get(timeout=0.05)
+            except queue.Empty:
+                if not worker.alive() and worker.messages.empty():
+                    status, keep = "crashed", False
+                    break
+                continue
+            kind = msg.get("type")
+            if kind == "ready":
+                ready = worker.ready = msg
+                progress(start_frac, f"TensorFlow ready on {msg['device']['text']}")
+            elif kind == "fatal":
+                fatal = msg["message"]
+                status, keep = "fatal", False
+                break
+            elif kind == "progress":
+                stage = msg.get("stage", "as_written")
+                i = stages.index(stage) if stage in stages else len(stages) - 1
+                frac = start_frac + (1 - start_frac) * (i + float(msg.get("frac", 0))) / (len(stages) + 0.5)
+                label = "as written" if stage == "as_written" else f"with the fix for {stage}"
+                progress(frac, f"{label}: {msg.get('msg', '')}")
+            elif kind == "run":
+                runs.append(msg["data"])
+            elif kind == "internal":
+                internal = msg
+            elif kind == "done":
+                timing["job_s"] = round(time.monotonic() - t_job, 3)
+                break
+            elif kind == "eof":
+                status, keep = "crashed", False
+                break
+    except WorkerError as exc:
+        status, keep, message = "crashed", False, str(exc)
+    finally:
+        _release(worker, keep)
+    timing["total_s"] = round(time.monotonic() - t0, 3)
+    if status == "crashed" and not message:
+        tail = [l for l in worker.stderr if l.strip()][-3:]
+        message = "the probe worker exited unexpectedly" + (": " + " | ".join(tail) if tail else "")
+    report = rpt.build_report(
+        path=path, source=source, static=static.findings, runs=runs, ready=ready, status=status,
+        message=message, fatal=fatal, internal=internal, timing=timing, timeout=timeout, options=options,
+        counterfactuals=cfs,
+    )
+    progress(1.0, "done")
+    return report
