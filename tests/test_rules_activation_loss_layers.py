@@ -904,3 +904,33 @@ def test_fix_all_on_a_file_with_several_of_these_problems():
     libcst.parse_module(out)
     again = {f.rule for f in analyze_text(out).findings}
     assert not again & {"LRN202", "LRN205", "LRN701"}
+
+
+def test_mse_on_integer_targets_through_a_linear_output_needs_a_sign_of_classification():
+    src = """
+    import numpy as np
+    from keras import layers, models
+    X = np.random.rand(100, 3)
+    ages = np.random.randint(18, 90, 100)
+    reg = models.Sequential([layers.Dense(32, activation="relu"), layers.Dense(1)])
+    reg.compile(optimizer="adam", loss="mse")
+    reg.fit(X, ages)
+    """
+    assert "LRN203" not in rule_ids(src)
+    with_accuracy = src.replace('loss="mse")', 'loss="mse", metrics=["accuracy"])')
+    found = only(with_accuracy, "LRN203")
+    assert len(found) == 1 and "LRN204" not in rule_ids(with_accuracy)
+
+
+def test_labels_one_to_n_for_n_units_are_left_to_the_out_of_range_rule():
+    src = """
+    import numpy as np
+    from keras import layers, models
+    X = np.random.rand(100, 3)
+    y = np.random.randint(1, 6, 100)
+    m = models.Sequential([layers.Dense(16, activation="relu"), layers.Dense(5, activation="softmax")])
+    m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    m.fit(X, y)
+    """
+    assert "LRN205" not in rule_ids(src)
+    assert len(only(src.replace("randint(1, 6", "randint(0, 8"), "LRN205")) == 1

@@ -37,7 +37,12 @@ def check(rule: Rule, ctx: Context):
         labels = labels_of(program, model)
         softmax_out = out is not None and out.activation == "softmax" and out.units != 1
         squashed = out is not None and out.activation in ("sigmoid", "softmax")
-        if class_labels(labels):
+        metrics = model.compile.metrics if model.compile is not None else []
+        # integer targets through a linear output may be a regression (counts, ages): only when the labels
+        # are certainly classes (one-hot, a dataset's labels) or accuracy is tracked
+        certain = one_hot_labels(labels) or (labels is not None and labels.dataset is not None) or \
+            any(m in ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy") for m in metrics)
+        if class_labels(labels) and (squashed or certain):
             what = "one-hot class labels" if one_hot_labels(labels) else "integer class labels"
             n = class_count(labels)
             severity = Severity.WARNING if squashed or one_hot_labels(labels) or (n or 0) > 2 else Severity.INFO

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from learnability.findings import Category, Fix, Severity
-from learnability.rules._outputs import CATEGORICAL, class_count, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of, loss_of,
+                                         one_hot_labels, output_of)
 from learnability.rules.base import Context, Rule, register
 
 CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number_of_classes", "num_class", "n_class",
@@ -36,6 +37,9 @@ def check(rule: Rule, ctx: Context):
         if out.units is None or out.units == 1 or out.units_arg is None or id(out.layer.call.node) in seen:
             continue  # one unit: LRN201's
         labels = labels_of(program, model)
+        if integer_class_labels(labels) and labels.low is not None and labels.high is not None and \
+                labels.low >= 1 and labels.high - labels.low + 1 == out.units:
+            continue  # labels 1..n for n units: the count is right, the labels are shifted (LRN604)
         n = class_count(labels)
         name_text = None
         guessed = False
