@@ -71,11 +71,17 @@ def loss_of(model: ModelInfo) -> LossInfo | None:
 
 
 def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
-    """What is known of the labels given to the model's first fit that has them."""
-    for fit in model.fits:
-        if fit.y is not None:
-            return describe(program, fit.y, fit.call.index)
-    return None
+    """What is known of the labels given to the model's first fit that has them (memoised per program:
+    several rules ask)."""
+    memo = program.__dict__.setdefault("_labels_memo", {})
+    key = id(model)
+    if key not in memo:
+        memo[key] = None
+        for fit in model.fits:
+            if fit.y is not None:
+                memo[key] = describe(program, fit.y, fit.call.index)
+                break
+    return memo[key]
 
 
 def integer_class_labels(info: DataInfo | None) -> bool:
