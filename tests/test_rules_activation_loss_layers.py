@@ -934,3 +934,23 @@ def test_labels_one_to_n_for_n_units_are_left_to_the_out_of_range_rule():
     """
     assert "LRN205" not in rule_ids(src)
     assert len(only(src.replace("randint(1, 6", "randint(0, 8"), "LRN205")) == 1
+
+
+def test_categorical_on_one_unit_names_the_class_count_when_known():
+    src = """
+    import numpy as np
+    from keras.models import Sequential
+    from keras.layers import Dense
+    X = np.random.rand(150, 4)
+    y = np.random.randint(0, 3, 150)
+    model = Sequential()
+    model.add(Dense(8, input_dim=4, activation='relu'))
+    model.add(Dense(1, activation='softmax'))
+    model.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])
+    model.fit(X, y, epochs=200, batch_size=5)
+    """
+    ids = rule_ids(src)
+    assert "LRN102" in ids and "LRN202" not in ids and "LRN205" not in ids
+    found = only(src, "LRN201")
+    assert len(found) == 1 and "3 classes" in found[0].message and "Dense(3" in found[0].message
+    assert found[0].fix is None  # softmax on one unit: the loss alone is not the fix

@@ -6,7 +6,8 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import CATEGORICAL, integer_class_labels, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of, loss_of,
+                                         one_hot_labels, output_of)
 from learnability.rules.base import Context, Rule, register
 
 
@@ -47,11 +48,13 @@ def check(rule: Rule, ctx: Context):
             if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid":
                 fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
                                                                   with_string_value(loss.node, "binary_crossentropy")),))
+            n = class_count(labels_of(program, model))
+            advice = (f"the labels have {n} classes: use Dense({n}, activation='softmax')" if n is not None and n > 2
+                      else "use binary_crossentropy with a sigmoid unit, or one softmax unit per class")
             yield rule.finding(
                 ctx, loss.placed, loss.node,
                 f"{loss.name} on a 1-unit output: a distribution over one unit is always 1.0, so the loss is "
-                "constant and nothing is learned; use binary_crossentropy with a sigmoid unit, or one softmax unit "
-                "per class",
+                f"constant and nothing is learned; {advice}",
                 fix=fix, related=related, units=out.units, loss=loss.name)
         elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
             seen.add(id(out.layer.call.node))
