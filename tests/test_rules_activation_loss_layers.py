@@ -954,3 +954,15 @@ def test_categorical_on_one_unit_names_the_class_count_when_known():
     found = only(src, "LRN201")
     assert len(found) == 1 and "3 classes" in found[0].message and "Dense(3" in found[0].message
     assert found[0].fix is None  # softmax on one unit: the loss alone is not the fix
+
+
+def test_from_logits_given_positionally_to_a_loss_class():
+    src = """
+    import tensorflow as tf
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss=tf.keras.losses.BinaryCrossentropy(True))
+    """
+    found = only(src, "LRN103")
+    assert len(found) == 1
+    assert "tf.keras.losses.BinaryCrossentropy(False)" in fixed(src, "LRN103")
+    assert "LRN103" not in rule_ids(src.replace('activation="sigmoid"', ""))

@@ -725,7 +725,8 @@ class Program:
             if not (view.qualname or "").startswith(("keras.losses", "tensorflow.losses", "keras.metrics")):
                 return None
             info = LossInfo(LOSS_ALIASES.get(name, name), node, placed)
-            fl = view.arg(None, "from_logits")
+            # the crossentropy classes take from_logits first: BinaryCrossentropy(True)
+            fl = view.arg(0 if view.name[:1].isupper() and "crossentropy" in name else None, "from_logits")
             if fl is not None:
                 info.from_logits = self.const(fl, index) is True
                 info.from_logits_arg = fl
