@@ -20,12 +20,12 @@ def _size(dims) -> str:
     rationale=(
         "Every 'valid' convolution shrinks the feature map by kernel - 1 and every pooling or stride divides it. "
         "Once the map is smaller than the next kernel or pool window, that layer has no valid position: Keras "
-        "refuses to build the model (negative or zero output size), or, with 'same' padding elsewhere, the layer "
-        "sees mostly padding. The trace starts from the declared input shape."
+        "refuses to build the model (a negative or zero output size). The sizes are traced from the declared "
+        "input shape through every kernel, stride, padding, pooling, upsampling and cropping."
     ),
     fix=None,
-    examples=("Input(shape=(28, 28, 1)) -> 3 x (Conv2D(3) + MaxPooling2D(2)) -> Conv2D(64, 3)",
-              "use padding='same', fewer pooling steps, or a larger input"),
+    examples=("Input((8, 8, 1)), Conv2D(8, 3), MaxPooling2D(), Conv2D(8, 5)  # 3x3 map, 5x5 kernel",
+              "Input((8, 8, 1)), Conv2D(8, 3, padding='same'), MaxPooling2D(), Conv2D(8, 3)  # 4x4 map, 3x3 kernel"),
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
