@@ -966,3 +966,17 @@ def test_from_logits_given_positionally_to_a_loss_class():
     assert len(found) == 1
     assert "tf.keras.losses.BinaryCrossentropy(False)" in fixed(src, "LRN103")
     assert "LRN103" not in rule_ids(src.replace('activation="sigmoid"', ""))
+
+
+def test_probability_and_log_probability_outputs_that_fit_the_loss():
+    src = """
+    from tensorflow import keras
+    a = keras.Sequential([keras.layers.Dense(1, activation="hard_sigmoid")])
+    a.compile(optimizer="adam", loss="binary_crossentropy")
+    b = keras.Sequential([keras.layers.Dense(10, activation="log_softmax")])
+    b.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    """
+    assert "LRN103" not in rule_ids(src)
+    tanh = src.replace('"log_softmax"', '"tanh"')
+    found = only(tanh, "LRN103")
+    assert len(found) == 1 and "narrow range" in found[0].message and found[0].fix is None

@@ -47,8 +47,8 @@ def check(rule: Rule, ctx: Context):
                     f"the output activation is '{act}'")]
         quote = model_quote(model, out.act_arg.value if out.act_arg is not None else None)
         if loss.from_logits:
-            if act == "linear":
-                continue
+            if act in ("linear", "log_softmax"):
+                continue  # log-probabilities are valid logits
             fix = None
             if act in PROBABILITY and loss.from_logits_arg is not None:
                 arg = loss.from_logits_arg
@@ -56,19 +56,27 @@ def check(rule: Rule, ctx: Context):
                 why = (f"the output already applies '{act}', and from_logits=True applies it again: predictions are "
                        "squashed twice and the gradient is damped; set from_logits=False (or drop the activation)")
             else:
+                if act in ("relu", "relu6"):
+                    limit = "never negative, and a dead unit gives no gradient"
+                elif act in ("softplus", "exponential"):
+                    limit = "never negative"
+                elif act in ("tanh", "hard_tanh", "softsign", "hard_sigmoid"):
+                    limit = "confined to a narrow range, so the predicted probabilities cannot get confident"
+                else:
+                    limit = "bent by the activation"
                 why = (f"from_logits=True expects a linear output, but the output applies '{act}': the logits are "
-                       "constrained (relu: never negative, and dead units give no gradient); remove the activation")
+                       f"{limit}; remove the activation")
             anchor = loss.from_logits_arg if loss.from_logits_arg is not None else loss.node
             yield rule.finding(ctx, loss.placed, anchor, f"{loss.name} with from_logits=True on a '{act}' output: {why}",
                                fix=fix, related=related, activation=act, loss=loss.name)
             continue
-        if act in PROBABILITY:
-            if act == "sigmoid" and loss.name in CATEGORICAL and out.units != 1:
+        if act in PROBABILITY or act == "hard_sigmoid":
+            if act in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL and out.units != 1:
                 fix = _set_activation(ctx, model, out, "softmax", quote)
                 yield rule.finding(
                     ctx, loss.placed, loss.node,
                     f"{loss.name} expects a probability distribution over the classes, but the output applies "
-                    "'sigmoid': its outputs do not sum to 1, so they are renormalised and the classes compete in a "
+                    f"'{act}': its outputs do not sum to 1, so they are renormalised and the classes compete in a "
                     "distorted way; use 'softmax' on the output",
                     fix=fix, related=related, activation=act, loss=loss.name)
             continue  # softmax with binary_crossentropy is LRN201's (units), softmax on 1 unit LRN102's
