@@ -980,3 +980,22 @@ def test_probability_and_log_probability_outputs_that_fit_the_loss():
     tanh = src.replace('"log_softmax"', '"tanh"')
     found = only(tanh, "LRN103")
     assert len(found) == 1 and "narrow range" in found[0].message and found[0].fix is None
+
+
+def test_stacked_linear_fix_replaces_an_explicit_linear_activation():
+    src = """
+    from tensorflow.keras import layers, models
+    model = models.Sequential([
+        layers.Dense(64, activation="relu", input_shape=(10,)),
+        layers.Dense(32, activation=None),
+        layers.Dense(16, activation="linear"),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+    """
+    found = only(src, "LRN104")
+    assert [f.span.line for f in found] == [5, 6]
+    assert all(f.severity is Severity.INFO for f in found)  # the first hidden layer has relu
+    out = apply_edits(textwrap.dedent(src), [e for f in found for e in f.fix.edits])
+    assert changed_lines(src, out) == [('    layers.Dense(32, activation=None),', '    layers.Dense(32, activation="relu"),'),
+                                       ('    layers.Dense(16, activation="linear"),', '    layers.Dense(16, activation="relu"),')]
+    assert not only(out, "LRN104")

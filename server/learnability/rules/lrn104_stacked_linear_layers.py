@@ -51,7 +51,12 @@ def check(rule: Rule, ctx: Context):
                 continue
             seen.add(id(layer.call.node))
             quote = model_quote(model)
-            fix = Fix("Add activation='relu'", (add_keyword(ctx, layer, f"activation={quote}relu{quote}"),), safe=False)
+            _act, act_arg = program.layer_activation(layer)
+            if act_arg is not None:  # activation=None / 'linear' written out: replace it
+                edit = ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
+            else:
+                edit = add_keyword(ctx, layer, f"activation={quote}relu{quote}")
+            fix = Fix("Add activation='relu'", (edit,), safe=False)
             if all_linear:
                 msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
                        "collapses into a single linear map and cannot learn a non-linear boundary; add "
