@@ -6,18 +6,19 @@ from typing import Any
 
 from pygls.exceptions import JsonRpcInvalidParams
 
-from learnability.cli import explain_text
-from learnability.rules import get_rule
-from learnability.rules.base import DOCS_URL
+from learnability.lsp.server import docs_url
 
 
 def explain_markdown(rule_id: str) -> str | None:
+    from learnability.cli import explain_text
+    from learnability.rules import get_rule
+
     rule = get_rule(rule_id)
     text = explain_text(rule_id)
     if rule is None or text is None:
         return None
     head, _, rest = text.partition("\n")
-    return (f"### {head}\n{rest}\n\n[Rule documentation]({DOCS_URL.format(id=rule.id.lower())})").replace(
+    return (f"### {head}\n{rest}\n\n[Rule documentation]({docs_url(rule.id)})").replace(
         "Instead of:\n    ", "Instead of:\n\n    ").replace("write:\n    ", "write:\n\n    ")
 
 

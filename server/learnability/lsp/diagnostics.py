@@ -19,9 +19,8 @@ from pygls import uris
 
 from learnability.findings import AnalysisError, Finding, Severity, Span
 from learnability.lsp.positions import LineMap, split_lines
-from learnability.lsp.server import LIVE_LIMIT_BYTES, SOURCE, Placed, Unit, UriResults
+from learnability.lsp.server import BIG_BYTES, LIVE_LIMIT_BYTES, SOURCE, Placed, Unit, UriResults, docs_url
 from learnability.lsp.worker import Outcome, Superseded, WorkerCrashed
-from learnability.rules.base import DOCS_URL
 
 SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -112,7 +111,10 @@ async def _lint(ls: Any, unit: Unit, delay: float) -> None:
             ls.warn_once("config:" + problem, f"configuration: {problem}")
         start = time.perf_counter()
         try:
-            outcome = await ls.worker.analyze(unit.uri, snap.text, snap.path or unit.uri, config)
+            worker = ls.big_worker if len(snap.text) > BIG_BYTES else ls.worker
+            if worker is ls.big_worker:
+                worker.cancel_key(unit.uri)  # a stale run of this document cannot be superseded otherwise
+            outcome = await worker.analyze(unit.uri, snap.text, snap.path or unit.uri, config)
         except Superseded:
             return
         except WorkerCrashed as exc:
@@ -196,7 +198,7 @@ def place_finding(snap: Snapshot, f: Finding) -> Placed | None:
         data["details"] = _json_safe(f.data)
     diag = types.Diagnostic(
         range=rng, message=f.message, severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
-        code=f.rule, code_description=types.CodeDescription(href=DOCS_URL.format(id=f.rule.lower())),
+        code=f.rule, code_description=types.CodeDescription(href=docs_url(f.rule)),
         source=SOURCE, related_information=related or None, data=data,
     )
     start = snap.where(f.span.line)
@@ -215,8 +217,11 @@ def error_diagnostic(snap: Snapshot, e: AnalysisError) -> tuple[str, types.Diagn
         text = lm._text(line - 1)
         start_col = max(0, min(e.column, len(text) - 1))
         rng = types.Range(start=lm.position(line, start_col), end=lm.position(line, max(start_col + 1, len(text))))
-    return uri, types.Diagnostic(range=rng, message=f"syntax error: {e.message}" if e.kind == "syntax" else e.message,
-                                 severity=types.DiagnosticSeverity.Error, source=SOURCE, code=f"{e.kind}-error")
+    if e.kind == "syntax":
+        return uri, types.Diagnostic(range=rng, message=f"syntax error: {e.message}",
+                                     severity=types.DiagnosticSeverity.Error, source=SOURCE, code="syntax-error")
+    severity = types.DiagnosticSeverity.Information if e.kind == "skipped" else types.DiagnosticSeverity.Warning
+    return uri, types.Diagnostic(range=rng, message=e.message, severity=severity, source=SOURCE, code=e.kind)
 
 
 def publish_outcome(ls: Any, unit: Unit, snap: Snapshot, outcome: Outcome) -> None:
@@ -287,6 +292,7 @@ def close_unit(ls: Any, unit_uri: str) -> None:
         return
     if unit.task is not None and not unit.task.done():
         unit.task.cancel()
+    ls.big_worker.cancel_key(unit_uri)
     event = ls.probes.get(unit_uri)
     if event is not None:
         event.set()

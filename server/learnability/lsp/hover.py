@@ -9,11 +9,12 @@ from lsprotocol import types
 
 from learnability.lsp.positions import ranges_overlap
 from learnability.lsp.probe_command import evidence_lines
-from learnability.rules import get_rule
-from learnability.rules.base import DOCS_URL
+from learnability.lsp.server import docs_url
 
 
 def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+    from learnability.rules import get_rule
+
     uri = params.text_document.uri
     res = ls.results.get(uri)
     if res is None:
@@ -34,7 +35,7 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
         elif rule is not None and rule.fix_summary:
             lines += ["", f"**Fix:** {rule.fix_summary}"]
         lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]` · "
-                      f"[rule documentation]({DOCS_URL.format(id=f.rule.lower())})"]
+                      f"[rule documentation]({docs_url(f.rule)})"]
         sections.append("\n".join(lines))
     evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
     if evidence:

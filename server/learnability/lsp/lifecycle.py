@@ -47,6 +47,9 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.INITIALIZED)
     async def initialized(ls: Any, params: types.InitializedParams) -> None:
+        from learnability.lsp.server import warm_up
+
+        warm_up()
         ls.log("info", f"learnability language server {ls.version} ready (position encoding {ls.encoding})")
         if await pull_configuration(ls):
             from learnability.lsp.diagnostics import relint_all
@@ -77,3 +80,4 @@ def register(ls: Any) -> None:
         for event in list(ls.probes.values()):
             event.set()
         ls.worker.close()
+        ls.big_worker.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ SOURCE = "learnability"
 PROBE_SOURCE = "learnability-probe"
 DEBOUNCE_S = 0.3
 LIVE_LIMIT_BYTES = 1_000_000  # above this a document is linted on open and save, not on every change
+BIG_BYTES = 300_000  # documents above this go to a second worker, so they never delay the others
 
 logger = logging.getLogger("learnability.lsp")
 
@@ -125,6 +127,7 @@ class LearnabilityServer(LanguageServer):
         self.settings = Settings()
         self.resolver = ConfigResolver()
         self.worker = AnalysisWorker(log=lambda m: self.log("warning", m))
+        self.big_worker = AnalysisWorker(log=lambda m: self.log("warning", m))  # started on first use
         self.units: dict[str, Unit] = {}
         self.results: dict[str, UriResults] = {}  # by editor document uri
         self.probe_reports: dict[str, dict] = {}  # by unit uri
@@ -173,6 +176,27 @@ class LearnabilityServer(LanguageServer):
         return encoding_of(self)
 
 
+def docs_url(rule_id: str) -> str:
+    """The rule's documentation link (imported lazily: the rule catalog pulls in libcst, which only
+    the analysis worker needs)."""
+    from learnability.rules.base import DOCS_URL
+
+    return DOCS_URL.format(id=rule_id.lower())
+
+
+def warm_up() -> None:
+    """Load the rule catalog in the background, so the first hover does not pay for it."""
+    def load() -> None:
+        try:
+            from learnability.rules import all_rules
+
+            all_rules()
+        except Exception:
+            pass
+
+    threading.Thread(target=load, daemon=True, name="learnability-warm-up").start()
+
+
 def create_server() -> LearnabilityServer:
     from learnability.lsp import (code_actions, code_lens, commands, diagnostics, hover, lifecycle, notebooks,
                                   probe_command)
@@ -195,4 +219,5 @@ def run_server(tcp: str | None = None) -> int:
             server.start_io()
     finally:
         server.worker.close()
+        server.big_worker.close()
     return 0

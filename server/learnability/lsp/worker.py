@@ -167,7 +167,9 @@ class AnalysisWorker:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
-        self._futures: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future, Any]] = {}
+        # job id -> (loop, future, process it was sent to, message)
+        self._futures: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future, Any, tuple]] = {}
+        self._killed: set[int] = set()  # pids of children killed on purpose
         self._closed = False
         self.restarts = 0
 
@@ -216,14 +218,45 @@ class AnalysisWorker:
             if self._closed:
                 raise WorkerCrashed("the analysis worker is closed")
             proc = self._ensure_locked()
-            self._futures[job_id] = (loop, fut, proc)
-            with self._send_cond:
-                self._send_queue.append((job_id, key, text, path, config))
-                self._send_cond.notify()
+            msg = (job_id, key, text, path, config)
+            self._futures[job_id] = (loop, fut, proc, msg)
+            self._enqueue_locked(msg)
         try:
             return await fut
         finally:
             self._futures.pop(job_id, None)
+
+    def _enqueue_locked(self, msg: tuple) -> None:
+        with self._send_cond:
+            self._send_queue.append(msg)
+            self._send_cond.notify()
+
+    def busy_with(self, key: str) -> bool:
+        return any(entry[3][1] == key for entry in list(self._futures.values()))
+
+    def cancel_key(self, key: str) -> None:
+        """Abandon the jobs of `key`. If one is in the child, the child is killed (a 5 MB analysis
+        cannot be interrupted otherwise); the other documents' jobs go to a fresh child."""
+        with self._lock:
+            proc = self._proc
+            if proc is None:
+                return
+            outstanding = [(jid, e) for jid, e in list(self._futures.items()) if e[2] is proc]
+            if not any(e[3][1] == key for _, e in outstanding):
+                return
+            self._killed.add(proc.pid)
+            self._proc = None
+            try:
+                proc.kill()
+            except Exception:
+                pass
+            for jid, (loop, fut, _, msg) in outstanding:
+                if msg[1] == key:
+                    self._resolve(jid, Superseded())
+                else:
+                    new = self._ensure_locked()
+                    self._futures[jid] = (loop, fut, new, msg)
+                    self._enqueue_locked(msg)
 
     def _sender(self, proc: subprocess.Popen, cond: threading.Condition, queue: list) -> None:
         assert proc.stdin is not None
@@ -258,7 +291,7 @@ class AnalysisWorker:
             else:
                 self._resolve(job_id, WorkerCrashed(f"analysis failed: {payload}"))
         # the child is gone: fail whatever it still owed us; the next job starts a fresh one
-        if not self._closed:
+        if not self._closed and proc.pid not in self._killed:
             self._log(f"analysis worker exited (code {proc.poll()}); it restarts on the next analysis")
         for job_id, entry in list(self._futures.items()):
             if entry[2] is proc:
@@ -268,7 +301,7 @@ class AnalysisWorker:
         entry = self._futures.get(job_id)
         if entry is None:
             return
-        loop, fut, _ = entry
+        loop, fut = entry[0], entry[1]
 
         def settle() -> None:
             if fut.done():
