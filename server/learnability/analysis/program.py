@@ -291,7 +291,7 @@ class Program:
     def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
         self.source = source
         self.path = path
-        self.cache = cache or ChunkCache()
+        self.cache = cache if cache is not None else ChunkCache()  # an empty cache is falsy (__len__)
         self.errors: list[AnalysisError] = []
         self.stmts: list[Stmt] = []
         self.aliases: dict[str, str] = {}
