@@ -999,3 +999,25 @@ def test_stacked_linear_fix_replaces_an_explicit_linear_activation():
     assert changed_lines(src, out) == [('    layers.Dense(32, activation=None),', '    layers.Dense(32, activation="relu"),'),
                                        ('    layers.Dense(16, activation="linear"),', '    layers.Dense(16, activation="relu"),')]
     assert not only(out, "LRN104")
+
+
+def test_layers_passing_kwargs_have_an_unknown_activation():
+    src = """
+    from keras import layers, models
+    cfg = dict(kernel_initializer="he_normal", activation="relu")
+    model = models.Sequential([layers.Dense(64, **cfg), layers.Dense(32, **cfg), layers.Dense(10, **cfg)])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    """
+    ids = rule_ids(src)
+    assert "LRN103" not in ids and "LRN104" not in ids
+
+
+def test_no_keyword_is_added_to_a_call_that_passes_star_args():
+    src = """
+    from keras import layers, models
+    spec = (10,)
+    model = models.Sequential([layers.Dense(64, activation="relu"), layers.Dense(*spec)])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    """
+    found = only(src, "LRN103")
+    assert len(found) == 1 and found[0].fix is None

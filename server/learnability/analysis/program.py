@@ -765,6 +765,8 @@ class Program:
         pos = 1 if layer.kind == "Dense" else None
         arg = layer.arg(pos, "activation")
         if arg is None:
+            if any(a.star == "**" for a in layer.call.node.args):
+                return "unknown", None  # Dense(64, **cfg): cfg may hold the activation
             return "linear", None
         return self.activation_name(arg.value, layer.call.index) or "unknown", arg
 

@@ -139,10 +139,13 @@ def model_quote(model: ModelInfo, *extra: cst.CSTNode | None) -> str:
     return '"'
 
 
-def add_keyword(ctx: Context, layer_or_call: LayerInfo, text: str) -> TextEdit:
-    """Insert `text` (e.g. `activation="softmax"`) as the call's last argument."""
+def add_keyword(ctx: Context, layer_or_call: LayerInfo, text: str) -> TextEdit | None:
+    """Insert `text` (e.g. `activation="softmax"`) as the call's last argument; None when the call passes
+    `*args` / `**kwargs` (they may already hold the keyword)."""
     call = layer_or_call.call
     args = call.node.args
+    if any(a.star for a in args):
+        return None
     if args:
         return ctx.insert_after(call.placed, args[-1].value, f", {text}")
     return ctx.replace(call.placed, call.node, f"{call.code(call.node.func)}({text})")

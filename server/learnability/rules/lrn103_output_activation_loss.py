@@ -116,7 +116,8 @@ def _set_activation(ctx: Context, model, out, name: str, quote: str) -> Fix | No
         return Fix(f"Use '{name}' on the output", (ctx.replace(out.act_layer.call.placed, value, new),))
     if out.act_layer is not out.layer or out.layer.kind != "Dense":
         return None
-    return Fix(f"Use '{name}' on the output", (add_keyword(ctx, out.layer, f"activation={text}"),))
+    edit = add_keyword(ctx, out.layer, f"activation={text}")
+    return Fix(f"Use '{name}' on the output", (edit,)) if edit is not None else None
 
 
 def _loss_keyword(ctx: Context, loss, text: str):

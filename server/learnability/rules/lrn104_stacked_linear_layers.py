@@ -56,7 +56,7 @@ def check(rule: Rule, ctx: Context):
                 edit = ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
             else:
                 edit = add_keyword(ctx, layer, f"activation={quote}relu{quote}")
-            fix = Fix("Add activation='relu'", (edit,), safe=False)
+            fix = Fix("Add activation='relu'", (edit,), safe=False) if edit is not None else None
             if all_linear:
                 msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
                        "collapses into a single linear map and cannot learn a non-linear boundary; add "
