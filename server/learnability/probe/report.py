@@ -255,6 +255,8 @@ def error_report(path: str, message: str, *, static: list[Finding] | None = None
 
 def _hint(exc_type: str, message: str) -> str:
     low = message.lower()
+    if "keras 2" in low:
+        return ""
     if exc_type in ("FileNotFoundError", "IsADirectoryError") or "no such file" in low:
         return " (a file the script reads is missing)"
     if "url fetch failure" in low or exc_type in ("URLError", "ConnectionError", "gaierror", "HTTPError") \

@@ -26,7 +26,7 @@ HARNESS = str(Path(__file__).with_name("harness.py"))
 DEFAULTS: dict[str, Any] = {
     "seed": 0,
     "max_steps": 150,  # fit-one-batch: at most this many steps per run (deterministic budget)
-    "budget_s": 8.0,  # ... and at most this many seconds of training per run (a safety cap)
+    "budget_s": 20.0,  # ... and at most this many seconds per training phase (a safety cap)
     "held_steps": 40,  # steps of training on the training slice before the held-out accuracy
     "n_train": 256,
     "n_held": 128,

@@ -1,0 +1,293 @@
+"""The learnability probe, end to end: the article's six programs through the CLI (a subprocess each), and
+in-process runs (one warm worker shared) for a healthy CNN, tf.data input, the target hook, scripts that
+crash, exit, hang or train in a custom loop, reproducibility, and cancellation.
+
+The expectations on the article's programs are what was measured here (TF 2.21, CPU, seed 0); where the
+measurement decides (the sigmoid example), the test checks that numbers are reported, not which way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tensorflow", reason="the probe tests need TensorFlow (pip install tensorflow-cpu)")
+
+from learnability.probe import runner  # noqa: E402
+from learnability.probe.runner import run_probe  # noqa: E402
+
+pytestmark = pytest.mark.probe
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+ARTICLE = ["article1_sigmoid_scaled", "article1_fixed", "article2_high_lr", "article2_fixed",
+           "article3_constant_inputs", "article3_fixed"]
+
+
+def _cli_start(path: Path, *extra: str) -> subprocess.Popen:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    # --budget 60: the step budget decides, never the clock, even on a loaded machine
+    return subprocess.Popen([sys.executable, "-m", "learnability", "probe", str(path), "--format", "json",
+                             "--budget", "60", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    """The six article programs probed through the CLI, each in its own process, all started at once."""
+    plots = tmp_path_factory.mktemp("plots")
+    procs = {name: _cli_start(FIXTURES / f"{name}.py", *(["--plots", str(plots)] if name == "article2_high_lr" else []))
+             for name in ARTICLE}
+    results: dict[str, tuple[int, dict]] = {}
+    for name, proc in procs.items():
+        out, err = proc.communicate(timeout=400)
+        assert out.strip(), err[-2000:]
+        results[name] = (proc.returncode, json.loads(out))
+    return results
+
+
+def _finding(report: dict, rule: str) -> dict | None:
+    return next((f for f in report["findings"] if f["rule"] == rule), None)
+
+
+def _rules(report: dict) -> set[str]:
+    return {f["rule"] for f in report["findings"]}
+
+
+def _check_contract(report: dict) -> None:
+    for key in ("version", "file", "verdict", "device", "summary", "metrics", "layers", "findings", "curves", "timing"):
+        assert key in report, key
+    assert report["version"] == 1
+    assert report["verdict"] in ("learns", "learns_slowly", "does_not_learn", "inconclusive", "error")
+    for f in report["findings"]:
+        for key in ("rule", "category", "severity", "path", "line", "column", "end_line", "end_column", "message",
+                    "fixable", "evidence", "confirmed", "confirms", "before", "after"):
+            assert key in f, (key, f)
+        assert f["confirmed"] in (True, False, None)
+        assert f["line"] >= 1 and f["column"] >= 1
+    for layer in report["layers"]:
+        assert set(layer) >= {"name", "kind", "line", "grad_norm", "saturation", "dead_fraction", "update_ratio"}
+
+
+# ----------------------------------------------------------------------------- the article, through the CLI
+
+
+def test_article2_high_lr_does_not_learn_and_lower_rate_confirmed(article):
+    rc, r = article["article2_high_lr"]
+    _check_contract(r)
+    assert r["verdict"] == "does_not_learn", r["summary"]
+    assert rc == 1
+    lr = _finding(r, "LRN301")
+    assert lr["confirmed"] is True, lr["evidence"]
+    assert lr["before"]["fitted"] is False and lr["after"]["fitted"] is True
+    assert "as_written" in r["curves"] and "LRN301" in r["curves"]
+    assert _finding(r, "PRB001") is not None
+    assert r["metrics"]["learning_rate_that_works"] == pytest.approx(1e-3)
+    assert r["device"].startswith(("CPU", "GPU"))
+    assert Path(r["plots"]["loss"]).is_file() and Path(r["plots"]["gradients"]).is_file()
+
+
+def test_article2_fixed_learns(article):
+    rc, r = article["article2_fixed"]
+    _check_contract(r)
+    assert r["verdict"] == "learns", r["summary"]
+    assert rc == 0
+    assert r["metrics"]["fit_one_batch"]["fitted"] is True
+
+
+def test_article3_constant_inputs_does_not_learn_inputs_identical(article):
+    _, r = article["article3_constant_inputs"]
+    _check_contract(r)
+    assert r["verdict"] == "does_not_learn", r["summary"]
+    assert _finding(r, "PRB006") is not None
+    assert _finding(r, "LRN601")["confirmed"] is True
+    assert r["metrics"]["inputs"]["identical_samples"] is True
+
+
+def test_article3_fixed_random_labels_not_predictable(article):
+    _, r = article["article3_fixed"]
+    _check_contract(r)
+    assert r["metrics"]["fit_one_batch"]["fitted"] is True  # it can memorise
+    prb4 = _finding(r, "PRB004")
+    assert prb4 is not None, r["summary"]
+    held = r["metrics"]["held_out"]
+    assert held["above_chance"] is False
+    assert "LRN602" in prb4["confirms"]
+    assert "not predictable" in r["summary"]
+
+
+def test_article1_sigmoid_measured_both_ways(article):
+    _, r = article["article1_sigmoid_scaled"]
+    _check_contract(r)
+    # it learns (maybe slowly): the article's 50-epoch runs reach 1.0; a slow learner is not a dead one
+    assert r["verdict"] in ("learns", "learns_slowly"), r["summary"]
+    for rule in ("LRN101", "LRN501"):
+        f = _finding(r, rule)
+        assert f["confirmed"] in (True, False)  # decided by the counterfactual, whichever way it went
+        assert f["before"] and f["after"], f
+        assert "as written" in f["evidence"]
+        assert rule in r["curves"]
+    assert "ALL" in r["curves"]
+    sat = [l for l in r["layers"] if l["kind"] == "Conv2D"]
+    assert sat and sat[0]["saturation"] is not None
+
+
+def test_article1_fixed_learns(article):
+    _, r = article["article1_fixed"]
+    _check_contract(r)
+    assert r["verdict"] == "learns", r["summary"]
+
+
+# ----------------------------------------------------------------------------- in process, one warm worker
+
+
+@pytest.fixture(scope="module")
+def probe():
+    def run(name: str, **kw) -> dict:
+        path = SCRIPTS / name if (SCRIPTS / name).exists() else FIXTURES / name
+        kw.setdefault("budget_s", 60)
+        report = run_probe(str(path), **kw)
+        _check_contract(report)
+        return report
+
+    yield run
+
+
+def test_healthy_cnn_learns(probe):
+    r = probe("healthy_cnn.py")
+    assert r["verdict"] == "learns", r["summary"]
+    held = r["metrics"]["held_out"]
+    assert held["held_from"] == "validation_split"
+    assert held["above_chance"] is True
+    assert not [f for f in r["findings"] if f["severity"] == "error"]
+    assert [l["line"] for l in r["layers"]][:2] == [15, 16]  # layers mapped to their source lines
+
+
+def test_tf_data_pipeline(probe):
+    r = probe("dataset_input.py")
+    assert r["metrics"]["data_source"] == "tf.data"
+    assert r["metrics"]["held_out"]["held_from"] == "validation_data"
+    assert r["metrics"]["task"] == "sparse" and r["metrics"]["classes"] == 3
+    assert r["verdict"] in ("learns", "learns_slowly")
+
+
+def test_crash_is_an_error_finding_on_its_line(probe):
+    r = probe("crash_missing_file.py")
+    assert r["verdict"] == "error"
+    f = _finding(r, "PRB090")
+    assert f["line"] == 5 and "FileNotFoundError" in f["message"]
+    assert "Traceback" not in json.dumps(r)
+
+
+def test_sys_exit(probe):
+    r = probe("calls_exit.py")
+    assert r["verdict"] == "error"
+    f = _finding(r, "PRB090")
+    assert f["line"] == 8 and "sys.exit" in f["message"]
+
+
+def test_keras2_argument(probe):
+    r = probe("keras2_argument.py")
+    f = _finding(r, "PRB090")
+    assert r["verdict"] == "error" and f["line"] == 9 and "nb_epoch" in f["message"]
+
+
+def test_custom_loop_says_how_to_probe_it(probe):
+    r = probe("custom_loop.py")
+    assert r["verdict"] == "inconclusive"
+    f = _finding(r, "PRB091")
+    assert "learnability.probe.target" in f["message"] and f["line"] == 14
+
+
+def test_target_hook(probe):
+    r = probe("custom_loop_target.py")
+    assert r["verdict"] == "learns", r["summary"]
+
+
+def test_reproducible(probe):
+    a = probe("article2_high_lr.py")
+    b = probe("article2_high_lr.py")
+    assert a["timing"]["warm"] is True and b["timing"]["warm"] is True
+    assert a["verdict"] == b["verdict"]
+    assert a["metrics"]["fit_one_batch"]["steps"] == b["metrics"]["fit_one_batch"]["steps"]
+    assert a["curves"]["LRN301"][:5] == pytest.approx(b["curves"]["LRN301"][:5], rel=1e-3)
+
+
+def test_unsaved_source_is_probed(probe):
+    text = (FIXTURES / "article2_high_lr.py").read_text().replace("learning_rate=0.1", "learning_rate=0.001")
+    r = run_probe(str(FIXTURES / "article2_high_lr.py"), source=text)
+    assert r["verdict"] == "learns"
+    assert _finding(r, "LRN301") is None
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """PIDs of live processes in process group `pgid` (from /proc; zombies count as gone)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(entry))
+    return out
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_hang_times_out_and_leaves_nothing(probe):
+    pids_before = runner.worker_pids()
+    t = time.monotonic()
+    r = probe("hangs.py", timeout_s=6)
+    took = time.monotonic() - t
+    assert r["verdict"] == "error"
+    f = _finding(r, "PRB092")
+    assert f is not None and f["line"] == 8, f
+    assert took < 6 + 4
+    for pid in pids_before:
+        assert _gone(pid) and not _group_alive(pid)
+
+
+def test_cancel_kills_within_a_second():
+    cancel = threading.Event()
+    box: dict = {}
+
+    def work() -> None:
+        box["report"] = run_probe(str(SCRIPTS / "hangs.py"), cancel=cancel, timeout_s=60)
+
+    th = threading.Thread(target=work)
+    th.start()
+    deadline = time.monotonic() + 30
+    pids: list[int] = []
+    while time.monotonic() < deadline and not pids:
+        pids = runner.worker_pids()
+        time.sleep(0.05)
+    assert pids, "no worker started"
+    time.sleep(1.0)
+    t = time.monotonic()
+    cancel.set()
+    th.join(5)
+    assert not th.is_alive()
+    assert time.monotonic() - t < 1.5
+    assert box["report"]["summary"] == "cancelled"
+    for pid in pids:
+        assert _gone(pid) and not _group_alive(pid), pid
