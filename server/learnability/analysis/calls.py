@@ -1,12 +1,15 @@
-"""Every call in a program, with the chunk it stands in; collected once per parsed chunk.
+"""Every call in a program, with the chunk it stands in; indexed once per parsed chunk.
 
 Rules that look at arguments wherever a call is written (Keras 2 keywords, initialisers,
-optimizers built outside `compile`) use this instead of walking the tree themselves.
+optimizers built outside `compile`) ask for the calls whose callee ends in a given name or that
+pass a given keyword. The index (callee's last name, keywords, positional count) is built when a
+chunk is first parsed and kept with it, so a re-check after an edit only filters tuples; qualified
+names are resolved for the few calls that match.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, NamedTuple
 
 import libcst as cst
 
@@ -14,48 +17,67 @@ from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.program import CallView, Program
 
 
+class CallEntry(NamedTuple):
+    node: cst.Call
+    last: str  # the callee's last name: Dense for layers.Dense(...), fit for model.fit(...); "" for other callees
+    keywords: frozenset[str]
+    positional: int
+
+
 class _Collector(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
+        self.calls: list[CallEntry] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        keywords = frozenset(a.keyword.value for a in node.args if a.keyword is not None)
+        positional = sum(1 for a in node.args if a.keyword is None and not a.star)
+        self.calls.append(CallEntry(node, last, keywords, positional))
 
 
-def chunk_calls(placed: PlacedChunk) -> list[cst.Call]:
+def chunk_calls(placed: PlacedChunk) -> list[CallEntry]:
     """The calls of one chunk, in source order (cached on the parsed chunk)."""
     chunk = placed.chunk
-    calls = getattr(chunk, "_calls", None)
+    calls = chunk.__dict__.get("_call_index")
     if calls is None:
         collector = _Collector()
         if chunk.module is not None:
             chunk.module.visit(collector)
         calls = collector.calls
-        chunk._calls = calls  # type: ignore[attr-defined]
+        chunk.__dict__["_call_index"] = calls
     return calls
 
 
-def all_calls(program: Program) -> list[CallView]:
-    """Views of every call in the program (a call inside a function or class included).
+def _placed_chunks(program: Program) -> list[tuple[PlacedChunk, int]]:
+    """Each chunk with statements, and the index just past its last statement: names assigned earlier
+    in the chunk or the module are visible to constant propagation from there."""
+    cached = program.__dict__.get("_a2_chunks")
+    if cached is None:
+        ends: dict[int, tuple[PlacedChunk, int]] = {}
+        for stmt in program.stmts:  # a chunk's statements are contiguous: keep its last index
+            ends[id(stmt.placed)] = (stmt.placed, stmt.index + 1)
+        cached = list(ends.values())
+        program.__dict__["_a2_chunks"] = cached
+    return cached
 
-    `index` is just past the last statement of the call's chunk: names assigned earlier in
-    the chunk or the module are visible to constant propagation."""
-    cached = program.__dict__.get("_a2_calls")
-    if cached is not None:
-        return cached
+
+def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[str] = ()) -> list[CallView]:
+    """Calls (anywhere: module level or inside functions) whose callee's last name is in `names`, or that
+    pass one of `keywords`; in source order, each with its qualified name resolved."""
+    names = frozenset(names)
+    keywords = frozenset(keywords)
+    key = (names, keywords)
+    cache = program.__dict__.setdefault("_a2_find_cache", {})
+    if key in cache:
+        return cache[key]
+    # from keras.layers import Dropout as Drop: the call is Drop(...)
+    aliased = {local for local, qual in program.aliases.items() if qual.rsplit(".", 1)[-1] in names}
+    names = names | aliased
     views: list[CallView] = []
-    ends: dict[int, tuple[PlacedChunk, int]] = {}
-    for stmt in program.stmts:  # a chunk's statements are contiguous: remember its last index
-        ends[id(stmt.placed)] = (stmt.placed, stmt.index)
-    for placed, last_index in ends.values():
-        for call in chunk_calls(placed):
-            views.append(CallView(call, program.qualname(call.func), last_index + 1, placed))
-    program.__dict__["_a2_calls"] = views
+    for placed, index in _placed_chunks(program):
+        for entry in chunk_calls(placed):
+            if entry.last in names or (keywords and not keywords.isdisjoint(entry.keywords)):
+                views.append(CallView(entry.node, program.qualname(entry.node.func), index, placed))
+    cache[key] = views
     return views
-
-
-def calls_named(program: Program, *prefixes: str) -> Iterator[CallView]:
-    """Calls whose qualified name starts with one of `prefixes`."""
-    for view in all_calls(program):
-        if view.qualname and view.qualname.startswith(prefixes):
-            yield view

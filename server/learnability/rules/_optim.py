@@ -6,7 +6,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from learnability.analysis.calls import all_calls
+from learnability.analysis.calls import find_calls
 from learnability.analysis.program import CallView, OptimizerInfo, Program, RawStmt, Stmt
 from learnability.analysis.chunks import PlacedChunk
 
@@ -19,6 +19,12 @@ FAMILIES = {
     "adadelta": "adadelta", "adafactor": "adafactor",
 }
 SCHEDULE_HINTS = ("schedules", "Decay", "Schedule", "Warmup")
+# the class names as written, to find constructor calls cheaply (the qualified name is checked after)
+OPTIMIZER_NAMES = frozenset(
+    """SGD Adam AdamW Adamax Nadam RMSprop Adagrad Adadelta Ftrl Lion Lamb Adafactor GradientDescentOptimizer
+    MomentumOptimizer AdamOptimizer RMSPropOptimizer AdagradOptimizer AdadeltaOptimizer FtrlOptimizer
+    ProximalAdagradOptimizer""".split()
+)
 
 
 def family(kind: str) -> str | None:
@@ -46,7 +52,7 @@ def is_legacy(view: CallView, program: Program) -> bool:
 
 
 def optimizer_calls(program: Program) -> Iterator[CallView]:
-    for view in all_calls(program):
+    for view in find_calls(program, OPTIMIZER_NAMES):
         if is_optimizer_call(view):
             yield view
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from learnability.analysis.calls import all_calls
+from learnability.analysis.calls import find_calls
 from learnability.findings import Category, Fix, Severity, Span, TextEdit
 from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
 from learnability.rules.base import Context, Rule, register
@@ -28,6 +28,8 @@ METHOD_RENAMES: dict[str, str | None] = {
     "fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
     "predict_classes": None, "predict_proba": None,
 }
+SEARCH_KEYWORDS = frozenset(LAYER_RENAMES) | frozenset(FIT_RENAMES) | {"output_dim", "p", "stride", "lr"}
+SEARCH_NAMES = frozenset(METHOD_RENAMES) | {"Conv2D", "Convolution2D"}
 METHOD_HINT = {
     "predict_classes": "use np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for one sigmoid unit)",
     "predict_proba": "use model.predict(x)",
@@ -54,7 +56,7 @@ METHOD_HINT = {
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     keras2 = uses_keras2_package(program)
-    for view in all_calls(program):
+    for view in find_calls(program, SEARCH_NAMES, SEARCH_KEYWORDS):
         q = view.qualname or ""
         func = view.node.func
         if q.startswith("keras.layers."):

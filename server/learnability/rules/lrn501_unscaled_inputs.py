@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from learnability.analysis.calls import all_calls
+from learnability.analysis.calls import find_calls
 from learnability.analysis.data import describe
 from learnability.analysis.names import last
 from learnability.analysis.program import ModelInfo, Program
@@ -26,11 +26,10 @@ def _scales_elsewhere(program: Program) -> bool:
     rescale where the layer list cannot show it."""
     cached = program.__dict__.get("_a2_scales_elsewhere")
     if cached is None:
-        cached = False
-        for view in all_calls(program):
+        cached = "applications" in program.source  # keras.applications models and their preprocess_input
+        for view in find_calls(program, SCALING_LAYERS | {"preprocess_input", "per_image_standardization"}):
             q = view.qualname or ""
-            if (q.startswith("keras.layers.") and last(q) in SCALING_LAYERS) or q.startswith("keras.applications.") \
-                    or last(q) in ("preprocess_input", "per_image_standardization"):
+            if q.startswith("keras.layers.") or last(q) in ("preprocess_input", "per_image_standardization"):
                 cached = True
                 break
         program.__dict__["_a2_scales_elsewhere"] = cached

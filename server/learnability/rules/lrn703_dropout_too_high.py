@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learnability.analysis.calls import calls_named
+from learnability.analysis.calls import find_calls
 from learnability.findings import Category, Fix, Severity
 from learnability.rules.base import Context, Rule, register
 
@@ -28,7 +28,9 @@ RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     limit = ctx.config.threshold("dropout_max")
-    for view in calls_named(program, "keras.layers."):
+    for view in find_calls(program, DROPOUT_LAYERS | RECURRENT_LAYERS):
+        if not (view.qualname or "").startswith("keras.layers."):
+            continue
         name = view.name
         if name in DROPOUT_LAYERS:
             args = [view.arg(0, "rate", "p")]
