@@ -1021,3 +1021,19 @@ def test_no_keyword_is_added_to_a_call_that_passes_star_args():
     """
     found = only(src, "LRN103")
     assert len(found) == 1 and found[0].fix is None
+
+
+def test_labels_filtered_by_a_mask_have_an_unknown_class_count():
+    src = """
+    import keras
+    (x, y), _ = keras.datasets.mnist.load_data()
+    idx = (y == 0) | (y == 1)
+    x, y = x[idx], y[idx]
+    m = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
+    m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    m.fit(x / 255.0, y)
+    """
+    assert "LRN205" not in rule_ids(src)
+    assert "LRN205" not in rule_ids(src.replace("x[idx], y[idx]", "x[y < 2], y[y < 2].astype(int)"))
+    # slicing and shuffling keep every class
+    assert "LRN205" in rule_ids(src.replace("x[idx], y[idx]", "x[:1000], y[:1000]"))

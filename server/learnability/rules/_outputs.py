@@ -3,7 +3,7 @@ family, and small edit builders (a keyword added to a call, a layer spelled the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -79,9 +79,67 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
         memo[key] = None
         for fit in model.fits:
             if fit.y is not None:
-                memo[key] = describe(program, fit.y, fit.call.index)
+                info = describe(program, fit.y, fit.call.index)
+                if (info.n_classes is not None or info.high is not None) and \
+                        _masked(program, fit.y, fit.call.index):
+                    # y[y < 2]: a filter keeps a subset of the classes; their count and range are unknown
+                    info = replace(info, n_classes=None, low=None, high=None)
+                memo[key] = info
                 break
     return memo[key]
+
+
+_MASK_OPS = (cst.Comparison, cst.BooleanOperation)
+
+
+def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int = 0) -> bool:
+    """(y == 0) | (y == 1), y < 5, ~m, np.isin(y, ...), or a name bound to one."""
+    if depth > 5:
+        return False
+    if isinstance(node, _MASK_OPS):
+        return True
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.BitOr, cst.BitAnd, cst.BitXor)):
+        return _is_mask(program, node.left, index, depth + 1) or _is_mask(program, node.right, index, depth + 1)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.BitInvert, cst.Not)):
+        return _is_mask(program, node.expression, index, depth + 1)
+    if isinstance(node, cst.Call):
+        name = (program.qualname(node.func) or "").rsplit(".", 1)[-1]
+        return name in ("isin", "in1d", "logical_and", "logical_or", "logical_not", "where")
+    if isinstance(node, cst.Name):
+        value, stmt = program.value_of(node.value, index)
+        return value is not None and stmt is not None and _is_mask(program, value, stmt.index, depth + 1)
+    return False
+
+
+def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> bool:
+    """Whether the labels pass through a boolean-mask subscript on their way to fit (following names)."""
+    if node is None or depth > 12:
+        return False
+    if isinstance(node, cst.Subscript):
+        for el in node.slice:
+            if isinstance(el.slice, cst.Index) and _is_mask(program, el.slice.value, index):
+                return True
+        return _masked(program, node.value, index, depth + 1)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return _masked(program, node.func.value, index, depth + 1)  # y[m].astype(int)
+    if isinstance(node, cst.Call):
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        return bool(positional) and _masked(program, positional[0].value, index, depth + 1)  # to_categorical(y[m])
+    if isinstance(node, cst.Name):
+        entry = program.assignment(node.value, index)
+        if entry is None:
+            return False
+        stmt, path = entry
+        value = stmt.raw.value
+        for p in path:
+            if isinstance(value, (cst.Tuple, cst.List)) and p < len(value.elements):
+                value = value.elements[p].value
+            else:
+                return False
+        if stmt.raw.aug_op is not None:
+            return False
+        return _masked(program, value, stmt.index, depth + 1)
+    return False
 
 
 def integer_class_labels(info: DataInfo | None) -> bool:
