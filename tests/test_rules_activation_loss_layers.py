@@ -1037,3 +1037,6 @@ def test_labels_filtered_by_a_mask_have_an_unknown_class_count():
     assert "LRN205" not in rule_ids(src.replace("x[idx], y[idx]", "x[y < 2], y[y < 2].astype(int)"))
     # slicing and shuffling keep every class
     assert "LRN205" in rule_ids(src.replace("x[idx], y[idx]", "x[:1000], y[:1000]"))
+    assert "LRN205" not in rule_ids(src.replace("x[idx], y[idx]", "x, y % 2"))
+    one_hot = src.replace("x[idx], y[idx]", "x, keras.utils.to_categorical(y % 2, 10)").replace("sparse_categorical", "categorical")
+    assert "LRN205" in rule_ids(one_hot)  # the one-hot width is given: 10 columns for 2 units

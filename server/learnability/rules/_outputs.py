@@ -82,7 +82,7 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
                 info = describe(program, fit.y, fit.call.index)
                 if (info.n_classes is not None or info.high is not None) and \
                         _masked(program, fit.y, fit.call.index):
-                    # y[y < 2]: a filter keeps a subset of the classes; their count and range are unknown
+                    # y[y < 2], y % 2: a subset or a regrouping of the classes; count and range unknown
                     info = replace(info, n_classes=None, low=None, high=None)
                 memo[key] = info
                 break
@@ -112,7 +112,8 @@ def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int 
 
 
 def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> bool:
-    """Whether the labels pass through a boolean-mask subscript on their way to fit (following names)."""
+    """Whether the labels pass through a boolean-mask subscript or are regrouped by arithmetic (y % 2) on
+    their way to fit (following names)."""
     if node is None or depth > 12:
         return False
     if isinstance(node, cst.Subscript):
@@ -120,10 +121,18 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
             if isinstance(el.slice, cst.Index) and _is_mask(program, el.slice.value, index):
                 return True
         return _masked(program, node.value, index, depth + 1)
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, (cst.Modulo, cst.FloorDivide, cst.Multiply, cst.Divide, cst.Power,
+                                      cst.BitAnd, cst.BitOr, cst.RightShift, cst.LeftShift)):
+            return True  # y % 2, y // 5: the classes are regrouped
+        return _masked(program, node.left, index, depth + 1) or _masked(program, node.right, index, depth + 1)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         return _masked(program, node.func.value, index, depth + 1)  # y[m].astype(int)
     if isinstance(node, cst.Call):
         positional = [a for a in node.args if a.keyword is None and not a.star]
+        if (program.qualname(node.func) or "").endswith("to_categorical") and \
+                (len(positional) > 1 or any(a.keyword is not None and a.keyword.value == "num_classes" for a in node.args)):
+            return False  # to_categorical(y, 10): the width is given, whatever y holds
         return bool(positional) and _masked(program, positional[0].value, index, depth + 1)  # to_categorical(y[m])
     if isinstance(node, cst.Name):
         entry = program.assignment(node.value, index)
