@@ -1040,3 +1040,70 @@ def test_labels_filtered_by_a_mask_have_an_unknown_class_count():
     assert "LRN205" not in rule_ids(src.replace("x[idx], y[idx]", "x, y % 2"))
     one_hot = src.replace("x[idx], y[idx]", "x, keras.utils.to_categorical(y % 2, 10)").replace("sparse_categorical", "categorical")
     assert "LRN205" in rule_ids(one_hot)  # the one-hot width is given: 10 columns for 2 units
+
+
+# --------------------------------------------------------------------------- the edits themselves
+def _span_text(source: str, span) -> str:
+    lines = source.splitlines(keepends=True)
+    start = sum(len(l) for l in lines[:span.line - 1]) + span.column
+    end = sum(len(l) for l in lines[:span.end_line - 1]) + span.end_column
+    return source[start:end]
+
+
+EDIT_CASES = [
+    ("LRN102", SOFTMAX_ONE, [("'softmax'", "'sigmoid'")]),
+    ("LRN103", """
+    import keras
+    m = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+    m.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
+    """, [("True", "False")]),
+    ("LRN103", """
+    import keras
+    m = keras.Sequential([keras.layers.Dense(3)])
+    m.compile(loss="categorical_crossentropy", optimizer="adam")
+    """, [("", ', activation="softmax"')]),
+    ("LRN201", """
+    from keras import layers, models
+    m = models.Sequential([layers.Dense(1, activation="sigmoid")])
+    m.compile(loss="categorical_crossentropy", optimizer="adam")
+    """, [('"categorical_crossentropy"', '"binary_crossentropy"')]),
+    ("LRN202", """
+    import keras
+    (x, y), _ = keras.datasets.mnist.load_data()
+    m = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+    m.compile(loss=keras.losses.CategoricalCrossentropy(), optimizer="adam")
+    m.fit(x / 255.0, y)
+    """, [("CategoricalCrossentropy", "SparseCategoricalCrossentropy")]),
+    ("LRN203", """
+    import keras
+    (x, y), _ = keras.datasets.mnist.load_data()
+    m = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+    m.compile(loss='mse', optimizer="adam")
+    m.fit(x / 255.0, y)
+    """, [("'mse'", "'sparse_categorical_crossentropy'")]),
+    ("LRN204", """
+    import keras
+    m = keras.Sequential([keras.layers.Dense(1)])
+    m.compile(loss="mae", optimizer="adam", metrics=["acc"])
+    """, [('"acc"', '"mae"')]),
+    ("LRN205", """
+    import keras
+    (x, y), _ = keras.datasets.cifar10.load_data()
+    m = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(100, activation="softmax")])
+    m.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    m.fit(x / 255.0, y)
+    """, [("100", "10")]),
+    ("LRN701", DENSE_ON_MAP_ADD, [("", ", Flatten"), ("", "model.add(Flatten())\n")]),
+]
+
+
+@pytest.mark.parametrize("rule,source,expected", EDIT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(EDIT_CASES)])
+def test_each_fix_edits_only_the_span_it_changes(rule, source, expected):
+    source = textwrap.dedent(source)
+    found = only(source, rule)
+    assert len(found) == 1 and found[0].fix is not None
+    edits = sorted(found[0].fix.edits, key=lambda e: e.span)
+    assert [(_span_text(source, e.span), e.new_text) for e in edits] == expected
+    out = apply_edits(source, edits)
+    libcst.parse_module(out)
+    assert not only(out, rule)
