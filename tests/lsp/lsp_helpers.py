@@ -169,3 +169,24 @@ def edits_of(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
 
 def evolve(obj: Any, **kw: Any) -> Any:
     return attrs.evolve(obj, **kw)
+
+
+async def raw_request(client: LanguageClient, method: str, params: Any, timeout: float = 10.0) -> Any:
+    """Send a request exactly as given (no type checks): what a buggy client would send."""
+    import uuid
+    from concurrent.futures import Future
+
+    proto = client.protocol
+    msg_id = str(uuid.uuid4())
+    future: Future = Future()
+    proto._request_futures[msg_id] = future
+    proto._result_types[msg_id] = None
+    message = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+    if params is not None:
+        message["params"] = params
+    proto._send_data(message)
+    return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+
+
+def raw_notify(client: LanguageClient, method: str, params: Any) -> None:
+    client.protocol._send_data({"jsonrpc": "2.0", "method": method, "params": params})

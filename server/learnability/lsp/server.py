@@ -153,7 +153,12 @@ class LearnabilityServer(LanguageServer):
             self.log("warning", message)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Out-of-band errors go to the log, never as pop-ups, and never take the server down."""
+        """Out-of-band errors go to the log, never as pop-ups, and never take the server down.
+        (A failed request already got its error response.)"""
+        from pygls.exceptions import FeatureRequestError
+
+        if source is FeatureRequestError:
+            return
         try:
             tb = "".join(traceback.format_exception(error, limit=6))
             self.log("error", f"internal error ({getattr(source, '__name__', source)}): {error!r}\n{tb}")
