@@ -68,6 +68,7 @@ class Unit:
     kind: str  # "text" | "notebook"
     generation: int = 0  # bumped on every change; results for an older generation are dropped
     published_generation: int = -1
+    expected_s: float = 0.0  # how long an analysis of this unit takes (moving average, seconds)
     task: asyncio.Task | None = None
     cell_uris: list[str] = field(default_factory=list)  # notebooks: the cells last published
 
