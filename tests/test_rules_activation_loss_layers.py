@@ -1107,3 +1107,30 @@ def test_each_fix_edits_only_the_span_it_changes(rule, source, expected):
     out = apply_edits(source, edits)
     libcst.parse_module(out)
     assert not only(out, rule)
+
+
+def test_an_activation_before_the_final_softmax():
+    src = """
+    from keras.models import Sequential
+    from keras.layers import Dense, Activation
+    model = Sequential()
+    model.add(Dense(64, activation='relu', input_dim=20))
+    model.add(Dense(10, activation='relu'))
+    model.add(Activation('softmax'))
+    model.compile(loss='categorical_crossentropy', optimizer='adam')
+    """
+    found = only(src, "LRN103")
+    assert len(found) == 1 and "'relu' and then 'softmax'" in found[0].message and found[0].span.line == 6
+    out = fixed(src, "LRN103")
+    assert changed_lines(src, out) == [("model.add(Dense(10, activation='relu'))", "model.add(Dense(10, activation='linear'))")]
+    # the loss sees the final softmax: no 'relu is not a probability' finding
+    assert "not a probability" not in found[0].message
+
+
+def test_softmax_layer_after_a_one_unit_relu_layer():
+    src = """
+    from tensorflow.keras import layers, models
+    m = models.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1, activation="relu"), layers.Softmax()])
+    """
+    found = only(src, "LRN102")
+    assert len(found) == 1 and found[0].fix is None

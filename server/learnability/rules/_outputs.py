@@ -9,7 +9,7 @@ import libcst as cst
 
 from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import module_name, normalize
-from learnability.analysis.program import CONV_LAYERS, NOTHING, LayerInfo, LossInfo, ModelInfo, Program
+from learnability.analysis.program import ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, LayerInfo, LossInfo, ModelInfo, Program
 from learnability.findings import TextEdit
 from learnability.rules._helpers import layer_prefix
 from learnability.rules.base import Context
@@ -30,6 +30,7 @@ class Output:
     activation: str  # effective: its own, or a following Activation layer's
     act_layer: LayerInfo  # the layer that sets the activation
     act_arg: cst.Arg | None
+    pre_activation: str | None = None  # the layer's own activation when a later Activation layer follows it
 
 
 def units_arg(layer: LayerInfo) -> cst.Arg | None:
@@ -53,10 +54,33 @@ def output_of(program: Program, model: ModelInfo) -> Output | None:
         return None
     if any(p > layer.position for p in model.opaque):
         return None
-    act, act_layer, act_arg = program.effective_activation(model, layer.position)
+    own = program.effective_activation(model, layer.position)[0]
+    act, act_layer, act_arg = final_activation(program, model, layer.position)
     if act_layer is not layer and _softmax_axis_changed(program, act_layer):
         act = "unknown"
-    return Output(layer, units_of(program, layer), units_arg(layer), act, act_layer, act_arg)
+    pre = own if act_layer is not layer and own not in ("linear", "unknown") and \
+        program.layer_activation(layer)[0] == own else None
+    return Output(layer, units_of(program, layer), units_arg(layer), act, act_layer, act_arg, pre)
+
+
+_PASS_THROUGH = frozenset({"Dropout", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape",
+                           "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"})
+
+
+def final_activation(program: Program, model: ModelInfo, position: int) -> tuple[str, LayerInfo, cst.Arg | None]:
+    """The last activation applied to layer `position`'s output before the next computing layer:
+    Dense(10, activation="relu"), Activation("softmax") -> softmax."""
+    act, act_layer, act_arg = program.effective_activation(model, position)
+    for later in model.layers[position + 1:]:
+        if later.position in model.opaque:
+            break
+        if later.kind == "Activation" or later.kind in ACTIVATION_LAYERS:
+            a, a_arg = program.layer_activation(later)
+            if a != "linear":
+                act, act_layer, act_arg = a, later, a_arg
+        elif later.kind not in _PASS_THROUGH:
+            break
+    return act, act_layer, act_arg
 
 
 def _softmax_axis_changed(program: Program, layer: LayerInfo) -> bool:

@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.analysis.program import CONV_LAYERS
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import units_of
+from learnability.rules._outputs import final_activation, units_of
 from learnability.rules.base import Context, Rule, register
 
 
@@ -35,7 +35,7 @@ def check(rule: Rule, ctx: Context):
                 continue
             if units_of(program, layer) != 1:
                 continue
-            act, source, arg = program.effective_activation(model, i)
+            act, source, arg = final_activation(program, model, i)
             if act != "softmax":
                 continue
             if source.kind == "Softmax" and source.arg(0, "axis") is not None and \

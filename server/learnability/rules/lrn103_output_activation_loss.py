@@ -42,6 +42,8 @@ def check(rule: Rule, ctx: Context):
         if act == "unknown":
             continue
         seen.add(id(out.layer.call.node))
+        if out.pre_activation is not None and act in PROBABILITY:
+            yield _double_activation(rule, ctx, model, out)
         wanted = "sigmoid" if loss.name == "binary_crossentropy" else "softmax"
         related = [(out.act_layer.call.placed, out.act_arg.value if out.act_arg is not None else out.act_layer.call.node,
                     f"the output activation is '{act}'")]
@@ -125,3 +127,22 @@ def _loss_keyword(ctx: Context, loss, text: str):
     if node.args:
         return ctx.insert_after(loss.placed, node.args[-1].value, f", {text}")
     return ctx.replace(loss.placed, node, f"{loss.placed.code(node.func)}({text})")
+
+
+def _double_activation(rule: Rule, ctx: Context, model, out):
+    """Dense(10, activation='relu') followed by Activation('softmax'): the logits pass two activations."""
+    pre, arg = out.pre_activation, out.layer.arg(1 if out.layer.kind == "Dense" else None, "activation")
+    fix = None
+    if arg is not None and isinstance(arg.value, cst.SimpleString):
+        fix = Fix(f"Remove '{pre}' from the output layer",
+                  (ctx.replace(out.layer.call.placed, arg.value, with_string_value(arg.value, "linear")),))
+    if pre in ("relu", "relu6"):
+        effect = "every negative logit becomes 0, and a class whose unit dies gets no gradient again"
+    else:
+        effect = "the logits are squashed into a narrow range first, so the probabilities cannot get confident"
+    return rule.finding(
+        ctx, out.layer.call.placed, arg.value if arg is not None else out.layer.call.node,
+        f"the output layer applies '{pre}' and then '{out.activation}': {effect}; leave the output layer linear",
+        fix=fix, related=[(out.act_layer.call.placed, out.act_layer.call.node, f"'{out.activation}' is applied here")],
+        activation=pre,
+    )
