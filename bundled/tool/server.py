@@ -62,7 +62,8 @@ def main() -> int:
             f"for which it bundles libcst (3.10 to 3.13 on linux x86_64).\n"
         )
         return 2
-    return int(cli_main(["serve", *sys.argv[1:]]))
+    args = [a for a in sys.argv[1:] if a != "--stdio"]  # stdio is the default
+    return int(cli_main(["serve", *args]))
 
 
 if __name__ == "__main__":

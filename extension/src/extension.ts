@@ -14,7 +14,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 import { tensorflowInstallCommand } from "./interpreter";
 import { onPythonEnvironmentChanged, ResolvedInterpreter, resolveInterpreter, runPython } from "./python";
@@ -124,7 +123,7 @@ class LearnabilityExtension {
     const serverOptions: ServerOptions = {
       command: this.interpreter.path,
       args: [script],
-      transport: TransportKind.stdio,
+      // No `transport`: stdio without the `--stdio` argument that TransportKind.stdio would append.
       options: {
         cwd,
         env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8", TF_CPP_MIN_LOG_LEVEL: "2" },
@@ -143,6 +142,8 @@ class LearnabilityExtension {
       initializationOptions: { settings: this.settingsFor(resource) },
       markdown: { isTrusted: false, supportHtml: false },
       middleware: {
+        executeCommand: (command, args, next) =>
+          command === PROBE_COMMAND ? this.probeFromCommand(args, () => Promise.resolve(next(command, args))) : next(command, args),
         workspace: {
           configuration: (params: ConfigurationParams, token, next) => {
             // Answer the "learnability" section with the mapped settings; pass others through.
@@ -288,13 +289,6 @@ class LearnabilityExtension {
     return editor?.document.uri.scheme === "file" ? editor.document.uri : undefined;
   }
 
-  private async saveIfDirty(uri: vscode.Uri): Promise<void> {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty) await doc.save();
-    const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (nb?.isDirty) await nb.save();
-  }
-
   /** Fast check (no import) that TensorFlow can be found in the probe's interpreter. */
   private async hasTensorflow(python: string): Promise<boolean> {
     if (this.tensorflowOk.has(python)) return true;
@@ -327,54 +321,86 @@ class LearnabilityExtension {
     }
   }
 
-  async probe(arg?: vscode.Uri): Promise<void> {
+  /** Whether the probe may run now for `uri`; explains why not (trust, server, TensorFlow). */
+  private async probeAllowed(uri: vscode.Uri | undefined): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showWarningMessage(
         `${NAME}: the probe runs your script to train the model, so it is disabled in an untrusted workspace. Linting still works. Trust this workspace to run the probe.`,
         "Manage Workspace Trust",
       );
       if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
-      return;
+      return false;
     }
-    const uri = this.targetUri(arg);
     if (!uri) {
       void vscode.window.showWarningMessage(`${NAME}: open a Python file or notebook that trains a Keras model, then run the probe.`);
-      return;
+      return false;
     }
     if (this.probing) {
       void vscode.window.showInformationMessage(`${NAME}: a probe is already running.`);
-      return;
+      return false;
     }
     if (!this.client?.isRunning()) {
       await this.start();
       if (!this.client?.isRunning()) {
-        void vscode.window.showErrorMessage(`${NAME}: the language server is not running, so the probe cannot start. See the logs.`, "Show logs").then((c) => c && this.log.show());
-        return;
+        void vscode.window
+          .showErrorMessage(`${NAME}: the language server is not running, so the probe cannot start. See the logs.`, "Show logs")
+          .then((c) => c && this.log.show());
+        return false;
       }
     }
     const python = this.settingsFor(uri).interpreter || this.interpreter?.path;
     if (python && !(await this.hasTensorflow(python))) {
       this.log.warn(`TensorFlow not found in ${python}`);
-      await this.offerTensorflowInstall(python);
-      return;
+      void this.offerTensorflowInstall(python);
+      return false;
     }
-    await this.saveIfDirty(uri);
+    return true;
+  }
+
+  /** Runs one probe request (palette command or code lens), keeping the status bar in step. */
+  private async runProbe(uri: vscode.Uri, send: () => Promise<unknown>): Promise<unknown> {
     this.probing = true;
     this.updateStatus();
     this.log.info(`Probe: ${uri.fsPath}`);
     try {
-      const result = await this.client.sendRequest(ExecuteCommandRequest.type, { command: PROBE_COMMAND, arguments: [uri.toString()] });
-      const report = result as ProbeReport | null;
+      const result = await send();
+      // The server answers {ok, verdict, summary, report} (or the report itself); it also sends the
+      // report as a notification, which has already shown it.
+      const report = (result && typeof result === "object" && "report" in result ? (result as { report: unknown }).report : result) as
+        | ProbeReport
+        | null
+        | undefined;
       if (report && typeof report === "object" && "verdict" in report) this.onReport(report, uri.toString(), true);
-      else if (report == null) this.log.info("Probe ended without a report (cancelled?)");
+      else this.log.info("Probe ended without a report (cancelled?)");
+      return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.error(`Probe failed: ${message}`);
       void vscode.window.showErrorMessage(`${NAME}: the probe failed: ${message}`, "Show logs").then((c) => c && this.log.show());
+      return undefined;
     } finally {
       this.probing = false;
       this.updateStatus();
     }
+  }
+
+  /** The palette command: probe the active Python file or notebook through the server command. */
+  async probe(arg?: vscode.Uri): Promise<void> {
+    const uri = this.targetUri(arg);
+    if (!(await this.probeAllowed(uri)) || !uri || !this.client) return;
+    const client = this.client;
+    await this.runProbe(uri, () => client.sendRequest(ExecuteCommandRequest.type, { command: PROBE_COMMAND, arguments: [uri.toString()] }));
+  }
+
+  /** The server command invoked from elsewhere (the code lens above fit): same checks. */
+  private async probeFromCommand(args: unknown[], next: () => Promise<unknown>): Promise<unknown> {
+    let uri: vscode.Uri | undefined;
+    const first = args[0];
+    if (typeof first === "string") uri = vscode.Uri.parse(first);
+    else if (first instanceof vscode.Uri) uri = first;
+    else uri = this.targetUri();
+    if (!(await this.probeAllowed(uri)) || !uri) return null;
+    return this.runProbe(uri, next);
   }
 
   private onReport(report: ProbeReport, uri: string | undefined, fromRequest: boolean): void {

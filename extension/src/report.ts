@@ -147,6 +147,52 @@ export function curvePoints(curve: unknown): [number, number][] {
   return pts;
 }
 
+const COMPARE_KEYS: [string, string, (v: unknown) => string][] = [
+  ["steps_to_fit", "steps to fit a batch", (v) => formatNumber(v)],
+  ["loss_at_k", "loss at step k", (v) => formatNumber(v)],
+  ["final_loss", "final loss", (v) => formatNumber(v)],
+  ["held_out_accuracy", "held-out accuracy", (v) => percent(v)],
+  ["train_accuracy", "training accuracy", (v) => percent(v)],
+];
+
+/** "steps to fit a batch 7 → 14; ..." for before/after measurements (objects or plain values). */
+export function compareBeforeAfter(before: unknown, after: unknown): string {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (isObj(before) || isObj(after)) {
+    const b = isObj(before) ? before : {};
+    const a = isObj(after) ? after : {};
+    const parts: string[] = [];
+    for (const [key, label, fmt] of COMPARE_KEYS) {
+      if (b[key] === undefined && a[key] === undefined) continue;
+      parts.push(`${label} ${fmt(b[key])} → ${fmt(a[key])}`);
+    }
+    if (parts.length === 0) {
+      for (const key of Object.keys(b)) {
+        if (typeof b[key] === "number" && typeof a[key] === "number") parts.push(`${key.replace(/_/g, " ")} ${formatNumber(b[key])} → ${formatNumber(a[key])}`);
+      }
+    }
+    return parts.join("; ");
+  }
+  if (before === undefined || before === null) return "";
+  return `${describeValue(before)} → ${describeValue(after)}`;
+}
+
+/** Nested measurements as [dotted key, text] rows (arrays longer than 8 are left out). */
+export function flattenMetrics(obj: Record<string, unknown> | undefined, prefix = "", depth = 0, out: [string, string][] = []): [string, string][] {
+  for (const [k, v] of Object.entries(obj ?? {})) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      if (depth < 2) flattenMetrics(v as Record<string, unknown>, key, depth + 1, out);
+      else out.push([key, JSON.stringify(v).slice(0, 120)]);
+    } else if (Array.isArray(v)) {
+      if (v.length <= 8) out.push([key, v.map((x) => (typeof x === "object" ? JSON.stringify(x) : formatNumber(x))).join(", ")]);
+    } else {
+      out.push([key, formatNumber(v)]);
+    }
+  }
+  return out;
+}
+
 const PALETTE = ["#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2", "#d19a66", "#abb2bf"];
 
 function niceTicks(min: number, max: number, count = 4): number[] {
@@ -166,7 +212,9 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
   const xs = series.flatMap((s) => s.pts.map((p) => p[0]));
   const ys = series.flatMap((s) => s.pts.map((p) => p[1]));
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const logY = ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) > 30;
+  const ty = (y: number) => (logY ? Math.log10(y) : y);
+  let [y0, y1] = [Math.min(...ys.map(ty)), Math.max(...ys.map(ty))];
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) {
     y0 -= 0.5;
@@ -176,27 +224,32 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
   y0 -= pad;
   y1 += pad;
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (width - m.l - m.r);
-  const sy = (y: number) => height - m.b - ((y - y0) / (y1 - y0)) * (height - m.t - m.b);
+  const syT = (t: number) => height - m.b - ((t - y0) / (y1 - y0)) * (height - m.t - m.b);
+  const sy = (y: number) => syT(ty(y));
   const parts: string[] = [];
   parts.push(
     `<svg class="chart" role="img" aria-label="Loss curves" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
   );
   for (const t of niceTicks(y0, y1)) {
+    const label = logY ? Number((10 ** t).toPrecision(2)) : Number(t.toPrecision(3));
     parts.push(
-      `<line class="grid" x1="${m.l}" x2="${width - m.r}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}"/>`,
-      `<text class="tick" x="${m.l - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(formatNumber(Number(t.toPrecision(3))))}</text>`,
+      `<line class="grid" x1="${m.l}" x2="${width - m.r}" y1="${syT(t).toFixed(1)}" y2="${syT(t).toFixed(1)}"/>`,
+      `<text class="tick" x="${m.l - 6}" y="${(syT(t) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(formatNumber(label))}</text>`,
     );
   }
+  const xLabels = new Set<number>();
   for (const t of niceTicks(x0, x1)) {
+    if (xLabels.has(Math.round(t))) continue;
+    xLabels.add(Math.round(t));
     parts.push(
-      `<text class="tick" x="${sx(t).toFixed(1)}" y="${height - m.b + 16}" text-anchor="middle">${escapeHtml(formatNumber(Math.round(t)))}</text>`,
+      `<text class="tick" x="${sx(Math.round(t)).toFixed(1)}" y="${height - m.b + 16}" text-anchor="middle">${escapeHtml(formatNumber(Math.round(t)))}</text>`,
     );
   }
   parts.push(
     `<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${height - m.b}"/>`,
     `<line class="axis" x1="${m.l}" x2="${width - m.r}" y1="${height - m.b}" y2="${height - m.b}"/>`,
     `<text class="label" x="${(m.l + width - m.r) / 2}" y="${height - 4}" text-anchor="middle">step</text>`,
-    `<text class="label" transform="translate(12 ${(m.t + height - m.b) / 2}) rotate(-90)" text-anchor="middle">loss</text>`,
+    `<text class="label" transform="translate(12 ${(m.t + height - m.b) / 2}) rotate(-90)" text-anchor="middle">${logY ? "loss (log scale)" : "loss"}</text>`,
   );
   series.forEach((s, i) => {
     const color = s.name === "as_written" ? PALETTE[0] : PALETTE[1 + ((i - 1 + PALETTE.length - 1) % (PALETTE.length - 1))];
@@ -271,7 +324,7 @@ function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?
 function confirmedBadge(value: boolean | null | undefined): string {
   if (value === true) return `<span class="badge ok">confirmed</span>`;
   if (value === false) return `<span class="badge no">not confirmed</span>`;
-  return `<span class="badge muted">not tested</span>`;
+  return `<span class="badge muted">measured</span>`;
 }
 
 export interface RenderOptions {
@@ -369,10 +422,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
       '<table class="findings"><thead><tr><th>Rule</th><th>Line</th><th>Result</th><th>Finding</th><th>Before → after</th></tr></thead><tbody>',
     );
     for (const f of findings) {
-      const ba =
-        f.before !== undefined && f.before !== null
-          ? `${escapeHtml(describeValue(f.before))} → ${escapeHtml(describeValue(f.after))}`
-          : "";
+      const ba = escapeHtml(compareBeforeAfter(f.before, f.after));
       const evidence = describeValue(f.evidence);
       const confirms = f.confirms && f.confirms.length ? ` <span class="muted">(confirms ${escapeHtml(f.confirms.join(", "))})</span>` : "";
       out.push(
@@ -407,19 +457,20 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     out.push("</tbody></table>");
   }
 
-  const metrics = Object.entries(report.metrics ?? {});
+  const metrics = flattenMetrics(report.metrics);
   if (metrics.length) {
-    out.push(`<h2>Measurements</h2><table class="metrics"><tbody>`);
-    for (const [k, v] of metrics) {
-      const text = typeof v === "object" && v !== null ? describeValue(v) : formatNumber(v);
+    out.push(`<h2>Measurements</h2><details class="metrics-box"><summary>${metrics.length} values</summary><table class="metrics"><tbody>`);
+    for (const [k, text] of metrics) {
       out.push(`<tr><th>${escapeHtml(k.replace(/_/g, " "))}</th><td class="num">${escapeHtml(text)}</td></tr>`);
     }
-    out.push("</tbody></table>");
+    out.push("</tbody></table></details>");
   }
-  const timing = Object.entries(report.timing ?? {});
+  const timing = flattenMetrics(report.timing as Record<string, unknown> | undefined);
   if (timing.length) {
     out.push(
-      `<p class="muted timing">Timing: ${timing.map(([k, v]) => `${escapeHtml(k.replace(/_/g, " "))} ${escapeHtml(formatNumber(v))}${typeof v === "number" ? " s" : ""}`).join(", ")}</p>`,
+      `<p class="muted timing">Timing: ${timing
+        .map(([k, v]) => `${escapeHtml(k.replace(/_s$/, "").replace(/_/g, " "))} ${escapeHtml(v)}${/^-?[\d.]+(e-?\d+)?$/.test(v) ? " s" : ""}`)
+        .join(", ")}</p>`,
     );
   }
   out.push(`<script nonce="${escapeHtml(opts.nonce)}">${SCRIPT}</script>`, "</body></html>");

@@ -23,7 +23,7 @@ export const DEFAULTS: ServerSettings = {
   severity: {},
   lintOn: "change",
   interpreter: "",
-  probe: { budgetSeconds: 20, timeoutSeconds: 180 },
+  probe: { budgetSeconds: 8, timeoutSeconds: 180 },
   logLevel: "info",
 };
 

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  compareBeforeAfter,
   contentSecurityPolicy,
+  flattenMetrics,
   curvePoints,
   escapeHtml,
   formatNumber,
@@ -60,7 +62,8 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.match(html, /<tr data-rule="LRN101">/);
   assert.match(html, /badge ok">confirmed/);
   assert.match(html, /badge no">not confirmed/);
-  assert.match(html, /badge muted">not tested/);
+  assert.match(html, /badge muted">measured/);
+  assert.match(html, /loss 0\.62 → 0\.31|final loss/);
   assert.match(html, /aria-label="Loss curves"/);
   assert.match(html, /data-series="as_written"/);
   assert.match(html, /data-series="LRN101"/);
@@ -71,6 +74,24 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.match(html, /93%/);
   assert.match(html, /loss at init/);
   assert.match(html, /Timing: total 8\.2 s/);
+});
+
+test("before/after measurements, nested metrics and log-scale curves", () => {
+  assert.equal(
+    compareBeforeAfter({ steps_to_fit: 7, loss_at_k: 0.93, held_out_accuracy: 0.6 }, { steps_to_fit: 14, loss_at_k: 9.85, held_out_accuracy: 0.48 }),
+    "steps to fit a batch 7 → 14; loss at step k 0.93 → 9.85; held-out accuracy 60% → 48%",
+  );
+  assert.equal(compareBeforeAfter(0.62, 0.6), "0.62 → 0.6");
+  assert.equal(compareBeforeAfter(undefined, undefined), "");
+  assert.deepEqual(flattenMetrics({ a: 1, b: { c: 0.5, d: [1, 2] }, e: new Array(20).fill(0) }), [
+    ["a", "1"],
+    ["b.c", "0.5"],
+    ["b.d", "1, 2"],
+  ]);
+  assert.match(lossCurvesSvg({ as_written: [0.5, 40, 0.01] }), /loss \(log scale\)/);
+  assert.doesNotMatch(lossCurvesSvg({ as_written: [0.7, 0.6] }), /log scale/);
+  const html = renderReportHtml({ verdict: "learns", timing: { total_s: 15.2, runs: { as_written: 2.8 } } }, OPTS);
+  assert.match(html, /Timing: total 15\.2 s, runs\.as written 2\.8 s/);
 });
 
 test("lines link back to the file", () => {

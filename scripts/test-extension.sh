@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The VS Code extension: npm ci, unit tests, bundle (esbuild + the server's Python libs), .vsix, and the
+# end-to-end tests in a real VS Code (code-server in headless Chromium). No stdin needed.
+# Needs: node 20 + npm, Python (.venv from scripts/setup.sh, with tensorflow-cpu for the probe test),
+# chromium, ripgrep, libkrb5-dev, pkg-config, a C/C++ toolchain (scripts/test.sh installs the apt ones).
+# E2E_SKIP=1 skips the editor tests; E2E_SKIP_PROBE=1 skips only the probe part.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_yes=true
+
+echo "== extension: npm ci"
+npm ci --no-audit --no-fund </dev/null >/dev/null
+
+echo "== extension: unit tests"
+npm run -s test:unit </dev/null
+
+echo "== extension: package (.vsix)"
+rm -f learnability.vsix
+mkdir -p test-artifacts
+if ! npm run -s package </dev/null >test-artifacts/package.log 2>&1; then
+  tail -40 test-artifacts/package.log >&2; echo "the .vsix build failed" >&2; exit 1
+fi
+grep -E "DONE|bundle ok" test-artifacts/package.log || true
+ls -l learnability.vsix | awk '{ printf "learnability.vsix: %.1f MB\n", $5 / 1048576 }'
+
+if [ "${E2E_SKIP:-0}" = 1 ]; then
+  echo "== extension: end-to-end tests skipped (E2E_SKIP=1)"
+  exit 0
+fi
+echo "== extension: code-server"
+CODE_SERVER_DIR=$(bash tests/editor/vscode/install-code-server.sh </dev/null | tail -1)
+export CODE_SERVER_DIR
+echo "== extension: end-to-end tests in code-server + Chromium"
+LEARNABILITY_PYTHON="$PWD/.venv/bin/python" node tests/editor/vscode/e2e.mjs --vsix learnability.vsix </dev/null

@@ -1,0 +1,376 @@
+// End-to-end test of the .vsix in a real VS Code: code-server (npm) driven by Debian's headless
+// Chromium through playwright-core. Installs the package, opens the article's first example, and checks
+// the Problems panel, a quick fix through Ctrl+., and the probe from the command palette (report view
+// and a confirmed / not-confirmed diagnostic). Screenshots go to test-artifacts/vscode/.
+//
+//   node tests/editor/vscode/e2e.mjs [--vsix learnability.vsix] [--skip-probe]
+//
+// Environment: CODE_SERVER_DIR (default: what install-code-server.sh prints), CHROMIUM (/usr/bin/chromium),
+// LEARNABILITY_PYTHON (default: <repo>/.venv/bin/python), E2E_PROBE_TIMEOUT_S (default 300).
+// Prints TAP-like lines and a closing "N passed, N failed" line; exits non-zero on any failure.
+
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../../..");
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const vsix = path.resolve(repo, opt("--vsix", "learnability.vsix"));
+const skipProbe = argv.includes("--skip-probe") || process.env.E2E_SKIP_PROBE === "1";
+const python = process.env.LEARNABILITY_PYTHON || path.join(repo, ".venv/bin/python");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const probeTimeoutMs = Number(process.env.E2E_PROBE_TIMEOUT_S || 300) * 1000;
+const artifacts = path.join(repo, "test-artifacts", "vscode");
+const fixture = path.join(repo, "tests/fixtures/article1_sigmoid_scaled.py");
+const FILE = "article1_sigmoid_scaled.py";
+
+const results = [];
+const cleanups = [];
+let page;
+
+function log(...a) {
+  console.log("#", ...a);
+}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok ${results.length} - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return true;
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok ${results.length} - ${name}`);
+    console.log(String(err && err.stack ? err.stack : err).replace(/^/gm, "#   "));
+    if (page) await shot(`failed-${results.length}`).catch(() => {});
+    return false;
+  }
+}
+
+async function shot(name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file });
+  log(`screenshot ${path.relative(repo, file)}`);
+  return file;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function codeServerDir() {
+  if (process.env.CODE_SERVER_DIR) return process.env.CODE_SERVER_DIR;
+  return execFileSync("bash", [path.join(here, "install-code-server.sh")], { encoding: "utf8" }).trim().split("\n").pop();
+}
+
+/** Kills a process group and, for code-server, the file watcher it leaves behind. */
+function killTree(pid) {
+  for (const sig of ["SIGTERM", "SIGKILL"]) {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+async function problemsRows() {
+  return page.$$eval(".markers-panel .monaco-list-row", (rows) => rows.map((r) => r.textContent || ""));
+}
+
+async function openProblems() {
+  if (!(await page.$(".markers-panel"))) await page.keyboard.press("Control+Shift+M");
+  await page.waitForSelector(".markers-panel", { timeout: 15000 });
+}
+
+async function runCommand(title) {
+  await page.keyboard.press("F1");
+  const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 10000 });
+  await page.keyboard.press("Enter");
+}
+
+async function goToLine(line, col) {
+  await page.keyboard.press("Control+G");
+  const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 10000 });
+  await input.fill(`:${line}:${col}`);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+}
+
+async function main() {
+  if (!fs.existsSync(vsix)) throw new Error(`no package at ${vsix}: run npm run package first`);
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium`);
+  if (!fs.existsSync(python)) throw new Error(`no Python at ${python}: run scripts/setup.sh`);
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+
+  const csDir = codeServerDir();
+  const codeServer = path.join(csDir, "node_modules/.bin/code-server");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "learnability-e2e-"));
+  cleanups.push(() => {
+    // keep VS Code's logs (extension host, the Learnability output channel) with the screenshots
+    const logs = path.join(tmp, "user-data", "logs");
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, "logs"), { recursive: true });
+    if (process.env.E2E_KEEP !== "1") fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const userData = path.join(tmp, "user-data");
+  const extDir = path.join(tmp, "extensions");
+  const workspace = path.join(tmp, "workspace");
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  fs.mkdirSync(workspace, { recursive: true });
+  const target = path.join(workspace, FILE);
+  fs.copyFileSync(fixture, target);
+  const original = fs.readFileSync(target, "utf8");
+  fs.writeFileSync(
+    path.join(userData, "User/settings.json"),
+    JSON.stringify(
+      {
+        "security.workspace.trust.enabled": false,
+        "learnability.interpreter": python,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "workbench.enableExperiments": false,
+        "workbench.welcomePage.walkthroughs.openOnInstall": false,
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "extensions.ignoreRecommendations": true,
+        "telemetry.telemetryLevel": "off",
+        "update.mode": "none",
+        "editor.minimap.enabled": false,
+        "editor.fontSize": 14,
+        "files.autoSave": "off",
+        "window.commandCenter": false,
+        "chat.commandCenter.enabled": false,
+        "workbench.colorTheme": "Default Dark Modern",
+      },
+      null,
+      2,
+    ),
+  );
+  log(`code-server: ${csDir}`);
+  log(`workspace: ${workspace}`);
+
+  await step("the .vsix installs into code-server", async () => {
+    const out = execFileSync(codeServer, ["--user-data-dir", userData, "--extensions-dir", extDir, "--install-extension", vsix], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    log(out.trim().split("\n").slice(-2).join(" | "));
+    const installed = fs.readdirSync(extDir).filter((d) => d.startsWith("learnability.learnability-"));
+    if (installed.length !== 1) throw new Error(`extension folder not found in ${extDir}: ${fs.readdirSync(extDir)}`);
+  });
+
+  const port = await freePort();
+  const csLog = fs.openSync(path.join(artifacts, "code-server.log"), "w");
+  const cs = spawn(
+    codeServer,
+    [
+      "--auth", "none",
+      "--bind-addr", `127.0.0.1:${port}`,
+      "--user-data-dir", userData,
+      "--extensions-dir", extDir,
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      workspace,
+    ],
+    { detached: true, stdio: ["ignore", csLog, csLog], env: { ...process.env, PASSWORD: "" } },
+  );
+  cleanups.push(() => killTree(cs.pid));
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  await waitFor("code-server to answer", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 500);
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  cleanups.push(() => browser.close().catch(() => {}));
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(20000);
+
+  await step("the workbench loads and opens the article's first example", async () => {
+    await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60000 });
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+    await page.waitForSelector(".explorer-folders-view, .explorer-viewlet", { timeout: 60000 }).catch(() => {});
+    await page.waitForTimeout(1500);
+    await page.keyboard.press("Control+P");
+    const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await input.fill(FILE);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${FILE}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tabs-container .tab[aria-label*="${FILE}"]`, { timeout: 15000 });
+    await page.waitForSelector(".monaco-editor .view-lines", { timeout: 15000 });
+  });
+
+  const diagnosticsOk = await step("the Problems panel lists the findings (LRN101, LRN501)", async () => {
+    await openProblems();
+    const rows = await waitFor(
+      "LRN101 and LRN501 in the Problems panel",
+      async () => {
+        const r = await problemsRows();
+        return r.some((t) => t.includes("LRN101")) && r.some((t) => t.includes("LRN501")) ? r : undefined;
+      },
+      Number(process.env.E2E_DIAGNOSTICS_TIMEOUT_S || 90) * 1000,
+      500,
+    );
+    for (const r of rows) log(`problem: ${r.slice(0, 140)}`);
+    if (!rows.some((t) => /learnability/.test(t))) throw new Error("no row names the source 'learnability'");
+    await page.waitForTimeout(800);
+    await shot("diagnostics");
+  });
+
+  await step("a quick fix applied with Ctrl+. changes the text", async () => {
+    if (!diagnosticsOk) throw new Error("skipped: no diagnostics");
+    // line 10: layers.Conv2D(32, (3, 3), activation="sigmoid", ...): put the cursor on "sigmoid"
+    await page.click(".monaco-editor .view-lines");
+    await goToLine(10, 45);
+    await page.keyboard.press("Control+.");
+    await page.waitForSelector('.action-widget .monaco-list-row:has-text("relu")', { timeout: 15000 });
+    await page.waitForTimeout(500);
+    await shot("quick-fix");
+    // the widget's pointer block swallows clicks: choose with the keyboard (the fix is first)
+    for (let i = 0; i < 5; i++) {
+      const focused = await page.$eval(".action-widget .monaco-list-row.focused", (el) => el.textContent || "").catch(() => "");
+      if (/relu/.test(focused)) break;
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    await waitFor(
+      "the editor to show relu on line 10",
+      async () => (await page.$$eval(".monaco-editor .view-line", (ls) => ls.map((l) => l.textContent || ""))).some((t) => /Conv2D\(32.*relu/.test(t.replace(/\u00a0/g, " "))),
+      10000,
+    );
+    await page.keyboard.press("Control+S");
+    const text = await waitFor(
+      "the fix to be saved",
+      () => {
+        const t = fs.readFileSync(target, "utf8");
+        return t !== original ? t : undefined;
+      },
+      10000,
+    );
+    const line10 = text.split("\n")[9];
+    log(`line 10 after the fix: ${line10.trim()}`);
+    if (!/activation="relu"/.test(line10)) throw new Error(`line 10 is not fixed: ${line10}`);
+    // back to the file as written, for the probe
+    await page.keyboard.press("Control+Z");
+    await page.keyboard.press("Control+S");
+    await waitFor("the undo to be saved", () => fs.readFileSync(target, "utf8") === original, 10000);
+  });
+
+  if (!skipProbe) {
+    await step("the probe from the command palette shows its report and a confirmed / not-confirmed diagnostic", async () => {
+      await page.click(".monaco-editor .view-lines");
+      await runCommand("Learnability: Run learnability probe");
+      // progress notification from the server (work-done progress with cancel)
+      await page
+        .waitForSelector('.notifications-toasts .notification-toast:has-text("Learnability probe")', { timeout: 30000 })
+        .then(() => shot("probe-progress"))
+        .catch(() => log("no progress toast seen (it may have ended already)"));
+      const frame = await waitFor(
+        "the probe report view",
+        async () => {
+          for (const f of page.frames()) {
+            const el = await f.$("#verdict").catch(() => null);
+            if (el) return f;
+          }
+          return undefined;
+        },
+        probeTimeoutMs,
+        1000,
+      );
+      const verdict = await frame.$eval("#verdict", (el) => el.getAttribute("data-verdict"));
+      const summary = await frame.$eval(".summary", (el) => el.textContent).catch(() => "");
+      log(`verdict: ${verdict}; ${summary}`);
+      if (!verdict) throw new Error("the report has no verdict");
+      await page.waitForTimeout(1000);
+      await shot("probe-report");
+      if (verdict === "error") throw new Error(`the probe reported an error: ${summary}`);
+      const hasPlot = await frame.$("svg[aria-label='Loss curves']");
+      if (!hasPlot) log("no loss curves in the report");
+      await openProblems();
+      const rows = await waitFor(
+        "a confirmed / not-confirmed diagnostic",
+        async () => {
+          const r = await problemsRows();
+          return r.some((t) => /confirmed/i.test(t)) ? r : undefined;
+        },
+        30000,
+        500,
+      );
+      for (const r of rows.filter((t) => /confirmed/i.test(t))) log(`after probe: ${r.slice(0, 200)}`);
+      const status = await page.$eval("#learnability\\.status, [id='learnability.status']", (el) => el.textContent).catch(() => "");
+      log(`status bar: ${status}`);
+      await shot("probe-diagnostics");
+    });
+  }
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  results.push({ name: "setup", ok: false });
+  console.log(`not ok ${results.length} - setup`);
+  console.log(String(err && err.stack ? err.stack : err).replace(/^/gm, "#   "));
+  if (page) await shot("failed-setup").catch(() => {});
+} finally {
+  for (const c of cleanups.reverse()) {
+    try {
+      await c();
+    } catch {
+      /* best effort */
+    }
+  }
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+if (failed) exitCode = 1;
+process.exit(exitCode);
