@@ -22,7 +22,9 @@ from learnability.rules.base import Context, Rule, register
         "A softmax/sigmoid output with from_logits=True squashes twice: predictions are confined near the middle "
         "of the range and the gradient is damped, so the loss stalls. A linear or relu output read as "
         "probabilities is clipped to [1e-7, 1-1e-7]: outside that range the gradient is zero and training stalls "
-        "or diverges. sigmoid outputs fed to a categorical crossentropy do not form a distribution."
+        "or diverges. sigmoid outputs fed to a categorical crossentropy do not form a distribution. An activation "
+        "before the final softmax (Dense(10, activation='relu'), Activation('softmax')) bends the logits: relu "
+        "cuts every negative logit to 0."
     ),
     fix="Make the output activation and the loss agree: set from_logits=False, or use softmax/sigmoid on the output.",
     examples=(
