@@ -1134,3 +1134,25 @@ def test_softmax_layer_after_a_one_unit_relu_layer():
     """
     found = only(src, "LRN102")
     assert len(found) == 1 and found[0].fix is None
+
+
+def test_layers_listed_in_a_variable_are_located_in_their_own_statement():
+    src = """
+    import keras
+    from keras.models import Sequential
+    from keras.layers import Dense, Conv2D
+    (x, y), _ = keras.datasets.mnist.load_data()
+    layer_list = [
+        Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
+        Dense(1, activation="softmax"),
+    ]
+    model = Sequential(layer_list)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x / 255.0, y)
+    """
+    result = analyze_text(src)
+    assert not result.errors
+    by_rule = {f.rule: f for f in result.findings}
+    assert {"LRN102", "LRN201", "LRN701"} <= set(by_rule)
+    assert by_rule["LRN102"].span.line == 8 and by_rule["LRN701"].span.line == 8
+    assert "activation=\"sigmoid\"" in fixed(src, "LRN102")

@@ -354,12 +354,16 @@ class Program:
             arg = call.arg(0, "layers")
             if arg is not None:
                 lst = arg.value
+                lstmt = stmt  # the statement holding the list: its nodes' positions are in its chunk
                 if isinstance(lst, cst.Name):
-                    lst = self.value_of(lst.value, stmt.index)[0] or lst
+                    value, vstmt = self.value_of(lst.value, stmt.index)
+                    if value is not None and vstmt is not None:
+                        lst, lstmt = value, vstmt
                 if isinstance(lst, (cst.List, cst.Tuple)):
-                    model.list_node = lst if isinstance(lst, cst.List) else None
+                    # list_node: only a list written in the call itself (fixes edit it next to the call)
+                    model.list_node = lst if isinstance(lst, cst.List) and lstmt is stmt else None
                     for el in lst.elements:
-                        self._add_layer(model, el.value, stmt)
+                        self._add_layer(model, el.value, lstmt)
             self._register_model(var, stmt.index, model)
         elif q in ("keras.Model", "keras.models.Model"):
             outputs = call.arg(1, "outputs", "output")
