@@ -295,3 +295,15 @@ def test_keras3_spellings_are_fine(src):
 def test_rename_is_skipped_when_the_new_keyword_is_already_there():
     found = findings_of("from tensorflow import keras\nx = keras.optimizers.Adam(lr=0.1, learning_rate=0.001)\n", "LRN001")
     assert len(found) == 1 and found[0].fix is None
+
+
+def test_one_epoch_inside_a_training_loop_is_fine():
+    src = DATA + MODEL + "for epoch in range(50):\n    model.fit(X, y, epochs=1, verbose=0)\n    log(epoch)\n"
+    assert "LRN901" not in rule_ids(src)
+    in_function = DATA + MODEL + "def train():\n    while not done():\n        model.fit(X, y, epochs=1)\n"
+    assert "LRN901" not in rule_ids(in_function)
+
+
+def test_one_epoch_in_a_function_outside_a_loop_is_still_reported():
+    src = DATA + MODEL + "def train():\n    if ready():\n        model.fit(X, y, epochs=1)\n"
+    assert rule_ids(src).count("LRN901") == 1

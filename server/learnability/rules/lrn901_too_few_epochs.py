@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Rule, register
 
 SUGGESTED = 10
+
+
+def _loops(statements) -> list[cst.CSTNode]:
+    """for/while statements among `statements` and the blocks nested in them (functions, ifs, withs)."""
+    found: list[cst.CSTNode] = []
+    todo = list(statements)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, (cst.For, cst.While)):
+            found.append(stmt)
+            continue
+        body = getattr(stmt, "body", None)
+        if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            todo.extend(body.body)
+        for extra in ("orelse", "finalbody"):
+            block = getattr(stmt, extra, None)
+            if block is not None:
+                todo.append(block)
+        todo.extend(getattr(stmt, "handlers", ()))
+    return found
+
+
+def _in_loop(call) -> bool:
+    module = call.placed.chunk.module
+    if module is None:
+        return False
+    loops = _loops(module.body)
+    if not loops:
+        return False
+    span = call.placed.span(call.node)
+    for loop in loops:
+        outer = call.placed.span(loop)
+        if (outer.line, outer.column) <= (span.line, span.column) and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column):
+            return True
+    return False
 
 
 @register(
@@ -38,8 +75,8 @@ def check(rule: Rule, ctx: Context):
         start = program.const(initial, fit.call.index) if initial is not None else 0
         start = start if isinstance(start, int) and not isinstance(start, bool) else 0
         runs = epochs - start
-        if runs > 1:
-            continue
+        if runs > 1 or (runs == 1 and _in_loop(fit.call)):
+            continue  # for epoch in range(50): model.fit(X, y, epochs=1) trains 50 epochs
         fix = None
         target = literal_behind(program, arg.value, fit.call.placed, fit.call.index)
         if target is not None and start == 0:
