@@ -1155,4 +1155,26 @@ def test_layers_listed_in_a_variable_are_located_in_their_own_statement():
     by_rule = {f.rule: f for f in result.findings}
     assert {"LRN102", "LRN201", "LRN701"} <= set(by_rule)
     assert by_rule["LRN102"].span.line == 8 and by_rule["LRN701"].span.line == 8
-    assert "activation=\"sigmoid\"" in fixed(src, "LRN102")
+    assert "Dense(10, activation=\"softmax\")" in fixed(src, "LRN102")  # mnist: 10 classes
+
+
+def test_one_softmax_unit_for_many_classes_fixes_the_units_not_the_activation():
+    src = """
+    import numpy as np
+    from keras.models import Sequential
+    from keras.layers import Dense
+    X = np.random.rand(150, 4)
+    y = np.random.randint(0, 3, 150)
+    model = Sequential()
+    model.add(Dense(8, input_dim=4, activation='relu'))
+    model.add(Dense(1, activation='softmax'))
+    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam')
+    model.fit(X, y)
+    """
+    found = only(src, "LRN102")
+    assert len(found) == 1 and "3 classes" in found[0].message
+    out = fixed(src, "LRN102")
+    assert changed_lines(src, out) == [("model.add(Dense(1, activation='softmax'))", "model.add(Dense(3, activation='softmax'))")]
+    assert not only(out, "LRN201")
+    sigmoid = src.replace("activation='softmax'", "activation='sigmoid'").replace("'sparse_categorical", "'categorical")
+    assert only(sigmoid, "LRN201")[0].fix is None  # binary_crossentropy would not fit 3 classes

@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.analysis.program import CONV_LAYERS
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import final_activation, units_of
+from learnability.rules._outputs import class_count, final_activation, labels_of, units_arg, units_of
 from learnability.rules.base import Context, Rule, register
 
 
@@ -45,11 +45,20 @@ def check(rule: Rule, ctx: Context):
                 continue
             seen.add(id(layer.call.node))
             fix = None
-            if arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
+            n = class_count(labels_of(program, model)) if layer is model.output_layer else None
+            units = units_arg(layer)
+            if n is not None and n > 2:
+                # a multi-class problem: the unit count is wrong, not the activation
+                advice = f"the labels have {n} classes: use {layer.kind}({n}) with softmax"
+                if units is not None and isinstance(units.value, cst.Integer):
+                    fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),))
+            elif arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
                 value = arg.value
                 new = with_string_value(value, "sigmoid") if isinstance(value, cst.SimpleString) \
                     else value.with_changes(attr=cst.Name("sigmoid"))
                 fix = Fix("Use 'sigmoid' instead of 'softmax'", (ctx.replace(source.call.placed, value, new),))
+            if n is None or n <= 2:
+                advice = "use 'sigmoid' for one unit (or one unit per class with softmax)"
             anchor = arg.value if arg is not None else source.call.node
             related = []
             if source is not layer:
@@ -57,6 +66,6 @@ def check(rule: Rule, ctx: Context):
             yield rule.finding(
                 ctx, source.call.placed, anchor,
                 f"softmax over the single unit of {layer.kind}(1) always outputs 1.0: the prediction is constant "
-                "and no gradient flows back; use 'sigmoid' for one unit (or one unit per class with softmax)",
+                f"and no gradient flows back; {advice}",
                 fix=fix, related=related, layer=layer.kind,
             )

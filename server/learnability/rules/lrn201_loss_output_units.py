@@ -45,10 +45,10 @@ def check(rule: Rule, ctx: Context):
         if loss.name in CATEGORICAL and out.units == 1:
             seen.add(id(out.layer.call.node))
             fix = None
-            if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid":
+            n = class_count(labels_of(program, model))
+            if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid" and (n is None or n <= 2):
                 fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
                                                                   with_string_value(loss.node, "binary_crossentropy")),))
-            n = class_count(labels_of(program, model))
             advice = (f"the labels have {n} classes: use Dense({n}, activation='softmax')" if n is not None and n > 2
                       else "use binary_crossentropy with a sigmoid unit, or one softmax unit per class")
             yield rule.finding(
