@@ -23,7 +23,7 @@ from learnability.rules.base import Context, Rule, register
         "layer is exactly zero: nothing before it can learn. A single output unit for a binary problem needs "
         "sigmoid (with binary_crossentropy); softmax needs one unit per class."
     ),
-    fix="Use activation='sigmoid' on the 1-unit layer.",
+    fix="Use activation='sigmoid' on the 1-unit layer; when the labels have more classes, one unit per class.",
     examples=("Dense(1, activation='softmax')", "Dense(1, activation='sigmoid')"),
 )
 def check(rule: Rule, ctx: Context):
