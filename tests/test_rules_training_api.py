@@ -286,6 +286,8 @@ def test_predict_classes_on_a_model_but_not_predict_proba_on_sklearn():
     "import tensorflow as tf\nx = tf.keras.optimizers.legacy.Adam(lr=0.001)\n",  # legacy optimizers take lr
     "from tensorflow import keras\nx = keras.layers.Conv2D(32, (3, 3), padding='same')\n",
     "from tensorflow import keras\nx = keras.layers.Conv2D(32, 3, 2)\n",  # strides=2 on purpose
+    "from tensorflow import keras\nx = keras.layers.Conv2D(64, 2, 2)\n",  # a 2x2 stride-2 downsampling
+    "from tensorflow import keras\nx = keras.layers.Conv2D(768, 16, 16)\n",  # ViT patch embedding
     "from sklearn.svm import SVC\nclf = SVC(probability=True)\np = clf.predict_proba(X)\n",
 ])
 def test_keras3_spellings_are_fine(src):

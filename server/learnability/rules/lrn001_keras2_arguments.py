@@ -118,7 +118,9 @@ def _layer(rule: Rule, ctx: Context, view):
     if name in ("Conv2D", "Convolution2D"):
         pos = view.args
         if len(pos) >= 3 and all(isinstance(a.value, cst.Integer) for a in pos[1:3]) and "strides" not in kwargs \
-                and "kernel_size" not in kwargs and (name == "Convolution2D" or pos[1].value.value == pos[2].value.value):
+                and "kernel_size" not in kwargs and (name == "Convolution2D" or (
+                    pos[1].value.value == pos[2].value.value and pos[1].value.value in ("3", "5"))):
+            # Conv2D(32, 3, 3) / (64, 5, 5): Keras 1 kernels; Conv2D(64, 2, 2) or (768, 16, 16) are real strides
             rows, cols = pos[1].value.value, pos[2].value.value
             start = view.placed.span(pos[1].value)
             end = view.placed.span(pos[2].value)
