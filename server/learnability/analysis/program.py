@@ -9,6 +9,7 @@ scripts that build a model in `build_model()` are usually written.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -162,11 +163,11 @@ class CallView:
     index: int
     placed: PlacedChunk
 
-    @property
+    @functools.cached_property  # read-only views, computed once (a hot path: rules ask for them often)
     def args(self) -> list[cst.Arg]:
         return [a for a in self.node.args if a.keyword is None and not a.star]
 
-    @property
+    @functools.cached_property
     def kwargs(self) -> dict[str, cst.Arg]:
         return {a.keyword.value: a for a in self.node.args if a.keyword is not None}
 
