@@ -144,7 +144,7 @@ async def test_pyproject_and_editor_settings(tmp_path):
         assert "LRN101" not in got  # editor settings, on top
         assert "LRN501" in got
         assert next(d for d in diags if d.code == "LRN501").severity == types.DiagnosticSeverity.Error
-        assert any("analysed" in m.message for m in client.log_messages)  # logLevel debug
+        await wait_for(lambda: any("analysed" in m.message for m in client.log_messages))  # logLevel debug
 
 
 async def test_did_change_configuration_pulls_settings():
