@@ -31,6 +31,7 @@ _proto_in = None
 _proto_out = None
 _send_lock = threading.Lock()
 STATE = {"active": False, "path": None}
+TF = None
 KERAS2_ONLY = {"nb_epoch", "workers", "use_multiprocessing", "max_queue_size", "samples_per_epoch", "nb_val_samples"}
 
 
@@ -223,6 +224,44 @@ def install_patches(tf, keras):
 # ----------------------------------------------------------------------------- running scripts
 
 
+def seed_all(seed, tf, keras):
+    """keras.utils.set_random_seed without tf.random.set_seed's cache flush (which makes the next step of an
+    already traced function cost as much as a trace): same Python, NumPy, Keras and TF-global seeds."""
+    import random
+    import numpy as np
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        global_state.set_global_attribute("global_random_seed", seed)
+        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    except Exception:
+        keras.utils.set_random_seed(seed)
+        return
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        from tensorflow.python.eager import context
+        from tensorflow.python.framework import ops
+        ops.get_default_graph().seed = seed
+        ctx = context.context()
+        ctx._seed = seed
+        ctx._rng = random.Random(seed)
+    except Exception:
+        tf.random.set_seed(seed)
+
+
+def fresh_keras_state(tf, keras):
+    """keras.backend.clear_session() (names restart at 'dense', 'conv2d', ...) minus the kernel-cache flush."""
+    import threading
+    try:
+        from keras.src.backend.common import global_state
+        global_state.GLOBAL_STATE_TRACKER = threading.local()
+        global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
+        tf.compat.v1.reset_default_graph()
+    except Exception:
+        keras.backend.clear_session()
+
+
 def _user_modules(folder):
     out = []
     for name, mod in list(sys.modules.items()):
@@ -253,11 +292,8 @@ def run_script(path, source, cwd, seed, keras):
     except OSError:
         pass
     STATE["path"] = path
-    try:
-        keras.backend.clear_session()
-    except Exception:
-        pass
-    keras.utils.set_random_seed(seed)
+    fresh_keras_state(TF, keras)
+    seed_all(seed, TF, keras)
     STATE["active"] = True
     try:
         exec(code, mod.__dict__)
@@ -303,6 +339,26 @@ def _error_payload(exc, path):
 
 
 # ----------------------------------------------------------------------------- probe job
+
+
+TRAINERS = {}  # setup_key -> Trainer: a warm worker re-traces nothing for a setup it has seen
+MAX_TRAINERS = 3
+
+
+def get_trainer(m, model, x, y, init_weights=None):
+    """A trainer for `model`: a cached one (already traced) when the setup is identical, else a new one."""
+    key = m.setup_key(model, x, y)
+    if key is not None and key in TRAINERS:
+        tr = TRAINERS.pop(key)
+        TRAINERS[key] = tr
+        tr.adopt(model, init_weights)
+        return tr, True
+    tr = m.Trainer(model, x, y, init_weights=init_weights)
+    if key is not None:
+        TRAINERS[key] = tr
+        while len(TRAINERS) > MAX_TRAINERS:
+            TRAINERS.pop(next(iter(TRAINERS)))
+    return tr, False
 
 
 class Probe:
@@ -355,7 +411,9 @@ class Probe:
         try:
             data = m.split(args, self.n_train, self.n_held, self.seed)
             task = m.detect_task(model, data.y_train)
-            tr = m.Trainer(model, data.x_train, data.y_train)
+            t_setup = time.perf_counter()
+            tr, reused = get_trainer(m, model, data.x_train, data.y_train)
+            setup_s = time.perf_counter() - t_setup
         except Exception as exc:
             send({"type": "run", "data": _clean({"key": "as_written", "status": "data_error", "where": cap.where,
                                                   "exc_type": type(exc).__name__, "message": str(exc)[:600],
@@ -382,12 +440,15 @@ class Probe:
             "layers": m.layer_info(model), "groups": [g for g, _ in tr.groups],
             "chance_batch": m.chance(task, yb),
         }
-        info["acts_init"] = m.activation_stats(model, xs)
+        info["reused_trace"] = reused
+        info["setup_s"] = round(setup_s, 3)
+        tr.reset(self.seed)
+        info["acts_init"] = m.activation_stats(tr.model, xs)
         deadline = time.perf_counter() + self.budget_s
         fit = m.fit_batch(tr, task, xb, yb, max_steps=self.max_steps, deadline=deadline, seed=self.seed,
                           progress=lambda f: self.progress("as_written", 0.1 + 0.6 * f, "fit one batch"))
         info["fit"] = fit
-        info["acts_end"] = m.activation_stats(model, xs)
+        info["acts_end"] = m.activation_stats(tr.model, xs)
         held = None
         inp = info["inputs"]
         stuck = fit["nonfinite"] or fit["stop"] == "stalled" or bool(inp.get("identical_samples"))
@@ -401,6 +462,7 @@ class Probe:
 
         # ---- counterfactuals: each fix applied to the source, same seed, weights, slice and budget
         init_weights = tr.init_weights
+        orig_lr = tr.init_lr
         lr_fitted = False
         for cf in self.job.get("counterfactuals", []):
             key = cf["key"]
@@ -415,7 +477,7 @@ class Probe:
             try:
                 data2 = m.split(cap2.fit_args, self.n_train, self.n_held, self.seed)
                 task2 = m.detect_task(cap2.model, data2.y_train)
-                tr2 = m.Trainer(cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
+                tr2, reused2 = get_trainer(m, cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
             except Exception as exc:
                 res.update(status="data_error", exc_type=type(exc).__name__, message=str(exc)[:600])
                 send({"type": "run", "data": _clean(res)})
@@ -426,17 +488,18 @@ class Probe:
                                progress=lambda f, k=key: self.progress(k, 0.1 + 0.6 * f, "fit one batch"))
             res.update(status="ok", same_init=tr2.same_init, fit=fit2, learning_rate=tr2.init_lr,
                        inputs=m.input_stats(xb2, task2, yb2),
-                       acts_end=m.activation_stats(cap2.model, m.take(data2.x_train, probe_n)))
+                       reused_trace=reused2)
             if held is not None and "skipped" not in held and not fit2["nonfinite"]:
                 res["held_out"] = m.held_out(tr2, task2, data2, batch=held["batch"], max_steps=self.held_steps,
                                              deadline=time.perf_counter() + self.budget_s, seed=self.seed)
-            if fit2["fitted"] and tr2.init_lr is not None and tr.init_lr is not None and tr2.init_lr != tr.init_lr:
+            if fit2["fitted"] and tr2.init_lr is not None and orig_lr is not None and tr2.init_lr != orig_lr:
                 lr_fitted = True
             res["seconds"] = round(time.perf_counter() - t, 3)
             send({"type": "run", "data": _clean(res)})
             del tr2, cap2
 
         # ---- dynamic remedies, on the captured model (no re-run of the script)
+        tr.adopt(model, init_weights)  # a counterfactual may have borrowed this trainer
         inputs = info["inputs"]
         identical = bool(inputs.get("identical_samples")) or bool(inputs.get("identical_across_classes"))
         if not fit["fitted"] and not identical and not lr_fitted and tr.lr_is_variable:
@@ -524,6 +587,8 @@ def main():
     sys.modules[spec.name] = measure
     spec.loader.exec_module(measure)
     install_patches(tf, keras)
+    global TF
+    TF = tf
     send({"type": "ready", "device": device_info(tf), "tensorflow": tf.__version__, "keras": keras.__version__,
           "import_s": round(time.perf_counter() - t, 3), "pid": os.getpid()})
     for line in _proto_in:
@@ -546,11 +611,6 @@ def main():
             except Exception as exc:
                 send({"type": "internal", "message": f"{type(exc).__name__}: {exc}",
                       "trace": traceback.format_exc()[-3000:]})
-            finally:
-                try:
-                    keras.backend.clear_session()
-                except Exception:
-                    pass
             send({"type": "done", "seconds": round(time.perf_counter() - t, 3)})
     return 0
 

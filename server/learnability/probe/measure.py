@@ -8,6 +8,8 @@ once), and the phases `fit_batch`, `held_out`, `lr_range`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -482,6 +484,9 @@ class Trainer:
         else:
             self.same_init = init_weights is None
         self.init_weights = [np.array(v.numpy()) for v in model.weights]
+        weight_ids = {id(v) for v in model.weights}
+        self.seed_init = [(v, np.array(v.numpy())) for v in getattr(model, "variables", [])
+                          if id(v) not in weight_ids and "seed_generator" in str(getattr(v, "path", v.name))]
         if not opt.built:
             opt.build(self.tvars)
         self._lr_var = getattr(opt, "_learning_rate", None)
@@ -527,14 +532,29 @@ class Trainer:
         self.step = tf.function(step, input_signature=[xs, ys], reduce_retracing=True)
         self.trace_s = 0.0
 
+    def adopt(self, model: Any, init_weights: list | None = None) -> None:
+        """Train `model`'s setup with this (already traced) trainer: same architecture, optimizer and loss
+        (see `setup_key`); the initial weights and learning rate come from `model` (or `init_weights`)."""
+        src = init_weights if init_weights is not None else [v.numpy() for v in model.weights]
+        self.init_weights = [np.array(w) for w in src]
+        lr_var = getattr(model.optimizer, "_learning_rate", None)
+        if self.lr_is_variable and hasattr(lr_var, "numpy"):
+            self.init_lr = float(np.asarray(lr_var.numpy()))
+        self.same_init = True
+
     def reset(self, seed: int, lr: float | None = None) -> None:
+        """Back to the initial weights, a fresh optimizer state and the initial dropout seeds.
+
+        (No global reseeding here: tf.random.set_seed clears TensorFlow's function caches, which makes
+        the next step cost as much as a trace.)"""
         for v, w in zip(self.model.weights, self.init_weights):
+            v.assign(w)
+        for v, w in self.seed_init:
             v.assign(w)
         for v, w in self.opt_init:
             v.assign(w)
         if self.lr_is_variable:
             self._lr_var.assign(self.init_lr if lr is None else lr)
-        keras.utils.set_random_seed(seed)
 
     def set_lr(self, lr: float) -> None:
         self._lr_var.assign(lr)
@@ -552,6 +572,36 @@ class Trainer:
         for s in range(0, n, 128):
             outs.append(np.asarray(self.model(take(x, np.arange(s, min(n, s + 128))), training=False)))
         return np.concatenate(outs, axis=0) if outs else None
+
+
+def setup_key(model: Any, x: Any, y: Any) -> str | None:
+    """A fingerprint of what a traced train step depends on: architecture, optimizer (its learning rate
+    aside, when that is a plain variable), loss, input/label specs. None when it cannot be trusted
+    (subclassed models, custom layers, anything without a config)."""
+    try:
+        if type(model).__name__ not in ("Sequential", "Functional"):
+            return None
+        for layer in model._flatten_layers(include_self=False):
+            if not type(layer).__module__.startswith("keras."):
+                return None
+        opt = model.optimizer
+        if not type(opt).__module__.startswith("keras."):
+            return None
+        ocfg = dict(opt.get_config())
+        if hasattr(getattr(opt, "_learning_rate", None), "assign"):
+            ocfg.pop("learning_rate", None)
+        loss = model.loss
+        if isinstance(loss, str):
+            lcfg: Any = loss
+        elif hasattr(loss, "get_config") and type(loss).__module__.startswith("keras."):
+            lcfg = [type(loss).__name__, loss.get_config()]
+        else:
+            return None
+        specs = [(list(a.shape[1:]), str(a.dtype)) for a in _leaves(x) + _leaves(y)]
+        blob = json.dumps([model.get_config(), type(opt).__name__, ocfg, lcfg, specs], sort_keys=True, default=repr)
+        return hashlib.sha1(blob.encode()).hexdigest()
+    except Exception:
+        return None
 
 
 def stratified_batch(task: Task, y: Any, size: int, seed: int) -> np.ndarray:

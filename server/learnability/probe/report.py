@@ -649,6 +649,10 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     }
     timing = base["timing"]
     timing["runs"] = {r: by_key[r].get("seconds") for r in by_key if by_key[r].get("seconds") is not None}
+    timing["as_written"] = {"script_s": orig.get("exec_s"), "setup_s": orig.get("setup_s"),
+                            "first_step_s": fit.get("first_step_s"), "fit_s": fit.get("seconds"),
+                            "held_out_s": (held or {}).get("seconds")}
+    timing["trace_reused"] = {r: bool(by_key[r].get("reused_trace")) for r in by_key if "reused_trace" in by_key[r]}
     return {**base, "verdict": verdict, "summary": summary, "metrics": metrics, "layers": layers,
             "findings": findings + probe, "curves": curves}
 
