@@ -71,6 +71,8 @@ def test_optimizer_in_a_custom_training_loop_is_checked():
     "keras.optimizers.Adam(3e-4)",
     "keras.optimizers.Adadelta(learning_rate=1.0)",  # Adadelta's canonical rate
     "keras.optimizers.Adagrad(learning_rate=0.01)",
+    "keras.optimizers.Adagrad(learning_rate=0.1)",  # accumulating optimizers take larger rates
+    "keras.optimizers.Ftrl(learning_rate=0.2)",
     "'adam'",
     "'sgd'",
     "keras.optimizers.Adam(learning_rate=config.lr)",  # unknown: no guess

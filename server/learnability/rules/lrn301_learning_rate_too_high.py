@@ -7,9 +7,9 @@ from learnability.rules._helpers import number_text
 from learnability.rules._optim import family, lr_literal, optimizers
 from learnability.rules.base import Context, Rule, register
 
-SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0}
+SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "ftrl": 0.01}
 DEFAULT_SAFE = 1e-3
-LIMIT_KEY = {"sgd": "lr_max_sgd", "adadelta": "lr_max_adadelta"}
+LIMIT_KEY = {"sgd": "lr_max_sgd", "adadelta": "lr_max_adadelta", "adagrad": "lr_max_adagrad", "ftrl": "lr_max_adagrad"}
 
 
 @register(
@@ -23,7 +23,8 @@ LIMIT_KEY = {"sgd": "lr_max_sgd", "adadelta": "lr_max_adadelta"}
         "optimizers (Adam, RMSprop, ...) normalise the step, so a rate of 0.1 moves every weight by ~0.1 per "
         "step: the loss jumps out of the basin, ReLUs die and the output saturates; the model sits at chance "
         "(loss ~ log C). Typical rates: 1e-3 for Adam/RMSprop, 1e-2 for SGD (up to 0.1 with momentum), "
-        "1.0 for Adadelta. Thresholds: lr_max_adaptive, lr_max_sgd, lr_max_adadelta."
+        "1.0 for Adadelta, 0.01-0.2 for Adagrad/Ftrl. Thresholds: lr_max_adaptive, lr_max_sgd, lr_max_adadelta, "
+        "lr_max_adagrad."
     ),
     fix="Set the rate to the optimizer's usual default (1e-3 for adaptive optimizers, 1e-2 for SGD).",
     examples=("Adam(learning_rate=0.1)", "Adam(learning_rate=1e-3)"),
