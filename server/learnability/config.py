@@ -14,7 +14,7 @@ else:  # pragma: no cover
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     # learning rate above which a run usually diverges or stalls, by optimizer family
-    "lr_max_adaptive": 1e-2,  # adam, adamw, rmsprop, nadam, adamax, adagrad...
+    "lr_max_adaptive": 1e-2,  # adam, adamw, rmsprop, nadam, adamax, lion...
     "lr_max_sgd": 0.1,
     "lr_max_adadelta": 1.0,  # Adadelta's step is already scaled by RMS[dx]/RMS[g]: 1.0 is its classic rate
     "lr_max_adagrad": 0.5,  # Adagrad / Ftrl steps shrink as squared gradients accumulate: 0.1-0.2 is common
