@@ -111,7 +111,8 @@ async def test_run_probe_publishes_evidence():
         # diagnostics: the probe's own, and the static ones it confirms
         diags = await wait_diagnostics(client, rec, URI, after=n)
         probe = [d for d in diags if d.source == "learnability-probe"]
-        assert {d.code for d in probe} == {"LRN101", "PRB001"}
+        # the verdict on the static LRN101 amends it instead of repeating it; PRB001 is the probe's own
+        assert {d.code for d in probe} == {"PRB001"}
         fit_probe = next(d for d in probe if d.code == "PRB001")
         assert fit_probe.range.start.line == 16 and "0.693" in fit_probe.message
         confirmed = [d for d in diags if d.source == "learnability" and d.code == "LRN101"]

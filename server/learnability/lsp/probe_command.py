@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import re
 import sys
 import threading
 import uuid
@@ -63,11 +64,26 @@ def verdict_for(state: ProbeState, f: Finding) -> dict | None:
     return (decided or same_line or candidates)[0]
 
 
+_VERDICT_PREFIX = re.compile(r"^\s*(not\s+)?confirmed(\s+by\s+[a-z]+)?\s*:\s*", re.I)
+
+
+def short_evidence(text: str, limit: int = 160) -> str:
+    """The first clauses of the evidence, without a leading "confirmed:" (the message says it)."""
+    text = _VERDICT_PREFIX.sub("", str(text or "")).strip()
+    clauses = text.split("; ")
+    out = clauses[0]
+    for c in clauses[1:]:
+        if len(out) + 2 + len(c) > limit:
+            break
+        out += "; " + c
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
 def message_suffix(state: ProbeState, f: Finding) -> str:
     pf = verdict_for(state, f)
     if pf is None:
         return ""
-    evidence = str(pf.get("evidence") or pf.get("message") or "").strip()
+    evidence = short_evidence(pf.get("evidence") or pf.get("message") or "")
     if pf.get("confirmed") is True:
         return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
     if pf.get("confirmed") is False:
@@ -90,7 +106,10 @@ def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
     if state is None:
         return out
     lm = LineMap(res.lines, ls.encoding)
+    static = {(p.finding.rule, p.finding.span.line) for p in res.placed}
     for pf in state.findings:
+        if (pf.get("rule"), pf.get("line")) in static:
+            continue  # the verdict on a static finding: already folded into its message
         try:
             line = int(pf.get("line") or 0)
         except (TypeError, ValueError):
@@ -107,7 +126,7 @@ def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
             else len(text)
         if end <= start:
             end = len(text)
-        evidence = str(pf.get("evidence") or "").strip()
+        evidence = short_evidence(pf.get("evidence") or "", 200)
         message = str(pf.get("message") or "measured by the probe")
         if evidence and evidence not in message:
             message = f"{message} (measured: {evidence})"
@@ -165,13 +184,12 @@ def _runner() -> Callable[..., dict] | None:
     return getattr(module, func or "run_probe", None)
 
 
-def _percent(value: Any) -> int:
+def _percent(fraction: Any) -> int:
+    """The runner reports progress as a fraction (0..1)."""
     try:
-        v = float(value)
+        v = float(fraction) * 100.0
     except (TypeError, ValueError):
         return 0
-    if v <= 1.0:
-        v *= 100.0
     return int(max(0.0, min(100.0, v)))
 
 

@@ -1,0 +1,43 @@
+"""`learnability.runProbe` with the real probe runner (TensorFlow): progress, report notification,
+amended static diagnostics and the probe's own, hover evidence. Slow (about 30 s on 2 cores)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+
+import pytest
+from lsprotocol import types
+
+from lsp_helpers import FIXTURES, open_doc, session, wait_diagnostics, wait_for
+
+pytestmark = [
+    pytest.mark.probe,
+    pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed"),
+    pytest.mark.skipif(importlib.util.find_spec("learnability.probe.runner") is None, reason="no probe runner"),
+]
+
+ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
+URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()
+
+
+async def test_real_probe_over_lsp():
+    async with session(init_options={"settings": {"probe": {"timeoutSeconds": 240}}}) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        n = len(rec.published)
+        result = await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [URI])), 300)
+        report = result["report"]
+        assert report["verdict"] in ("learns", "learns_slowly", "does_not_learn", "inconclusive", "error")
+        assert report["verdict"] != "error", report.get("summary")
+        (reports,) = [r for r in client.progress_reports.values() if r]
+        percents = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport)]
+        assert percents and percents == sorted(percents)
+        await wait_for(lambda: rec.custom)
+        diags = await wait_diagnostics(client, rec, URI, after=n)
+        decided = [d for d in diags if d.source == "learnability" and "confirmed" in d.message]
+        assert decided, [d.message for d in diags]
+        hover = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(URI), types.Position(9, 45)))
+        assert "Measured by the probe" in hover.contents.value
