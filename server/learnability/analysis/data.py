@@ -127,8 +127,8 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
                 info.constant = left.constant and right.constant
             return info
         # array (op) array: constant only when both sides are; bounds unknown unless both are known
-        if left.source == "unknown":
-            return right if right.constant is False else replace(right, constant=False)
+        if left.source == "unknown":  # scale * np.random.rand(...): nothing known of the product
+            return DataInfo(notes=["combined with an unknown array"])
         info = replace(left, constant=left.constant and right.constant)
         if right.low is None or right.high is None:
             info.low = info.high = None
