@@ -164,8 +164,11 @@ def probe():
 
 
 def test_healthy_cnn_learns(probe):
-    r = probe("healthy_cnn.py")
+    seen: list[tuple[float, str]] = []
+    r = probe("healthy_cnn.py", on_progress=lambda frac, msg: seen.append((frac, msg)))
     assert r["verdict"] == "learns", r["summary"]
+    fracs = [f for f, _ in seen]
+    assert fracs and fracs[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in fracs)
     held = r["metrics"]["held_out"]
     assert held["held_from"] == "validation_split"
     assert held["above_chance"] is True
@@ -228,6 +231,28 @@ def test_unsaved_source_is_probed(probe):
     r = run_probe(str(FIXTURES / "article2_high_lr.py"), source=text)
     assert r["verdict"] == "learns"
     assert _finding(r, "LRN301") is None
+
+
+def test_notebook(probe, tmp_path):
+    cells = [(FIXTURES / "article3_constant_inputs.py").read_text().split("model = keras.Sequential")[0],
+             "model = keras.Sequential" + (FIXTURES / "article3_constant_inputs.py").read_text().split(
+                 "model = keras.Sequential")[1]]
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
+                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "constant.ipynb"
+    path.write_text(json.dumps(nb))
+    r = run_probe(str(path), budget_s=60)
+    assert r["verdict"] == "does_not_learn", r["summary"]
+    assert _finding(r, "PRB006") is not None
+
+
+def test_interpreter_without_tensorflow(tmp_path):
+    python = "/usr/bin/python3"
+    if not Path(python).exists() or subprocess.run([python, "-c", "import tensorflow"], capture_output=True).returncode == 0:
+        pytest.skip("needs an interpreter without TensorFlow")
+    r = run_probe(str(FIXTURES / "article2_fixed.py"), python=python, timeout_s=30)
+    assert r["verdict"] == "error"
+    assert "TensorFlow" in r["summary"] and _finding(r, "PRB093") is not None
 
 
 def _group_alive(pgid: int) -> list[int]:

@@ -436,7 +436,7 @@ class Probe:
             "inputs": m.input_stats(data.x_train, task, data.y_train),
             "batch_inputs": m.input_stats(xb, task, yb),
             "labels": m.label_stats(data.y_train, task),
-            "optimizer": type(model.optimizer).__name__, "learning_rate": tr.init_lr,
+            "optimizer": type(model.optimizer).__name__, "learning_rate": _sig(tr.init_lr),
             "layers": m.layer_info(model), "groups": [g for g, _ in tr.groups],
             "chance_batch": m.chance(task, yb),
         }
@@ -486,7 +486,7 @@ class Probe:
             fit2 = m.fit_batch(tr2, task2, xb2, yb2, max_steps=self.max_steps,
                                deadline=time.perf_counter() + self.budget_s, seed=self.seed,
                                progress=lambda f, k=key: self.progress(k, 0.1 + 0.6 * f, "fit one batch"))
-            res.update(status="ok", same_init=tr2.same_init, fit=fit2, learning_rate=tr2.init_lr,
+            res.update(status="ok", same_init=tr2.same_init, fit=fit2, learning_rate=_sig(tr2.init_lr),
                        inputs=m.input_stats(xb2, task2, yb2),
                        reused_trace=reused2)
             if held is not None and "skipped" not in held and not fit2["nonfinite"]:
@@ -526,6 +526,10 @@ class Probe:
                                deadline=time.perf_counter() + self.budget_s, seed=self.seed)
             send({"type": "run", "data": _clean({"key": "PRB009", "rules": ["PRB009"], "status": "ok", "fit": fit3,
                                                  "same_init": True, "seconds": round(time.perf_counter() - t, 3)})})
+
+
+def _sig(v):
+    return None if v is None else float(f"{v:.6g}")
 
 
 def _describe_arg(v):

@@ -61,6 +61,7 @@ SUPPORTS: dict[str, list[str]] = {
     "PRB009": ["LRN501"],
     "PRB005": ["LRN301"],
     "PRB007": ["LRN301"],
+    "PRB003": ["LRN301"],
 }
 
 
@@ -111,7 +112,7 @@ def _finding(rule: str, path: str, source: str, where: dict | None, message: str
     return out
 
 
-def _smooth_at(curve: list, k: int, width: int = 5) -> float | None:
+def _smooth_at(curve: list, k: int, width: int = 3) -> float | None:
     vals = [v for v in curve[max(0, k - width + 1):k + 1] if v is not None and math.isfinite(v)]
     return sum(vals) / len(vals) if vals else None
 
@@ -298,7 +299,8 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
             return finish("error", msg, [_finding("PRB092", path, source, where or None, msg, msg)])
         if internal:
             msg = f"the probe failed: {internal.get('message')}"
-            return finish("error", msg, [_finding("PRB093", path, source, None, msg, internal.get("trace", ""))])
+            return finish("error", msg, [_finding("PRB093", path, source, None, msg, msg,
+                                                  data={"trace": internal.get("trace", "")})])
         msg = message or "the probe worker produced no result"
         return finish("error", msg, [_finding("PRB093", path, source, None, msg, msg)])
     st = orig.get("status")
@@ -316,8 +318,8 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
         return finish("inconclusive", text, [_finding("PRB091", path, source, orig.get("where"), text, text)])
     if st == "data_error":
         text = f"the probe could not use the data given to fit: {orig.get('exc_type')}: {orig.get('message')}"
-        return finish("inconclusive", text, [_finding("PRB093", path, source, orig.get("fit_where"), text,
-                                                      orig.get("trace", text))])
+        return finish("inconclusive", text, [_finding("PRB093", path, source, orig.get("fit_where"), text, text,
+                                                      data={"trace": orig.get("trace", "")})])
     return _measured_report(base, findings, path, source, orig, by_key, status, timeout, options, counterfactuals)
 
 

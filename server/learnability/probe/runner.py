@@ -260,10 +260,12 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
                 pass
 
     if source is None:
+        from learnability.sources import SourceError, load_source
+
         try:
-            source = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            return rpt.error_report(path, f"cannot read {path}: {exc}", timing={"total_s": 0.0})
+            source = load_source(Path(path)).text  # a notebook becomes its code cells, joined
+        except SourceError as exc:
+            return rpt.error_report(path, str(exc), timing={"total_s": 0.0})
     progress(0.0, "static analysis")
     from learnability.config import ConfigError, load_config
     from learnability.engine import Analyzer
