@@ -309,3 +309,22 @@ def test_one_epoch_inside_a_training_loop_is_fine():
 def test_one_epoch_in_a_function_outside_a_loop_is_still_reported():
     src = DATA + MODEL + "def train():\n    if ready():\n        model.fit(X, y, epochs=1)\n"
     assert rule_ids(src).count("LRN901") == 1
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("from keras.layers.core import Dense, Dropout", "from keras.layers import Dense, Dropout"),
+    ("from tensorflow.keras.layers.convolutional import Conv2D", "from tensorflow.keras.layers import Conv2D"),
+    ("from keras.layers.recurrent import LSTM as L", "from keras.layers import LSTM as L"),
+    ("from keras.utils.np_utils import to_categorical", "from keras.utils import to_categorical"),
+    ("from keras.utils import np_utils", "from keras import utils as np_utils"),
+])
+def test_keras2_submodule_imports_are_redirected(line, expected):
+    src = f"{line}\nimport numpy as np\n"
+    assert rule_ids(src) == ["LRN001"]
+    assert apply_fix(src, "LRN001").splitlines()[0] == expected
+
+
+@pytest.mark.parametrize("line", ["from keras.layers import Dense", "from keras import utils", "from keras.utils import to_categorical",
+                                  "from mypkg.layers.core import Dense", "import tf_keras\nfrom tf_keras.layers.core import Dense"])
+def test_keras3_imports_are_fine(line):
+    assert "LRN001" not in rule_ids(line + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
+from learnability.analysis.names import module_name
 from learnability.findings import Category, Fix, Severity, Span, TextEdit
 from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
 from learnability.rules.base import Context, Rule, register
@@ -28,6 +29,12 @@ METHOD_RENAMES: dict[str, str | None] = {
     "fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict",
     "predict_classes": None, "predict_proba": None,
 }
+# Keras 1/2 submodules that Keras 3 (and tf.keras) do not have: everything is in the parent
+OLD_SUBMODULES = {f"layers.{m}": "layers" for m in (
+    "core convolutional pooling normalization recurrent embeddings advanced_activations merge noise wrappers local "
+    "convolutional_recurrent").split()}
+OLD_SUBMODULES["utils.np_utils"] = "utils"
+KERAS_ROOTS = ("keras.", "tensorflow.keras.")
 SEARCH_KEYWORDS = frozenset(LAYER_RENAMES) | frozenset(FIT_RENAMES) | {"output_dim", "p", "stride", "lr"}
 SEARCH_NAMES = frozenset(METHOD_RENAMES) | {"Conv2D", "Convolution2D"}
 METHOD_HINT = {
@@ -56,6 +63,8 @@ METHOD_HINT = {
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     keras2 = uses_keras2_package(program)
+    if not keras2:
+        yield from _imports(rule, ctx)
     for view in find_calls(program, SEARCH_NAMES, SEARCH_KEYWORDS):
         q = view.qualname or ""
         func = view.node.func
@@ -83,6 +92,39 @@ def check(rule: Rule, ctx: Context):
                 yield rule.finding(ctx, view.placed, func.attr,
                                    f"Model.{method}() does not exist in Keras 3 (AttributeError); {hint}",
                                    fix=fix, old=method, new=new)
+
+
+def _imports(rule: Rule, ctx: Context):
+    """from keras.layers.core import Dense -> from keras.layers import Dense;
+    from keras.utils import np_utils -> from keras import utils as np_utils."""
+    for stmt in ctx.program.stmts:
+        node = stmt.raw.node
+        if stmt.kind != "import" or not isinstance(node, cst.ImportFrom) or node.module is None or node.relative:
+            continue
+        full = module_name(node.module)
+        root = next((r for r in KERAS_ROOTS if full.startswith(r)), None)
+        if root is None:
+            continue
+        sub = full[len(root):]
+        placed = stmt.placed
+        if sub in OLD_SUBMODULES:
+            new_module = root + OLD_SUBMODULES[sub]
+            fix = Fix(f"Import from {new_module}", (ctx.replace(placed, node.module, new_module),))
+            yield rule.finding(ctx, placed, node.module,
+                               f"{full} does not exist in Keras 3 (ModuleNotFoundError); import from {new_module}",
+                               fix=fix, old=full, new=new_module)
+        elif sub == "utils" and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                if module_name(alias.name) != "np_utils":
+                    continue
+                fix = None
+                if len(node.names) == 1 and alias.asname is None:
+                    fix = Fix("Import keras.utils as np_utils", (
+                        ctx.replace(placed, node.module, root.rstrip(".")),
+                        ctx.replace(placed, alias.name, "utils as np_utils")))
+                yield rule.finding(ctx, placed, alias.name,
+                                   f"{full}.np_utils does not exist in Keras 3 (ImportError); its functions "
+                                   f"(to_categorical, normalize) are in {full}", fix=fix, old="np_utils", new="utils")
 
 
 def _is_model_method(program, view, method: str) -> bool:
