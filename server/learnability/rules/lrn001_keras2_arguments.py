@@ -51,8 +51,8 @@ METHOD_HINT = {
     summary="Keras 1/2 argument or method that Keras 3 rejects (lr=, nb_epoch=, init=, border_mode=, fit_generator ...)",
     rationale=(
         "Keras 3 (TensorFlow 2.16+ and standalone) removed the Keras 1 layer keywords (init, border_mode, "
-        "subsample, nb_filter, output_dim, W_regularizer, ...), the optimizer keyword lr and the *_generator "
-        "methods: the script stops with 'Unrecognized keyword arguments' or an AttributeError before training, "
+        "subsample, nb_filter, output_dim, W_regularizer, ...), the optimizer keyword lr, the *_generator "
+        "methods and the Keras 2 submodules (keras.layers.core, keras.utils.np_utils): the script stops with 'Unrecognized keyword arguments' or an AttributeError before training, "
         "and an old tutorial's code seems broken for no reason. Conv2D(32, 3, 3) is worse: Keras 3 reads the "
         "third number as strides, silently shrinking every feature map. The renames keep the meaning."
     ),
