@@ -113,6 +113,9 @@ def test_keras2_init_keyword_in_functional_model():
     "keras.layers.Dense(1)])\n",
     "from tensorflow import keras\nm = keras.Sequential([keras.layers.Dense(8, activation='relu', kernel_initializer='he_normal'), "
     "keras.layers.Dense(1)])\n",
+    # Constant(array) loads given weights, it is not a constant initialiser
+    "from tensorflow import keras\nm = keras.Sequential([keras.layers.Dense(8, activation='relu', "
+    "kernel_initializer=keras.initializers.Constant(pretrained)), keras.layers.Dense(1)])\n",
 ])
 def test_random_kernels_and_zero_output_or_bias_are_fine(src):
     assert "LRN801" not in rule_ids(src)

@@ -79,7 +79,8 @@ def read_init(program: Program, arg: cst.Arg, index: int) -> Init | None:
         return Init("constant", arg, _CONSTANT[key])
     if key == "constant":
         v = num(0, "value", default=0.0)
-        return Init("constant", arg, v)
+        # Constant(embedding_matrix) sets given weights: only a number is a constant initialiser
+        return Init("constant", arg, v) if v is not None else Init("other", arg)
     if key in _NORMAL:
         return Init("normal", arg, std=num(1, "stddev", default=0.05))
     if key in _UNIFORM:
