@@ -350,10 +350,13 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri.endswith("pyproject.toml"):  # [tool.learnability] may have changed
+            ls.resolver.clear()
+            relint_all(ls)
+            return
         unit = ls.units.get(params.text_document.uri)
         if unit is None:
             return
-        ls.resolver.clear() if params.text_document.uri.endswith("pyproject.toml") else None
         if unit.published_generation != unit.generation or ls.settings.lint_on == "save":
             schedule(ls, unit, 0)
 
