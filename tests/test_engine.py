@@ -191,3 +191,13 @@ def test_bare_suppression_hides_every_rule_on_that_line_only():
     result = Analyzer().analyze(src, "t.py")
     assert "LRN101" not in rules_of(result)
     assert "LRN301" in rules_of(result)  # on another line
+
+
+def test_form_feeds_and_unicode_line_separators_do_not_shift_line_numbers():
+    # str.splitlines() breaks at \f and \u2028; Python and libcst do not
+    odd = SCRIPT.replace("LR = 0.1\n", "\f\nLR = 0.1  # \u2028 \x1c\n")
+    plain = {f.rule: f.span for f in Analyzer().analyze(SCRIPT, "t.py").findings}
+    shifted = {f.rule: f.span for f in Analyzer().analyze(odd, "t.py").findings}
+    assert shifted["LRN101"] == plain["LRN101"].shifted(1)
+    suppressed = odd.replace('input_shape=(28, 28, 1)),', 'input_shape=(28, 28, 1)),  # learnability: ignore[LRN101]')
+    assert "LRN101" not in rules_of(Analyzer().analyze(suppressed, "t.py"))

@@ -52,7 +52,7 @@ class Analyzer:
             errors.append(e)
         result = Result(errors=errors, program=program)
         ctx = Context(program, config, path)
-        lines = source.splitlines()
+        lines = source.split("\n")  # as Python counts lines (splitlines also breaks at \f, \u2028...)
         for rule in all_rules():
             if not config.enabled(rule.id):
                 continue

@@ -59,7 +59,7 @@ class Source:
     def _cell_line(self, cell: int | None, line: int) -> str:
         if cell is None or not (0 <= cell < len(self.cells)):
             return ""
-        lines = self.cells[cell].splitlines()
+        lines = _lines(self.cells[cell])
         return lines[line - 1] if 1 <= line <= len(lines) else ""
 
     def cell_number(self, ordinal: int | None) -> int | None:
@@ -97,12 +97,20 @@ class Source:
         return replace(e, line=line, cell=number, message=where + e.message)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as Python counts them (at "\\n", a trailing "\\r" dropped), without their ends."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def notebook_program(cells: list[str]) -> tuple[str, list[tuple[int, int]]]:
     """Join code cells into one program; IPython magics and shell lines become blank lines."""
     lines: list[str] = []
     mapping: list[tuple[int, int]] = []
     for ci, cell in enumerate(cells):
-        cell_lines = cell.splitlines()
+        cell_lines = _lines(cell)
         for li, line in enumerate(cell_lines):
             lines.append("" if _MAGIC.match(line) else line)
             mapping.append((ci, li))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -73,6 +74,16 @@ def _escaped(line: str, idx: int) -> bool:
     return count % 2 == 1
 
 
+def physical_lines(source: str) -> list[str]:
+    """The lines as Python and libcst count them (ends kept): split at "\\n" only. (`str.splitlines`
+    also splits at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which would shift every later line.)"""
+    lines = source.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
 def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, str]]:
     """Return (first line, 0-based; text) for each top-level statement group.
 
@@ -83,7 +94,7 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
         memo = {}
     elif len(memo) > _SCAN_MEMO_MAX:
         memo.clear()
-    lines = source.splitlines(keepends=True)
+    lines = physical_lines(source)
     chunks: list[tuple[int, str]] = []
     start = 0
     depth = 0
@@ -108,6 +119,9 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
             only_decorators = first == "@"
         elif first not in ("", " ", "\t", "#", "\n", "\r", "@"):
             only_decorators = False
+        if "'" not in line and '"' not in line and "\\" not in line:
+            cont = False  # no string delimiter, no backslash: nothing to scan for (depth is not used)
+            continue
         key = (line, depth, quote)
         scanned = memo.get(key)
         if scanned is None:
@@ -153,11 +167,18 @@ DEPTH_CHECK_CHARS = 1000
 MAX_DEPTH = 200
 
 
+def _ast_parse(text: str) -> ast.Module:
+    """`ast.parse` without its SyntaxWarnings (invalid escapes...) reaching the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
 def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
     """CPython's own diagnosis of `text` (parsed only, never compiled or run): clearer messages
     ("'(' was never closed") and exact positions. None when CPython accepts the text."""
     try:
-        ast.parse(text)
+        _ast_parse(text)
     except SyntaxError as exc:
         return _syntax_error_tuple(exc)
     except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
@@ -199,7 +220,7 @@ def _precheck(text: str) -> tuple[int, int, str] | None:
                            f"(above {MAX_CHUNK_CHARS // 1000} kB: data, not model code)")
         return error
     try:
-        tree = ast.parse(text)
+        tree = _ast_parse(text)
     except SyntaxError as exc:
         return _syntax_error_tuple(exc)
     except (ValueError, MemoryError, RecursionError) as exc:
