@@ -162,3 +162,16 @@ async def test_code_actions_answer_while_a_lint_runs():
             assert any(a.title.startswith("Use 'relu'") for a in actions)
         assert not [p for _, p in rec.published[n:] if p.uri == big_uri], "the big file finished too soon to test"
         assert max(timings) < 0.5, timings
+
+
+async def test_utf8_position_encoding_when_negotiated():
+    caps = vscode_caps()
+    caps.general.position_encodings = [types.PositionEncodingKind.Utf8]
+    uri = "file:///tmp/learnability-unicode-utf8.py"
+    async with session(caps) as (client, rec):
+        open_doc(client, uri, UNICODE)
+        diags = await wait_diagnostics(client, rec, uri)
+        conv = next(d for d in diags if d.code == "LRN101" and d.range.start.line == 8)
+        line = UNICODE.split("\n")[8]
+        byte_col = len(line[:line.index('"sigmoid"')].encode("utf-8"))
+        assert (conv.range.start.character, conv.range.end.character) == (byte_col, byte_col + 9)
