@@ -67,17 +67,22 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
     pass one of `keywords`; in source order, each with its qualified name resolved."""
     names = frozenset(names)
     keywords = frozenset(keywords)
-    key = (names, keywords)
     cache = program.__dict__.setdefault("_a2_find_cache", {})
-    if key in cache:
-        return cache[key]
+    if (names, keywords) in cache:
+        return cache[(names, keywords)]
+    asked = (names, keywords)
     # from keras.layers import Dropout as Drop: the call is Drop(...)
     aliased = {local for local, qual in program.aliases.items() if qual.rsplit(".", 1)[-1] in names}
     names = names | aliased
+    key = (names, keywords)
     views: list[CallView] = []
     for placed, index in _placed_chunks(program):
-        for entry in chunk_calls(placed):
-            if entry.last in names or (keywords and not keywords.isdisjoint(entry.keywords)):
-                views.append(CallView(entry.node, program.qualname(entry.node.func), index, placed))
-    cache[key] = views
+        per_chunk = placed.chunk.__dict__.setdefault("_call_matches", {})
+        matches = per_chunk.get(key)
+        if matches is None:
+            matches = per_chunk[key] = [e.node for e in chunk_calls(placed)
+                                        if e.last in names or (keywords and not keywords.isdisjoint(e.keywords))]
+        for node in matches:
+            views.append(CallView(node, program.qualname(node.func), index, placed))
+    cache[asked] = views
     return views

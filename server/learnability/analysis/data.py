@@ -151,32 +151,41 @@ def _base_name(node: cst.BaseExpression) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
+def _stmt_mutations(raw) -> tuple[str, ...]:
+    """The names one statement changes in place (cached on the chunk's statement facts)."""
+    cached = raw.__dict__.get("_a2_mutates")
+    if cached is not None:
+        return cached
+    node = raw.node
+    names: list[str | None] = []
+    if isinstance(node, cst.Assign):
+        names = [_base_name(t.target) for t in node.targets if isinstance(t.target, (cst.Subscript, cst.Attribute))]
+    elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Subscript, cst.Attribute)):
+        names = [_base_name(node.target)]
+    elif raw.kind == "expr" and isinstance(raw.value, cst.Call):
+        call = raw.value
+        func = call.func
+        fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if fname in _MUTATING_FUNCS and positional and isinstance(positional[0].value, cst.Name):
+            names.append(positional[0].value.value)
+        if fname in _MUTATING_METHODS and isinstance(func, cst.Attribute):
+            names.append(_base_name(func.value))
+    cached = tuple(n for n in names if n)
+    raw.__dict__["_a2_mutates"] = cached
+    return cached
+
+
 def _mutations(program: Program) -> dict[str, list[int]]:
     """Statements that change an array in place: X[i] = ..., X[m] += 1, np.random.shuffle(X), X.fill(0).
-    Built once per program."""
+    Built once per program from facts cached per statement."""
     cached = program.__dict__.get("_a2_mutations")
     if cached is not None:
         return cached
     out: dict[str, list[int]] = {}
     for stmt in program.stmts:
-        node = stmt.raw.node
-        names: list[str | None] = []
-        if isinstance(node, cst.Assign):
-            names = [_base_name(t.target) for t in node.targets if isinstance(t.target, (cst.Subscript, cst.Attribute))]
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Subscript, cst.Attribute)):
-            names = [_base_name(node.target)]
-        elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Call):
-            call = stmt.raw.value
-            func = call.func
-            fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            positional = [a for a in call.args if a.keyword is None and not a.star]
-            if fname in _MUTATING_FUNCS and positional and isinstance(positional[0].value, cst.Name):
-                names.append(positional[0].value.value)
-            if fname in _MUTATING_METHODS and isinstance(func, cst.Attribute):
-                names.append(_base_name(func.value))
-        for name in names:
-            if name:
-                out.setdefault(name, []).append(stmt.index)
+        for name in _stmt_mutations(stmt.raw):
+            out.setdefault(name, []).append(stmt.index)
     program.__dict__["_a2_mutations"] = out
     return out
 

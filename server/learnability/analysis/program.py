@@ -387,7 +387,7 @@ class Program:
             self._method_call(stmt, value)
 
     def _register_model(self, var: str, index: int, model: ModelInfo) -> None:
-        if model not in self.models:
+        if not any(m is model for m in self.models):  # identity: dataclass == compares every field, deeply
             self.models.append(model)
         self._model_vars.setdefault(var, []).append((index, model))
 
