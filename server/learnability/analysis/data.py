@@ -70,7 +70,21 @@ def _shape(program: Program, args: list[cst.Arg], index: int) -> tuple | None:
 
 
 def describe(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> DataInfo:
-    """What is known of the array `node` evaluated just before statement `index`."""
+    """What is known of the array `node` evaluated just before statement `index`.
+
+    Several rules describe the same `fit` arguments: top-level answers are memoised per program
+    (each caller gets its own copy)."""
+    if depth or node is None:
+        return _describe(program, node, index, depth)
+    memo = program.__dict__.setdefault("_a2_describe", {})
+    key = (id(node), index)
+    info = memo.get(key)
+    if info is None:
+        info = memo[key] = _describe(program, node, index, 0)
+    return replace(info, notes=list(info.notes))
+
+
+def _describe(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> DataInfo:
     if node is None or depth > 30:
         return DataInfo()
     if isinstance(node, cst.Name):
