@@ -53,3 +53,23 @@ def test_idiomatic_training_code_gets_no_finding(name):
 def test_no_training_rule_fires_on_any_idiomatic_fixture(path):
     found = [f for f in analyze_text((FIXTURES / path).read_text()).findings if f.rule in TRAINING_RULES]
     assert found == []
+
+
+def test_keras2_script_is_brought_to_keras3_by_its_fixes():
+    source = (FIXTURES / "keras2_legacy_mnist.py").read_text()
+    before = analyze_text(source).findings
+    assert {"LRN001", "LRN401", "LRN501"} <= {f.rule for f in before}
+    out = source
+    for _ in range(3):  # overlapping fixes on one call are applied on the next round
+        out, count = apply_fixes(out, analyze_text(out).findings)
+        libcst.parse_module(out)
+        if count == 0:
+            break
+    assert analyze_text(out).findings == []
+    for expected in ("from keras.layers import Dense, Dropout", "from keras import utils as np_utils",
+                     'Convolution2D(32, (3, 3), padding="same", input_shape=(28, 28, 1), kernel_initializer="he_normal")',
+                     'Dense(units=128, activation="relu", kernel_regularizer=None)', "Dropout(rate=0.5)",
+                     "SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6), "
+                     "momentum=0.9, nesterov=True)",
+                     "model.fit(X_train / 255.0, Y_train, batch_size=128, epochs=12, validation_split=0.1)"):
+        assert expected in out
