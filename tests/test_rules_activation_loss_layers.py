@@ -1193,3 +1193,23 @@ def test_mse_on_class_indices_through_a_linear_output_is_a_warning():
     found = only(src, "LRN203")
     assert len(found) == 1 and found[0].severity is Severity.WARNING and "numbers on a line" in found[0].message
     assert found[0].fix is None  # the output layer has to change too
+
+
+def test_dense_on_a_map_that_is_flattened_later_is_a_1x1_convolution():
+    src = """
+    import keras
+    from keras import layers
+    (x, y), _ = keras.datasets.mnist.load_data()
+    model = keras.Sequential([
+        layers.Conv2D(16, 3, activation="relu", input_shape=(28, 28, 1)),
+        layers.Dense(8, activation="relu"),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x / 255.0, y)
+    """
+    assert "LRN701" not in rule_ids(src)
+    no_flatten = src.replace('        layers.Flatten(),\n', '')
+    found = only(no_flatten, "LRN701")
+    assert len(found) == 1 and found[0].span.line == 7  # where the map first meets a Dense layer

@@ -36,23 +36,28 @@ def check(rule: Rule, ctx: Context):
     for model in program.models:
         rank = None  # spatial rank of the map flowing through, when a conv/pool made it
         maker = None
+        dense = None  # the first Dense applied to that map
         for layer in model.layers:
             if layer.position in model.opaque:
-                rank = None
+                rank = dense = None
             kind = layer.kind
             if kind in CONV_LAYERS or kind in POOL_LAYERS or kind.startswith(("MaxPooling", "AveragePooling")):
                 rank, maker = spatial_rank(kind), layer
             elif kind.startswith(_FLATTENS):
-                rank = None
+                rank = dense = None  # flattened later: a Dense on the map before is a 1x1 convolution
             elif kind == "Dense":
-                if rank is not None and id(layer.call.node) not in seen:
-                    seen.add(id(layer.call.node))
-                    finding = _finding(rule, ctx, model, layer, maker, rank)
-                    if finding is not None:
-                        yield finding
-                break
+                if rank is not None and dense is None:
+                    dense = layer
             elif kind not in _KEEPS_MAP:
-                rank = None
+                rank = dense = None
+        if model.opaque and max(model.opaque) >= len(model.layers):
+            continue  # something unknown after the last layer
+        if dense is not None and rank is not None and id(dense.call.node) not in seen:
+            # the model's output is still a feature map, and a Dense layer works on it
+            seen.add(id(dense.call.node))
+            finding = _finding(rule, ctx, model, dense, maker, rank)
+            if finding is not None:
+                yield finding
 
 
 def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
