@@ -94,7 +94,9 @@ def _fix(ctx: Context, model, layer) -> Fix | None:
         indent = line_indent(program, span.line, span.column)
         text = f"{flatten}(),\n{indent}" if indent is not None else f"{flatten}(), "
         return Fix("Insert Flatten() before the Dense layer", imports + (ctx.insert_before(placed, node, text),))
-    stmt = program.stmts[layer.call.index]
+    stmt = program.stmts[layer.call.index] if layer.call.index < len(program.stmts) else None
+    if stmt is None or stmt.index != layer.call.index:
+        return None
     raw = stmt.raw
     # model.add(Dense(...)): add a model.add(Flatten()) line before it
     if model.kind == "sequential" and raw.kind == "expr" and getattr(raw.value, "args", None) and \
