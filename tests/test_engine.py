@@ -143,6 +143,16 @@ def test_pathological_nesting_is_an_error_or_a_skip_never_a_crash_or_a_hang(sour
     assert "LRN101" in rules_of(result)
 
 
+def test_null_byte_inside_a_string_is_a_syntax_error_at_its_position():
+    # (found by the fuzz test: libcst accepts it, CPython refuses the file)
+    result = Analyzer().analyze(SCRIPT.replace('loss="sparse', 'loss="\0sparse'), "t.py")
+    line = next(i for i, ln in enumerate(SCRIPT.splitlines(), 1) if 'loss="sparse' in ln)
+    col = SCRIPT.splitlines()[line - 1].index('loss="sparse') + len('loss="')
+    assert [(e.line, e.column, e.kind) for e in result.errors] == [(line, col, "syntax")]
+    assert "null bytes" in result.errors[0].message
+    assert "LRN101" in rules_of(result)
+
+
 def test_deep_but_valid_expression_is_skipped_with_a_note():
     result = Analyzer().analyze("x = 1" + " + 1" * 300 + "\n" + SCRIPT, "t.py")
     assert [(e.line, e.kind) for e in result.errors] == [(1, "skipped")]

@@ -232,6 +232,11 @@ def _precheck(text: str) -> tuple[int, int, str] | None:
 
 
 def _parse(text: str) -> Chunk:
+    nul = text.find("\0")
+    if nul >= 0:  # CPython refuses the whole file; libcst accepts it and the model would trip on it
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1)
+        return Chunk(text, None, (line, column, "syntax error: source code cannot contain null bytes"))
     if len(text) > DEPTH_CHECK_CHARS:
         error = _precheck(text)
         if error is not None:
