@@ -80,6 +80,8 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
         per_chunk = placed.chunk.__dict__.setdefault("_call_matches", {})
         matches = per_chunk.get(key)
         if matches is None:
+            if len(per_chunk) > 32:  # alias sets change as imports are typed: keep the memo small
+                per_chunk.clear()
             matches = per_chunk[key] = [e.node for e in chunk_calls(placed)
                                         if e.last in names or (keywords and not keywords.isdisjoint(e.keywords))]
         for node in matches:
