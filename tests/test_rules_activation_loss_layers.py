@@ -1213,3 +1213,23 @@ def test_dense_on_a_map_that_is_flattened_later_is_a_1x1_convolution():
     no_flatten = src.replace('        layers.Flatten(),\n', '')
     found = only(no_flatten, "LRN701")
     assert len(found) == 1 and found[0].span.line == 7  # where the map first meets a Dense layer
+
+
+def test_buggy_fixture_gets_each_of_these_rules_where_the_mistake_is():
+    source = (FIXTURES / "buggy_outputs_and_layers.py").read_text()
+    result = analyze_text(source)
+    assert not result.errors
+    got = sorted((f.span.line, f.rule) for f in result.findings if f.rule in MY_RULES)
+    assert got == [(12, "LRN102"), (13, "LRN201"), (18, "LRN103"), (18, "LRN202"), (25, "LRN205"), (25, "LRN701"),
+                   (35, "LRN702"), (44, "LRN104"), (45, "LRN104"), (48, "LRN203"), (55, "LRN204")]
+    # every rule of this file also fires on it alone: nothing depends on the other models
+    others = [f.rule for f in result.findings if f.rule not in MY_RULES and f.severity is not Severity.INFO]
+    assert others == []
+    fixed_source, n = apply_fixes(source, result.findings)
+    assert n == 6
+    libcst.parse_module(fixed_source)
+    assert "layers.Dense(10, activation=\"softmax\")])" in fixed_source  # one unit -> ten (mnist)
+    assert "keras.losses.CategoricalCrossentropy(from_logits=False)" in fixed_source  # two fixes, one call
+    # what is left has no safe fix: the feature map, the missing activations, mse on class indices
+    left = sorted((f.rule, f.fix is not None and f.fix.safe) for f in analyze_text(fixed_source).findings)
+    assert left == [("LRN104", False), ("LRN104", False), ("LRN203", False), ("LRN702", False)]
