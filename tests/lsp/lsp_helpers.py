@@ -82,7 +82,7 @@ async def session(caps: types.ClientCapabilities | None = None, init_options: An
     full_env.update(env or {})
     await client.start_io(sys.executable, "-m", "learnability", "serve", env=full_env)
     try:
-        await asyncio.wait_for(client.initialize_session(types.InitializeParams(
+        client.init_result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
             capabilities=caps or vscode_caps(),
             root_uri=(root or ROOT).as_uri(),
             initialization_options=init_options,

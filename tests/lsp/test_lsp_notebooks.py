@@ -45,6 +45,8 @@ def open_notebook(client) -> None:
 
 async def test_notebook_sync_is_advertised_to_clients_that_support_it():
     async with session(notebook_caps()) as (client, rec):
+        sync = client.init_result.capabilities.notebook_document_sync
+        assert [c.language for c in sync.notebook_selector[0].cells] == ["python"]
         open_notebook(client)
         d3 = await wait_diagnostics(client, rec, cell_uri(3))
         d2 = await wait_diagnostics(client, rec, cell_uri(2))

@@ -119,8 +119,9 @@ class LearnabilityServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
+                # no notebook filter, only a cell selector: every notebook with a Python cell is synced
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
-                    notebook="*", cells=[types.NotebookCellLanguage(language="python")])],
+                    cells=[types.NotebookCellLanguage(language="python")])],
                 save=True,
             ),
             protocol_cls=LearnabilityProtocol,
