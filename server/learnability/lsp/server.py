@@ -119,9 +119,10 @@ class LearnabilityServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
-                # no notebook filter, only a cell selector: every notebook with a Python cell is synced
+                # "*": any notebook type (vscode-languageclient matches "*" against every type); a
+                # cells-only filter is valid LSP too, but pygls-based clients cannot read it
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
-                    cells=[types.NotebookCellLanguage(language="python")])],
+                    notebook="*", cells=[types.NotebookCellLanguage(language="python")])],
                 save=True,
             ),
             protocol_cls=LearnabilityProtocol,
