@@ -610,7 +610,7 @@ def main():
             try:
                 Probe(job, tf, keras, measure).run()
             except ProbeTimeout:
-                send({"type": "run", "data": {"key": "as_written", "status": "timeout",
+                send({"type": "run", "data": {"key": "_timeout", "status": "timeout",
                                               "message": "timed out while measuring"}})
             except Exception as exc:
                 send({"type": "internal", "message": f"{type(exc).__name__}: {exc}",

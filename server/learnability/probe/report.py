@@ -160,15 +160,19 @@ def _se_margin(p: float | None, n: int | None) -> float:
     return 2.0 * math.sqrt(max(p * (1 - p), 0.01) / n)
 
 
-def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, after_held: dict | None = None
-            ) -> tuple[bool, str, dict, dict, dict]:
+def _score(v: float | None, regression: bool) -> str:
+    return f"R² {_fmt(v)}" if regression else f"accuracy {_pct(v)}"
+
+
+def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, after_held: dict | None = None,
+            th: dict | None = None, regression: bool = False) -> tuple[bool, str, dict, dict, dict]:
     """Did the change measurably improve learning? -> (improved, evidence, before, after, gains).
 
     Decided, in order, by: NaN/inf removed or introduced; the batch fitted or not; with the same fit status,
     the training-slice and held-out accuracies after the same steps (gain beyond two standard errors); without
     those, steps to fit the batch (>= 1.5x and >= 3 steps fewer) or the loss at the same step (<= 80%).
     """
-    th = THRESHOLDS
+    th = th or THRESHOLDS
     bc, ac = before_fit.get("loss") or [], after_fit.get("loss") or []
     k = max(0, min(len(bc), len(ac)) - 1) if bc and ac else 0
     b, a = fit_numbers(before_fit, k, before_held), fit_numbers(after_fit, k, after_held)
@@ -178,11 +182,11 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
     if bf and af:
         gains["speedup"] = round((bs + 1) / (as_ + 1), 2)
     desc_b = f"fits the batch in {bs} steps" if bf else (
-        "hits NaN/inf" if before_fit.get("nonfinite") else
-        f"does not fit the batch in {before_fit.get('steps')} steps (accuracy {_pct(before_fit.get('final_accuracy'))})")
+        f"hits NaN/inf after {before_fit.get('steps')} steps" if before_fit.get("nonfinite") else
+        f"does not fit the batch in {before_fit.get('steps')} steps ({_score(before_fit.get('final_accuracy'), regression)})")
     desc_a = f"fits it in {as_} steps" if af else (
-        "hits NaN/inf" if after_fit.get("nonfinite") else
-        f"does not fit it in {after_fit.get('steps')} steps (accuracy {_pct(after_fit.get('final_accuracy'))})")
+        f"hits NaN/inf after {after_fit.get('steps')} steps" if after_fit.get("nonfinite") else
+        f"does not fit it in {after_fit.get('steps')} steps ({_score(after_fit.get('final_accuracy'), regression)})")
     parts = []
     bh = before_held if before_held and "skipped" not in before_held else None
     ah = after_held if after_held and "skipped" not in after_held else None
@@ -191,16 +195,20 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
         hb, ha = bh.get("held_out_accuracy"), ah.get("held_out_accuracy")
         if tb is not None and ta is not None:
             gains["train_accuracy"] = round(ta - tb, 4)
-            parts.append(f"training accuracy after {bh.get('steps')} steps {_pct(tb)} -> {_pct(ta)}")
+            parts.append(f"training {'R²' if regression else 'accuracy'} after {bh.get('steps')} steps "
+                         + (f"{_fmt(tb)} -> {_fmt(ta)}" if regression else f"{_pct(tb)} -> {_pct(ta)}"))
         if hb is not None and ha is not None:
             gains["held_out_accuracy"] = round(ha - hb, 4)
-            parts.append(f"held-out accuracy {_pct(hb)} -> {_pct(ha)}")
+            parts.append(f"held-out {'R²' if regression else 'accuracy'} "
+                         + (f"{_fmt(hb)} -> {_fmt(ha)}" if regression else f"{_pct(hb)} -> {_pct(ha)}"))
     lb, la = b.get("loss_at_k"), a.get("loss_at_k")
     if lb is not None and la is not None:
         parts.append(f"batch loss at step {b.get('k')}: {_fmt(lb)} -> {_fmt(la)}")
     verdict = "no measurable difference"
     improved = False
-    if before_fit.get("nonfinite") and not after_fit.get("nonfinite"):
+    if before_fit.get("nonfinite") and after_fit.get("nonfinite"):
+        verdict = "both hit NaN/inf"
+    elif before_fit.get("nonfinite") and not after_fit.get("nonfinite"):
         improved, verdict = True, "removes the NaN/inf"
     elif after_fit.get("nonfinite") and not before_fit.get("nonfinite"):
         verdict = "makes it worse (NaN/inf)"
@@ -209,8 +217,11 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
     elif bf and not af:
         verdict = "makes it worse: the batch is no longer fitted"
     elif "train_accuracy" in gains or "held_out_accuracy" in gains:
-        mt = _se_margin(bh.get("train_accuracy"), bh.get("train_samples"))
-        mh = max(_se_margin(bh.get("held_out_accuracy"), bh.get("held_out_samples")), bh.get("margin") or 0.0)
+        if regression:  # R²: no binomial error; a gain of 0.1 counts
+            mt = mh = 0.1
+        else:
+            mt = _se_margin(bh.get("train_accuracy"), bh.get("train_samples"))
+            mh = max(_se_margin(bh.get("held_out_accuracy"), bh.get("held_out_samples")), bh.get("margin") or 0.0)
         dt, dh = gains.get("train_accuracy", 0.0), gains.get("held_out_accuracy", 0.0)
         better = dt > mt or dh > mh
         worse = dt < -mt or dh < -mh
@@ -231,6 +242,7 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
         improved = la <= th["loss_gain"] * lb and lb - la >= 0.02
         verdict = "lower loss at the same step" if improved else "no lower loss at the same step"
     evidence = f"as written it {desc_b}; with the fix it {desc_a}" + "".join("; " + p for p in parts) + f" ({verdict})"
+    gains["reason"] = verdict
     return improved, evidence, b, a, gains
 
 
@@ -325,7 +337,7 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
 
 def _measured_report(base: dict, findings: list[dict], path: str, source: str, orig: dict, by_key: dict,
                      status: str, timeout: float, options: dict, cfs: list[dict]) -> dict:
-    th = THRESHOLDS
+    th = {**THRESHOLDS, **(options.get("thresholds") or {})}
     fit = orig["fit"]
     held = orig.get("held_out")
     task = orig.get("task", {})
@@ -408,7 +420,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         rem = by_key.get("PRB009")
         conf, before, after = None, {}, {}
         if rem and rem.get("fit"):
-            conf, cev, before, after, _ = compare(fit, rem["fit"])
+            conf, cev, before, after, _ = compare(fit, rem["fit"], th=th, regression=kind == "regression")
             ev += "; standardised: " + cev.replace("with the fix", "standardised")
         probe.append(_finding("PRB009", path, source, fit_where,
                               f"inputs are not scaled: values up to {_fmt(max_abs)}", ev, confirmed=conf,
@@ -477,7 +489,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             cf_results[cf["key"]] = {"status": res.get("status"), "evidence":
                                      f"the fixed script did not reach fit: {res.get('exc_type', '')} {msg}".strip()}
             continue
-        improved, ev, before, after, gains = compare(fit, res["fit"], held, res.get("held_out"))
+        improved, ev, before, after, gains = compare(fit, res["fit"], held, res.get("held_out"), th=th,
+                                                    regression=kind == "regression")
         if not res.get("same_init", True):
             ev += " (the fix changes the weight shapes: different initial weights)"
         after["learning_rate"] = res.get("learning_rate")
@@ -487,25 +500,33 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
 
     lr_range = None
     lr_works = None
+    lr_helps = None
     prb7 = by_key.get("PRB007")
     if prb7:
         lr_range = prb7.get("lr_range")
         if prb7.get("fit"):
-            improved, ev, before, after, _ = compare(fit, prb7["fit"])
+            improved, ev, before, after, _ = compare(fit, prb7["fit"], th=th, regression=kind == "regression")
             lr = prb7.get("learning_rate")
             after["learning_rate"] = lr
             rng = lr_range or {}
             ev = (f"range test {_fmt((rng.get('rates') or [None])[0])}..{_fmt((rng.get('rates') or [None])[-1])}: "
                   f"lowest loss near {_fmt(rng.get('best_rate'))}; at {_fmt(lr)}: " + ev.replace("with the fix", f"at {_fmt(lr)}"))
             if improved:
-                lr_works = lr
+                fits = bool(prb7["fit"].get("fitted"))
+                if fits:
+                    lr_works = lr
+                else:
+                    lr_helps = lr
                 probe.append(_finding("PRB007", path, source, compile_where,
                                       f"learning rate {_fmt(orig.get('learning_rate'))} does not train this model; "
-                                      f"{_fmt(lr)} does", ev, confirmed=True, confirms=supports("PRB007"),
+                                      + (f"{_fmt(lr)} does" if fits else f"{_fmt(lr)} does better"), ev, confirmed=True, confirms=supports("PRB007"),
                                       before=before, after=after, data={"learning_rate": lr}))
     for key, cr in cf_results.items():
         if cr.get("improved") and cr["after"].get("learning_rate") not in (None, orig.get("learning_rate")):
-            lr_works = lr_works or cr["after"]["learning_rate"]
+            if cr["after"].get("fitted"):
+                lr_works = lr_works or cr["after"]["learning_rate"]
+            else:
+                lr_helps = lr_helps or cr["after"]["learning_rate"]
 
     # ---- does it learn?
     fitted = bool(fit.get("fitted"))
@@ -532,8 +553,10 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         probe.insert(0, _finding(
             "PRB001", path, source, fit_where,
             f"the model does not fit a batch of {n_batch} samples in {fit['steps']} steps",
-            f"loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} (lowest {_fmt(min_loss)}), batch accuracy "
-            f"{_pct(fit.get('final_accuracy'))} vs {_pct(chance_batch)} by always predicting the majority class"
+            f"loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} (lowest {_fmt(min_loss)}), "
+            + (f"batch R² {_fmt(fit.get('final_accuracy'))} (a constant prediction scores 0)" if kind == "regression" else
+               f"batch accuracy {_pct(fit.get('final_accuracy'))} vs {_pct(chance_batch)} by always predicting the "
+               "majority class")
             + (f"; expected loss at chance {_fmt(expected_loss)}" if expected_loss and kind != "regression" else ""),
             confirmed=True, category=cat, severity="error" if verdict == "does_not_learn" else "warning"))
     if held and "skipped" not in held and held.get("held_out_accuracy") is not None and kind != "regression":
@@ -613,12 +636,17 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         elif fit.get("nonfinite"):
             why = " The loss became NaN/inf."
         elif lr_works is not None:
-            why = f" A learning rate of {_fmt(lr_works)} fixes it."
+            why = f" With a learning rate of {_fmt(lr_works)} it fits the batch."
+        elif lr_helps is not None:
+            why = f" A learning rate of {_fmt(lr_helps)} lowers the loss, but does not fit the batch either."
         summary = (f"It does not learn: loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} in {fit['steps']} steps, "
-                   f"batch accuracy {_pct(fit.get('final_accuracy'))}.{why}")
+                   f"batch {_score(fit.get('final_accuracy'), kind == 'regression')}.{why}")
     if any(p["rule"] == "PRB004" for p in probe):
         summary += (f" But held-out accuracy stays at chance ({_pct(held.get('held_out_accuracy'))} vs "
                     f"{_pct(held.get('chance'))}): the labels are not predictable from the inputs.")
+    allr = cf_results.get("ALL")
+    if allr and allr.get("improved") and any(f["confirmed"] is False and f["rule"] in allr["rules"] for f in findings):
+        summary += f" All the fixes together ({', '.join(allr['rules'])}) help: {allr['gains'].get('reason')}."
     confirmed = [f["rule"] for f in findings if f["confirmed"] is True]
     refuted = [f["rule"] for f in findings if f["confirmed"] is False]
     if confirmed:
@@ -646,7 +674,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         "counterfactuals": {k: {kk: vv for kk, vv in v.items() if kk not in ("before", "after")}
                             for k, v in cf_results.items()},
         "gradients": {"layers": groups, "norms": _thin(gn, 100)},
-        "thresholds": dict(THRESHOLDS),
+        "thresholds": th,
         "budget": {k: options[k] for k in ("max_steps", "budget_s", "held_steps", "batch", "seed")},
     }
     timing = base["timing"]

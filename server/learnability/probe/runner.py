@@ -231,6 +231,47 @@ def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
     return out
 
 
+SETTINGS_TABLE = "learnability-probe"  # [tool.learnability-probe] in pyproject.toml
+
+
+def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
+    """Options and thresholds from the nearest pyproject.toml's `[tool.learnability-probe]` table:
+    any key of DEFAULTS, `timeout_s`, and `thresholds = {...}` (report.THRESHOLDS). -> (options, thresholds,
+    error message or None)."""
+    import sys as _sys
+
+    from learnability.probe.report import THRESHOLDS
+
+    if _sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    folder = start if start.is_dir() else start.parent
+    for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
+        if not candidate.is_file():
+            continue
+        try:
+            table = tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get(SETTINGS_TABLE)
+        except (OSError, ValueError) as exc:
+            return {}, {}, f"{candidate}: {exc}"
+        if table is None:
+            continue
+        opts, ths = {}, {}
+        for key, value in table.items():
+            if key == "thresholds" and isinstance(value, dict):
+                for tk, tv in value.items():
+                    if tk not in THRESHOLDS or not isinstance(tv, (int, float)):
+                        return {}, {}, f"{candidate}: [tool.{SETTINGS_TABLE}.thresholds] {tk!r}: unknown or not a number"
+                    ths[tk] = float(tv)
+            elif (key in DEFAULTS or key == "timeout_s") and isinstance(value, (int, float)):
+                opts[key] = value
+            else:
+                return {}, {}, (f"{candidate}: [tool.{SETTINGS_TABLE}] unknown key or bad value {key!r} "
+                                f"(known: {', '.join(list(DEFAULTS) + ['timeout_s', 'thresholds'])})")
+        return opts, ths, None
+    return {}, {}, None
+
+
 def run_probe(path: str, *, source: str | None = None, python: str | None = None, budget_s: float | None = None,
               timeout_s: float | None = None, on_progress: Callable[[float, str], None] | None = None,
               cancel: threading.Event | None = None) -> dict:
@@ -246,8 +287,13 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     t0 = time.monotonic()
     path = os.path.abspath(path)
     python = python or sys.executable
-    timeout = float(timeout_s) if timeout_s else DEFAULT_TIMEOUT_S
     options = dict(DEFAULTS)
+    settings, thresholds, bad = probe_settings(Path(path))
+    if bad:
+        return rpt.error_report(path, f"probe settings: {bad}", timing={"total_s": 0.0})
+    options.update({k: v for k, v in settings.items() if k != "timeout_s"})
+    options["thresholds"] = thresholds
+    timeout = float(timeout_s or settings.get("timeout_s") or DEFAULT_TIMEOUT_S)
     if budget_s:
         options["budget_s"] = float(budget_s)
     timing: dict[str, Any] = {}
