@@ -1233,3 +1233,15 @@ def test_buggy_fixture_gets_each_of_these_rules_where_the_mistake_is():
     # what is left has no safe fix: the feature map, the missing activations, mse on class indices
     left = sorted((f.rule, f.fix is not None and f.fix.safe) for f in analyze_text(fixed_source).findings)
     assert left == [("LRN104", False), ("LRN104", False), ("LRN203", False), ("LRN702", False)]
+
+
+def test_from_logits_not_known_statically_is_left_alone():
+    src = """
+    import keras
+    def build(use_logits):
+        model = keras.Sequential([keras.layers.Dense(10)])
+        model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=use_logits), optimizer="adam")
+        return model
+    """
+    assert "LRN103" not in rule_ids(src)
+    assert "LRN103" in rule_ids(src.replace("from_logits=use_logits", "from_logits=False"))

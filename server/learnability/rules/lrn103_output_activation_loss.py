@@ -44,6 +44,9 @@ def check(rule: Rule, ctx: Context):
         act = out.activation
         if act == "unknown":
             continue
+        fl = loss.from_logits_arg
+        if fl is not None and not loss.from_logits and not (isinstance(fl.value, cst.Name) and fl.value.value == "False"):
+            continue  # from_logits=use_logits: not known statically
         seen.add(id(out.layer.call.node))
         if out.pre_activation is not None and act in PROBABILITY:
             yield _double_activation(rule, ctx, model, out)
