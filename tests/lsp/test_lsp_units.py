@@ -117,3 +117,14 @@ async def test_worker_process_restarts_and_supersedes():
         assert (await asyncio.wait_for(other, 60)).errors == []
     finally:
         worker.close()
+
+
+def test_server_process_imports_neither_tensorflow_nor_libcst():
+    """The server process stays light: libcst lives in the analysis worker, TensorFlow in the probe's."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import learnability.lsp.server as s; s.create_server(); "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules, 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["False", "False", "False"], out.stderr
