@@ -83,13 +83,13 @@ async def test_five_megabyte_file_does_not_block_other_requests():
                 types.CodeActionContext(diagnostics=[])))
             worst = max(worst, time.perf_counter() - t0)
             await asyncio.sleep(0.1)
-        assert worst < 0.5, f"a request took {worst:.2f} s while the 5 MB file was analysed"
+        assert worst < 1.0, f"a request took {worst:.2f} s while the 5 MB file was analysed"
         m = len(rec.published)
         t0 = time.perf_counter()
         replace_all(client, URI, ARTICLE1.replace('"sigmoid", input', '"relu", input'), 2)
         diags = await wait_diagnostics(client, rec, URI, after=m, timeout=10)
         assert sum(d.code == "LRN101" for d in diags) == 1
-        assert time.perf_counter() - t0 < 3.0
+        assert time.perf_counter() - t0 < 5.0
         still_running = not any(p.uri == big_uri for _, p in rec.published[n:])
         # closing the big file abandons its analysis; the server is still fine
         client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(big_uri)))
