@@ -1245,3 +1245,23 @@ def test_from_logits_not_known_statically_is_left_alone():
     """
     assert "LRN103" not in rule_ids(src)
     assert "LRN103" in rule_ids(src.replace("from_logits=use_logits", "from_logits=False"))
+
+
+@pytest.mark.parametrize("imports,expected", [
+    ("from keras.layers import Dense as D, Conv2D as C", "from keras.layers import Dense as D, Conv2D as C, Flatten"),
+    ("from tensorflow.keras.layers import (\n    Dense as D,\n    Conv2D as C,\n)",
+     "from tensorflow.keras.layers import (\n    Dense as D,\n    Conv2D as C, Flatten,\n)"),
+])
+def test_flatten_fix_extends_an_aliased_or_parenthesised_import(imports, expected):
+    src = imports + textwrap.dedent("""
+    import keras
+    (x, y), _ = keras.datasets.mnist.load_data()
+    m = keras.Sequential()
+    m.add(C(8, 3, input_shape=(28, 28, 1)))
+    m.add(D(10, activation="softmax"))
+    m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    m.fit(x / 255.0, y)
+    """)
+    out = fixed(src, "LRN701")
+    assert out.startswith(expected + "\n")
+    assert "m.add(Flatten())\nm.add(D(10," in out
