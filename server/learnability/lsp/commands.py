@@ -10,16 +10,22 @@ from learnability.lsp.server import docs_url
 
 
 def explain_markdown(rule_id: str) -> str | None:
-    from learnability.cli import explain_text
+    """The rule's explanation (what `learnability explain` prints) as Markdown."""
     from learnability.rules import get_rule
 
     rule = get_rule(rule_id)
-    text = explain_text(rule_id)
-    if rule is None or text is None:
+    if rule is None:
         return None
-    head, _, rest = text.partition("\n")
-    return (f"### {head}\n{rest}\n\n[Rule documentation]({docs_url(rule.id)})").replace(
-        "Instead of:\n    ", "Instead of:\n\n    ").replace("write:\n    ", "write:\n\n    ")
+    parts = [f"### {rule.id} {rule.name}", f"*{rule.category.value} · {rule.severity.value}*", rule.summary,
+             f"**Why:** {rule.rationale}"]
+    if rule.fix_summary:
+        parts.append(f"**Fix:** {rule.fix_summary}")
+    bad, good = rule.examples
+    if bad:
+        parts.append(f"Instead of:\n\n```python\n{bad}\n```\n\nwrite:\n\n```python\n{good}\n```")
+    parts.append(f"Suppress on a line with `# learnability: ignore[{rule.id}]`.")
+    parts.append(f"[Rule documentation]({docs_url(rule.id)})")
+    return "\n\n".join(parts)
 
 
 def register(ls: Any) -> None:
