@@ -1265,3 +1265,19 @@ def test_flatten_fix_extends_an_aliased_or_parenthesised_import(imports, expecte
     out = fixed(src, "LRN701")
     assert out.startswith(expected + "\n")
     assert "m.add(Flatten())\nm.add(D(10," in out
+
+
+def test_add_calls_with_a_stray_trailing_comma_still_add_their_layer():
+    src = """
+    from keras.models import Sequential
+    from keras.layers import Dense, Activation
+    model = Sequential()
+    model.add(Dense(64, input_dim=8)),
+    model.add(Activation("relu")),
+    model.add(Dense(32)),
+    model.add(Activation("relu")),
+    model.add(Dense(1, activation="sigmoid"))
+    """
+    result = analyze_text(src)
+    assert [l.kind for l in result.program.models[0].layers] == ["Dense", "Activation", "Dense", "Activation", "Dense"]
+    assert "LRN104" not in rule_ids(src)

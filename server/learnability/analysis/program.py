@@ -336,6 +336,10 @@ class Program:
                 self._model_from_assign(stmt)
             elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Call):
                 self._method_call(stmt, stmt.raw.value)
+            elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Tuple):
+                for el in stmt.raw.value.elements:  # model.add(MaxPool2D()),  (a stray trailing comma)
+                    if isinstance(el.value, cst.Call):
+                        self._method_call(stmt, el.value)
             if stmt.kind in ("assign", "expr", "return") and isinstance(stmt.raw.value, cst.Call):
                 func = stmt.raw.value.func
                 if isinstance(func, cst.Attribute):
