@@ -1281,3 +1281,24 @@ def test_add_calls_with_a_stray_trailing_comma_still_add_their_layer():
     result = analyze_text(src)
     assert [l.kind for l in result.program.models[0].layers] == ["Dense", "Activation", "Dense", "Activation", "Dense"]
     assert "LRN104" not in rule_ids(src)
+
+
+def test_a_model_returned_directly_by_a_builder_function():
+    src = """
+    import keras
+    from keras import layers
+
+    def build_model(n):
+        inputs = keras.Input(shape=(n,))
+        x = layers.Dense(32, activation="relu")(inputs)
+        return keras.Model(inputs, layers.Dense(1, activation="softmax")(x))
+
+    def build_cnn():
+        return keras.Sequential([layers.Conv2D(8, 3, input_shape=(8, 8, 1)), layers.MaxPooling2D(), layers.Conv2D(8, 5)])
+
+    model = build_model(4)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    cnn = build_cnn()
+    """
+    ids = rule_ids(src)
+    assert "LRN102" in ids and "LRN702" in ids

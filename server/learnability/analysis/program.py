@@ -334,6 +334,8 @@ class Program:
         for stmt in self.stmts:
             if stmt.kind == "assign":
                 self._model_from_assign(stmt)
+            elif stmt.kind == "return" and stmt.raw.func and isinstance(stmt.raw.value, cst.Call):
+                self._model_from_assign(stmt, returned=stmt.raw.func)
             elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Call):
                 self._method_call(stmt, stmt.raw.value)
             elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Tuple):
@@ -345,13 +347,19 @@ class Program:
                 if isinstance(func, cst.Attribute):
                     self.calls_by_method.setdefault(func.attr.value, []).append((stmt, stmt.raw.value))
 
-    def _model_from_assign(self, stmt: Stmt) -> None:
+    def _model_from_assign(self, stmt: Stmt, returned: str | None = None) -> None:
+        """A model made by an assignment; or, with `returned` (a function name), by `return Sequential(...)`."""
         value = stmt.raw.value
-        if not isinstance(value, cst.Call) or len(stmt.raw.targets) != 1 or stmt.raw.targets[0][1]:
+        if returned is not None:
+            if not isinstance(value, cst.Call):
+                return
+            var = f"{returned}()"
+        elif not isinstance(value, cst.Call) or len(stmt.raw.targets) != 1 or stmt.raw.targets[0][1]:
             if isinstance(value, cst.Call):
                 self._method_call(stmt, value)  # e.g. history = model.fit(...)
             return
-        var = stmt.raw.targets[0][0]
+        else:
+            var = stmt.raw.targets[0][0]
         call = self.call_view(value, stmt)
         q = call.qualname or ""
         if q in ("keras.Sequential", "keras.models.Sequential"):
@@ -376,17 +384,21 @@ class Program:
             if outputs is None:
                 return
             model = ModelInfo(var, "functional", call)
-            chain = self._functional_chain(outputs.value, stmt.index)
+            chain = self._functional_chain(outputs.value, stmt.index, stmt)
             for layer_call, lstmt in chain:
                 self._add_layer(model, layer_call, lstmt)
             self._register_model(var, stmt.index, model)
             _ = inputs
+        elif returned is not None:
+            return
         elif isinstance(value.func, cst.Name) and value.func.value in self.functions:
             ret = self.functions[value.func.value]
             if isinstance(ret.raw.value, cst.Name):
                 m = self.model_at(ret.raw.value.value, ret.index + 1)
-                if m is not None:
-                    self._register_model(var, stmt.index, m)
+            else:  # def build(): return keras.Sequential([...])
+                m = self.model_at(f"{value.func.value}()", ret.index + 1)
+            if m is not None:
+                self._register_model(var, stmt.index, m)
         else:
             self._method_call(stmt, value)
 
@@ -428,10 +440,11 @@ class Program:
         else:
             model.opaque.append(len(model.layers))
 
-    def _functional_chain(self, node: cst.BaseExpression, index: int) -> list[tuple[cst.Call, Stmt]]:
+    def _functional_chain(self, node: cst.BaseExpression, index: int,
+                          start: Stmt | None = None) -> list[tuple[cst.Call, Stmt]]:
         chain: list[tuple[cst.Call, Stmt]] = []
         seen = 0
-        stmt: Stmt | None = None
+        stmt: Stmt | None = start  # the statement `node` is in: Model(inputs, Dense(1)(x)) written inline
         while seen < 500:
             seen += 1
             if isinstance(node, cst.Name):
