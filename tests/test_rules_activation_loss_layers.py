@@ -1302,3 +1302,15 @@ def test_a_model_returned_directly_by_a_builder_function():
     """
     ids = rule_ids(src)
     assert "LRN102" in ids and "LRN702" in ids
+
+
+def test_feature_map_with_keras1_keyword_kernel_and_subsample():
+    src = """
+    from keras.models import Sequential
+    from keras.layers import Convolution2D
+    model = Sequential()
+    model.add(Convolution2D(nb_filter=16, nb_row=3, nb_col=3, subsample=(2, 2), input_shape=(9, 9, 1)))
+    model.add(Convolution2D(nb_filter=16, nb_row=5, nb_col=5))
+    """
+    found = only(src, "LRN702")
+    assert len(found) == 1 and "4x4" in found[0].message and "5x5 kernel" in found[0].message

@@ -232,6 +232,9 @@ def _conv(program: Program, layer: LayerInfo, nd: int):
         sarg = layer.arg(2, "strides", "subsample", "subsample_length")
         ppos = 3
     kernel = _ints(program, karg, index, nd)
+    if kernel is None and karg is None and nd == 2 and "nb_row" in kw and "nb_col" in kw:  # Keras 1 keywords
+        rows, cols = program.const(kw["nb_row"], index), program.const(kw["nb_col"], index)
+        kernel = (rows, cols) if isinstance(rows, int) and isinstance(cols, int) else None
     strides = _ints(program, sarg, index, nd, default=1)
     padding = _padding(program, layer, ppos)
     dil_arg = layer.arg(5 if kind != "DepthwiseConv2D" else None, "dilation_rate", "atrous_rate")
