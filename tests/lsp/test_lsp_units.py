@@ -108,7 +108,8 @@ async def test_worker_process_restarts_and_supersedes():
         assert not isinstance(results[-1], Exception)
         assert any(isinstance(r, Superseded) for r in results[1:-1])
         # cancelling a running job kills the child; another document's job is re-sent and answers
-        slow = asyncio.ensure_future(worker.analyze("c", big * 4, "c.py", Config()))
+        fresh = "".join(f"def g{i}(x):\n    return x * {i} - 1\n\n" for i in range(40000))  # not in the cache
+        slow = asyncio.ensure_future(worker.analyze("c", fresh, "c.py", Config()))
         other = asyncio.ensure_future(worker.analyze("d", src, "d.py", Config()))
         await asyncio.sleep(0.3)
         worker.cancel_key("c")
