@@ -53,8 +53,25 @@ print("@@RESULT@@" + json.dumps({"import_s": t1 - t0, "fit_s": sum(spent), "tota
 """
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a live process, from /proc (Linux); 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def train_as_written(path: Path, python: str) -> dict:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    cpu0 = _children_cpu()
     t = time.perf_counter()
     proc = subprocess.run([python, "-c", TRAIN_DRIVER, str(path)], capture_output=True, text=True, env=env,
                           cwd=str(path.parent))
@@ -63,16 +80,19 @@ def train_as_written(path: Path, python: str) -> dict:
         if line.startswith("@@RESULT@@"):
             out = json.loads(line[len("@@RESULT@@"):])
             out["wall_s"] = wall
+            out["cpu_s"] = _children_cpu() - cpu0
             return out
     raise RuntimeError(f"training {path} failed: {proc.stderr[-1000:]}")
 
 
 def probe_once(path: Path, python: str, budget: float | None) -> dict:
+    before = {pid: _cpu_of(pid) for pid in runner.worker_pids()}
     t = time.perf_counter()
     report = runner.run_probe(str(path), python=python, budget_s=budget)
     wall = time.perf_counter() - t
+    cpu = sum(_cpu_of(pid) - before.get(pid, 0.0) for pid in runner.worker_pids())
     cfs = [k for k in report.get("curves", {}) if k != "as_written"]
-    return {"wall_s": wall, "verdict": report["verdict"], "device": report.get("device"),
+    return {"wall_s": wall, "cpu_s": cpu, "verdict": report["verdict"], "device": report.get("device"),
             "counterfactuals": cfs, "timing": report.get("timing", {}),
             "confirmed": sorted({f["rule"] for f in report["findings"] if f.get("confirmed") is True}),
             "not_confirmed": sorted({f["rule"] for f in report["findings"] if f.get("confirmed") is False})}
@@ -90,6 +110,10 @@ def main() -> int:
     names = args.files or [str(ROOT / "tests" / "fixtures" / f"{n}.py") for n in (BUGGY + FIXED if args.all else BUGGY)]
     rows = []
     device = None
+    try:
+        load0 = os.getloadavg()
+    except OSError:
+        load0 = None
     for name in names:
         path = Path(name).resolve()
         colds, warms, trains = [], [], []
@@ -102,6 +126,7 @@ def main() -> int:
         device = colds[0]["device"] or device
         med = lambda xs, k: statistics.median(x[k] for x in xs)  # noqa: E731
         row = {"file": path.name, "cold_s": med(colds, "wall_s"), "warm_s": med(warms, "wall_s"),
+               "cold_cpu_s": med(colds, "cpu_s"), "warm_cpu_s": med(warms, "cpu_s"), "train_cpu_s": med(trains, "cpu_s"),
                "tf_import_s": statistics.median(c["timing"].get("tf_import_s") or 0 for c in colds),
                "train_total_s": med(trains, "total_s"), "train_fit_s": med(trains, "fit_s"),
                "verdict": warms[0]["verdict"], "counterfactuals": warms[0]["counterfactuals"],
@@ -115,16 +140,18 @@ def main() -> int:
     print(f"device: {device}; host: {platform.node()} ({os.cpu_count()} cores), python {platform.python_version()}")
     try:
         load = os.getloadavg()
-        print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+        print(f"load average (1 min) at the start: {load0[0]:.1f}, at the end: {load[0]:.1f} "
+              f"(other work on the machine slows every figure alike)")
     except OSError:
         pass
     print()
-    print("| program | counterfactual runs | probe cold (s) | probe warm (s) | TF import (s) | 5-epoch training as written: whole run / fit alone (s) | verdict |")
+    print("| program | counterfactual runs | probe cold: wall / CPU (s) | probe warm: wall / CPU (s) | TF import in the cold probe (s) | 5-epoch training as written: whole run wall / CPU, fit alone (s) | verdict |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         cf = ", ".join(r["counterfactuals"]) or "none"
-        print(f"| {r['file']} | {len(r['counterfactuals'])} ({cf}) | {r['cold_s']:.1f} | {r['warm_s']:.1f} | "
-              f"{r['tf_import_s']:.1f} | {r['train_total_s']:.1f} / {r['train_fit_s']:.1f} | {r['verdict']} |")
+        print(f"| {r['file']} | {len(r['counterfactuals'])} ({cf}) | {r['cold_s']:.1f} / {r['cold_cpu_s']:.1f} | "
+              f"{r['warm_s']:.1f} / {r['warm_cpu_s']:.1f} | {r['tf_import_s']:.1f} | "
+              f"{r['train_total_s']:.1f} / {r['train_cpu_s']:.1f}, fit {r['train_fit_s']:.1f} | {r['verdict']} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"device": device, "rows": rows}, indent=2))
     return 0

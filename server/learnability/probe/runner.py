@@ -312,6 +312,10 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             source = load_source(Path(path)).text  # a notebook becomes its code cells, joined
         except SourceError as exc:
             return rpt.error_report(path, str(exc), timing={"total_s": 0.0})
+    try:  # start the worker first: it imports TensorFlow while the static analysis runs
+        worker, warm = _acquire(python)
+    except OSError as exc:
+        return rpt.error_report(path, f"cannot start {python}: {exc}", timing={"total_s": round(time.monotonic() - t0, 3)})
     progress(0.0, "static analysis")
     from learnability.config import ConfigError, load_config
     from learnability.engine import Analyzer
@@ -323,16 +327,15 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     if config is not None:
         options["input_max_abs"] = config.threshold("input_max_abs")
     t = time.monotonic()
-    static = Analyzer().analyze(source, path, config)
+    try:
+        static = Analyzer().analyze(source, path, config)
+    except BaseException:
+        _release(worker, True)
+        raise
     timing["static_s"] = round(time.monotonic() - t, 3)
     cfs = _counterfactuals(source, static.findings, int(options["max_counterfactuals"]))
     stages = ["as_written"] + [c["key"] for c in cfs]
 
-    try:
-        worker, warm = _acquire(python)
-    except OSError as exc:
-        return rpt.error_report(path, f"cannot start {python}: {exc}", static=static.findings,
-                                timing={"total_s": round(time.monotonic() - t0, 3)})
     timing["warm"] = warm
     runs: list[dict] = []
     ready = worker.ready
