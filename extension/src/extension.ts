@@ -18,6 +18,7 @@ import {
 import { tensorflowInstallCommand } from "./interpreter";
 import { onPythonEnvironmentChanged, ResolvedInterpreter, resolveInterpreter, runPython } from "./python";
 import { isMissingTensorflow, ProbeReport, statusBarText, verdictLabel } from "./report";
+import { ProgressHandler } from "./progress";
 import { ReportPanel } from "./reportPanel";
 import { RESTART_SETTINGS, ServerSettings, toServerSettings } from "./settings";
 
@@ -44,6 +45,7 @@ class LearnabilityExtension {
   private readonly status: vscode.StatusBarItem;
   private readonly panel: ReportPanel;
   private client: LanguageClient | undefined;
+  private progress: ProgressHandler | undefined;
   private interpreter: ResolvedInterpreter | undefined;
   private lastReport: { report: ProbeReport; uri?: string } | undefined;
   private probing = false;
@@ -171,6 +173,7 @@ class LearnabilityExtension {
     });
     try {
       await client.start();
+      this.progress = new ProgressHandler(client);
       client.onNotification(REPORT_NOTIFICATION, (params: { uri?: string; report?: ProbeReport }) => {
         if (params?.report) this.onReport(params.report, params.uri, false);
       });
@@ -187,6 +190,8 @@ class LearnabilityExtension {
   private async stopNow(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.progress?.dispose();
+    this.progress = undefined;
     if (!client) return;
     try {
       await client.stop(5000);

@@ -157,6 +157,11 @@ const COMPARE_KEYS: [string, string, (v: unknown) => string][] = [
 
 /** "steps to fit a batch 7 → 14; ..." for before/after measurements (objects or plain values). */
 export function compareBeforeAfter(before: unknown, after: unknown): string {
+  return comparisonRows(before, after).join("; ");
+}
+
+/** One "label before → after" line per measured quantity. */
+export function comparisonRows(before: unknown, after: unknown): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
   if (isObj(before) || isObj(after)) {
     const b = isObj(before) ? before : {};
@@ -171,10 +176,10 @@ export function compareBeforeAfter(before: unknown, after: unknown): string {
         if (typeof b[key] === "number" && typeof a[key] === "number") parts.push(`${key.replace(/_/g, " ")} ${formatNumber(b[key])} → ${formatNumber(a[key])}`);
       }
     }
-    return parts.join("; ");
+    return parts;
   }
-  if (before === undefined || before === null) return "";
-  return `${describeValue(before)} → ${describeValue(after)}`;
+  if (before === undefined || before === null) return [];
+  return [`${describeValue(before)} → ${describeValue(after)}`];
 }
 
 /** Nested measurements as [dotted key, text] rows (arrays longer than 8 are left out). */
@@ -262,7 +267,7 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
   const legend = series
     .map((s, i) => {
       const color = s.name === "as_written" ? PALETTE[0] : PALETTE[1 + ((i - 1 + PALETTE.length - 1) % (PALETTE.length - 1))];
-      const label = s.name === "as_written" ? "as written" : `with the ${s.name} fix`;
+      const label = s.name === "as_written" ? "as written" : /^all$/i.test(s.name) ? "with all fixes" : `with the ${s.name} fix`;
       const last = s.pts[s.pts.length - 1][1];
       return `<span class="legend-item"><span class="swatch" style="background:${color}"></span>${escapeHtml(label)} <span class="muted">(final ${escapeHtml(formatNumber(last))})</span></span>`;
     })
@@ -373,6 +378,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .swatch { display: inline-block; width: 12px; height: 3px; vertical-align: middle; margin-right: 4px; }
 .notice { border-left: 3px solid var(--vscode-editorWarning-foreground, #d29922); padding: 6px 10px; background: #8881; }
 code { font-family: var(--vscode-editor-font-family); }
+.finding { padding: 6px 0 8px; border-bottom: 1px solid var(--vscode-panel-border, #8882); }
+.finding-head { margin-bottom: 2px; }
+.finding-msg { margin: 2px 0; }
+.evidence { font-size: 0.95em; }
+.compare { margin: 4px 0 0; padding-left: 18px; font-variant-numeric: tabular-nums; }
 a.line-link { color: var(--vscode-textLink-foreground); text-decoration: none; }
 a.line-link:hover { text-decoration: underline; }
 `;
@@ -413,30 +423,31 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
   const summary = report.summary ?? report.message;
   if (summary) out.push(`<p class="summary">${escapeHtml(summary)}</p>`);
 
+  out.push(`<h2>Loss curves</h2>`, lossCurvesSvg(report.curves));
   const findings = report.findings ?? [];
   out.push(`<h2>Findings</h2>`);
   if (findings.length === 0) {
     out.push(`<p class="muted">No findings.</p>`);
   } else {
-    out.push(
-      '<table class="findings"><thead><tr><th>Rule</th><th>Line</th><th>Result</th><th>Finding</th><th>Before → after</th></tr></thead><tbody>',
-    );
+    out.push('<div class="findings">');
     for (const f of findings) {
-      const ba = escapeHtml(compareBeforeAfter(f.before, f.after));
+      const rows = comparisonRows(f.before, f.after);
       const evidence = describeValue(f.evidence);
-      const confirms = f.confirms && f.confirms.length ? ` <span class="muted">(confirms ${escapeHtml(f.confirms.join(", "))})</span>` : "";
+      const confirms = f.confirms && f.confirms.length && !(f.confirms.length === 1 && f.confirms[0] === f.rule)
+        ? ` <span class="muted">(confirms ${escapeHtml(f.confirms.join(", "))})</span>`
+        : "";
       out.push(
-        `<tr data-rule="${escapeHtml(f.rule)}"><td><code>${escapeHtml(f.rule)}</code></td>` +
-          `<td>${lineLink(f.line, f.column, f.end_line, f.end_column)}</td>` +
-          `<td>${confirmedBadge(f.confirmed)}</td>` +
-          `<td>${escapeHtml(f.message)}${confirms}${evidence ? `<br><span class="muted">${escapeHtml(evidence)}</span>` : ""}</td>` +
-          `<td>${ba}</td></tr>`,
+        `<div class="finding" data-rule="${escapeHtml(f.rule)}">` +
+          `<div class="finding-head">${confirmedBadge(f.confirmed)} <code>${escapeHtml(f.rule)}</code> ${lineLink(f.line, f.column, f.end_line, f.end_column)}${confirms}</div>` +
+          `<div class="finding-msg">${escapeHtml(f.message)}</div>` +
+          (evidence && evidence !== f.message ? `<div class="evidence muted">${escapeHtml(evidence)}</div>` : "") +
+          (rows.length ? `<ul class="compare">${rows.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>` : "") +
+          "</div>",
       );
     }
-    out.push("</tbody></table>");
+    out.push("</div>");
   }
 
-  out.push(`<h2>Loss curves</h2>`, lossCurvesSvg(report.curves));
 
   const layers = report.layers ?? [];
   out.push(`<h2>Layers</h2>`);

@@ -59,11 +59,12 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.match(html, /data-verdict="learns_slowly"/);
   assert.match(html, />Learns slowly</);
   assert.match(html, /on CPU/);
-  assert.match(html, /<tr data-rule="LRN101">/);
+  assert.match(html, /class="finding" data-rule="LRN101"/);
+  assert.ok(html.indexOf("Loss curves") < html.indexOf("Findings"), "the curves come first");
   assert.match(html, /badge ok">confirmed/);
   assert.match(html, /badge no">not confirmed/);
   assert.match(html, /badge muted">measured/);
-  assert.match(html, /loss 0\.62 → 0\.31|final loss/);
+  assert.match(html, /<li>loss 0\.62 → 0\.31<\/li>/);
   assert.match(html, /aria-label="Loss curves"/);
   assert.match(html, /data-series="as_written"/);
   assert.match(html, /data-series="LRN101"/);

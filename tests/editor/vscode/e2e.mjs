@@ -112,8 +112,8 @@ async function problemsRows() {
 }
 
 async function openProblems() {
-  if (!(await page.$(".markers-panel"))) await page.keyboard.press("Control+Shift+M");
-  await page.waitForSelector(".markers-panel", { timeout: 15000 });
+  if (!(await page.isVisible(".markers-panel").catch(() => false))) await page.keyboard.press("Control+Shift+M");
+  await page.waitForSelector(".markers-panel", { state: "visible", timeout: 15000 });
 }
 
 async function runCommand(title) {
@@ -156,8 +156,9 @@ async function main() {
   const target = path.join(workspace, FILE);
   fs.copyFileSync(fixture, target);
   const original = fs.readFileSync(target, "utf8");
+  const settingsFile = path.join(userData, "User/settings.json");
   fs.writeFileSync(
-    path.join(userData, "User/settings.json"),
+    settingsFile,
     JSON.stringify(
       {
         "security.workspace.trust.enabled": false,
@@ -304,6 +305,29 @@ async function main() {
     await waitFor("the undo to be saved", () => fs.readFileSync(target, "utf8") === original, 10000);
   });
 
+  await step("Explain rule on a finding opens its rationale", async () => {
+    await page.click(".monaco-editor .view-lines");
+    await goToLine(10, 45);
+    await runCommand("Learnability: Explain rule");
+    await page.waitForSelector('.tabs-container .tab[aria-label*="LRN101"]', { timeout: 20000 });
+    await page.waitForTimeout(1500);
+    await shot("explain-rule");
+    await page.keyboard.press("Control+W");
+  });
+
+  await step("Restart server brings the diagnostics back", async () => {
+    await page.click(".monaco-editor .view-lines");
+    await runCommand("Learnability: Restart server");
+    await page.waitForTimeout(3000);
+    await openProblems();
+    await waitFor(
+      "LRN101 after the restart",
+      async () => (await problemsRows()).some((t) => t.includes("LRN101")),
+      60000,
+      500,
+    );
+  });
+
   if (!skipProbe) {
     await step("the probe from the command palette shows its report and a confirmed / not-confirmed diagnostic", async () => {
       await page.click(".monaco-editor .view-lines");
@@ -345,9 +369,107 @@ async function main() {
         500,
       );
       for (const r of rows.filter((t) => /confirmed/i.test(t))) log(`after probe: ${r.slice(0, 200)}`);
-      const status = await page.$eval("#learnability\\.status, [id='learnability.status']", (el) => el.textContent).catch(() => "");
-      log(`status bar: ${status}`);
       await shot("probe-diagnostics");
+      const labels = { learns: "Learns", learns_slowly: "Learns slowly", does_not_learn: "Does not learn", inconclusive: "Inconclusive" };
+      const status = await waitFor(
+        "the verdict in the status bar",
+        async () => {
+          const items = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent || ""));
+          return items.find((t) => t.trim() === labels[verdict]);
+        },
+        10000,
+      );
+      log(`status bar: ${status.trim()}`);
+
+      // a line link in the report reveals that line in the editor
+      const link = await frame.$('a.line-link[data-line="12"]');
+      if (link) {
+        await link.click();
+        await waitFor(
+          "the cursor on line 12",
+          async () => (await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent || ""))).some((t) => /Ln 12,/.test(t)),
+          10000,
+        );
+        log("line link revealed line 12");
+      } else {
+        log("no link to line 12 in the report");
+      }
+    });
+
+    await step("Show last probe report reopens the report (full-size screenshot)", async () => {
+      await page.click(".monaco-editor .view-lines");
+      for (const title of ["View: Hide Panel", "View: Toggle Primary Side Bar Visibility"]) {
+        await runCommand(title).catch(async (err) => {
+          log(`${title}: ${String(err).split("\n")[0]}`);
+          await page.keyboard.press("Escape");
+        });
+        await page.waitForTimeout(300);
+      }
+      await runCommand("View: Close Editors in Other Groups").catch(() => page.keyboard.press("Escape"));
+      await page.setViewportSize({ width: 1700, height: 1000 });
+      await runCommand("Learnability: Show last probe report");
+      await page.waitForSelector('.tabs-container .tab.active[aria-label*="Probe"]', { timeout: 10000 });
+      await page.waitForTimeout(2000);
+      await shot("probe-report-full");
+      await page.setViewportSize({ width: 1400, height: 860 });
+      await page.click(".monaco-editor .view-lines");
+      await runCommand("View: Toggle Primary Side Bar Visibility").catch(() => page.keyboard.press("Escape"));
+    });
+  }
+
+  // A Python with neither the server's packages nor TensorFlow (Debian's own python3): the bundled
+  // libraries make linting work there, and the probe says TensorFlow is missing and how to install it.
+  const bare = ["/usr/bin/python3", "/usr/local/bin/python3"].find((p) => {
+    try {
+      execFileSync(p, ["-c", "import sys, importlib.util as u; sys.exit(1 if sys.version_info < (3, 10) or u.find_spec('tensorflow') or u.find_spec('pygls') else 0)"]);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!bare) {
+    log("no Python without TensorFlow and pygls here: the bare-interpreter test is skipped");
+  } else {
+    await step(`changing learnability.interpreter restarts the server; a bare ${bare} lints with the bundled libraries`, async () => {
+      // through the Settings editor, as a user would
+      await page.keyboard.press("Escape");
+      await page.click(".monaco-editor .view-lines").catch(() => {});
+      await runCommand("Preferences: Open User Settings");
+      const search = await page.waitForSelector(".settings-editor .suggest-input-container .monaco-editor textarea, .settings-editor .settings-header textarea", { timeout: 20000 });
+      await search.focus();
+      await page.keyboard.type("learnability.interpreter");
+      await page.waitForSelector('.settings-editor .setting-item-title:has-text("Interpreter")', { timeout: 20000 });
+      const box = await page.waitForSelector(".settings-editor .settings-body .setting-item-control input", { state: "visible", timeout: 20000 });
+      await box.click({ clickCount: 3 });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type(bare);
+      await page.keyboard.press("Tab");
+      await waitFor("the setting to be saved", () => fs.readFileSync(settingsFile, "utf8").includes(`"learnability.interpreter": "${bare}"`), 15000, 500);
+      await page.keyboard.press("Control+W");
+      await page.click(".monaco-editor .view-lines").catch(() => {});
+      const logFile = () => {
+        const base = path.join(userData, "logs");
+        const found = [];
+        const walk = (d) => {
+          for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name === "Learnability.log") found.push(p);
+          }
+        };
+        walk(base);
+        return found.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+      };
+      await waitFor(`the server to restart with ${bare}`, () => logFile().includes(`: ${bare} (from setting)`), 30000, 500);
+      await openProblems();
+      await waitFor("LRN101 from the restarted server", async () => (await problemsRows()).some((t) => t.includes("LRN101")), 60000, 500);
+      await page.click(".monaco-editor .view-lines");
+      await runCommand("Learnability: Run learnability probe");
+      const toast = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("TensorFlow is not installed")', { timeout: 30000 });
+      const text = await toast.textContent();
+      log(`notification: ${text.slice(0, 200)}`);
+      if (!text.includes("pip install tensorflow")) throw new Error("the notification does not give the install command");
+      await shot("tensorflow-missing");
     });
   }
 }
