@@ -176,6 +176,14 @@ def test_healthy_cnn_learns(probe):
     assert [l["line"] for l in r["layers"]][:2] == [15, 16]  # layers mapped to their source lines
 
 
+def test_relu_remedy_for_saturated_layers(probe):
+    r = probe("saturated_via_variable.py")
+    prb8 = _finding(r, "PRB008")
+    assert prb8 is not None
+    assert "PRB008" in r["curves"]  # the worker retrained with relu in the saturated layers
+    assert prb8["confirmed"] in (True, False) and prb8["before"] and prb8["after"]
+
+
 def test_tf_data_pipeline(probe):
     r = probe("dataset_input.py")
     assert r["metrics"]["data_source"] == "tf.data"

@@ -375,6 +375,7 @@ class Probe:
         self.batch = int(o.get("batch", 16))
         self.range_steps = int(o.get("range_steps", 40))
         self.input_max_abs = float(o.get("input_max_abs", 10.0))
+        self.sat_threshold = float(o.get("saturation", 0.5))
         self.path = job["path"]
         self.cwd = job.get("cwd")
 
@@ -464,6 +465,7 @@ class Probe:
         init_weights = tr.init_weights
         orig_lr = tr.init_lr
         lr_fitted = False
+        cf_ok = set()  # rules whose counterfactual ran
         for cf in self.job.get("counterfactuals", []):
             key = cf["key"]
             self.progress(key, 0.0, f"with the fix for {key}")
@@ -495,6 +497,7 @@ class Probe:
             if fit2["fitted"] and tr2.init_lr is not None and orig_lr is not None and tr2.init_lr != orig_lr:
                 lr_fitted = True
             res["seconds"] = round(time.perf_counter() - t, 3)
+            cf_ok.update(cf.get("rules", [key]))
             send({"type": "run", "data": _clean(res)})
             del tr2, cap2
 
@@ -515,7 +518,7 @@ class Probe:
                                          deadline=time.perf_counter() + self.budget_s, seed=self.seed, lr=lr)
             res["seconds"] = round(time.perf_counter() - t, 3)
             send({"type": "run", "data": _clean(res)})
-        cf_rules = {r for cf in self.job.get("counterfactuals", []) for r in cf.get("rules", [])}
+        cf_rules = cf_ok
         big = inputs.get("max") is not None and max(abs(inputs["max"]), abs(inputs["min"])) > self.input_max_abs
         if big and "LRN501" not in cf_rules and not identical and "float" in str(inputs.get("dtype")):
             self.progress("PRB009", 0.0, "with standardised inputs")
@@ -526,6 +529,27 @@ class Probe:
                                deadline=time.perf_counter() + self.budget_s, seed=self.seed)
             send({"type": "run", "data": _clean({"key": "PRB009", "rules": ["PRB009"], "status": "ok", "fit": fit3,
                                                  "same_init": True, "seconds": round(time.perf_counter() - t, 3)})})
+        # saturated sigmoid/tanh hidden layers and no static fix for them: try relu there
+        out_name = model.layers[-1].name if getattr(model, "layers", None) else None
+        sat = [a["name"] for a in (info.get("acts_init") or [])
+               if a.get("saturation") is not None and a["saturation"] > self.sat_threshold and a["name"] != out_name]
+        if sat and "LRN101" not in cf_rules and not identical:
+            self.progress("PRB008", 0.0, "with relu in the saturated layers")
+            t = time.perf_counter()
+            res = {"key": "PRB008", "rules": ["PRB008"], "layers": sat}
+            try:
+                clone = m.relu_clone(model, set(sat))
+                tr4, _ = get_trainer(m, clone, data.x_train, data.y_train, init_weights=init_weights)
+                res.update(status="ok", same_init=tr4.same_init,
+                           fit=m.fit_batch(tr4, task, xb, yb, max_steps=self.max_steps,
+                                           deadline=time.perf_counter() + self.budget_s, seed=self.seed))
+                if held is not None and "skipped" not in held:
+                    res["held_out"] = m.held_out(tr4, task, data, batch=held["batch"], max_steps=self.held_steps,
+                                                 deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+            except Exception as exc:  # subclassed models, custom layers: no clone
+                res.update(status="error", exc_type=type(exc).__name__, message=str(exc)[:300])
+            res["seconds"] = round(time.perf_counter() - t, 3)
+            send({"type": "run", "data": _clean(res)})
 
 
 def _sig(v):

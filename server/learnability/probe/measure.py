@@ -574,6 +574,20 @@ class Trainer:
         return np.concatenate(outs, axis=0) if outs else None
 
 
+def relu_clone(model: Any, names: set) -> Any:
+    """The same model with 'relu' in the named layers, compiled like the original (fresh optimizer)."""
+    def clone_fn(layer):
+        cfg = layer.get_config()
+        if layer.name in names and "activation" in cfg:
+            cfg["activation"] = "relu"
+        return layer.__class__.from_config(cfg)
+
+    clone = keras.models.clone_model(model, clone_function=clone_fn)
+    opt = type(model.optimizer).from_config(model.optimizer.get_config())
+    clone.compile(optimizer=opt, loss=model.loss)
+    return clone
+
+
 def setup_key(model: Any, x: Any, y: Any) -> str | None:
     """A fingerprint of what a traced train step depends on: architecture, optimizer (its learning rate
     aside, when that is a plain variable), loss, input/label specs. None when it cannot be trusted

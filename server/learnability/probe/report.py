@@ -443,18 +443,28 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                                       f"gradient norm {_fmt(first)} at {groups[0]} vs {_fmt(last)} at {groups[-1]} "
                                       f"(geometric mean over the first {len(window)} steps)",
                                       confirmed=True, confirms=supports("PRB002")))
+    relu_run = by_key.get("PRB008")
+    relu_cmp = None
+    if relu_run and relu_run.get("status") == "ok" and relu_run.get("fit"):
+        relu_cmp = compare(fit, relu_run["fit"], held, relu_run.get("held_out"), th=th,
+                           regression=kind == "regression")
     for lyr in layers:
         if lyr.get("output"):
             continue
         if lyr["saturation"] is not None and lyr["saturation"] > th["saturation"]:
             init_s = (acts_init.get(lyr["name"]) or {}).get("saturation")
             end_s = (acts_end.get(lyr["name"]) or {}).get("saturation")
+            ev = (f"outputs beyond |pre-activation| 5: {_pct(init_s)} at init, {_pct(end_s)} after "
+                  f"training on the batch; its gradient there is under 1% of the maximum")
+            conf, before, after = True, {}, {}
+            if relu_cmp is not None and lyr["name"] in (relu_run.get("layers") or []):
+                conf, cev, before, after, _ = relu_cmp
+                ev += f"; with relu in {', '.join(relu_run['layers'])}: " + cev.replace("with the fix", "with relu")
             probe.append(_finding("PRB008", path, source, {"line": lyr.get("line")},
                                   f"{lyr['activation']} layer {lyr['name']} is saturated: "
-                                  f"{_pct(lyr['saturation'])} of its outputs sit on the flat ends",
-                                  f"outputs beyond |pre-activation| 5: {_pct(init_s)} at init, {_pct(end_s)} after "
-                                  f"training on the batch; its gradient there is under 1% of the maximum",
-                                  confirmed=True, confirms=supports("PRB008")))
+                                  f"{_pct(lyr['saturation'])} of its outputs sit on the flat ends", ev,
+                                  confirmed=conf, confirms=supports("PRB008") if conf else [],
+                                  before=before, after=after))
         d_end, d_init = lyr["dead_fraction"], lyr.get("dead_fraction_init") or 0.0
         if d_end is not None and d_end >= th["dead_fraction"] and (d_end - d_init >= th["dead_growth"] or d_init > 0.9):
             probe.append(_finding("PRB003", path, source, {"line": lyr.get("line")},
@@ -592,8 +602,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         if f["confirmed"] is None:
             if backing:
                 f["confirmed"] = True
+                earlier = f["evidence"]
                 f["evidence"] = "confirmed by measurement: " + "; ".join(
-                    p["evidence"] for p in probe if p["rule"] in backing)
+                    p["evidence"] for p in probe if p["rule"] in backing) + (f" (its own fix: {earlier})" if earlier else "")
             elif f["rule"] == "LRN601":
                 f["confirmed"] = False
                 f["evidence"] = (f"not confirmed: the inputs given to fit vary (std {_fmt(inputs.get('std'))})")
@@ -657,7 +668,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         summary += f" (The {timeout:g} s timeout stopped the probe before every fix was tried.)"
 
     curves = {"as_written": curve}
-    for key in [c["key"] for c in cfs] + ["PRB007", "PRB009"]:
+    for key in [c["key"] for c in cfs] + ["PRB007", "PRB009", "PRB008"]:
         r = by_key.get(key)
         if r and r.get("fit"):
             curves[key] = r["fit"].get("loss") or []

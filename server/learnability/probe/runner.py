@@ -293,6 +293,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
         return rpt.error_report(path, f"probe settings: {bad}", timing={"total_s": 0.0})
     options.update({k: v for k, v in settings.items() if k != "timeout_s"})
     options["thresholds"] = thresholds
+    options["saturation"] = thresholds.get("saturation", rpt.THRESHOLDS["saturation"])
     timeout = float(timeout_s or settings.get("timeout_s") or DEFAULT_TIMEOUT_S)
     if budget_s:
         options["budget_s"] = float(budget_s)
