@@ -169,7 +169,9 @@ export function comparisonRows(before: unknown, after: unknown): string[] {
     const parts: string[] = [];
     for (const [key, label, fmt] of COMPARE_KEYS) {
       if (b[key] === undefined && a[key] === undefined) continue;
-      parts.push(`${label} ${fmt(b[key])} → ${fmt(a[key])}`);
+      const k = typeof b.k === "number" ? b.k : a.k;
+      const text = key === "loss_at_k" && typeof k === "number" ? `loss at step ${k}` : label;
+      parts.push(`${text} ${fmt(b[key])} → ${fmt(a[key])}`);
     }
     if (parts.length === 0) {
       for (const key of Object.keys(b)) {

@@ -82,6 +82,7 @@ test("before/after measurements, nested metrics and log-scale curves", () => {
     compareBeforeAfter({ steps_to_fit: 7, loss_at_k: 0.93, held_out_accuracy: 0.6 }, { steps_to_fit: 14, loss_at_k: 9.85, held_out_accuracy: 0.48 }),
     "steps to fit a batch 7 → 14; loss at step k 0.93 → 9.85; held-out accuracy 60% → 48%",
   );
+  assert.equal(compareBeforeAfter({ k: 8, loss_at_k: 0.93 }, { k: 8, loss_at_k: 0.5 }), "loss at step 8 0.93 → 0.5");
   assert.equal(compareBeforeAfter(0.62, 0.6), "0.62 → 0.6");
   assert.equal(compareBeforeAfter(undefined, undefined), "");
   assert.deepEqual(flattenMetrics({ a: 1, b: { c: 0.5, d: [1, 2] }, e: new Array(20).fill(0) }), [
