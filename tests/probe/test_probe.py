@@ -220,6 +220,13 @@ def test_custom_loop_says_how_to_probe_it(probe):
     assert "learnability.probe.target" in f["message"] and f["line"] == 14
 
 
+def test_train_on_batch_says_how_to_probe_it(probe):
+    r = probe("train_on_batch.py")
+    assert r["verdict"] == "inconclusive"
+    f = _finding(r, "PRB091")
+    assert "train_on_batch" in f["message"] and f["line"] == 10
+
+
 def test_target_hook(probe):
     r = probe("custom_loop_target.py")
     assert r["verdict"] == "learns", r["summary"]
