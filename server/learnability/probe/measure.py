@@ -37,14 +37,20 @@ def _map(fn, x: Any) -> Any:
 
 
 def _as_array(a: Any) -> np.ndarray:
-    if hasattr(a, "numpy"):
+    """An array view of `a` (no dtype change: the full data set is never copied, only the slices)."""
+    if hasattr(a, "numpy") and not isinstance(a, np.ndarray):
         a = a.numpy()
-    arr = np.asarray(a)
-    if arr.dtype == np.float64 or arr.dtype == np.float16:
-        arr = arr.astype(np.float32)
-    if arr.dtype == object:
-        arr = arr.astype(np.float32)
-    return arr
+    return np.asarray(a)
+
+
+def _cast(a: np.ndarray) -> np.ndarray:
+    if a.dtype == np.float64 or a.dtype == np.float16 or a.dtype == object:
+        return a.astype(np.float32)
+    return a
+
+
+def cast(x: Any) -> Any:
+    return None if x is None else _map(_cast, x)
 
 
 def to_arrays(x: Any) -> Any:
@@ -152,6 +158,11 @@ class Data:
 
 
 def split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+    d = _split(fit_args, n_train, n_held, seed)
+    return Data(cast(d.x_train), cast(d.y_train), cast(d.x_held), cast(d.y_held), d.source, d.held_from)
+
+
+def _split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
     x, y, source = pull(fit_args.get("x"), fit_args.get("y"), n_train + n_held)
     if x is None or n_samples(x) == 0:
         raise ValueError("no training samples could be read from the data given to fit")
