@@ -262,15 +262,6 @@ def fresh_keras_state(tf, keras):
         keras.backend.clear_session()
 
 
-def _user_modules(folder):
-    out = []
-    for name, mod in list(sys.modules.items()):
-        f = getattr(mod, "__file__", None) or ""
-        if f and os.path.abspath(f).startswith(folder + os.sep) and "site-packages" not in f:
-            out.append(name)
-    return out
-
-
 def run_script(path, source, cwd, seed, keras):
     """Run a script until fit is intercepted. Returns (status, payload)."""
     folder = os.path.dirname(path)

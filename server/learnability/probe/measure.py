@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -644,10 +644,6 @@ def stratified_batch(task: Task, y: Any, size: int, seed: int) -> np.ndarray:
         if not any(by_class):
             break
     return np.array(sorted(picked))
-
-
-def _finite(v: float) -> bool:
-    return v is not None and math.isfinite(v)
 
 
 def _flat(window: list[float]) -> bool:

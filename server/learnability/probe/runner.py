@@ -238,11 +238,9 @@ def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
     """Options and thresholds from the nearest pyproject.toml's `[tool.learnability-probe]` table:
     any key of DEFAULTS, `timeout_s`, and `thresholds = {...}` (report.THRESHOLDS). -> (options, thresholds,
     error message or None)."""
-    import sys as _sys
-
     from learnability.probe.report import THRESHOLDS
 
-    if _sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
