@@ -50,3 +50,15 @@ def test_compare_uses_training_and_held_out_accuracy_when_measured():
 def test_error_report_shape():
     r = report.error_report("x.py", "boom", source="a = 1\n")
     assert r["verdict"] == "error" and r["findings"][0]["rule"] == "PRB093"
+
+
+def test_settings_table(tmp_path):
+    from learnability.probe.runner import probe_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.learnability-probe]\nmax_steps = 300\ntimeout_s = 90\nthresholds = { speedup = 2.0 }\n")
+    opts, ths, err = probe_settings(tmp_path / "train.py")
+    assert err is None and opts == {"max_steps": 300, "timeout_s": 90} and ths == {"speedup": 2.0}
+    (tmp_path / "pyproject.toml").write_text("[tool.learnability-probe]\nmax_step = 3\n")
+    _, _, err = probe_settings(tmp_path / "train.py")
+    assert err and "max_step" in err
