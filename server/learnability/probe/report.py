@@ -735,11 +735,13 @@ def render_text(report: dict, console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    con = console or Console()
+    import sys
+
+    con = console or Console(width=None if sys.stdout.isatty() else 120)
     v = report["verdict"]
     con.print(f"[bold]{report['file']}[/bold]")
     con.print(f"Verdict: [{VERDICT_STYLE.get(v, 'bold')}]{VERDICT_TEXT.get(v, v)}[/]   device: {report.get('device') or 'n/a'}")
-    con.print(report.get("summary", ""), highlight=False)
+    con.print(report.get("summary", ""), highlight=False, soft_wrap=True)
     layers = report.get("layers") or []
     if layers:
         t = Table(title="Per layer (fit-one-batch run, as written)", title_justify="left")
@@ -760,22 +762,23 @@ def render_text(report: dict, console: Any = None) -> None:
         if ho and "skipped" not in ho:
             line += (f"; held-out accuracy {_pct(ho.get('held_out_accuracy'))} vs chance {_pct(ho.get('chance'))} "
                      f"(training {_pct(ho.get('train_accuracy'))})")
-        con.print(line, highlight=False)
+        con.print(line, highlight=False, soft_wrap=True)
     fs = report.get("findings") or []
     if fs:
         con.print("\n[bold]Findings[/bold]")
     for f in fs:
         mark = {True: "[green]confirmed[/green]", False: "[yellow]not confirmed[/yellow]", None: "[dim]not tested[/dim]"}[
             f.get("confirmed")]
-        con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False)
+        con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False, soft_wrap=True)
         if f.get("evidence"):
-            con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "")
+            con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "",
+                      soft_wrap=True)
         if f.get("before") and f.get("after"):
             b, a = f["before"], f["after"]
-            con.print(f"    before: {_nums(b)}", highlight=False)
-            con.print(f"    after:  {_nums(a)}", highlight=False)
+            con.print(f"    before: {_nums(b)}", highlight=False, soft_wrap=True)
+            con.print(f"    after:  {_nums(a)}", highlight=False, soft_wrap=True)
         if f.get("confirms"):
-            con.print(f"    confirms: {', '.join(f['confirms'])}", highlight=False)
+            con.print(f"    confirms: {', '.join(f['confirms'])}", highlight=False, soft_wrap=True)
     tm = report.get("timing") or {}
     if tm:
         con.print(f"\n[dim]{tm.get('total_s')} s in all ({'warm worker' if tm.get('warm') else 'cold start'}"
