@@ -70,7 +70,8 @@ for name, d in have.items():
         if req.name.lower().replace('_', '-') not in have:
             missing.append(f'{name} needs {req}')
 assert not missing, missing
-print('bundle ok: $here imports libcst', libcst.__version__ if hasattr(libcst, '__version__') else '', 'and pygls from the bundle')
+from importlib.metadata import version
+print('bundle ok: $here imports libcst', version('libcst'), 'and pygls', version('pygls'), 'from the bundle')
 ")
 fi
 du -sh "$OUT"/* | sed 's/^/  /'

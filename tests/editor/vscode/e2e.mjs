@@ -196,25 +196,31 @@ async function main() {
     if (installed.length !== 1) throw new Error(`extension folder not found in ${extDir}: ${fs.readdirSync(extDir)}`);
   });
 
-  const port = await freePort();
-  const csLog = fs.openSync(path.join(artifacts, "code-server.log"), "w");
-  const cs = spawn(
-    codeServer,
-    [
-      "--auth", "none",
-      "--bind-addr", `127.0.0.1:${port}`,
-      "--user-data-dir", userData,
-      "--extensions-dir", extDir,
-      "--disable-telemetry",
-      "--disable-update-check",
-      "--disable-workspace-trust",
-      workspace,
-    ],
-    { detached: true, stdio: ["ignore", csLog, csLog], env: { ...process.env, PASSWORD: "" } },
-  );
-  cleanups.push(() => killTree(cs.pid));
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
-  await waitFor("code-server to answer", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 500);
+  /** Starts code-server on a free port for a folder; returns the URL and a stop function. */
+  async function startCodeServer(folder, { trust = false, logName = "code-server.log" } = {}) {
+    const port = await freePort();
+    const csLog = fs.openSync(path.join(artifacts, logName), "w");
+    const cs = spawn(
+      codeServer,
+      [
+        "--auth", "none",
+        "--bind-addr", `127.0.0.1:${port}`,
+        "--user-data-dir", userData,
+        "--extensions-dir", extDir,
+        "--disable-telemetry",
+        "--disable-update-check",
+        ...(trust ? [] : ["--disable-workspace-trust"]),
+        folder,
+      ],
+      { detached: true, stdio: ["ignore", csLog, csLog], env: { ...process.env, PASSWORD: "" } },
+    );
+    const stop = () => killTree(cs.pid);
+    cleanups.push(stop);
+    await waitFor("code-server to answer", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 500);
+    return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, stop };
+  }
+  const first = await startCodeServer(workspace);
+  const url = first.url;
 
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -472,6 +478,38 @@ async function main() {
       await shot("tensorflow-missing");
     });
   }
+
+  // Workspace trust: a fresh code-server with trust on, a folder the user does not trust.
+  await step("untrusted workspace: linting works, the probe is disabled with an explanation", async () => {
+    first.stop();
+    const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
+    settings["security.workspace.trust.enabled"] = true;
+    settings["security.workspace.trust.startupPrompt"] = "always";
+    settings["learnability.interpreter"] = python;
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    const untrusted = path.join(tmp, "untrusted");
+    fs.mkdirSync(untrusted);
+    fs.copyFileSync(fixture, path.join(untrusted, FILE));
+    const second = await startCodeServer(untrusted, { trust: true, logName: "code-server-untrusted.log" });
+    await page.goto(second.url, { waitUntil: "domcontentloaded", timeout: 60000 });
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+    const no = await page.waitForSelector('.monaco-dialog-box .monaco-button:has-text("No")', { timeout: 30000 });
+    await no.click();
+    await page.waitForTimeout(1000);
+    await page.keyboard.press("Control+P");
+    const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await input.fill(FILE);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${FILE}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".monaco-editor .view-lines", { timeout: 15000 });
+    await openProblems();
+    await waitFor("LRN101 in restricted mode", async () => (await problemsRows()).some((t) => t.includes("LRN101")), 60000, 500);
+    await page.click(".monaco-editor .view-lines");
+    await runCommand("Learnability: Run learnability probe");
+    const toast = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("untrusted workspace")', { timeout: 20000 });
+    log(`notification: ${(await toast.textContent()).slice(0, 200)}`);
+    await shot("untrusted-workspace");
+  });
 }
 
 let exitCode = 0;
