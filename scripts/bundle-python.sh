@@ -45,6 +45,12 @@ rm -rf "$OUT"/*/bin
 find "$OUT" -name '__pycache__' -type d -prune -exec rm -rf {} +
 find "$OUT" -path '*/libcst/tests' -type d -prune -exec rm -rf {} +
 find "$OUT" -path '*/libcst/*/tests' -type d -prune -exec rm -rf {} +
+# Check: each version folder holds libcst's compiled parser for that CPython.
+for v in $VERSIONS; do
+  tag="cp${v/./}"
+  ls "$OUT/$tag"/libcst/native.cpython-${v/./}-x86_64-linux-gnu.so >/dev/null ||
+    { echo "bundle-python: no libcst native module for CPython $v in $OUT/$tag" >&2; exit 1; }
+done
 # Check: every bundled build imports and parses with this interpreter's version when it is one of them.
 here=$("$PY" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
 if [ -d "$OUT/$here" ]; then
