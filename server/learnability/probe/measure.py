@@ -671,6 +671,7 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
         loss, yp, gn, un = tr.run_step(xb, yb)
         if first_s is None:
             first_s = time.perf_counter() - t0
+            deadline += first_s  # the first step may include a trace: it does not count against the budget
         acc = accuracy(task, yp, yb)
         losses.append(loss)
         accs.append(acc)
@@ -742,7 +743,10 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
             order, pos = rng.permutation(n), 0
         idx = order[pos:pos + batch]
         pos += batch
+        t_step = time.perf_counter()
         loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        if steps == 1:
+            deadline += time.perf_counter() - t_step
         losses.append(loss)
         if not math.isfinite(loss):
             break
@@ -775,7 +779,10 @@ def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline:
         if time.perf_counter() > deadline:
             break
         tr.set_lr(float(lr))
+        t_step = time.perf_counter()
         loss, _, _, _ = tr.run_step(xb, yb)
+        if not used:
+            deadline += time.perf_counter() - t_step
         used.append(float(lr))
         losses.append(loss)
         if not math.isfinite(loss) or (len(losses) > 5 and loss > 4 * min(losses)):

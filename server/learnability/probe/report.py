@@ -206,7 +206,11 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
         parts.append(f"batch loss at step {b.get('k')}: {_fmt(lb)} -> {_fmt(la)}")
     verdict = "no measurable difference"
     improved = False
-    if before_fit.get("nonfinite") and after_fit.get("nonfinite"):
+    cut = [side for side, f, other in (("as written", before_fit, after_fit), ("with the fix", after_fit, before_fit))
+           if f.get("stop") == "time" and not f.get("fitted") and f.get("steps", 0) < (other.get("steps") or 0)]
+    if cut:
+        verdict = f"not comparable: the time budget cut the run {cut[0]} short; raise --budget"
+    elif before_fit.get("nonfinite") and after_fit.get("nonfinite"):
         verdict = "both hit NaN/inf"
     elif before_fit.get("nonfinite") and not after_fit.get("nonfinite"):
         improved, verdict = True, "removes the NaN/inf"
@@ -553,6 +557,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         verdict = "does_not_learn"
     elif fitted:
         verdict = "learns_slowly" if speedups else "learns"
+    elif fit.get("stop") == "time" and fit.get("steps", 0) < 20:
+        verdict = "inconclusive"  # the clock stopped it before the step budget could say anything
     elif falls or acc_rises:
         verdict = "learns_slowly"
     else:
@@ -652,6 +658,11 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             why = f" A learning rate of {_fmt(lr_helps)} lowers the loss, but does not fit the batch either."
         summary = (f"It does not learn: loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} in {fit['steps']} steps, "
                    f"batch {_score(fit.get('final_accuracy'), kind == 'regression')}.{why}")
+    if verdict == "inconclusive":
+        summary = (f"Inconclusive: the {options.get('budget_s')} s time budget allowed only {fit.get('steps')} steps "
+                   f"(loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))}); raise --budget.")
+    elif fit.get("stop") == "time":
+        summary += f" (The {options.get('budget_s')} s time budget stopped fit-one-batch after {fit.get('steps')} steps.)"
     if any(p["rule"] == "PRB004" for p in probe):
         summary += (f" But held-out accuracy stays at chance ({_pct(held.get('held_out_accuracy'))} vs "
                     f"{_pct(held.get('chance'))}): the labels are not predictable from the inputs.")
