@@ -287,3 +287,13 @@ def test_pre_commit_hook_definition():
     assert re.search(r"^  entry: learnability check$", text, re.M)
     assert re.search(r"^  language: python$", text, re.M)
     assert re.search(r"^  types_or: \[python, jupyter\]$", text, re.M)
+
+
+def test_a_skipped_giant_statement_is_a_note_and_does_not_fail_the_check(tmp_path, capsys):
+    rows = "".join(f"    [{i}, {i % 7}],\n" for i in range(12_000))
+    f = write(tmp_path / "data.py", "DATA = [\n" + rows + "]\nprint(len(DATA))\n")
+    assert main(["check", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert f"{f}:1:1: note: not analysed: a statement of " in out
+    code, data = check_json(capsys, str(f))
+    assert code == 0 and data["findings"] == [] and [e["kind"] for e in data["errors"]] == ["skipped"]
