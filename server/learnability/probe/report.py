@@ -27,6 +27,8 @@ THRESHOLDS: dict[str, float] = {
     "dead_growth": 0.2,  # ... that died during training (+20 points), or dead from the start (> 90%)
     "saturation": 0.5,  # more than half of a sigmoid/tanh layer's outputs saturated
     "init_loss_factor": 3.0,  # loss at init above 3 x -log(1/C)
+    "explode_loss": 1e3,  # exploding: the loss reaches 1e3 from an initial loss below 10 (AutoTrainer) ...
+    "explode_grad": 1e6,  # ... or a layer's gradient norm exceeds 1e6 (TheDeepChecker's bound on gradients)
     "balance": 0.5,  # normalised perplexity of the labels below this: imbalanced
     "constant_features": 0.5,
 }
@@ -477,6 +479,16 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                                   f"{_pct(lyr['dead_fraction'])} after training on the batch "
                                   f"(update ratio {_fmt(lyr['update_ratio'])} per step)",
                                   confirmed=True, confirms=supports("PRB003")))
+    finite_losses = [v for v in curve if v is not None and math.isfinite(v) and v < 1e29]
+    max_grad = max((v for row in gn for v in row if v is not None and math.isfinite(v)), default=0.0)
+    exploding = (init_loss is not None and init_loss < 10 and finite_losses and max(finite_losses) >= th["explode_loss"]) \
+        or max_grad > th["explode_grad"]
+    if exploding and not fit.get("nonfinite"):
+        probe.append(_finding("PRB005", path, source, compile_where,
+                              "exploding: the loss or the gradients blow up during training",
+                              f"loss {_fmt(init_loss)} at step 0, up to {_fmt(max(finite_losses) if finite_losses else None)}; "
+                              f"largest layer gradient norm {_fmt(max_grad)}; learning rate {_fmt(orig.get('learning_rate'))}",
+                              confirmed=True, confirms=supports("PRB005")))
     if fit.get("nonfinite"):
         probe.append(_finding("PRB005", path, source, compile_where,
                               f"the loss or gradients became NaN/inf after {fit['steps']} steps",
