@@ -283,6 +283,9 @@ def _hint(exc_type: str, message: str) -> str:
         return " (the script downloads data and there is no network here)"
     if "unexpected keyword argument" in low or "not recognized" in low or "keras 2" in low:
         return " (an argument Keras 3 does not accept; it may be Keras 2-only)"
+    if exc_type in ("ModuleNotFoundError", "ImportError") and ("'keras." in message or "'tensorflow.keras." in message
+                                                               or "from 'keras" in message):
+        return " (a Keras 2 module path that Keras 3 no longer has)"
     if exc_type in ("ModuleNotFoundError", "ImportError"):
         return " (a module is not installed in the probe's interpreter)"
     return ""
