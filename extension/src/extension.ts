@@ -17,7 +17,7 @@ import {
 } from "vscode-languageclient/node";
 import { tensorflowInstallCommand } from "./interpreter";
 import { onPythonEnvironmentChanged, ResolvedInterpreter, resolveInterpreter, runPython } from "./python";
-import { isMissingTensorflow, ProbeReport, statusBarText, verdictLabel } from "./report";
+import { isCancelledReport, isMissingTensorflow, ProbeReport, statusBarText, verdictLabel } from "./report";
 import { ProgressHandler } from "./progress";
 import { ReportPanel } from "./reportPanel";
 import { RESTART_SETTINGS, ServerSettings, toServerSettings } from "./settings";
@@ -409,6 +409,11 @@ class LearnabilityExtension {
   }
 
   private onReport(report: ProbeReport, uri: string | undefined, fromRequest: boolean): void {
+    if (isCancelledReport(report)) {
+      this.log.info("Probe cancelled");
+      if (fromRequest) void vscode.window.showInformationMessage(`${NAME}: probe cancelled.`);
+      return;
+    }
     const same = this.lastReport && JSON.stringify(this.lastReport.report) === JSON.stringify(report);
     this.lastReport = { report, uri };
     void this.context.workspaceState.update("learnability.lastReport", this.lastReport);

@@ -80,6 +80,11 @@ export function isMissingTensorflow(report: ProbeReport | undefined): boolean {
   return /No module named ['"]?(tensorflow|keras)\b|tensorflow (is )?(not installed|missing)|cannot import tensorflow/i.test(text);
 }
 
+/** True for the report of a probe the user cancelled (the probe answers "inconclusive" / "cancelled"). */
+export function isCancelledReport(report: ProbeReport | undefined): boolean {
+  return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? report.message ?? ""));
+}
+
 export function escapeHtml(value: unknown): string {
   return String(value ?? "")
     .replace(/&/g, "&amp;")

@@ -8,6 +8,7 @@ import {
   escapeHtml,
   formatNumber,
   gradNormsSvg,
+  isCancelledReport,
   isMissingTensorflow,
   lossCurvesSvg,
   ProbeReport,
@@ -145,6 +146,12 @@ test("empty and error reports render without plots", () => {
   assert.match(lossCurvesSvg({ as_written: [0.5] }), /<svg/);
   assert.match(lossCurvesSvg({}), /No loss curves/);
   assert.match(gradNormsSvg([{ name: "d", grad_norm: 0 }]), /<svg/);
+});
+
+test("a cancelled probe is recognised", () => {
+  assert.equal(isCancelledReport({ verdict: "inconclusive", summary: "cancelled" }), true);
+  assert.equal(isCancelledReport({ verdict: "inconclusive", summary: "too few samples" }), false);
+  assert.equal(isCancelledReport({ verdict: "learns", summary: "cancelled" }), false);
 });
 
 test("TensorFlow missing is recognised from the report", () => {

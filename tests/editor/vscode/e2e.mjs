@@ -214,7 +214,16 @@ async function main() {
       ],
       { detached: true, stdio: ["ignore", csLog, csLog], env: { ...process.env, PASSWORD: "" } },
     );
-    const stop = () => killTree(cs.pid);
+    // SIGTERM to code-server's process group (it, the extension host, the language server), then SIGKILL
+    const stop = async () => {
+      try {
+        process.kill(-cs.pid, "SIGTERM");
+      } catch {
+        return;
+      }
+      await waitFor("code-server to exit", () => cs.exitCode !== null || cs.signalCode !== null, 5000, 100).catch(() => {});
+      killTree(cs.pid);
+    };
     cleanups.push(stop);
     await waitFor("code-server to answer", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 500);
     return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, stop };
@@ -423,6 +432,31 @@ async function main() {
     });
   }
 
+  const ours = () =>
+    execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes(extDir) && !l.includes("ps -eo"))
+      .map((l) => l.trim());
+
+  if (!skipProbe) {
+    await step("the code lens starts the probe; Cancel in its notification stops it and its training process", async () => {
+      await page.click(".monaco-editor .view-lines");
+      const lens = await page.waitForSelector('.monaco-editor .codelens-decoration a:has-text("Run learnability probe")', { timeout: 15000 });
+      await lens.click();
+      const cancel = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("Learnability probe") .monaco-button:has-text("Cancel")', { timeout: 30000 });
+      await waitFor("the training process to start", () => ours().some((l) => l.includes("harness.py")), 30000, 250).catch(() => log("no harness process seen before cancelling"));
+      await shot("probe-cancel");
+      const t0 = Date.now();
+      await cancel.click();
+      await waitFor("the probe to stop", async () => {
+        const items = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent || ""));
+        return !items.some((t) => t.includes("Probing"));
+      }, 15000, 200);
+      await waitFor("no training process left", () => !ours().some((l) => l.includes("harness.py")), 10000, 200);
+      log(`stopped ${((Date.now() - t0) / 1000).toFixed(1)} s after Cancel`);
+    });
+  }
+
   // A Python with neither the server's packages nor TensorFlow (Debian's own python3): the bundled
   // libraries make linting work there, and the probe says TensorFlow is missing and how to install it.
   const bare = ["/usr/bin/python3", "/usr/local/bin/python3"].find((p) => {
@@ -481,7 +515,7 @@ async function main() {
 
   // Workspace trust: a fresh code-server with trust on, a folder the user does not trust.
   await step("untrusted workspace: linting works, the probe is disabled with an explanation", async () => {
-    first.stop();
+    await first.stop();
     const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
     settings["security.workspace.trust.enabled"] = true;
     settings["security.workspace.trust.startupPrompt"] = "always";
@@ -509,6 +543,22 @@ async function main() {
     const toast = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("untrusted workspace")', { timeout: 20000 });
     log(`notification: ${(await toast.textContent()).slice(0, 200)}`);
     await shot("untrusted-workspace");
+  });
+
+  await step("no process of the extension is left once VS Code is gone", async () => {
+    await browser.close();
+    for (const c of cleanups.filter((c) => c.name === "stop")) await c();
+    await waitFor("the server and probe processes to exit", () => ours().length === 0, 15000, 500).catch((err) => {
+      const left = ours();
+      for (const l of left) {
+        try {
+          process.kill(Number(l.split(/\s+/)[0]), "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+      throw new Error(`${err.message}: ${left.join(" | ")}`);
+    });
   });
 }
 
