@@ -211,6 +211,8 @@ def test_keras2_argument(probe):
     r = probe("keras2_argument.py")
     f = _finding(r, "PRB090")
     assert r["verdict"] == "error" and f["line"] == 9 and "nb_epoch" in f["message"]
+    for static in (x for x in r["findings"] if x["category"] == "api" and x["line"] == 9 and x["rule"] != "PRB090"):
+        assert static["confirmed"] is True and static["rule"] in f["confirms"]  # the crash confirms it
 
 
 def test_custom_loop_says_how_to_probe_it(probe):

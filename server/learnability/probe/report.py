@@ -332,7 +332,13 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
             text = f"the script stopped before fit: {msg}"
         else:
             text = f"the script failed before fit: {exc_type}: {msg}{_hint(exc_type, msg)}"
+        # static API findings on the failing line are confirmed by the failure itself
+        here = [f for f in findings if f["category"] == "api" and f["line"] <= (where.get("line") or 0) <= f["end_line"]]
+        for f in here:
+            f["confirmed"] = True
+            f["evidence"] = f"confirmed: the script fails on this line: {exc_type}: {msg}"
         return finish("error", text, [_finding("PRB090", path, source, where, text, f"{exc_type}: {msg}",
+                                               confirms=sorted({f["rule"] for f in here}),
                                                data={"exception": exc_type})])
     if st == "no_fit":
         text = orig.get("message", "the script did not call fit")
