@@ -199,6 +199,22 @@ def test_folders_are_walked_for_py_and_ipynb_skipping_hidden_and_venvs(tmp_path,
     assert len([f for f in data["findings"] if f["path"].endswith("a.py") and f["rule"] == "LRN101"]) == 1
 
 
+def test_inside_a_git_work_tree_gitignored_files_are_skipped(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    write(repo / ".gitignore", "generated/\nscratch_*.py\n")
+    write(repo / "train.py", SIGMOID)
+    write(repo / "generated" / "copy.py", SIGMOID)
+    write(repo / "scratch_1.py", SIGMOID)
+    write(repo / "sub" / "untracked.py", SIGMOID)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "train.py", ".gitignore"], check=True)
+    _, data = check_json(capsys, str(repo))
+    paths = sorted({Path(f["path"]).relative_to(repo).as_posix() for f in data["findings"]})
+    assert paths == ["sub/untracked.py", "train.py"]  # tracked and untracked-not-ignored; ignored skipped
+    _, data = check_json(capsys, str(repo / "generated" / "copy.py"))  # named explicitly: checked
+    assert data["findings"]
+
+
 def test_examples_folder_from_the_readme(capsys):
     code, data = check_json(capsys, str(ROOT / "examples"))
     assert code == 1

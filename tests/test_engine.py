@@ -85,6 +85,8 @@ def test_cache_is_bounded():
 @pytest.mark.parametrize("source, starts", [
     ("a = 1\nb = 2\n", [0, 1]),
     ("@dec\n@dec2(\n  1)\ndef f():\n    pass\nx = 1\n", [0, 5]),
+    # a decorator call closed at column 0, then another decorator (libcst's own sources do this)
+    ("@dec(\n    1,\n)\n@dec2(\n    2,\n)\ndef f():\n    pass\nx = 1\n", [0, 8]),
     ("if a:\n    b = 1\nelif c:\n    pass\nelse:\n    pass\nz = 1\n", [0, 6]),
     ("try:\n    pass\nexcept E:\n    pass\nfinally:\n    pass\n", [0]),
     ('s = """\nnot a statement\n"""\nt = 1\n', [0, 3]),

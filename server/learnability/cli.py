@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -46,6 +47,11 @@ def collect_files(paths: Sequence[str]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
+            listed = _git_files(path)
+            if listed is not None:
+                for f in listed:
+                    add(f)
+                continue
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
                                  and not (Path(root, d) / "pyvenv.cfg").exists())
@@ -56,6 +62,27 @@ def collect_files(paths: Sequence[str]) -> list[Path]:
             add(path)
         else:
             raise UsageError(f"{p}: no such file or directory")
+    return out
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """Inside a git work tree: the .py/.ipynb files under `folder` that git tracks or would track
+    (.gitignore respected), with the same folder rules as the plain walk. None outside git."""
+    try:
+        proc = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
+                               "--exclude-standard", "--", "."], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    out = []
+    for name in sorted(proc.stdout.decode("utf-8", "surrogateescape").split("\0")):
+        parts = Path(name).parts
+        if not name.endswith(SOURCE_SUFFIXES) or any(x.startswith(".") or x in SKIP_DIRS for x in parts):
+            continue
+        f = folder / name
+        if f.is_file():  # tracked but deleted files are listed too
+            out.append(f)
     return out
 
 

@@ -117,7 +117,7 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
             depth = 0
         if i == start:
             only_decorators = first == "@"
-        elif first not in ("", " ", "\t", "#", "\n", "\r", "@"):
+        elif first not in ("", " ", "\t", "#", "\n", "\r", "@", ")", "]", "}", "\f"):
             only_decorators = False
         if "'" not in line and '"' not in line and "\\" not in line:
             cont = False  # no string delimiter, no backslash: nothing to scan for (depth is not used)
