@@ -38,12 +38,12 @@ def with_string_value(node: cst.BaseExpression, text: str) -> cst.BaseExpression
     return cst.SimpleString(f'"{text}"')
 
 
-def with_name_tail(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
-    """tf.nn.sigmoid -> tf.nn.relu ; sigmoid -> relu."""
-    if isinstance(node, cst.Attribute):
+def with_name_tail(node: cst.BaseExpression, name: str, program: Program) -> cst.BaseExpression:
+    """tf.nn.sigmoid -> tf.nn.relu and keras.activations.tanh -> keras.activations.relu, where the
+    module has that function; anything else (a variable, tf.math.sigmoid, an imported name) -> "relu"."""
+    qual = program.qualname(node) or ""
+    if isinstance(node, cst.Attribute) and qual.startswith(("keras.activations.", "tensorflow.nn.")):
         return node.with_changes(attr=cst.Name(name))
-    if isinstance(node, cst.Name):
-        return cst.Name(name)
     return cst.SimpleString(f'"{name}"')
 
 

@@ -39,7 +39,7 @@ def check(rule: Rule, ctx: Context):
             fix = None
             if arg is not None:
                 value = arg.value
-                new = with_string_value(value, "relu") if isinstance(value, cst.SimpleString) else with_name_tail(value, "relu")
+                new = with_string_value(value, "relu") if isinstance(value, cst.SimpleString) else with_name_tail(value, "relu", program)
                 fix = Fix("Use 'relu' instead of '%s'" % act, (ctx.replace(source.call.placed, value, new),))
             where = "convolutional" if is_conv(layer) else "hidden Dense"
             yield rule.finding(
