@@ -409,3 +409,33 @@ def test_provenance_of_slices_keeps_order_but_forgets_counts():
     x, y = _describe_last_fit("import numpy as np\nfrom tensorflow import keras\nX = np.random.rand(200, 4)\n"
                               "y = np.array([0] * 100 + [1] * 100)\n" + BINARY + "model.fit(X[:150], y[:150])\n")
     assert y.ordered_blocks and x.n_samples is None
+
+
+def test_labels_filtered_by_a_mask_are_not_reported_out_of_range():
+    src = """
+    import numpy as np
+    from tensorflow import keras
+    from tensorflow.keras import layers
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    mask = y_train < 2
+    x_train = x_train[mask] / 255.0
+    y_train = y_train[mask]
+    m = keras.Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    m.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    m.fit(x_train, y_train, epochs=5)
+    """
+    assert "LRN604" not in rule_ids(src)
+    assert "LRN604" in rule_ids(src.replace("    y_train = y_train[mask]\n", ""))
+
+
+def test_labels_regrouped_modulo_two_are_not_reported_out_of_range():
+    src = """
+    import numpy as np
+    from tensorflow import keras
+    from tensorflow.keras import layers
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    m = keras.Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(1, activation="sigmoid")])
+    m.compile(optimizer="adam", loss="binary_crossentropy")
+    m.fit(x_train / 255.0, y_train % 2, epochs=5)
+    """
+    assert "LRN604" not in rule_ids(src)

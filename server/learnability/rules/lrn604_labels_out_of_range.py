@@ -5,6 +5,7 @@ from __future__ import annotations
 from learnability.analysis.data import describe
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import fits
+from learnability.rules._outputs import _masked
 from learnability.rules.base import Context, Rule, register
 
 
@@ -51,6 +52,8 @@ def check(rule: Rule, ctx: Context):
         units = program.const(out.arg(0, "units", "output_dim"), out.call.index)
         if not isinstance(units, int) or isinstance(units, bool):
             continue
+        if _masked(program, fit.y, fit.call.index):
+            continue  # y[y < 2], y % 2: a subset or regrouping of the classes; the range read off the source is not theirs
         info = describe(program, fit.y, fit.call.index)
         if not info.integer_labels or info.one_hot or info.low is None or info.high is None:
             continue
