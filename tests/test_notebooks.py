@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from learnability.cli import main
-from learnability.sources import load_source
 
 IMPORTS = ["%matplotlib inline\n", "!pip list\n", "import numpy as np\n", "from tensorflow import keras\n",
            "from tensorflow.keras import layers\n"]
