@@ -418,9 +418,13 @@ class LearnabilityExtension {
     this.lastReport = { report, uri };
     void this.context.workspaceState.update("learnability.lastReport", this.lastReport);
     this.updateStatus();
-    if (same && this.panel.visible) return; // the notification and the command's answer carry the same report
     const missingTf = isMissingTensorflow(report);
     const python = this.interpreter?.path ?? "python3";
+    if (same && this.panel.visible) {
+      // the notification and the command's answer carry the same report: it is on screen already
+      if (missingTf && fromRequest) void this.offerTensorflowInstall(python);
+      return;
+    }
     this.panel.show(report, uri ? vscode.Uri.parse(uri) : undefined, {
       notice: missingTf ? `TensorFlow is not installed in ${python}. Install it with: ${tensorflowInstallCommand(python)}` : undefined,
     });

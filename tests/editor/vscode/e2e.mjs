@@ -397,9 +397,9 @@ async function main() {
       log(`status bar: ${status.trim()}`);
 
       // a line link in the report reveals that line in the editor
-      const link = await frame.$('a.line-link[data-line="12"]');
-      if (link) {
-        await link.click();
+      const link = frame.locator('a.line-link[data-line="12"]').first();
+      if (await link.count()) {
+        await link.click({ timeout: 10000 });
         await waitFor(
           "the cursor on line 12",
           async () => (await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent || ""))).some((t) => /Ln 12,/.test(t)),
@@ -441,13 +441,14 @@ async function main() {
   if (!skipProbe) {
     await step("the code lens starts the probe; Cancel in its notification stops it and its training process", async () => {
       await page.click(".monaco-editor .view-lines");
-      const lens = await page.waitForSelector('.monaco-editor .codelens-decoration a:has-text("Run learnability probe")', { timeout: 15000 });
-      await lens.click();
-      const cancel = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("Learnability probe") .monaco-button:has-text("Cancel")', { timeout: 30000 });
+      // locators, not element handles: the lens and the toast are re-rendered as they update
+      await page.locator('.monaco-editor .codelens-decoration a:has-text("Run learnability probe")').first().click({ timeout: 15000 });
+      const cancel = page.locator('.notifications-toasts .notification-toast:has-text("Learnability probe") .monaco-button:has-text("Cancel")').first();
+      await cancel.waitFor({ state: "visible", timeout: 30000 });
       await waitFor("the training process to start", () => ours().some((l) => l.includes("harness.py")), 30000, 250).catch(() => log("no harness process seen before cancelling"));
       await shot("probe-cancel");
       const t0 = Date.now();
-      await cancel.click();
+      await cancel.click({ timeout: 10000 });
       await waitFor("the probe to stop", async () => {
         const items = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent || ""));
         return !items.some((t) => t.includes("Probing"));
@@ -479,8 +480,7 @@ async function main() {
       await search.focus();
       await page.keyboard.type("learnability.interpreter");
       await page.waitForSelector('.settings-editor .setting-item-title:has-text("Interpreter")', { timeout: 20000 });
-      const box = await page.waitForSelector(".settings-editor .settings-body .setting-item-control input", { state: "visible", timeout: 20000 });
-      await box.click({ clickCount: 3 });
+      await page.locator(".settings-editor .settings-body .setting-item-control input").first().click({ clickCount: 3, timeout: 20000 });
       await page.keyboard.press("Control+A");
       await page.keyboard.type(bare);
       await page.keyboard.press("Tab");
@@ -527,8 +527,7 @@ async function main() {
     const second = await startCodeServer(untrusted, { trust: true, logName: "code-server-untrusted.log" });
     await page.goto(second.url, { waitUntil: "domcontentloaded", timeout: 60000 });
     await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
-    const no = await page.waitForSelector('.monaco-dialog-box .monaco-button:has-text("No")', { timeout: 30000 });
-    await no.click();
+    await page.locator('.monaco-dialog-box .monaco-button:has-text("No")').first().click({ timeout: 30000 });
     await page.waitForTimeout(1000);
     await page.keyboard.press("Control+P");
     const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
