@@ -140,3 +140,16 @@ def test_merged_is_a_copy():
     assert base.ignore == [] and base.threshold("lr_min") == 1e-6
     with pytest.raises(ConfigError):
         base.merged({"thresholds": {"lr_min": True}})
+
+
+def test_probe_subtable_is_accepted_by_check_and_read_by_the_probe(tmp_path):
+    from learnability.config import load_config
+    from learnability.probe.runner import probe_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.learnability]\nignore = [\"LRN602\"]\n\n[tool.learnability.probe]\nmax_steps = 120\n")
+    (tmp_path / "train.py").write_text("x = 1\n")
+    cfg = load_config(tmp_path / "train.py")
+    assert "LRN602" in cfg.ignore
+    opts, _ths, bad = probe_settings(tmp_path / "train.py")
+    assert bad is None and opts["max_steps"] == 120

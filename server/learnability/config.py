@@ -25,7 +25,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 }
 
 
-KNOWN_KEYS = ("select", "ignore", "extend-ignore", "thresholds", "severity")
+KNOWN_KEYS = ("select", "ignore", "extend-ignore", "thresholds", "severity", "probe")  # probe: read by learnability.probe
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -56,9 +56,9 @@ def test_settings_table(tmp_path):
     from learnability.probe.runner import probe_settings
 
     (tmp_path / "pyproject.toml").write_text(
-        "[tool.learnability-probe]\nmax_steps = 300\ntimeout_s = 90\nthresholds = { speedup = 2.0 }\n")
+        "[tool.learnability.probe]\nmax_steps = 300\ntimeout_s = 90\nthresholds = { speedup = 2.0 }\n")
     opts, ths, err = probe_settings(tmp_path / "train.py")
     assert err is None and opts == {"max_steps": 300, "timeout_s": 90} and ths == {"speedup": 2.0}
-    (tmp_path / "pyproject.toml").write_text("[tool.learnability-probe]\nmax_step = 3\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.learnability.probe]\nmax_step = 3\n")
     _, _, err = probe_settings(tmp_path / "train.py")
     assert err and "max_step" in err

@@ -231,11 +231,11 @@ def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
     return out
 
 
-SETTINGS_TABLE = "learnability-probe"  # [tool.learnability-probe] in pyproject.toml
+SETTINGS_TABLE = "learnability.probe"  # [tool.learnability.probe] in pyproject.toml
 
 
 def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
-    """Options and thresholds from the nearest pyproject.toml's `[tool.learnability-probe]` table:
+    """Options and thresholds from the nearest pyproject.toml's `[tool.learnability.probe]` table:
     any key of DEFAULTS, `timeout_s`, and `thresholds = {...}` (report.THRESHOLDS). -> (options, thresholds,
     error message or None)."""
     from learnability.probe.report import THRESHOLDS
@@ -249,7 +249,7 @@ def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
         if not candidate.is_file():
             continue
         try:
-            table = tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get(SETTINGS_TABLE)
+            table = tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get("learnability", {}).get("probe")
         except (OSError, ValueError) as exc:
             return {}, {}, f"{candidate}: {exc}"
         if table is None:
