@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+from collections import Counter
 
 import pytest
 from lsprotocol import types
@@ -38,6 +39,15 @@ async def test_real_probe_over_lsp():
         diags = await wait_diagnostics(client, rec, URI, after=n)
         decided = [d for d in diags if d.source == "learnability" and "confirmed" in d.message]
         assert decided, [d.message for d in diags]
+        # a verdict on a static finding is folded into it, not listed again; wording says its verdict once
+        counts = Counter((str(d.code), d.range.start.line) for d in diags)
+        assert all(n == 1 for n in counts.values()), counts
+        static = {(str(d.code), d.range.start.line) for d in diags if d.source == "learnability"}
+        for d in diags:
+            if d.source == "learnability-probe":
+                about = [str(d.code), *(d.data or {}).get("confirms", [])]
+                assert not any((r, d.range.start.line) in static for r in about), (d.code, d.message)
+        assert all(d.message.lower().count("confirmed") <= 1 for d in diags), [d.message for d in diags]
         hover = await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(URI), types.Position(9, 45)))
         assert "Measured by the probe" in hover.contents.value

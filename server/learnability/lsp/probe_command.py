@@ -3,8 +3,10 @@
 The probe itself is `learnability.probe.runner.run_probe` (blocking; it starts its own interpreter,
 the one from the `interpreter` setting or this one). Here it runs in a daemon thread with work-done
 progress (percentage, cancellable: cancelling sets its `cancel` event). Its report then:
-- becomes diagnostics of its own (source "learnability-probe") on the lines it measured,
-- amends the static findings it confirms or refutes ("(confirmed by probe: ...)" / "(not confirmed: ...)"),
+- amends the static findings it confirms or refutes ("(confirmed by probe: ...)" / "(probe: not confirmed — ...)"):
+  a probe finding about a static finding (the same rule, or a rule its `confirms` names, on the same line) is
+  folded into that diagnostic and not published again,
+- becomes diagnostics of its own (source "learnability-probe") only for what no static finding covers,
 - shows up in hovers as measured evidence,
 - is sent to the client as the notification `learnability/probeReport` {"uri", "report"}.
 Without the runner module the command answers with a clear message instead.
@@ -64,12 +66,37 @@ def verdict_for(state: ProbeState, f: Finding) -> dict | None:
     return (decided or same_line or candidates)[0]
 
 
-_VERDICT_PREFIX = re.compile(r"^\s*(not\s+)?confirmed(\s+by\s+[a-z]+)?\s*:\s*", re.I)
+def _folded(static_rules: dict[int, set[str]], pf: dict) -> bool:
+    """Whether a probe finding speaks about a static finding on its own line (the same rule, or one its
+    `confirms` names): its verdict is then part of that diagnostic's message, not a diagnostic of its own."""
+    try:
+        rules = static_rules.get(int(pf.get("line") or 0))
+    except (TypeError, ValueError):
+        return False
+    if not rules:
+        return False
+    confirms = pf.get("confirms")
+    return pf.get("rule") in rules or (isinstance(confirms, list) and any(r in rules for r in confirms))
+
+
+# "confirmed:", "not confirmed:", "confirmed by measurement:", "confirmed by the probe —", "measured:" ...
+_VERDICT_PREFIX = re.compile(
+    r"^\s*(?:(?:not\s+)?(?:confirmed|refuted)(?:\s+by\s+(?:the\s+)?[a-z]+)?|measured)\s*(?:[:—–,]|-+)\s*", re.I)
+
+
+def strip_verdict(text: Any) -> str:
+    """The evidence without the verdict words it starts with (the message or hover says them)."""
+    text = str(text or "").strip()
+    while True:
+        stripped = _VERDICT_PREFIX.sub("", text, count=1).strip()
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def short_evidence(text: str, limit: int = 160) -> str:
     """The first clauses of the evidence, without a leading "confirmed:" (the message says it)."""
-    text = _VERDICT_PREFIX.sub("", str(text or "")).strip()
+    text = strip_verdict(text)
     clauses = text.split("; ")
     out = clauses[0]
     for c in clauses[1:]:
@@ -87,7 +114,7 @@ def message_suffix(state: ProbeState, f: Finding) -> str:
     if pf.get("confirmed") is True:
         return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
     if pf.get("confirmed") is False:
-        return f" (not confirmed: {evidence})" if evidence else " (not confirmed by the probe)"
+        return f" (probe: not confirmed — {evidence})" if evidence else " (not confirmed by the probe)"
     return ""
 
 
@@ -106,10 +133,12 @@ def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
     if state is None:
         return out
     lm = LineMap(res.lines, ls.encoding)
-    static = {(p.finding.rule, p.finding.span.line) for p in res.placed}
+    static_rules: dict[int, set[str]] = {}
+    for p in res.placed:
+        static_rules.setdefault(p.finding.span.line, set()).add(p.finding.rule)
     for pf in state.findings:
-        if (pf.get("rule"), pf.get("line")) in static:
-            continue  # the verdict on a static finding: already folded into its message
+        if _folded(static_rules, pf):
+            continue  # about a static finding on its line: folded into its message (and hover), not repeated
         try:
             line = int(pf.get("line") or 0)
         except (TypeError, ValueError):
@@ -167,7 +196,7 @@ def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0:
 
 def _evidence_md(pf: dict) -> str:
     state = {True: "confirmed", False: "not confirmed", None: "inconclusive"}.get(pf.get("confirmed"), "")
-    evidence = str(pf.get("evidence") or pf.get("message") or "").strip()
+    evidence = strip_verdict(pf.get("evidence") or pf.get("message") or "")
     return f"**Measured by the probe** ({pf.get('rule', '?')}, {state}): {evidence}"
 
 
