@@ -9,6 +9,8 @@ names are resolved for the few calls that match.
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Iterable, NamedTuple
 
 import libcst as cst
@@ -24,16 +26,52 @@ class CallEntry(NamedTuple):
     positional: int
 
 
-class _Collector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[CallEntry] = []
+_SELF_ATTR = re.compile(r"self\.(\w+)")
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        keywords = frozenset(a.keyword.value for a in node.args if a.keyword is not None)
-        positional = sum(1 for a in node.args if a.keyword is None and not a.star)
-        self.calls.append(CallEntry(node, last, keywords, positional))
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that can hold child nodes, in the order libcst visits them (its
+    `_visit_and_replace_children` reads them in source order: a field list would put `IfExp.test`
+    before `body`, a class's `body` before its `bases`). Whitespace and parentheses hold no calls."""
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        slots = [f for f in getattr(cls, "__slots__", ()) if not f.startswith("whitespace") and f not in ("lpar", "rpar")]
+        order: list[str] = []
+        try:
+            for m in _SELF_ATTR.finditer(inspect.getsource(cls._visit_and_replace_children)):
+                if m.group(1) in slots and m.group(1) not in order:
+                    order.append(m.group(1))
+        except (OSError, TypeError):
+            pass
+        names = _CHILD_FIELDS[cls] = tuple(order) + tuple(f for f in slots if f not in order)
+    return names
+
+
+def _collect_calls(root: cst.CSTNode) -> list[CallEntry]:
+    """Every call under `root`, in source order. A plain walk over the nodes' fields: libcst's visitor
+    rebuilds (and re-validates) every node it passes, which cost twice the parse on large files."""
+    calls: list[CallEntry] = []
+    stack: list[cst.CSTNode] = [root]
+    node_type = cst.CSTNode
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.Call:
+            func = node.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            keywords = frozenset(a.keyword.value for a in node.args if a.keyword is not None)
+            positional = sum(1 for a in node.args if a.keyword is None and not a.star)
+            calls.append(CallEntry(node, last, keywords, positional))
+        kids: list[cst.CSTNode] = []
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                kids.append(value)
+            elif type(value) in (tuple, list):
+                kids.extend(v for v in value if isinstance(v, node_type))
+        kids.reverse()
+        stack.extend(kids)
+    return calls
 
 
 def chunk_calls(placed: PlacedChunk) -> list[CallEntry]:
@@ -41,10 +79,7 @@ def chunk_calls(placed: PlacedChunk) -> list[CallEntry]:
     chunk = placed.chunk
     calls = chunk.__dict__.get("_call_index")
     if calls is None:
-        collector = _Collector()
-        if chunk.module is not None:
-            chunk.module.visit(collector)
-        calls = collector.calls
+        calls = _collect_calls(chunk.module) if chunk.module is not None else []
         chunk.__dict__["_call_index"] = calls
     return calls
 
