@@ -259,6 +259,9 @@ class ChunkCache:
         self._cache: OrderedDict[str, Chunk] = OrderedDict()
         self._size = size
         self.scan_memo: ScanMemo = {}
+        # qualified names of nodes of cached chunks, valid for one import environment (Program)
+        self.qual_env: object = None
+        self.qual_memo: dict = {}
         self.parses = 0  # chunks parsed so far (cache misses): how tests see what an edit costs
 
     def __len__(self) -> int:

@@ -9,6 +9,7 @@ scripts that build a model in `build_model()` are usually written.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ CONV_LAYERS = frozenset(
 POOL_LAYERS = frozenset("MaxPooling2D MaxPooling1D MaxPooling3D MaxPool2D MaxPool1D AveragePooling2D AveragePooling1D AvgPool2D".split())
 ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu", "ELU": "elu", "Softmax": "softmax"}
 
+# bare names that resolve to Keras classes unless the program assigns them (see Program.qualname)
+_SHADOWABLE = KNOWN_LAYERS | {"Sequential", "Model"}
+_QUAL_MEMO_MAX = 200_000
 _ACTIVATION_FUNCS = ("keras.activations.", "tensorflow.nn.", "tensorflow.math.", "tensorflow.")
 
 
@@ -165,11 +169,11 @@ class CallView:
 
     @functools.cached_property  # read-only views, computed once (a hot path: rules ask for them often)
     def args(self) -> list[cst.Arg]:
-        return [a for a in self.node.args if a.keyword is None and not a.star]
+        return _split_args(self.node, self.placed)[0]
 
     @functools.cached_property
     def kwargs(self) -> dict[str, cst.Arg]:
-        return {a.keyword.value: a for a in self.node.args if a.keyword is not None}
+        return _split_args(self.node, self.placed)[1]
 
     def arg(self, position: int | None, *names: str) -> cst.Arg | None:
         kw = self.kwargs
@@ -191,6 +195,33 @@ class CallView:
 
     def code(self, node: cst.CSTNode) -> str:
         return self.placed.code(node)
+
+
+def _split_args(node: cst.Call, placed: PlacedChunk | None) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
+    """(positional, keyword) arguments of a call. They depend on the node alone, so they are kept with
+    the parsed chunk (whose nodes are the same objects in every analysis): an edit elsewhere does
+    not recompute them. Callers must not mutate the results."""
+    memo = placed.chunk.__dict__.setdefault("_split_args", {}) if placed is not None else None
+    if memo is not None:
+        hit = memo.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+    args = node.args
+    split = ([a for a in args if a.keyword is None and not a.star],
+             {a.keyword.value: a for a in args if a.keyword is not None})
+    if memo is not None:
+        memo[id(node)] = (node, split)  # the node is held: its id cannot be reused while the memo lives
+    return split
+
+
+def string_value(node: cst.SimpleString) -> Any:
+    """A string literal's value; plain literals without escapes are read directly (libcst's
+    evaluated_value goes through ast.literal_eval, ~20 us each)."""
+    raw = node.value
+    if raw[:1] in ("'", '"') and "\\" not in raw:
+        q = 3 if raw[:3] in ('"""', "'''") and len(raw) >= 6 else 1
+        return raw[q:-q]
+    return node.evaluated_value
 
 
 @dataclass
@@ -301,8 +332,14 @@ class Program:
         self.functions: dict[str, Stmt] = {}  # function name -> its last return
         self.models: list[ModelInfo] = []
         self._model_vars: dict[str, list[tuple[int, ModelInfo]]] = {}
+        self._model_ids: set[int] = set()
+        # statement indices of `assigns` / `_model_vars` entries (ascending): lookups bisect them
+        self._assign_at: dict[str, list[int]] = {}
+        self._model_at: dict[str, list[int]] = {}
         self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = {}
-        self._qual_cache: dict[int, str | None] = {}
+        self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
+        self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
+        self._activation_memo: dict[int, tuple[LayerInfo, tuple[str, cst.Arg | None]]] = {}
         # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
         self._build()
@@ -329,8 +366,10 @@ class Program:
             elif raw.kind == "assign":
                 for name, path in raw.targets:
                     self.assigns.setdefault(name, []).append((stmt.index, stmt, path))
+                    self._assign_at.setdefault(name, []).append(stmt.index)
             elif raw.kind == "return" and raw.func:
                 self.functions[raw.func] = stmt
+        self._qual_cache = self._shared_qual_cache()
         for stmt in self.stmts:
             if stmt.kind == "assign":
                 self._model_from_assign(stmt)
@@ -346,6 +385,18 @@ class Program:
                 func = stmt.raw.value.func
                 if isinstance(func, cst.Attribute):
                     self.calls_by_method.setdefault(func.attr.value, []).append((stmt, stmt.raw.value))
+
+    def _shared_qual_cache(self) -> dict[int, tuple[cst.CSTNode, str | None]]:
+        """The qualified-name memo, kept by the chunk cache across analyses. A node's qualified name
+        depends on the node (the same object while its chunk is cached) and on the imports, star
+        imports and which layer-like names are assigned: the memo is dropped when those change."""
+        env = (tuple(self.aliases.items()), tuple(self.star_imports),
+               frozenset(name for name in self.assigns if name in _SHADOWABLE))
+        cache = self.cache
+        if cache.qual_env != env or len(cache.qual_memo) > _QUAL_MEMO_MAX:
+            cache.qual_env = env
+            cache.qual_memo = {}
+        return cache.qual_memo
 
     def _model_from_assign(self, stmt: Stmt, returned: str | None = None) -> None:
         """A model made by an assignment; or, with `returned` (a function name), by `return Sequential(...)`."""
@@ -403,16 +454,22 @@ class Program:
             self._method_call(stmt, value)
 
     def _register_model(self, var: str, index: int, model: ModelInfo) -> None:
-        if not any(m is model for m in self.models):  # identity: dataclass == compares every field, deeply
+        if id(model) not in self._model_ids:  # identity: dataclass == compares every field, deeply
+            self._model_ids.add(id(model))
             self.models.append(model)
-        self._model_vars.setdefault(var, []).append((index, model))
+        entries = self._model_vars.setdefault(var, [])
+        at = self._model_at.setdefault(var, [])
+        pos = bisect.bisect_right(at, index)  # registered in statement order: normally appends
+        entries.insert(pos, (index, model))
+        at.insert(pos, index)
 
     def model_at(self, var: str, index: int) -> ModelInfo | None:
-        best = None
-        for i, m in self._model_vars.get(var, ()):
-            if i < index:
-                best = m
-        return best
+        """The model last bound to `var` before statement `index` (a bisection: O(log n))."""
+        at = self._model_at.get(var)
+        if not at:
+            return None
+        pos = bisect.bisect_left(at, index)
+        return self._model_vars[var][pos - 1][1] if pos else None
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
         at = stmt
@@ -515,7 +572,7 @@ class Program:
             for el in elements:
                 v = el.value
                 if isinstance(v, cst.SimpleString):
-                    metrics.append(str(v.evaluated_value).lower())
+                    metrics.append(str(string_value(v)).lower())
                 elif isinstance(v, (cst.Call, cst.Attribute, cst.Name)):
                     q = self.qualname(v.func if isinstance(v, cst.Call) else v, stmt)
                     metrics.append(last(q).lower())
@@ -551,18 +608,21 @@ class Program:
         return value, stmt
 
     def assignment(self, name: str, index: int) -> tuple[Stmt, tuple[int, ...]] | None:
-        best = None
-        for i, stmt, path in self.assigns.get(name, ()):
-            if i < index:
-                best = (stmt, path)
-            else:
-                break
-        return best
+        """The last assignment to `name` before statement `index` (a bisection: O(log n))."""
+        at = self._assign_at.get(name)
+        if not at:
+            return None
+        pos = bisect.bisect_left(at, index)
+        if not pos:
+            return None
+        _, stmt, path = self.assigns[name][pos - 1]
+        return stmt, path
 
     def qualname(self, node: cst.BaseExpression, stmt: Stmt | None = None) -> str | None:
         key = id(node)
-        if key in self._qual_cache:
-            return self._qual_cache[key]
+        hit = self._qual_cache.get(key)
+        if hit is not None and hit[0] is node:  # the memo holds the node: its id is not reused meanwhile
+            return hit[1]
         name = dotted(node)
         result = None
         if name is not None:
@@ -584,44 +644,59 @@ class Program:
                     result = f"keras.{head}"
             if result is None:
                 result = name
-        self._qual_cache[key] = result
+        self._qual_cache[key] = (node, result)
         return result
 
     def call_view(self, node: cst.Call, stmt: Stmt) -> CallView:
         return CallView(node, self.qualname(node.func, stmt), stmt.index, stmt.placed)
 
     def const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int = 0) -> Any:
-        """Evaluate a literal expression with module-level constant propagation."""
-        if isinstance(node, cst.Arg):
+        """Evaluate a literal expression with module-level constant propagation. Top-level answers are
+        memoised per program (rules ask about the same arguments again and again)."""
+        if depth:
+            return self._const(node, index, depth)
+        if type(node) is cst.Arg:
             node = node.value
+        t = type(node)
+        if t is cst.Integer or t is cst.Float or t is cst.SimpleString or node is None:
+            return self._const(node, index, 0)
+        key = (id(node), index)
+        hit = self._const_memo.get(key)
+        if hit is not None and hit[0] is node:  # the memo holds the node: its id is not reused meanwhile
+            return hit[1]
+        value = self._const(node, index, 0)
+        self._const_memo[key] = (node, value)
+        return value
+
+    def _const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int) -> Any:
+        t = type(node)  # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
+        if t is cst.Arg:
+            node = node.value  # type: ignore[union-attr]
+            t = type(node)
         if node is None or depth > 20:
             return NOTHING
         # literals: parsed directly (libcst's evaluated_value goes through ast.literal_eval, ~20 us each)
-        if isinstance(node, cst.Integer):
+        if t is cst.Integer:
             try:
                 return int(node.value, 0)
             except ValueError:
                 return int(node.evaluated_value)
-        if isinstance(node, cst.Float):
+        if t is cst.Float:
             try:
                 return float(node.value)
             except ValueError:
                 return float(node.evaluated_value)
-        if isinstance(node, cst.SimpleString):
-            raw = node.value
-            if raw[:1] in ("'", '"') and "\\" not in raw:
-                q = 3 if raw[:3] in ('"""', "'''") and len(raw) >= 6 else 1
-                return raw[q:-q]
-            return node.evaluated_value
-        if isinstance(node, cst.Name):
+        if t is cst.SimpleString:
+            return string_value(node)
+        if t is cst.Name:
             if node.value in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.value]
             value, vstmt = self.value_of(node.value, index)
             if value is None or vstmt is None:
                 return NOTHING
-            return self.const(value, vstmt.index, depth + 1)
-        if isinstance(node, cst.UnaryOperation):
-            v = self.const(node.expression, index, depth + 1)
+            return self._const(value, vstmt.index, depth + 1)
+        if t is cst.UnaryOperation:
+            v = self._const(node.expression, index, depth + 1)
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 if isinstance(node.operator, cst.Minus):
                     return -v
@@ -630,9 +705,9 @@ class Program:
             if isinstance(node.operator, cst.Not) and v is not NOTHING:
                 return not v
             return NOTHING
-        if isinstance(node, cst.BinaryOperation):
-            a = self.const(node.left, index, depth + 1)
-            b = self.const(node.right, index, depth + 1)
+        if t is cst.BinaryOperation:
+            a = self._const(node.left, index, depth + 1)
+            b = self._const(node.right, index, depth + 1)
             if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
                 return NOTHING
             op = type(node.operator).__name__
@@ -644,24 +719,24 @@ class Program:
                 }[op]()
             except (KeyError, ZeroDivisionError, OverflowError):
                 return NOTHING
-        if isinstance(node, (cst.Tuple, cst.List)):
+        if t is cst.Tuple or t is cst.List:
             items = []
             for el in node.elements:
                 if isinstance(el, cst.StarredElement):
                     return NOTHING
-                v = self.const(el.value, index, depth + 1)
+                v = self._const(el.value, index, depth + 1)
                 if v is NOTHING:
                     return NOTHING
                 items.append(v)
             return tuple(items)
-        if isinstance(node, cst.Call):
+        if t is cst.Call:
             q = self.qualname(node.func)
             if q in ("math.pow", "pow") and len(node.args) == 2:
-                a, b = (self.const(x.value, index, depth + 1) for x in node.args)
+                a, b = (self._const(x.value, index, depth + 1) for x in node.args)
                 if isinstance(a, (int, float)) and isinstance(b, (int, float)):
                     return math.pow(a, b)
             if q in ("int", "float") and len(node.args) == 1:
-                v = self.const(node.args[0].value, index, depth + 1)
+                v = self._const(node.args[0].value, index, depth + 1)
                 if isinstance(v, (int, float)):
                     return int(v) if q == "int" else float(v)
         return NOTHING
@@ -694,7 +769,7 @@ class Program:
                 return None
             node, at_stmt = found
         if isinstance(node, cst.SimpleString):
-            kind = str(node.evaluated_value).lower()
+            kind = str(string_value(node)).lower()
             return OptimizerInfo(kind, node, placed, index, learning_rate=OPTIMIZER_DEFAULT_LR.get(kind), lr_default=True)
         if not isinstance(node, cst.Call):
             return None
@@ -739,7 +814,7 @@ class Program:
                 node, stmt = found
                 index, placed = stmt.index, stmt.placed
         if isinstance(node, cst.SimpleString):
-            v = str(node.evaluated_value).lower()
+            v = str(string_value(node)).lower()
             return LossInfo(LOSS_ALIASES.get(v, v), node, placed)
         if isinstance(node, cst.Call):
             view = self.call_view(node, stmt)
@@ -778,7 +853,16 @@ class Program:
         return None
 
     def layer_activation(self, layer: LayerInfo) -> tuple[str, cst.Arg | None]:
-        """(activation name, the argument that set it). Defaults to linear."""
+        """(activation name, the argument that set it). Defaults to linear. Memoised per program
+        (a dozen rules ask about the same layers)."""
+        hit = self._activation_memo.get(id(layer))
+        if hit is not None and hit[0] is layer:
+            return hit[1]
+        answer = self._layer_activation(layer)
+        self._activation_memo[id(layer)] = (layer, answer)
+        return answer
+
+    def _layer_activation(self, layer: LayerInfo) -> tuple[str, cst.Arg | None]:
         if layer.kind == "Activation":
             arg = layer.arg(0, "activation")
             return (self.activation_name(arg.value, layer.call.index) if arg else None) or "linear", arg
