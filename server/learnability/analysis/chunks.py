@@ -262,6 +262,8 @@ class ChunkCache:
         # qualified names of nodes of cached chunks, valid for one import environment (Program)
         self.qual_env: object = None
         self.qual_memo: dict = {}
+        # values of literal expressions of cached chunks ((3, 3), -1e-3): they never change
+        self.literal_memo: dict = {}
         self.parses = 0  # chunks parsed so far (cache misses): how tests see what an edit costs
 
     def __len__(self) -> int:

@@ -10,7 +10,6 @@ scripts that build a model in `build_model()` are usually written.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -43,6 +42,7 @@ ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu"
 # bare names that resolve to Keras classes unless the program assigns them (see Program.qualname)
 _SHADOWABLE = KNOWN_LAYERS | {"Sequential", "Model"}
 _QUAL_MEMO_MAX = 200_000
+_MODEL_CLASSES = frozenset({"keras.Sequential", "keras.models.Sequential", "keras.Model", "keras.models.Model"})
 _ACTIVATION_FUNCS = ("keras.activations.", "tensorflow.nn.", "tensorflow.math.", "tensorflow.")
 
 
@@ -160,6 +160,25 @@ class Stmt:
 
 
 # --------------------------------------------------------------------------- views
+class _once:
+    """functools.cached_property without its lock (Python 3.11 takes one on every first access,
+    ~3 us: a thousand views an analysis)."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass
 class CallView:
     node: cst.Call
@@ -167,11 +186,11 @@ class CallView:
     index: int
     placed: PlacedChunk
 
-    @functools.cached_property  # read-only views, computed once (a hot path: rules ask for them often)
+    @_once  # read-only views, computed once (a hot path: rules ask for them often)
     def args(self) -> list[cst.Arg]:
         return _split_args(self.node, self.placed)[0]
 
-    @functools.cached_property
+    @_once
     def kwargs(self) -> dict[str, cst.Arg]:
         return _split_args(self.node, self.placed)[1]
 
@@ -411,9 +430,10 @@ class Program:
             return
         else:
             var = stmt.raw.targets[0][0]
-        call = self.call_view(value, stmt)
-        q = call.qualname or ""
+        q = self.qualname(value.func, stmt) or ""
+        call = self.call_view(value, stmt) if q in _MODEL_CLASSES else None
         if q in ("keras.Sequential", "keras.models.Sequential"):
+            assert call is not None
             model = ModelInfo(var, "sequential", call)
             arg = call.arg(0, "layers")
             if arg is not None:
@@ -430,6 +450,7 @@ class Program:
                         self._add_layer(model, el.value, lstmt)
             self._register_model(var, stmt.index, model)
         elif q in ("keras.Model", "keras.models.Model"):
+            assert call is not None
             outputs = call.arg(1, "outputs", "output")
             inputs = call.arg(0, "inputs", "input")
             if outputs is None:
@@ -660,6 +681,18 @@ class Program:
         t = type(node)
         if t is cst.Integer or t is cst.Float or t is cst.SimpleString or node is None:
             return self._const(node, index, 0)
+        if t is cst.Tuple or t is cst.List or t is cst.UnaryOperation or t is cst.BinaryOperation:
+            # (3, 3), -1, 1e-3 * 2: a literal's value never changes; kept by the chunk cache across analyses
+            literals = self.cache.literal_memo
+            hit = literals.get(id(node))
+            if hit is not None and hit[0] is node:
+                return hit[1]
+            if _is_literal(node):
+                value = self._const(node, index, 0)
+                if len(literals) > _QUAL_MEMO_MAX:
+                    literals.clear()
+                literals[id(node)] = (node, value)  # the memo holds the node: its id is not reused meanwhile
+                return value
         key = (id(node), index)
         hit = self._const_memo.get(key)
         if hit is not None and hit[0] is node:  # the memo holds the node: its id is not reused meanwhile
@@ -889,6 +922,25 @@ class Program:
                 if nxt.kind not in ("Dropout", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape"):
                     break
         return act, layer, arg
+
+
+def _is_literal(node: Any, depth: int = 0) -> bool:
+    """A number, string, True/False/None, or tuples, lists and arithmetic of them: its value does not
+    depend on the program (no names to look up, no calls)."""
+    t = type(node)
+    if t is cst.Integer or t is cst.Float or t is cst.SimpleString:
+        return True
+    if depth > 20:
+        return False
+    if t is cst.Name:
+        return node.value in ("True", "False", "None")
+    if t is cst.Tuple or t is cst.List:
+        return all(type(el) is cst.Element and _is_literal(el.value, depth + 1) for el in node.elements)
+    if t is cst.UnaryOperation:
+        return _is_literal(node.expression, depth + 1)
+    if t is cst.BinaryOperation:
+        return _is_literal(node.left, depth + 1) and _is_literal(node.right, depth + 1)
+    return False
 
 
 def _is_layer(q: str) -> bool:

@@ -23,10 +23,18 @@ SHAPE_PRESERVING = frozenset(
 _ND = re.compile(r"([123])D")
 
 
+_RANKS: dict[str, int | None] = {}
+
+
 def spatial_rank(kind: str) -> int | None:
     """2 for Conv2D / MaxPooling2D / UpSampling2D..., None for layers without a spatial rank."""
-    m = _ND.search(kind)
-    return int(m.group(1)) if m else None
+    rank = _RANKS.get(kind, NOTHING)
+    if rank is NOTHING:
+        m = _ND.search(kind)
+        rank = int(m.group(1)) if m else None
+        if len(_RANKS) < 10_000:
+            _RANKS[kind] = rank
+    return rank
 
 
 @dataclass
