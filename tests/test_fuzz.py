@@ -168,3 +168,32 @@ def test_many_statements_file_scales_linearly_in_findings():
     result = Analyzer().analyze(text, "many.py")
     assert not result.errors
     assert sum(f.rule == "LRN101" for f in result.findings) == 400
+
+
+def test_fifty_thousand_small_statements_are_analysed_and_the_last_assignment_wins(capsys):
+    # ~50,000 top-level statements assigning the same two names over and over, then a model at the end:
+    # lookups bisect the assignments (they were linear scans: quadratic in the file's statements)
+    n = 50_000
+    head = "import numpy as np\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n"
+    body = "".join(f"lr = {i} * 1e-5\n" if i % 2 else f"X = np.ones(({i}, 8, 8, 1))\n" for i in range(n))
+    tail = (
+        "model = keras.Sequential([\n"
+        "    layers.Conv2D(8, 3, activation=\"sigmoid\", input_shape=(8, 8, 1)),\n"
+        "    layers.Flatten(),\n"
+        "    layers.Dense(1),\n"
+        "])\n"
+        "model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=\"mse\")\n"
+        "model.fit(X, X[:, 0, 0, 0], epochs=5)\n"
+    )
+    start = 3 + n  # lines before the model
+    t0 = time.perf_counter()
+    result = Analyzer().analyze(head + body + tail, "many_statements.py")
+    elapsed = time.perf_counter() - t0
+    assert not result.errors
+    found = {(f.rule, f.span.line - start) for f in result.findings}
+    assert ("LRN101", 2) in found  # the sigmoid convolution planted at the end
+    assert ("LRN601", 7) in found  # X: the last of 25,000 np.ones assignments
+    lr = [f for f in result.findings if f.rule == "LRN301"]  # lr: the last of 25,000 (49999 * 1e-5 = 0.5)
+    assert [f.span.line - start for f in lr] == [6]
+    with capsys.disabled():
+        print(f"\n{n} small statements analysed in {elapsed:.1f} s")  # reported, not asserted

@@ -389,21 +389,27 @@ class Program:
             elif raw.kind == "return" and raw.func:
                 self.functions[raw.func] = stmt
         self._qual_cache = self._shared_qual_cache()
+        call_type = cst.Call  # exact types below: libcst's node classes are not subclassed
         for stmt in self.stmts:
-            if stmt.kind == "assign":
-                self._model_from_assign(stmt)
-            elif stmt.kind == "return" and stmt.raw.func and isinstance(stmt.raw.value, cst.Call):
-                self._model_from_assign(stmt, returned=stmt.raw.func)
-            elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Call):
-                self._method_call(stmt, stmt.raw.value)
-            elif stmt.kind == "expr" and isinstance(stmt.raw.value, cst.Tuple):
-                for el in stmt.raw.value.elements:  # model.add(MaxPool2D()),  (a stray trailing comma)
-                    if isinstance(el.value, cst.Call):
-                        self._method_call(stmt, el.value)
-            if stmt.kind in ("assign", "expr", "return") and isinstance(stmt.raw.value, cst.Call):
-                func = stmt.raw.value.func
-                if isinstance(func, cst.Attribute):
-                    self.calls_by_method.setdefault(func.attr.value, []).append((stmt, stmt.raw.value))
+            raw = stmt.raw
+            kind = raw.kind
+            value = raw.value
+            is_call = type(value) is call_type
+            if kind == "assign":
+                if is_call:  # an assignment of anything else makes no model and calls nothing
+                    self._model_from_assign(stmt)
+            elif kind == "return":
+                if raw.func and is_call:
+                    self._model_from_assign(stmt, returned=raw.func)
+            elif kind == "expr":
+                if is_call:
+                    self._method_call(stmt, value)
+                elif type(value) is cst.Tuple:
+                    for el in value.elements:  # model.add(MaxPool2D()),  (a stray trailing comma)
+                        if type(el.value) is call_type:
+                            self._method_call(stmt, el.value)
+            if is_call and type(value.func) is cst.Attribute:  # only assign/expr/return carry a value
+                self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))
 
     def _shared_qual_cache(self) -> dict[int, tuple[cst.CSTNode, str | None]]:
         """The qualified-name memo, kept by the chunk cache across analyses. A node's qualified name
