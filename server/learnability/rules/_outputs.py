@@ -48,7 +48,18 @@ def units_of(program: Program, layer: LayerInfo) -> int | None:
 
 
 def output_of(program: Program, model: ModelInfo) -> Output | None:
-    """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it."""
+    """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it (memoised
+    per program: six rules ask about every model; callers must not change the answer)."""
+    memo = program.__dict__.setdefault("_output_memo", {})
+    hit = memo.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    out = _output_of(program, model)
+    memo[id(model)] = (model, out)
+    return out
+
+
+def _output_of(program: Program, model: ModelInfo) -> Output | None:
     layer = model.output_layer
     if layer is None or not (layer.kind == "Dense" or layer.kind in CONV_LAYERS):
         return None
