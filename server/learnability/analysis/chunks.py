@@ -186,6 +186,20 @@ def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+def _compiles(text: str) -> bool:
+    """Whether CPython compiles `text` to bytecode (never run; the code object is dropped). For a huge
+    data statement this is ~1.4x faster than `ast.parse`, which builds a Python object for every
+    node. What compiles also parses; what does not (a syntax error, or `return` outside a function,
+    which `ast.parse` accepts) goes to `_python_syntax_error` for the verdict and the message."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<chunk>", "exec", dont_inherit=True)
+    except Exception:  # SyntaxError, ValueError, MemoryError, RecursionError...
+        return False
+    return True
+
+
 def _syntax_error_tuple(exc: SyntaxError) -> tuple[int, int, str]:
     return exc.lineno or 1, max((exc.offset or 1) - 1, 0), f"syntax error: {exc.msg}"
 
@@ -213,7 +227,7 @@ def _precheck(text: str) -> tuple[int, int, str] | None:
     if len(text) > MAX_CHUNK_CHARS:
         # libcst needs about 12 s a megabyte of literal data; CPython's parser 15x less. Check the
         # syntax, then leave the statement out of the model.
-        error = _python_syntax_error(text)
+        error = None if _compiles(text) else _python_syntax_error(text)
         if error is None:
             lines = text.count("\n") + 1
             error = (1, 0, f"{SKIPPED_PREFIX} a statement of {len(text) // 1000} kB on {lines} lines "
