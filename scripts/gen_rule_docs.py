@@ -37,7 +37,7 @@ def render() -> str:
         f"{len(rules)} rules. `learnability rules` lists them; `learnability explain LRN101` prints one entry.",
         "Severity reflects certainty: *error* is a mistake that stops learning, *warning* is very likely one, "
         "*info* is worth a look. Suppress one on a line with `# learnability: ignore[LRN101]`, or configure "
-        "them in `[tool.learnability]` (see docs/readme/cli.md).",
+        "them in `[tool.learnability]` (see the README, section Configuration).",
         "",
         "| id | name | category | severity | fix |",
         "|---|---|---|---|---|",
