@@ -3,6 +3,7 @@ family, and small edit builders (a keyword added to a call, a layer spelled the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -103,6 +104,23 @@ def _softmax_axis_changed(program: Program, layer: LayerInfo) -> bool:
 
 def loss_of(model: ModelInfo) -> LossInfo | None:
     return model.compile.loss if model.compile is not None else None
+
+
+def losses_and_outputs(program: Program, seen: set[int]) -> Iterator[tuple[ModelInfo, LossInfo, Output]]:
+    """(model, loss, output) for each model with a compile loss and a known output layer, skipping an
+    output layer whose key (`output_key`) the caller has put in `seen` (two models sharing one layer call
+    are reported once); checked lazily, so a key added after one yield hides the next model's."""
+    for model in program.models:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or out is None or id(out.layer.call.node) in seen:
+            continue
+        yield model, loss, out
+
+
+def output_key(out: Output) -> int:
+    """The key of the output layer's call in the `seen` set of `losses_and_outputs`."""
+    return id(out.layer.call.node)
 
 
 def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:

@@ -6,7 +6,8 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import CATEGORICAL, CROSSENTROPY, PROBABILITY, add_keyword, loss_of, model_quote, output_of
+from learnability.rules._outputs import (CATEGORICAL, CROSSENTROPY, PROBABILITY, add_keyword, losses_and_outputs,
+                                         model_quote, output_key)
 from learnability.rules.base import Context, Rule, register
 
 
@@ -36,10 +37,8 @@ from learnability.rules.base import Context, Rule, register
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     seen: set[int] = set()
-    for model in program.models:
-        loss = loss_of(model)
-        out = output_of(program, model)
-        if loss is None or out is None or loss.name not in CROSSENTROPY or id(out.layer.call.node) in seen:
+    for model, loss, out in losses_and_outputs(program, seen):
+        if loss.name not in CROSSENTROPY:
             continue
         act = out.activation
         if act == "unknown":
@@ -47,7 +46,7 @@ def check(rule: Rule, ctx: Context):
         fl = loss.from_logits_arg
         if fl is not None and not loss.from_logits and not (isinstance(fl.value, cst.Name) and fl.value.value == "False"):
             continue  # from_logits=use_logits: not known statically
-        seen.add(id(out.layer.call.node))
+        seen.add(output_key(out))
         if out.pre_activation is not None and act in PROBABILITY:
             yield _double_activation(rule, ctx, model, out)
         wanted = "sigmoid" if loss.name == "binary_crossentropy" else "softmax"

@@ -6,8 +6,8 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of, loss_of,
-                                         one_hot_labels, output_of)
+from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
+                                         losses_and_outputs, one_hot_labels, output_key)
 from learnability.rules.base import Context, Rule, register
 
 
@@ -34,17 +34,13 @@ from learnability.rules.base import Context, Rule, register
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     seen: set[int] = set()
-    for model in program.models:
-        loss = loss_of(model)
-        out = output_of(program, model)
-        if loss is None or out is None or out.units is None or out.layer.kind != "Dense":
-            continue
-        if id(out.layer.call.node) in seen:
+    for model, loss, out in losses_and_outputs(program, seen):
+        if out.units is None or out.layer.kind != "Dense":
             continue
         related = [(out.layer.call.placed, out.layer.call.node,
                     f"the output layer: {out.units} unit{'s' if out.units != 1 else ''}, activation '{out.activation}'")]
         if loss.name in CATEGORICAL and out.units == 1:
-            seen.add(id(out.layer.call.node))
+            seen.add(output_key(out))
             fix = None
             n = class_count(labels_of(program, model))
             if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid" and (n is None or n <= 2):
@@ -58,7 +54,7 @@ def check(rule: Rule, ctx: Context):
                 f"constant and nothing is learned; {advice}",
                 fix=fix, related=related, units=out.units, loss=loss.name)
         elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
-            seen.add(id(out.layer.call.node))
+            seen.add(output_key(out))
             labels = labels_of(program, model)
             target = ("categorical_crossentropy" if one_hot_labels(labels)
                       else "sparse_categorical_crossentropy" if integer_class_labels(labels) else None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from learnability.findings import Category, Fix, Severity
-from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of, loss_of,
-                                         one_hot_labels, output_of)
+from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
+                                         losses_and_outputs, one_hot_labels, output_key)
 from learnability.rules.base import Context, Rule, register
 
 CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number_of_classes", "num_class", "n_class",
@@ -29,12 +29,10 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     seen: set[int] = set()
-    for model in program.models:
-        loss = loss_of(model)
-        out = output_of(program, model)
-        if loss is None or loss.name not in CATEGORICAL or out is None or out.layer.kind != "Dense":
+    for model, loss, out in losses_and_outputs(program, seen):
+        if loss.name not in CATEGORICAL or out.layer.kind != "Dense":
             continue
-        if out.units is None or out.units == 1 or out.units_arg is None or id(out.layer.call.node) in seen:
+        if out.units is None or out.units == 1 or out.units_arg is None:
             continue  # one unit: LRN201's
         labels = labels_of(program, model)
         if integer_class_labels(labels) and labels.low is not None and labels.high is not None and \
@@ -67,7 +65,7 @@ def check(rule: Rule, ctx: Context):
             related.append((stmt.placed, stmt.raw.node, f"the number of classes: {source}"))
         if n is None or n < 2 or n == out.units:
             continue
-        seen.add(id(out.layer.call.node))
+        seen.add(output_key(out))
         sparse_extra = loss.name == "sparse_categorical_crossentropy" and out.units > n
         severity = Severity.INFO if sparse_extra else Severity.WARNING if guessed else Severity.ERROR
         new = name_text or str(n)
