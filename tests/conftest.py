@@ -23,6 +23,25 @@ def rule_ids(source: str, config: Config | None = None) -> list[str]:
     return [f.rule for f in analyze_text(source, config).findings]
 
 
+def conv_script(compile_args: str) -> str:
+    """A small CNN script (sigmoid Conv2D, softmax output over 10 classes) compiled with `compile_args`."""
+    return textwrap.dedent('''\
+        import numpy as np
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+        X = np.random.rand(100, 28, 28, 1)
+        y = np.repeat(np.arange(10), 10)
+        model = keras.Sequential([
+            layers.Conv2D(16, 3, activation="sigmoid", input_shape=(28, 28, 1)),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ])
+        model.compile(%s)
+        model.fit(X, y, epochs=5, batch_size=32, shuffle=True)
+    ''') % compile_args
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

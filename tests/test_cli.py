@@ -8,32 +8,17 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, conv_script
 from learnability.cli import main
 from learnability.findings import Category
 from learnability.rules import all_rules
 
 REQUIRED_KEYS = {"rule", "category", "severity", "path", "line", "column", "end_line", "end_column", "message", "fixable"}
 
-SIGMOID = textwrap.dedent('''\
-    import numpy as np
-    from tensorflow import keras
-    from tensorflow.keras import layers
-
-    X = np.random.rand(100, 28, 28, 1)
-    y = np.repeat(np.arange(10), 10)
-    model = keras.Sequential([
-        layers.Conv2D(16, 3, activation="sigmoid", input_shape=(28, 28, 1)),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(X, y, epochs=5, batch_size=32, shuffle=True)
-''')
+SIGMOID = conv_script('optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]')
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -8,24 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import conv_script
 from learnability.cli import main
 from learnability.config import Config, ConfigError, find_pyproject, load_config
 
-HIGH_LR = textwrap.dedent('''\
-    import numpy as np
-    from tensorflow import keras
-    from tensorflow.keras import layers
-
-    X = np.random.rand(100, 28, 28, 1)
-    y = np.repeat(np.arange(10), 10)
-    model = keras.Sequential([
-        layers.Conv2D(16, 3, activation="sigmoid", input_shape=(28, 28, 1)),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="sparse_categorical_crossentropy")
-    model.fit(X, y, epochs=5, batch_size=32, shuffle=True)
-''')
+HIGH_LR = conv_script('optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="sparse_categorical_crossentropy"')
 
 
 def project(tmp_path: Path, table: str, name: str = "proj") -> Path:
