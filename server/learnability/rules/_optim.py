@@ -9,6 +9,9 @@ import libcst as cst
 from learnability.analysis.calls import find_calls
 from learnability.analysis.program import CallView, OptimizerInfo, Program, RawStmt, Stmt
 from learnability.analysis.chunks import PlacedChunk
+from learnability.findings import Fix
+from learnability.rules._helpers import number_text
+from learnability.rules.base import Context
 
 OPTIMIZER_PREFIXES = ("keras.optimizers.", "tensorflow.optimizers.", "tensorflow.train.", "tensorflow.compat.v1.train.")
 # lower-case class name (without "Optimizer") -> family used for thresholds and defaults
@@ -110,6 +113,20 @@ def lr_literal(program: Program, opt: OptimizerInfo) -> tuple[cst.BaseExpression
     if isinstance(node, (cst.Integer, cst.Float, cst.UnaryOperation, cst.BinaryOperation)):
         return node, placed
     return None
+
+
+def rate_fix(ctx: Context, opt: OptimizerInfo, rate: float) -> Fix | None:
+    """Set the literal behind the optimizer's rate (`lr_literal`) to `rate`; None when there is none."""
+    target = lr_literal(ctx.program, opt)
+    if target is None:
+        return None
+    node, placed = target
+    return Fix(f"Set the learning rate to {number_text(rate)}", (ctx.replace(placed, node, number_text(rate)),))
+
+
+def rate_anchor(opt: OptimizerInfo) -> cst.CSTNode:
+    """Where a learning-rate finding points: the rate argument, or the optimizer when the rate is implicit."""
+    return opt.lr_arg.value if opt.lr_arg is not None else opt.node
 
 
 def optimizers_prefix(program: Program) -> str | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Severity
 from learnability.rules._helpers import number_text
-from learnability.rules._optim import family, lr_literal, optimizers
+from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix
 from learnability.rules.base import Context, Rule, register
 
 SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "ftrl": 0.01}
@@ -39,12 +39,8 @@ def check(rule: Rule, ctx: Context):
         if opt.learning_rate <= limit:
             continue
         safe = SAFE_RATE.get(fam, DEFAULT_SAFE)
-        fix = None
-        target = lr_literal(program, opt)
-        if target is not None:
-            node, placed = target
-            fix = Fix(f"Set the learning rate to {number_text(safe)}", (ctx.replace(placed, node, number_text(safe)),))
-        anchor = opt.lr_arg.value if opt.lr_arg is not None else opt.node
+        fix = rate_fix(ctx, opt, safe)
+        anchor = rate_anchor(opt)
         where = f" (initial rate of {opt.schedule})" if opt.schedule else ""
         yield rule.finding(
             ctx, opt.placed, anchor,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Severity
 from learnability.rules._helpers import number_text
-from learnability.rules._optim import family, lr_literal, optimizers
+from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix
 from learnability.rules.base import Context, Rule, register
 
 SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0}
@@ -35,12 +35,8 @@ def check(rule: Rule, ctx: Context):
             continue
         lr = opt.learning_rate
         safe = SAFE_RATE.get(fam, DEFAULT_SAFE)
-        fix = None
-        target = lr_literal(program, opt)
-        if target is not None:
-            node, placed = target
-            fix = Fix(f"Set the learning rate to {number_text(safe)}", (ctx.replace(placed, node, number_text(safe)),))
-        anchor = opt.lr_arg.value if opt.lr_arg is not None else opt.node
+        fix = rate_fix(ctx, opt, safe)
+        anchor = rate_anchor(opt)
         if lr <= 0:
             what = "zero: the weights never move" if lr == 0 else "negative: every step climbs the loss"
             message = f"learning rate {lr:g} is {what}; use {number_text(safe)}"
