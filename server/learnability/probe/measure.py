@@ -9,11 +9,12 @@ once), and the phases `fit_batch`, `held_out`, `lr_range`.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import tensorflow as tf
@@ -102,30 +103,22 @@ def pull_dataset(ds: Any, limit: int) -> tuple[Any, Any]:
                                    for s in leaves)
     if not batched:
         ds = ds.batch(32)
-    xs, ys, count = [], [], 0
-    for el in ds.take(max(1, limit)):
-        x, y = _split_element(el)
-        x, y = to_arrays(x), to_arrays(y)
-        xs.append(x)
-        ys.append(y)
-        count += n_samples(x)
-        if count >= limit:
-            break
-    return concat(xs), (concat(ys) if ys and ys[0] is not None else None)
+    return _take(ds.take(max(1, limit)), limit)
 
 
 def pull_iterable(it: Any, limit: int) -> tuple[Any, Any]:
     """Generators, iterators and keras.utils.PyDataset / Sequence: take batches until `limit` samples."""
-    xs, ys, count = [], [], 0
     if hasattr(it, "__getitem__") and hasattr(it, "__len__"):
         source = (it[i] for i in range(len(it)))
     else:
         source = iter(it)
-    for _ in range(10_000):
-        try:
-            el = next(source)
-        except StopIteration:
-            break
+    return _take(itertools.islice(source, 10_000), limit)
+
+
+def _take(elements: Iterable[Any], limit: int) -> tuple[Any, Any]:
+    """(x, y) of the elements (batches or samples) concatenated, stopping once `limit` samples are in."""
+    xs, ys, count = [], [], 0
+    for el in elements:
         x, y = _split_element(el)
         x, y = to_arrays(x), to_arrays(y)
         xs.append(x)
