@@ -264,9 +264,10 @@ def test_notebook(probe, tmp_path):
 
 
 def test_interpreter_without_tensorflow(tmp_path):
-    python = "/usr/bin/python3"
-    if not Path(python).exists() or subprocess.run([python, "-c", "import tensorflow"], capture_output=True).returncode == 0:
-        pytest.skip("needs an interpreter without TensorFlow")
+    venv = tmp_path / "bare-venv"  # a fresh venv: an interpreter that certainly has no TensorFlow
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    assert subprocess.run([python, "-c", "import tensorflow"], capture_output=True).returncode != 0
     r = run_probe(str(FIXTURES / "article2_fixed.py"), python=python, timeout_s=30)
     assert r["verdict"] == "error"
     assert "TensorFlow" in r["summary"] and _finding(r, "PRB093") is not None
