@@ -121,10 +121,14 @@ class LearnabilityExtension {
       void vscode.window.showErrorMessage(`${NAME}: ${message}`);
       return;
     }
+    // The server runs in the workspace folder (the probe runs scripts from there) but never imports from it:
+    // a script's folder (bundled/tool), not the working folder, is on sys.path, and -E ignores PYTHONPATH
+    // (an empty entry in it would mean the working folder), PYTHONSTARTUP and the other PYTHON* variables.
+    // The environment is passed on unchanged, so that the probe still runs the user's script with them.
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const serverOptions: ServerOptions = {
       command: this.interpreter.path,
-      args: [script],
+      args: ["-E", "-u", script],
       // No `transport`: stdio without the `--stdio` argument that TransportKind.stdio would append.
       options: {
         cwd,
@@ -249,7 +253,7 @@ class LearnabilityExtension {
     );
     void onPythonEnvironmentChanged(() => {
       const setting = vscode.workspace.getConfiguration("learnability").get<string>("interpreter");
-      if (!setting?.trim()) void this.restart("Python environment changed");
+      if (!setting?.trim() && vscode.workspace.isTrusted) void this.restart("Python environment changed");
     }, this.log).then((d) => d && this.context.subscriptions.push(d));
   }
 

@@ -13,13 +13,21 @@ export interface InterpreterInputs {
   /** Looks a bare command up on PATH; returns its absolute path or undefined. */
   findOnPath: (command: string) => string | undefined;
   workspaceFolder?: string;
+  /**
+   * `vscode.workspace.isTrusted`. In an untrusted workspace the Python extension's environment is not used
+   * (it may be a `.venv` inside that folder, i.e. a program of the folder's author), exactly as VS Code
+   * reads `learnability.interpreter` only from user settings there (a restricted setting); a user setting
+   * that points inside the workspace folder (`${workspaceFolder}/.venv/bin/python`, a relative path) is
+   * not used either. PATH is used instead. Default: trusted.
+   */
+  trusted?: boolean;
   home?: string;
   env?: Record<string, string | undefined>;
   platform?: NodeJS.Platform;
 }
 
 export type InterpreterChoice =
-  | { ok: true; path: string; source: InterpreterSource }
+  | { ok: true; path: string; source: InterpreterSource; note?: string }
   | { ok: false; message: string };
 
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
@@ -41,6 +49,15 @@ export function resolveVariables(
   return out;
 }
 
+/** Whether `file` is `folder` or lies below it (compared case-insensitively on Windows and macOS). */
+export function isInside(file: string, folder: string | undefined, platform: NodeJS.Platform = process.platform): boolean {
+  if (!folder) return false;
+  const p = platform === "win32" ? path.win32 : path.posix;
+  const fold = (s: string) => (platform === "win32" || platform === "darwin" ? s.toLowerCase() : s);
+  const rel = p.relative(fold(p.resolve(folder)), fold(p.resolve(file)));
+  return rel === "" || (rel !== ".." && !rel.startsWith(".." + p.sep) && !p.isAbsolute(rel));
+}
+
 function looksLikePath(command: string): boolean {
   return command.includes("/") || command.includes("\\");
 }
@@ -51,29 +68,36 @@ function looksLikePath(command: string): boolean {
  */
 export function chooseInterpreter(inputs: InterpreterInputs): InterpreterChoice {
   const platform = inputs.platform ?? process.platform;
+  const trusted = inputs.trusted ?? true;
   const setting = (inputs.setting ?? "").trim();
+  let note: string | undefined;
   if (setting) {
     let resolved = resolveVariables(setting, inputs);
     if (looksLikePath(resolved)) {
       if (!path.isAbsolute(resolved) && inputs.workspaceFolder) {
         resolved = path.resolve(inputs.workspaceFolder, resolved);
       }
-      return { ok: true, path: resolved, source: "setting" };
+      if (trusted || !isInside(resolved, inputs.workspaceFolder, platform)) {
+        return { ok: true, path: resolved, source: "setting" };
+      }
+      note = `learnability.interpreter (${resolved}) lies inside this untrusted workspace: not used until you trust the workspace`;
+    } else {
+      const found = inputs.findOnPath(resolved);
+      if (found) return { ok: true, path: found, source: "setting" };
+      return {
+        ok: false,
+        message: `The interpreter in the setting learnability.interpreter ("${setting}") was not found on PATH. Set it to the full path of a Python ${MIN_PYTHON.join(".")} or newer.`,
+      };
     }
-    const found = inputs.findOnPath(resolved);
-    if (found) return { ok: true, path: found, source: "setting" };
-    return {
-      ok: false,
-      message: `The interpreter in the setting learnability.interpreter ("${setting}") was not found on PATH. Set it to the full path of a Python ${MIN_PYTHON.join(".")} or newer.`,
-    };
   }
-  if (inputs.pythonExtension && inputs.pythonExtension.trim()) {
-    return { ok: true, path: inputs.pythonExtension.trim(), source: "python-extension" };
+  if (!note && inputs.pythonExtension && inputs.pythonExtension.trim()) {
+    if (trusted) return { ok: true, path: inputs.pythonExtension.trim(), source: "python-extension" };
+    note = `the Python extension's environment (${inputs.pythonExtension.trim()}) is not used in an untrusted workspace`;
   }
   const candidates = platform === "win32" ? ["python", "py", "python3"] : ["python3", "python"];
   for (const name of candidates) {
     const found = inputs.findOnPath(name);
-    if (found) return { ok: true, path: found, source: "path" };
+    if (found) return note ? { ok: true, path: found, source: "path", note } : { ok: true, path: found, source: "path" };
   }
   return {
     ok: false,
@@ -94,7 +118,8 @@ export function whichSync(
   const sep = platform === "win32" ? ";" : ":";
   const exts = platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
   for (const dir of (envPath ?? "").split(sep)) {
-    if (!dir) continue;
+    // an empty or relative PATH entry means the current folder: never look there (as Go's os/exec does)
+    if (!dir || !(platform === "win32" ? path.win32 : path.posix).isAbsolute(dir)) continue;
     for (const ext of exts) {
       const candidate = path.join(dir, command + ext);
       if (isExecutable(candidate)) return candidate;

@@ -62,9 +62,14 @@ export interface ResolvedInterpreter {
   version: string;
 }
 
+/**
+ * Runs `python args` in this extension's own folder, never the workspace: `python -c` puts its working
+ * folder first on sys.path, and a workspace `typing.py` or `importlib` would otherwise be imported.
+ */
 export function runPython(python: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
-    cp.execFile(python, args, { timeout: timeoutMs, windowsHide: true, env: { ...process.env, PYTHONIOENCODING: "utf-8" } }, (error, stdout, stderr) => {
+    const options = { timeout: timeoutMs, windowsHide: true, cwd: __dirname, env: { ...process.env, PYTHONIOENCODING: "utf-8" } };
+    cp.execFile(python, args, options, (error, stdout, stderr) => {
       const raw = (error as { code?: unknown } | null)?.code;
       const code = !error ? 0 : typeof raw === "number" ? raw : null;
       resolve({ code, stdout: String(stdout), stderr: String(stderr), error: error ?? undefined });
@@ -76,17 +81,24 @@ export function runPython(python: string, args: string[], timeoutMs: number): Pr
 export async function resolveInterpreter(resource: vscode.Uri | undefined, log: vscode.LogOutputChannel): Promise<ResolvedInterpreter> {
   const config = vscode.workspace.getConfiguration("learnability", resource);
   const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : vscode.workspace.workspaceFolders?.[0];
+  // In an untrusted workspace VS Code returns this restricted setting from user settings only.
   const setting = config.get<string>("interpreter") ?? "";
+  const trusted = vscode.workspace.isTrusted;
   const choice = chooseInterpreter({
     setting,
-    pythonExtension: setting.trim() ? undefined : await pythonExtensionInterpreter(resource, log),
+    // the Python extension's environment may be a program of the workspace: never asked for when untrusted
+    pythonExtension: setting.trim() || !trusted ? undefined : await pythonExtensionInterpreter(resource, log),
+    trusted,
     findOnPath: (cmd) => whichSync(cmd, process.env.PATH, isExecutable),
     workspaceFolder: folder?.uri.fsPath,
     home: os.homedir(),
     env: process.env,
   });
   if (!choice.ok) throw new Error(choice.message);
-  const result = await runPython(choice.path, ["-c", VERSION_SNIPPET], 15000);
+  if (choice.note) log.info(`Untrusted workspace: ${choice.note}; using ${choice.path} from PATH.`);
+  // -E -s: no PYTHON* variables, no user site; the snippet imports only `sys` (also fine on Python 2,
+  // so that an old interpreter gets the "needs 3.10" message).
+  const result = await runPython(choice.path, ["-E", "-s", "-c", VERSION_SNIPPET], 15000);
   const version = parseVersion(result.stdout);
   const from =
     choice.source === "setting"

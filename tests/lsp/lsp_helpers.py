@@ -73,14 +73,18 @@ def make_client() -> tuple[LanguageClient, Recorder]:
 @contextlib.asynccontextmanager
 async def session(caps: types.ClientCapabilities | None = None, init_options: Any = None,
                   env: dict[str, str] | None = None, root: Path | None = None,
-                  configuration: dict | None = None) -> AsyncIterator[tuple[LanguageClient, Recorder]]:
+                  configuration: dict | None = None, cwd: Path | None = None,
+                  command: list[str] | None = None) -> AsyncIterator[tuple[LanguageClient, Recorder]]:
+    """A started and initialised server (`python -m learnability serve` unless `command` says otherwise),
+    run in `cwd` (default: this process's working folder)."""
     client, rec = make_client()
     if configuration is not None:
         client.set_configuration(configuration, section="learnability")
     full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT / "server"), full_env.get("PYTHONPATH", "")])
+    full_env["PYTHONPATH"] = os.pathsep.join(p for p in [str(HERE), str(ROOT / "server"), full_env.get("PYTHONPATH")] if p)
     full_env.update(env or {})
-    await client.start_io(sys.executable, "-m", "learnability", "serve", env=full_env)
+    cmd = command or [sys.executable, "-m", "learnability", "serve"]
+    await client.start_io(cmd[0], *cmd[1:], env=full_env, cwd=str(cwd) if cwd else None)
     try:
         client.init_result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
             capabilities=caps or vscode_caps(),

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   chooseInterpreter,
+  isInside,
   isSupportedVersion,
   parseVersion,
   resolveVariables,
@@ -98,4 +99,49 @@ test("version parsing and the 3.10 minimum", () => {
 test("the TensorFlow install command names the probe's interpreter", () => {
   assert.equal(tensorflowInstallCommand("/w/.venv/bin/python"), "/w/.venv/bin/python -m pip install tensorflow");
   assert.equal(tensorflowInstallCommand("/my env/python"), '"/my env/python" -m pip install tensorflow');
+});
+
+test("an untrusted workspace never gets the Python extension's environment (it may be the folder's own .venv)", () => {
+  const inputs = {
+    pythonExtension: "/ws/.venv/bin/python",
+    findOnPath: onPath({ python3: "/usr/bin/python3" }),
+    workspaceFolder: "/ws",
+    platform: "linux" as const,
+  };
+  assert.deepEqual(chooseInterpreter({ ...inputs, trusted: true }), { ok: true, path: "/ws/.venv/bin/python", source: "python-extension" });
+  const r = chooseInterpreter({ ...inputs, trusted: false });
+  assert.equal(r.ok && r.path, "/usr/bin/python3");
+  assert.equal(r.ok && r.source, "path");
+  assert.match(r.ok ? r.note ?? "" : "", /Python extension's environment \(\/ws\/\.venv\/bin\/python\) is not used in an untrusted workspace/);
+  // also when it lies outside the workspace: the user chose it for trusted work, as with learnability.interpreter
+  const outside = chooseInterpreter({ ...inputs, pythonExtension: "/opt/env/bin/python", trusted: false });
+  assert.equal(outside.ok && outside.path, "/usr/bin/python3");
+});
+
+test("in an untrusted workspace a user setting that points into the workspace is not used; one outside is", () => {
+  const base = { findOnPath: onPath({ python3: "/usr/bin/python3" }), workspaceFolder: "/ws", platform: "linux" as const, trusted: false };
+  for (const setting of ["${workspaceFolder}/.venv/bin/python", ".venv/bin/python", "/ws/bin/python"]) {
+    const r = chooseInterpreter({ ...base, setting });
+    assert.equal(r.ok && r.path, "/usr/bin/python3", setting);
+    assert.match(r.ok ? r.note ?? "" : "", /inside this untrusted workspace/);
+  }
+  assert.deepEqual(chooseInterpreter({ ...base, setting: "/opt/py/bin/python" }), { ok: true, path: "/opt/py/bin/python", source: "setting" });
+  assert.deepEqual(chooseInterpreter({ ...base, setting: "/ws-other/bin/python" }), { ok: true, path: "/ws-other/bin/python", source: "setting" });
+  assert.deepEqual(chooseInterpreter({ ...base, trusted: true, setting: ".venv/bin/python" }), { ok: true, path: "/ws/.venv/bin/python", source: "setting" });
+});
+
+test("isInside compares whole path segments", () => {
+  assert.equal(isInside("/ws/.venv/bin/python", "/ws", "linux"), true);
+  assert.equal(isInside("/ws", "/ws", "linux"), true);
+  assert.equal(isInside("/ws/../etc/python", "/ws", "linux"), false);
+  assert.equal(isInside("/wsx/python", "/ws", "linux"), false);
+  assert.equal(isInside("/ws/..python", "/ws", "linux"), true);
+  assert.equal(isInside("C:\\WS\\venv\\python.exe", "c:\\ws", "win32"), true);
+  assert.equal(isInside("/x/python", undefined, "linux"), false);
+});
+
+test("whichSync never looks in the current folder (empty or relative PATH entries)", () => {
+  const exec = new Set(["python3", "./python3", "bin/python3", "/usr/bin/python3"]);
+  assert.equal(whichSync("python3", ":.:bin:/usr/bin", (f) => exec.has(f), "linux"), "/usr/bin/python3");
+  assert.equal(whichSync("python3", ".", (f) => exec.has(f), "linux"), undefined);
 });

@@ -158,6 +158,35 @@ def child_main() -> None:
 
 
 # ----------------------------------------------------------------------------- the parent
+# The child runs in isolated mode (`-I`): neither the current folder nor a script's folder nor PYTHONPATH
+# nor the user site is on its sys.path, and no PYTHON* variable (PYTHONSTARTUP, PYTHONPATH, ...) applies.
+# It gets the parent's own module path explicitly instead, so it imports the same `learnability` and
+# libraries as the server (the extension's bundled ones included) and never a module of the workspace:
+# a workspace `struct.py` or `typing.py` is neither run nor able to break the analysis. Its working
+# folder is one we own, not the workspace.
+NEUTRAL_CWD = os.path.dirname(os.path.abspath(__file__))
+
+
+def child_path() -> list[str]:
+    """The parent's sys.path without what depends on the working folder (the workspace, for a server that
+    an editor starts there): relative entries, '' and the working folder itself."""
+    try:
+        cwd = os.path.normcase(os.path.realpath(os.getcwd()))
+    except OSError:
+        cwd = None
+    out: list[str] = []
+    for p in sys.path:
+        if not p or not os.path.isabs(p) or os.path.normcase(os.path.realpath(p)) == cwd or p in out:
+            continue
+        out.append(p)
+    return out
+
+
+def child_command() -> list[str]:
+    code = f"import sys; sys.path[:] = {child_path()!r}; from learnability.lsp.worker import child_main; child_main()"
+    return [sys.executable, "-I", "-c", code]
+
+
 class AnalysisWorker:
     """The server's handle on the child process. `analyze` is awaited on the event loop; pipes are
     read and written by two daemon threads, so a 5 MB document never blocks the loop."""
@@ -183,12 +212,8 @@ class AnalysisWorker:
             return self._proc
         if self._proc is not None:
             self.restarts += 1
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-        env.setdefault("PYTHONIOENCODING", "utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from learnability.lsp.worker import child_main; child_main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=env, bufsize=0,
+            child_command(), cwd=NEUTRAL_CWD, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, bufsize=0,
         )
         self._proc = proc
         self._send_queue: list = []
