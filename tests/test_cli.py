@@ -83,10 +83,15 @@ def test_clean_file_exits_0_and_says_so(tmp_path, capsys):
 def test_usage_errors_exit_2():
     assert run_cli("check").returncode == 2  # no path
     assert run_cli("check", "--format", "xml", "examples").returncode == 2
-    proc = run_cli("check", "does/not/exist.py")
-    assert proc.returncode == 2
-    assert "does/not/exist.py: no such file or directory" in proc.stderr
-    assert "Traceback" not in proc.stderr
+
+def test_a_missing_path_is_an_error_for_that_path_and_the_others_are_still_checked(tmp_path):
+    # as ruff and flake8 do (E902): one bad path never stops the others
+    write(tmp_path / "a.py", SIGMOID)
+    proc = run_cli("check", "does/not/exist.py", str(tmp_path / "a.py"))
+    assert proc.returncode == 1
+    assert "does/not/exist.py:1:1: error: no such file or directory" in proc.stdout
+    assert "LRN101" in proc.stdout
+    assert "Traceback" not in proc.stderr + proc.stdout
 
 
 def test_unknown_rule_in_select_is_a_usage_error(capsys):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,71 +17,12 @@ from learnability.fixes import apply_fixes
 from learnability.rules import all_rules, get_rule
 from learnability.rules.base import docs_url
 from learnability.sources import SourceError, fix_notebook, load_source, notebook_source, write_notebook, write_source
+from learnability.walk import collect_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
-SOURCE_SUFFIXES = (".py", ".ipynb")
 MAX_FIX_PASSES = 4  # a fix can make another one applicable (or one was skipped for overlapping)
-
-
-class UsageError(Exception):
-    pass
-
-
-def collect_files(paths: Sequence[str]) -> list[Path]:
-    """The files to check: files named on the command line (whatever their suffix) and the .py and
-    .ipynb files under folders, skipping hidden folders, virtual environments and build output."""
-    out: list[Path] = []
-    seen: set[Path] = set()
-
-    def add(f: Path) -> None:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            listed = _git_files(path)
-            if listed is not None:
-                for f in listed:
-                    add(f)
-                continue
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
-                                 and not (Path(root, d) / "pyvenv.cfg").exists())
-                for name in sorted(files):
-                    if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
-                        add(Path(root, name))
-        elif path.is_file():
-            add(path)
-        else:
-            raise UsageError(f"{p}: no such file or directory")
-    return out
-
-
-def _git_files(folder: Path) -> list[Path] | None:
-    """Inside a git work tree: the .py/.ipynb files under `folder` that git tracks or would track
-    (.gitignore respected), with the same folder rules as the plain walk. None outside git."""
-    try:
-        proc = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
-                               "--exclude-standard", "--", "."], capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    out = []
-    for name in sorted(proc.stdout.decode("utf-8", "surrogateescape").split("\0")):
-        parts = Path(name).parts
-        if not name.endswith(SOURCE_SUFFIXES) or any(x.startswith(".") or x in SKIP_DIRS for x in parts):
-            continue
-        f = folder / name
-        if f.is_file():  # tracked but deleted files are listed too
-            out.append(f)
-    return out
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -169,17 +108,13 @@ def _syntax_errors(result) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        files = collect_files(args.paths)
         configs = ConfigFinder(args)
-    except UsageError as exc:
-        print(f"learnability: {exc}", file=sys.stderr)
-        return EXIT_ERROR
     except ConfigError as exc:
         print(f"learnability: configuration error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    files, errors = collect_files(args.paths)  # what cannot be checked is one error each; the rest is checked
     analyzer = Analyzer()
     findings: list[Finding] = []
-    errors: list[AnalysisError] = []
     fixed_total = 0
     for path in files:
         try:

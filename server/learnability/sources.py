@@ -6,8 +6,11 @@ notebook edits the cell sources inside the notebook's JSON and leaves everything
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -131,17 +134,58 @@ def _json_indent(raw: str) -> int | None:
     return len(m.group(1)) if m else None
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def os_reason(path: Path, exc: OSError) -> str:
+    """Why a path cannot be read, in words (a symbolic link loop, a broken link, permission denied...)."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if exc.errno == errno.ENOENT and os.path.lexists(path):
+        return "a broken symbolic link"
+    return exc.strerror or str(exc)
+
+
+def read_regular_file(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of `path` if it is a regular file (a symbolic link to one counts) of at most `limit` bytes;
+    SourceError saying why not otherwise. Never blocks on a FIFO and never reads a device: the type is
+    checked before opening, the open does not wait for a writer (O_NONBLOCK), the opened file is checked
+    again (it may have been swapped), and at most `limit` + 1 bytes are read."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {os_reason(path, exc)}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError(f"{path} is {file_kind(st.st_mode)}, not a regular file: not read")
+    if st.st_size > limit:
+        raise SourceError(_too_big(path, st.st_size, limit))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        with open(fd, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise SourceError(f"{path} is {file_kind(mode)}, not a regular file: not read")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {os_reason(path, exc)}") from None
+    if len(data) > limit:
+        raise SourceError(_too_big(path, len(data), limit))
+    return data
+
+
+def _too_big(path: Path, size: int, limit: int) -> str:
+    return f"{path} is {size // (1024 * 1024)} MB, above the {limit // (1024 * 1024)} MB limit"
+
+
 def load_source(path: Path) -> Source:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_BYTES:
-        raise SourceError(f"{path} is {size // (1024 * 1024)} MB, above the {MAX_BYTES // (1024 * 1024)} MB limit")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_regular_file(path)
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         raw = data.decode("utf-8-sig")
