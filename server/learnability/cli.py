@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -40,7 +41,7 @@ class ConfigFinder:
         self._explicit = None
         if getattr(args, "config", None):
             cfg_path = Path(args.config)
-            if not cfg_path.is_file():
+            if not os.path.lexists(cfg_path):  # anything else there (a FIFO, a folder) is named by read_toml
                 raise ConfigError(f"{cfg_path}: no such configuration file")
             self._explicit = self._finish(load_config_file(cfg_path))
 

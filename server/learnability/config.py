@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,17 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "init_stddev_max": 1.0,
 }
 
+# What a threshold may be set to: a finite number above 0 and at most this (beyond it the check means nothing).
+THRESHOLD_MAX: dict[str, float] = {
+    "lr_max_adaptive": 10.0,
+    "lr_max_sgd": 10.0,
+    "lr_max_adadelta": 100.0,
+    "lr_max_adagrad": 10.0,
+    "lr_min": 1.0,
+    "input_max_abs": 1e9,
+    "dropout_max": 1.0,  # a rate
+    "init_stddev_max": 1e3,
+}
 
 KNOWN_KEYS = ("select", "ignore", "extend-ignore", "thresholds", "severity", "probe")  # probe: read by learnability.probe
 SEVERITIES = ("error", "warning", "info")
@@ -70,9 +82,9 @@ class Config:
         for key, value in thresholds.items():
             if key not in DEFAULT_THRESHOLDS:
                 raise ConfigError(f"{where}: unknown threshold {key!r} (known: {', '.join(sorted(DEFAULT_THRESHOLDS))})")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{where}: threshold {key!r} must be a number, not {value!r}")
-            cfg.thresholds[key] = float(value)
+            cfg.thresholds[key] = number(value, f"{where}: threshold {key!r}", 0.0, THRESHOLD_MAX[key], low_open=True)
+        if data.get("probe") is not None:
+            probe_options(data["probe"], where[:-1] + ".probe]")  # checked here too: `check` reports it at once
         severity = data.get("severity") or {}
         if not isinstance(severity, dict):
             raise ConfigError(f"{where} severity must be a table like {{ LRN101 = \"error\" }}")
@@ -96,6 +108,47 @@ class Config:
 
 class ConfigError(ValueError):
     pass
+
+
+def number(value: Any, what: str, low: float, high: float, *, integer: bool = False, low_open: bool = False) -> Any:
+    """`value` if it is a finite number in range (low exclusive when `low_open`), else ConfigError naming `what`.
+    TOML's nan and inf, booleans, strings and, for `integer`, fractions are refused."""
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+        raise ConfigError(f"{what} must be {kind}, not {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{what} must be a finite number, not {value!r}")
+    if value < low or (low_open and value == low) or value > high:
+        bound = f"above {low:g}" if low_open else f"at least {low:g}"
+        raise ConfigError(f"{what} must be {bound} and at most {high:g}, not {value!r}")
+    return int(value) if integer else float(value)
+
+
+def probe_options(table: Any, where: str = "[tool.learnability.probe]") -> tuple[dict[str, Any], dict[str, float]]:
+    """The probe's settings from a `[tool.learnability.probe]` table: (options, thresholds). Every key is
+    checked (name, type, range); ConfigError names the first wrong one."""
+    from learnability.probe.report import THRESHOLD_MAX as PROBE_THRESHOLD_MAX
+    from learnability.probe.runner import OPTION_LIMITS
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, not {table!r}")
+    options: dict[str, Any] = {}
+    thresholds: dict[str, float] = {}
+    for key, value in table.items():
+        if key == "thresholds":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} thresholds must be a table like {{ speedup = 2.0 }}")
+            for name, v in value.items():
+                if name not in PROBE_THRESHOLD_MAX:
+                    raise ConfigError(f"{where}: unknown threshold {name!r} (known: {', '.join(sorted(PROBE_THRESHOLD_MAX))})")
+                thresholds[name] = number(v, f"{where}: threshold {name!r}", 0.0, PROBE_THRESHOLD_MAX[name], low_open=True)
+        elif key in OPTION_LIMITS:
+            low, high = OPTION_LIMITS[key]
+            integer = isinstance(low, int)
+            options[key] = number(value, f"{where}: {key!r}", low, high, integer=integer, low_open=not integer)
+        else:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join([*OPTION_LIMITS, 'thresholds'])})")
+    return options, thresholds
 
 
 def _codes(value: Any, what: str) -> list[str]:
@@ -126,7 +179,7 @@ def find_pyproject(start: Path) -> Path | None:
         if not candidate.is_file():
             continue
         try:
-            tool = _read_toml(candidate).get("tool", {})
+            tool = read_toml(candidate).get("tool", {})
         except ConfigError:
             return candidate
         if isinstance(tool, dict) and "learnability" in tool:
@@ -137,19 +190,36 @@ def find_pyproject(start: Path) -> Path | None:
 _TOML_CACHE: dict[Path, tuple[float, dict[str, Any]]] = {}
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+TOML_LIMIT = 4 * 1024 * 1024  # a larger pyproject.toml is not read
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table (cached while its mtime holds); ConfigError saying why it cannot be read: not a
+    regular file, too large, not UTF-8, a byte order mark (TOML has none; pip and tomllib refuse it too),
+    not valid TOML."""
+    from learnability.sources import SourceError, read_regular_file
+
     try:
         mtime = path.stat().st_mtime
         hit = _TOML_CACHE.get(path)
         if hit is not None and hit[0] == mtime:
             return hit[1]
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_regular_file(path, TOML_LIMIT)
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise ConfigError(f"{path}: starts with a byte order mark (BOM), which TOML does not allow: "
+                              "save it as UTF-8 without BOM")
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except SourceError as exc:
+        raise ConfigError(str(exc)) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     _TOML_CACHE[path] = (mtime, data)
     return data
+
 
 
 def load_config(start: Path | None = None, base: Config | None = None) -> Config:
@@ -160,16 +230,17 @@ def load_config(start: Path | None = None, base: Config | None = None) -> Config
     pyproject = find_pyproject(start)
     if pyproject is None:
         return cfg
-    table = _read_toml(pyproject)["tool"]["learnability"]
+    table = read_toml(pyproject)["tool"]["learnability"]
     return cfg.merged(table, pyproject)
 
 
 def load_config_file(path: Path, base: Config | None = None) -> Config:
     """Settings from an explicit file: a pyproject.toml (its `[tool.learnability]`) or a
     learnability.toml whose top level is the table itself."""
-    data = _read_toml(path)
+    data = read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("learnability")
+        tool = data.get("tool")
+        data = tool.get("learnability") if isinstance(tool, dict) else None
         if data is None:
             raise ConfigError(f"{path} has no [tool.learnability] table")
     return (base or Config()).merged(data, path)

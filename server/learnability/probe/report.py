@@ -33,6 +33,17 @@ THRESHOLDS: dict[str, float] = {
     "constant_features": 0.5,
 }
 
+# What each threshold may be set to in [tool.learnability.probe.thresholds]: above 0 and at most this.
+THRESHOLD_MAX: dict[str, float] = {
+    **{name: 1.0 for name in ("fit_accuracy", "slow_train_gain", "loss_gain", "learning_loss_drop", "dead_fraction",
+                              "dead_growth", "saturation", "balance", "constant_features", "vanish_ratio")},  # fractions
+    **{name: 1e3 for name in ("speedup", "slow_speedup", "init_loss_factor")},  # ratios
+    "min_step_gain": 1e5,  # steps
+    "vanish_abs": 1e3,  # a gradient norm
+    "explode_loss": 1e30,
+    "explode_grad": 1e30,
+}
+
 PROBE_RULES: dict[str, tuple[str, str, str]] = {
     # id: (name, category, severity)
     "PRB001": ("does-not-fit-a-batch", "optimizer", "error"),

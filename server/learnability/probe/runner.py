@@ -36,6 +36,21 @@ DEFAULTS: dict[str, Any] = {
     "max_counterfactuals": 6,
 }
 DEFAULT_TIMEOUT_S = 180.0
+# What `[tool.learnability.probe]` may set, and its range: (lowest, highest). An int lowest means a whole
+# number from lowest to highest; a float lowest means a number above lowest (config.probe_options checks).
+OPTION_LIMITS: dict[str, tuple[Any, Any]] = {
+    "seed": (0, 2**32 - 1),
+    "max_steps": (1, 100_000),
+    "budget_s": (0.0, 3600.0),
+    "held_steps": (1, 100_000),
+    "n_train": (1, 100_000),
+    "n_held": (1, 100_000),
+    "batch": (1, 65_536),
+    "range_steps": (1, 100_000),
+    "input_max_abs": (0.0, 1e9),
+    "max_counterfactuals": (0, 100),
+    "timeout_s": (0.0, 86_400.0),
+}
 IDLE_S = 600.0  # a warm worker idle this long is ended
 
 
@@ -236,36 +251,23 @@ SETTINGS_TABLE = "learnability.probe"  # [tool.learnability.probe] in pyproject.
 
 def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
     """Options and thresholds from the nearest pyproject.toml's `[tool.learnability.probe]` table:
-    any key of DEFAULTS, `timeout_s`, and `thresholds = {...}` (report.THRESHOLDS). -> (options, thresholds,
-    error message or None)."""
-    from learnability.probe.report import THRESHOLDS
+    any key of OPTION_LIMITS and `thresholds = {...}` (report.THRESHOLDS), checked by config.probe_options.
+    -> (options, thresholds, error message or None)."""
+    from learnability.config import ConfigError, probe_options, read_toml
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
     folder = start if start.is_dir() else start.parent
     for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
         if not candidate.is_file():
             continue
         try:
-            table = tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get("learnability", {}).get("probe")
-        except (OSError, ValueError) as exc:
-            return {}, {}, f"{candidate}: {exc}"
-        if table is None:
-            continue
-        opts, ths = {}, {}
-        for key, value in table.items():
-            if key == "thresholds" and isinstance(value, dict):
-                for tk, tv in value.items():
-                    if tk not in THRESHOLDS or not isinstance(tv, (int, float)):
-                        return {}, {}, f"{candidate}: [tool.{SETTINGS_TABLE}.thresholds] {tk!r}: unknown or not a number"
-                    ths[tk] = float(tv)
-            elif (key in DEFAULTS or key == "timeout_s") and isinstance(value, (int, float)):
-                opts[key] = value
-            else:
-                return {}, {}, (f"{candidate}: [tool.{SETTINGS_TABLE}] unknown key or bad value {key!r} "
-                                f"(known: {', '.join(list(DEFAULTS) + ['timeout_s', 'thresholds'])})")
+            tool = read_toml(candidate).get("tool")
+            ours = tool.get("learnability") if isinstance(tool, dict) else None
+            table = ours.get("probe") if isinstance(ours, dict) else None
+            if table is None:
+                continue
+            opts, ths = probe_options(table, f"{candidate}: [tool.{SETTINGS_TABLE}]")
+        except ConfigError as exc:
+            return {}, {}, str(exc)
         return opts, ths, None
     return {}, {}, None
 
