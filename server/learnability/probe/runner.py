@@ -69,9 +69,13 @@ class Worker:
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("MPLBACKEND", "Agg")
         self.started = time.monotonic()
+        # Started from the harness's own folder (which it drops from sys.path), never the workspace: an empty or
+        # relative PYTHONPATH entry would otherwise let a workspace `typing.py` run before the user's script
+        # starts. Each job then runs the script in the folder the job names (`cwd`). PYTHONPATH itself is kept:
+        # the user's script may need it.
         self.proc = subprocess.Popen(
             [python, "-u", HARNESS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, env=env, close_fds=True,
+            start_new_session=True, env=env, close_fds=True, cwd=os.path.dirname(HARNESS),
         )
         self.pid = self.proc.pid
         self.messages: queue.Queue = queue.Queue()
