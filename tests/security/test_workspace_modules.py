@@ -71,3 +71,15 @@ def test_the_worker_command_is_isolated_and_still_finds_learnability(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert not proc.stdout.strip().startswith(str(ws))
     assert imported(markers) == []
+
+
+def test_the_worker_path_leaves_out_the_working_folder_and_relative_entries(tmp_path, monkeypatch):
+    import learnability
+    from learnability.lsp.worker import child_path
+
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    monkeypatch.chdir(ws)
+    monkeypatch.setattr(sys, "path", ["", ".", "src", str(ws), "/opt/lib", "/opt/lib"])
+    package_parent = str(Path(learnability.__file__).resolve().parents[1])
+    assert child_path() == ["/opt/lib", package_parent]

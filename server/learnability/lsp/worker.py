@@ -169,14 +169,20 @@ NEUTRAL_CWD = os.path.dirname(os.path.abspath(__file__))
 
 def child_path() -> list[str]:
     """The parent's sys.path without what depends on the working folder (the workspace, for a server that
-    an editor starts there): relative entries, '' and the working folder itself."""
+    an editor starts there): relative entries, '' and the working folder itself (unless this package lives
+    there, as in a source checkout)."""
     try:
         cwd = os.path.normcase(os.path.realpath(os.getcwd()))
     except OSError:
         cwd = None
     out: list[str] = []
-    for p in sys.path:
-        if not p or not os.path.isabs(p) or os.path.normcase(os.path.realpath(p)) == cwd or p in out:
+    # and, last, the folder that holds this `learnability` package, however the parent found it (e.g. the
+    # import hook of an editable install in the user site, which -I skips)
+    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for p in [*sys.path, package_parent]:
+        if not p or not os.path.isabs(p) or p in out:
+            continue
+        if os.path.normcase(os.path.realpath(p)) == cwd and p != package_parent:
             continue
         out.append(p)
     return out
