@@ -180,21 +180,22 @@ def _walk(top: Path, add, error) -> None:
             if name.startswith("."):
                 continue
             entry_rel = f"{rel}/{name}" if rel else name
-            path = Path(folder, name)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
-                error(path, f"not checked: {os_reason(path, exc)}")
+                error(Path(entry.path), f"not checked: {os_reason(Path(entry.path), exc)}")
                 continue
             if is_dir:
-                if name in SKIP_DIRS or _is_venv(path) or ign.ignored(entry_rel, True):
+                if name in SKIP_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")) \
+                        or ign.ignored(entry_rel, True):
                     continue
-                subfolders.append((path, entry_rel))
+                subfolders.append((Path(entry.path), entry_rel))
                 continue
             if not name.endswith(SOURCE_SUFFIXES) or ign.ignored(entry_rel, False):
                 continue
+            path = Path(entry.path)
             try:
-                st = os.stat(path)  # follows a symbolic link: a link to a regular file is checked
+                st = os.stat(entry.path)  # follows a symbolic link: a link to a regular file is checked
             except OSError as exc:
                 error(path, _unreadable(path, exc))
                 continue
@@ -205,9 +206,3 @@ def _walk(top: Path, add, error) -> None:
         for path, entry_rel in reversed(subfolders):  # depth first, in name order
             stack.append((path, entry_rel, ign.entering(path, entry_rel, error)))
 
-
-def _is_venv(folder: Path) -> bool:
-    try:
-        return os.path.isfile(folder / "pyvenv.cfg")
-    except OSError:
-        return False
