@@ -83,3 +83,23 @@ def test_the_worker_path_leaves_out_the_working_folder_and_relative_entries(tmp_
     monkeypatch.setattr(sys, "path", ["", ".", "src", str(ws), "/opt/lib", "/opt/lib"])
     package_parent = str(Path(learnability.__file__).resolve().parents[1])
     assert child_path() == ["/opt/lib", package_parent]
+
+
+def test_the_worker_imports_the_same_learnability_as_the_server_bundled_or_not(tmp_path):
+    """The extension's server finds `learnability` in its bundled/libs folder, put on sys.path by the launcher
+    (not through PYTHONPATH, which -I would ignore): the isolated worker must import that same copy."""
+    import shutil
+
+    bundle = tmp_path / "bundled" / "libs" / "common"
+    shutil.copytree(ROOT / "server" / "learnability", bundle / "learnability",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    parent = (f"import sys; sys.path.insert(0, {str(bundle)!r}); import subprocess, learnability.lsp.worker as w; "
+              "cmd = w.child_command(); assert cmd[1] == '-I'; "
+              "cmd[3] = cmd[3].replace('from learnability.lsp.worker import child_main; child_main()', "
+              "'import learnability.engine; print(learnability.engine.__file__)'); "
+              "print(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip())")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-I", "-c", parent], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(bundle / "learnability" / "engine.py")
