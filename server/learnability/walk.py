@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from learnability.findings import AnalysisError
-from learnability.sources import file_kind, os_reason
+from learnability.sources import SourceError, file_kind, os_reason, read_regular_file
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -109,8 +109,6 @@ def _read_spec(path: Path, error) -> object | None:
     if st.st_size > IGNORE_FILE_LIMIT:
         error(path, f"not read: larger than {IGNORE_FILE_LIMIT // 1024} KB; its patterns are not applied")
         return None
-    from learnability.sources import SourceError, read_regular_file
-
     try:
         text = read_regular_file(path, IGNORE_FILE_LIMIT).decode("utf-8", "surrogateescape")
     except SourceError as exc:
