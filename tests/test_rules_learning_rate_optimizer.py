@@ -10,7 +10,8 @@ from learnability.config import Config
 from learnability.findings import Severity
 
 MODEL = """
-model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
 """
 
 
@@ -34,7 +35,8 @@ def test_high_learning_rate_through_module_constant_and_variable():
     from tensorflow import keras
     lr = 0.1
     opt = keras.optimizers.Adam(learning_rate=lr)
-    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential([keras.layers.Conv2D(8, 3, activation="relu"), keras.layers.Flatten(),
+                              keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=opt, loss="binary_crossentropy")
     """
     found = findings_of(src, "LRN301")

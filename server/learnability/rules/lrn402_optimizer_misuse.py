@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnability.findings import Category, Severity
 from learnability.rules._optim import family, optimizer_calls, is_legacy
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # family -> {argument: position in Keras 3's signature (None: keyword only here)}
 MOMENTS = {
@@ -36,7 +36,91 @@ WHY = {
         "optimizer instance."
     ),
     fix=None,
-    examples=("SGD(learning_rate=0.01, momentum=1.2)", "SGD(learning_rate=0.01, momentum=0.9)"),
+    covers=(
+        "`momentum`/`beta_1`/`beta_2`/`rho` outside [0, 1), `epsilon` ≤ 0, one optimizer instance compiled "
+        "into two models (Keras 3 raises for the second model's variables)"
+    ),
+    severity_note="warning for `epsilon=0` and a shared optimizer",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True),
+                          loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="momentum in [0, 1)"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            models = []
+            for units in (16, 32):
+                opt = keras.optimizers.Adam(learning_rate=1e-3)
+                model = keras.Sequential([keras.Input((8,)), layers.Dense(units, activation="relu"),
+                                          layers.Dense(1, activation="sigmoid")])
+                model.compile(optimizer=opt, loss="binary_crossentropy")
+                model.fit(x, y, epochs=10)
+        """, note="a new optimizer built for each model in a loop"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            opt = keras.optimizers.Adam(learning_rate=1e-3)
+            small = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            small.compile(optimizer=opt, loss="binary_crossentropy")
+            small.fit(x, y, epochs=10)
+            opt = keras.optimizers.Adam(learning_rate=1e-3)
+            large = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            large.compile(optimizer=opt, loss="binary_crossentropy")
+            large.fit(x, y, epochs=10)
+        """, note="the name opt rebound to a new optimizer before the second model",
+              xfail="needs flow-aware model: a reassigned name is a new optimizer object"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=1.5), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="momentum=1.5 is outside [0, 1) for SGD"),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            opt = keras.optimizers.Adam(learning_rate=1e-3)
+            small = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            small.compile(optimizer=opt, loss="binary_crossentropy")
+            small.fit(x, y, epochs=10)
+            large = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            large.compile(optimizer=opt, loss="binary_crossentropy")
+            large.fit(x, y, epochs=10)
+        """, message="is shared with another compiled model", severity=Severity.WARNING),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnability.analysis.calls import find_calls
 from learnability.findings import Category, Fix, Severity
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 DROPOUT_LAYERS = frozenset("Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D AlphaDropout GaussianDropout".split())
 RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3D LSTMCell GRUCell SimpleRNNCell".split())
@@ -23,7 +23,70 @@ RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3
         "training accuracy lags far behind. A rate of 1 or more is rejected. Threshold: dropout_max."
     ),
     fix="Lower the rate to 0.5 or less (0.2-0.5 is usual).",
-    examples=("Dropout(0.8)", "Dropout(0.3)"),
+    covers="Dropout rate above `dropout_max` (0.5), Keras 2 `p=` and RNN `dropout=` included",
+    severity_note="warning above 0.75, error at ≥ 1",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(0.5),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="Dropout(0.5)"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(0.8),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="Dropout rate 0.8 drops 80% of the units at every step", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(0.5),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, severity=Severity.WARNING),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(0.6),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="Dropout rate 0.6 drops 60% of the units", severity=Severity.INFO, fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(0.5),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

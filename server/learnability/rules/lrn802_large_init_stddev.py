@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import SATURATING
 from learnability.rules._init import kernel_init, kernel_layer
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -23,8 +23,55 @@ from learnability.rules.base import Context, Rule, register
         "derivative is ~0 and the gradient vanishes from the first step. Threshold: init_stddev_max."
     ),
     fix="Use kernel_initializer='glorot_uniform' (the Keras default).",
-    examples=("Dense(64, activation='tanh', kernel_initializer=RandomNormal(stddev=5.0))",
-              "Dense(64, activation='tanh')"),
+    covers=(
+        "`RandomNormal`/`TruncatedNormal`/`RandomUniform` kernel with std > `init_stddev_max` (1.0) in front "
+        "of sigmoid/tanh"
+    ),
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)),
+                                      layers.Dense(16, activation="tanh",
+                                                   kernel_initializer=keras.initializers.RandomNormal(stddev=0.05)),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="a small standard deviation (0.05)"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)),
+                                      layers.Dense(16, activation="tanh",
+                                                   kernel_initializer=keras.initializers.RandomNormal(stddev=5.0)),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="Dense weights start with standard deviation 5 and feed 'tanh'", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)),
+                                      layers.Dense(16, activation="tanh",
+                                                   kernel_initializer="glorot_uniform"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

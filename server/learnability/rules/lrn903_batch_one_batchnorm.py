@@ -5,7 +5,7 @@ from __future__ import annotations
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -22,7 +22,46 @@ from learnability.rules.base import Context, Rule, register
         "averages used at inference do not match training. Use batches of 16 or more, or LayerNormalization."
     ),
     fix="Use batch_size=32 (or replace BatchNormalization with LayerNormalization).",
-    examples=("model.fit(X, y, batch_size=1)  # with BatchNormalization", "model.fit(X, y, batch_size=32)"),
+    covers="`batch_size=1` with BatchNormalization in the model",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16), layers.BatchNormalization(),
+                                      layers.Activation("relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10, batch_size=32)
+        """, note="BatchNormalization with batches of 32"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16), layers.BatchNormalization(),
+                                      layers.Activation("relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10, batch_size=1)
+        """, message="batch_size=1", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16), layers.BatchNormalization(),
+                                      layers.Activation("relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10, batch_size=32)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
