@@ -32,13 +32,13 @@ def markdown(rule: Rule, heading: str = "##", *, title: str | None = None, valid
         "",
         rule.summary,
         "",
-        f"**Why.** {rule.rationale}",
+        f"**Why:** {rule.rationale}",
         "",
     ]
     if rule.covers:
-        out += [f"**Recognises.** {rule.covers}", ""]
+        out += [f"**Recognises:** {rule.covers}", ""]
     if rule.fix_summary:
-        out += [f"**Fix.** {rule.fix_summary}", ""]
+        out += [f"**Fix:** {rule.fix_summary}", ""]
     example = rule.example
     if example is not None:
         out += ["Example:", "", "```python", example.code.rstrip("\n"), "```", ""]
