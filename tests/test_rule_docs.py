@@ -59,3 +59,9 @@ def test_every_rule_entry_shows_its_first_invalid_case_and_its_fix():
         assert f"Example:\n\n```python\n{case.code}```" in entry
         if case.fixed is not None:
             assert f"Fixed:\n\n```python\n{case.fixed}```" in entry
+
+
+def test_rule_counts_in_the_readme_match_the_registry():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counts = {int(n) for n in re.findall(r"\b(\d+) rules\b", readme)}
+    assert counts == {len(all_rules())}, f"the README says {sorted(counts)} rules; the registry has {len(all_rules())}"
