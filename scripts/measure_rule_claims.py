@@ -249,7 +249,9 @@ def more() -> None:
     attempt("LRN703 Dropout(0.8)", lambda: run(keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"),
                                                                   layers.Dropout(0.8), layers.Dense(3, activation="softmax")]),
                                                 "adam", sce))
-    attempt("LRN703 Dropout(1.0)", lambda: layers.Dropout(1.0))
+    attempt("LRN703 Dropout(1.0) (Keras 3 accepts it)", lambda: run(keras.Sequential(
+        [keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dropout(1.0), layers.Dense(3, activation="softmax")]),
+        "adam", sce, epochs=5))
     attempt("LRN801 zeros kernel, relu hidden", lambda: run(mlp(kernel_initializer="zeros"), "adam", sce))
     attempt("LRN801 zeros kernel, tanh hidden", lambda: run(keras.Sequential(
         [keras.Input((8,)), layers.Dense(16, activation="tanh", kernel_initializer="zeros"),

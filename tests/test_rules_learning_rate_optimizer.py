@@ -201,9 +201,10 @@ def test_decay_factors_outside_0_1_are_errors(call, arg):
     assert len(found) == 1 and found[0].severity is Severity.ERROR and arg in found[0].message
 
 
-def test_zero_epsilon_is_a_warning_and_negative_an_error():
+def test_zero_epsilon_is_information_and_negative_an_error():
+    # measured: Adam(epsilon=0) trains like the default (scripts/measure_rule_claims.py more)
     found = findings_of("import keras\na = keras.optimizers.Adam(epsilon=0)\nb = keras.optimizers.Adam(epsilon=-1e-8)\n", "LRN402")
-    assert [f.severity for f in found] == [Severity.WARNING, Severity.ERROR]
+    assert [f.severity for f in found] == [Severity.INFO, Severity.ERROR]
 
 
 @pytest.mark.parametrize("call", [

@@ -80,7 +80,7 @@ def _units_rule_reports(info, units: int) -> bool:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="a 1-unit sigmoid output with binary crossentropy"),
+        """, message="a 1-unit sigmoid output with binary crossentropy", severity=Severity.WARNING),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -117,5 +117,9 @@ def check(rule: Rule, ctx: Context):
         related = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
-        yield rule.finding(ctx, fit.call.placed, fit.y, message, related=related,
+        # measured (scripts/measure_rule_claims.py more): sparse labels out of range raise InvalidArgumentError
+        # (error); labels 0..2 on one sigmoid unit with binary crossentropy train (0.58 accuracy vs 0.59), but
+        # classes 1 and 2 are pushed to the same output (warning)
+        severity = Severity.WARNING if loss == "binary_crossentropy" else None
+        yield rule.finding(ctx, fit.call.placed, fit.y, message, related=related, severity=severity,
                            low=lo, high=hi, units=units, loss=loss)

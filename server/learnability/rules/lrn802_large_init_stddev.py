@@ -14,7 +14,9 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     id="LRN802",
     name="large-init-stddev",
     category=Category.INITIALIZATION,
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
+    # scripts/measure_rule_claims.py more (Keras 3.15): RandomNormal(stddev=5) before a sigmoid layer trained to 0.56
+    # accuracy vs 0.59 with the default initialiser in the same 20 epochs: slower, not stuck (information).
     summary="RandomNormal/Uniform kernel with std > 1 in front of sigmoid/tanh: units saturate at the first step",
     rationale=(
         "A pre-activation is a sum over fan_in inputs; with weights of standard deviation s its spread is about "
