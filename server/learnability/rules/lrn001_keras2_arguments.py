@@ -48,6 +48,8 @@ METHOD_HINT = {
     name="keras2-arguments",
     category=Category.API,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more (Keras 3.15): Adam(lr=0.01) raises ValueError, fit(nb_epoch=2) TypeError: certain
+    # on Keras 3, but tf.keras 2 still accepts them and the file may target it (warning).
     summary="Keras 1/2 argument or method that Keras 3 rejects (lr=, nb_epoch=, init=, border_mode=, fit_generator ...)",
     rationale=(
         "Keras 3 (TensorFlow 2.16+ and standalone) removed the Keras 1 layer keywords (init, border_mode, "

@@ -20,6 +20,8 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
     name="stacked-linear-layers",
     category=Category.ACTIVATION,
     severity=Severity.INFO,
+    # scripts/measure_rule_claims.py more: on a nearly linear toy task two linear Dense layers train as well as with relu
+    # (information); without any activation no non-linear boundary can be learnt (warning).
     summary="Dense/Conv layers stacked with no non-linearity between them",
     rationale=(
         "A Dense or Conv layer with no activation is a linear map, and a linear map followed by another "

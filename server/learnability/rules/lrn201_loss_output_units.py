@@ -16,6 +16,8 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="loss-output-units-mismatch",
     category=Category.LOSS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: categorical CE on one unit has a constant loss of 0 (error); binary CE on a
+    # 10-way softmax trains about as well in Keras 3 (warning: tf.keras 2's binary 'accuracy' misleads).
     summary="Loss does not fit the output units (binary crossentropy on a multi-unit softmax, categorical on 1 unit)",
     rationale=(
         "Categorical crossentropy compares a distribution over C >= 2 output units with the label: on a single "

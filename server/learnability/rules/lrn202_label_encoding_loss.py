@@ -15,6 +15,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="label-encoding-loss-mismatch",
     category=Category.LOSS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: both mismatches raise at fit (error).
     summary="Label encoding does not fit the loss (sparse with one-hot labels, categorical with integer labels)",
     rationale=(
         "sparse_categorical_crossentropy expects one integer class index per sample; categorical_crossentropy "

@@ -16,6 +16,8 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="regression-loss-on-classes",
     category=Category.LOSS,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py claims: class indices regressed with mse reach 0.33 vs 0.51 (warning); mse through
+    # softmax trains (information).
     summary="mse/mae loss on class labels or a softmax output",
     rationale=(
         "Squared or absolute error on class indices through a linear output treats the classes as numbers on a "

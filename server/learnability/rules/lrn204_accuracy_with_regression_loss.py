@@ -15,6 +15,8 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="accuracy-with-regression-loss",
     category=Category.METRICS,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py claims: 'accuracy' with mse on continuous targets stays at 0.0 (warning: the
+    # model learns, the metric misleads).
     summary="'accuracy' metric with a regression loss (mse/mae) and a regression output",
     rationale=(
         "With a regression loss Keras resolves 'accuracy' to a thresholded or exact-match accuracy. On "

@@ -15,6 +15,8 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="optimizer-decay-removed",
     category=Category.OPTIMIZER,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more: Keras 3.15 warns 'Argument `decay` is no longer supported and will be
+    # ignored' and trains without decay: the intent is lost, learning is not stopped (warning).
     summary="Optimizer `decay=` argument: Keras 3 ignores it, so the rate never decays",
     rationale=(
         "Keras 2 optimizers took decay=d and used learning_rate / (1 + d * iterations). Keras 3 optimizers "

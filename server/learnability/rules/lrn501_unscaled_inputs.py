@@ -93,6 +93,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
     name="unscaled-inputs",
     category=Category.PREPROCESSING,
     severity=Severity.WARNING,
+    # the probe (README, article 1): inputs x100 into sigmoid convs learn slower; LRN101 carries the saturation part.
     summary="Inputs reach fit unscaled (pixels 0-255, X * 100)",
     rationale=(
         "Initialisers (Glorot, He) assume inputs of unit scale. Inputs in 0-255 make the first layer's "

@@ -13,6 +13,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="constant-inputs",
     category=Category.DATA,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py more: constant inputs leave training accuracy at the majority class (error).
     summary="Constant inputs: every sample is identical",
     rationale=(
         "When every input is the same array (np.ones, np.zeros, np.full), the network computes the same "

@@ -13,6 +13,8 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="validation-split-ordered-data",
     category=Category.DATA,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more: class-ordered labels with validation_split=0.2: val_accuracy 0.02 while
+    # training accuracy reaches 0.70 (warning: training still happens, validation is meaningless).
     summary="validation_split on data ordered by class (no shuffle before fit)",
     rationale=(
         "fit(validation_split=f) takes the LAST fraction f of the arrays as validation data, before any "

@@ -18,6 +18,7 @@ _FLATTENS = ("Flatten", "GlobalAveragePooling", "GlobalMaxPooling", "GlobalAvgPo
     name="dense-on-feature-map",
     category=Category.LAYERS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: Dense on a 4-D map with per-sample labels fails at fit (error).
     summary="Dense applied to a conv feature map with no Flatten or global pooling",
     rationale=(
         "Dense acts on the last axis only. On a (batch, height, width, channels) feature map it produces one "

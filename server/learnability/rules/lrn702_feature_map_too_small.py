@@ -16,6 +16,7 @@ def _size(dims) -> str:
     name="feature-map-too-small",
     category=Category.LAYERS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: a 5x5 kernel on a 3x3 map fails when the model is built (error).
     summary="Feature map smaller than a kernel or pool size",
     rationale=(
         "Every 'valid' convolution shrinks the feature map by kernel - 1 and every pooling or stride divides it. "

@@ -14,6 +14,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     name="batch-larger-than-data",
     category=Category.BATCH_SIZE,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more: batch 1024 on 256 samples, 20 epochs: 0.39 accuracy vs 0.59 (warning).
     summary="Batch size larger than the number of training samples",
     rationale=(
         "The weights change once per batch. With batch_size >= the number of training samples every epoch is "
