@@ -61,7 +61,7 @@ def report(run: harness.Run, verdicts: dict) -> str:
             f"(and {run.syntax_on_invalid} on code Python rejects too)",
             f"- unreviewed findings: {sum(c['unreviewed'] for c in by_rule.values())}; "
             f"verdicts that match no finding now: {stale}",
-            f"- time: {run.seconds:.1f} s for the whole corpus, in-process"]
+            f"- time: {run.cpu_seconds:.1f} s CPU ({run.seconds:.1f} s wall) for the whole corpus, in-process"]
     for label, entries in (("crash", run.crashes), ("syntax error on valid code", run.syntax_on_valid)):
         out += [f"  - {label}: {e}" for e in entries]
     return "\n".join(out)

@@ -87,3 +87,16 @@ def test_ipython_cell_reading() -> None:
     assert harness.ipython_cell_to_python("%%time\nmodel.fit(x y)") == "model.fit(x y)"
     assert not harness.python_accepts("model.fit(x y)")
     assert harness.ipython_cell_to_python("files = !ls\nmodel?") == "pass\npass"
+
+
+def test_verdict_entries_round_trip() -> None:
+    """A verdict written for a finding reads back under the same key, whatever its source text holds;
+    a placeholder counts as unreviewed."""
+    text = 'model.compile(loss="mse", optimizer=Adam(lr=1e-3))  # \\d "quoted" \u00e9'
+    item = harness.Item("a__b__c.py", "LRN001", "warning", 7, None, "msg", text, occurrence=2)
+    for verdict, expected in (("false", "false"), (harness.PLACEHOLDER, None)):
+        entries = harness.tomllib.loads(harness.verdict_toml(item, verdict, 'reason with "quotes"'))["verdict"]
+        verdicts = {(v["file"], v["rule"], v["text"], v.get("occurrence", 0)): v for v in entries}
+        assert harness.verdict_of(item, verdicts) == expected
+    other = harness.Item("a__b__c.py", "LRN001", "warning", 7, None, "msg", text, occurrence=0)
+    assert harness.verdict_of(other, verdicts) is None
