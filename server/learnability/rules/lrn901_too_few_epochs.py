@@ -149,9 +149,12 @@ def _in_loop(call) -> bool:
     summary="fit trains for 0 or 1 epochs",
     rationale=(
         "An epoch is one pass over the training data. epochs=0 (or initial_epoch >= epochs) runs no update "
-        "at all: the model keeps its random weights. One epoch is often far too little on small data sets: "
-        "the loss has barely started to fall and the accuracy looks stuck at chance, when the model simply "
-        "has not trained yet. Keras 2's nb_epoch means the same."
+        "at all: the model keeps its random weights. What trains a model is the number of optimizer steps "
+        "(samples / batch_size per epoch): one epoch of 60,000 MNIST images is ~1,900 steps and can be plenty, "
+        "one epoch of 500 samples is 16 steps, and the loss has barely started to fall. A single epoch is "
+        "reported when its steps are known to be fewer than 100 (a literal array's size, a slice, "
+        "steps_per_epoch); a known data set (mnist, imdb...) or read_csv(nrows=...) counts as its size, and "
+        "data of unknown size is not reported. Keras 2's nb_epoch means the same."
     ),
     fix="Train for more epochs (10 is a start; use EarlyStopping to stop when validation stops improving).",
     examples=("model.fit(X, y, epochs=1)", "model.fit(X, y, epochs=20, callbacks=[EarlyStopping(patience=3)])"),
