@@ -130,6 +130,12 @@ def test_one_epoch_of_few_steps_is_reported_with_the_step_count():
              "X_train = X_train / 255.0\n" + MODEL + "model.fit(X_train[:1000], y_train[:1000], epochs=1, batch_size=128)\n")
     (f,) = findings_of(mnist, "LRN901")
     assert "1,000 samples" in f.message and "8 optimizer steps" in f.message
+    # a slice of the feature axis or inside a comprehension is not a sample count
+    feature = mnist.replace("model.fit(X_train[:1000], y_train[:1000],", "model.fit(X_train[:, 2:5], y_train,")
+    assert findings_of(feature, "LRN901") == []
+    texts = mnist.replace("X_train = X_train / 255.0\n", "X_train = np.array([x[:10] for x in X_train]) / 255.0\n")
+    texts = texts.replace("model.fit(X_train[:1000], y_train[:1000],", "model.fit(X_train, y_train,")
+    assert findings_of("import numpy as np\n" + texts, "LRN901") == []
     # steps_per_epoch says it directly
     gen = head + MODEL + "model.fit(gen, epochs=1, steps_per_epoch=20)\n"
     assert "20 optimizer steps" in findings_of(gen, "LRN901")[0].message

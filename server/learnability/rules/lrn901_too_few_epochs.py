@@ -33,7 +33,6 @@ class _Parts(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: list[str] = []
         self.calls: list[cst.Call] = []
-        self.slices: list[cst.Slice] = []
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.append(node.value)
@@ -41,8 +40,25 @@ class _Parts(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
 
-    def visit_Slice(self, node: cst.Slice) -> None:
-        self.slices.append(node)
+
+def _row_slices(expr: cst.CSTNode) -> list[cst.Slice]:
+    """The slices over the first (sample) axis along an array expression's spine: `X[:1000]`,
+    `X[:1000].astype(...)`, `data.x_train[100:600]`; not a slice of a feature axis (`X[:, 2:5]`) nor one
+    inside a comprehension or a call's arguments (`[s[:100] for s in texts]`)."""
+    out: list[cst.Slice] = []
+    node = expr
+    while True:
+        if isinstance(node, cst.Subscript):
+            first = node.slice[0].slice if node.slice else None
+            if isinstance(first, cst.Slice):
+                out.append(first)
+            node = node.value
+        elif isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            node = node.func.value
+        else:
+            return out
 
 
 def _origin_size(program: Program, call: cst.Call, index: int) -> tuple[int, str] | None:
@@ -84,7 +100,7 @@ def _sample_count(program: Program, x: cst.BaseExpression, index: int) -> tuple[
         visited += 1
         parts = _Parts()
         expr.visit(parts)
-        for sl in parts.slices:
+        for sl in _row_slices(expr):
             lo = program.const(sl.lower, at) if sl.lower is not None else 0
             hi = program.const(sl.upper, at) if sl.upper is not None else NOTHING
             if isinstance(lo, int) and isinstance(hi, int) and 0 <= lo < hi:
