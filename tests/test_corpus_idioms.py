@@ -248,6 +248,21 @@ model = tf.keras.Sequential([
     assert "Dense(1)\n" in out
 
 
+def test_two_identical_linear_lines_are_two_layers():
+    src = """
+from keras.layers import Input, Dense
+from keras.models import Model
+inputs = Input(shape=(8,))
+x = Dense(16, activation='relu')(inputs)
+x = Dense(16)(x)
+x = Dense(16, activation='relu')(x)
+x = Dense(16)(x)
+x = Dense(16, activation='relu')(x)
+model = Model(inputs, Dense(1)(x))
+"""
+    assert [f.span.line for f in findings_of(src, "LRN104")] == [6, 8]
+
+
 # ----------------------------------------------------------------- LRN801: the true cause, once per model
 BROKEN = """
 from keras.layers import Input, Dense

@@ -41,7 +41,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()  # a layer met again through another model
     for model in program.models:
         layers = model.layers
         output = model.output_layer
@@ -52,7 +52,8 @@ def check(rule: Rule, ctx: Context):
                       and all(l.kind in TRANSPARENT or l.kind in _COMPUTE for l in before_output))
         found = []  # (linear layer, the compute layer it feeds)
         for layer in hidden:
-            if acts[id(layer)] != "linear" or id(layer.call.node) in seen:
+            key = (id(layer.call.placed), id(layer.call.node))  # identical statements share a parsed node
+            if acts[id(layer)] != "linear" or key in seen:
                 continue
             nxt = _next_compute(model, layer.position)
             if nxt is None:
@@ -61,7 +62,7 @@ def check(rule: Rule, ctx: Context):
                 continue  # a decoder's projection of a vector to a feature map (Dense, Reshape, Conv2DTranspose)
             if _is_model_output(program, layer):
                 continue  # an (auto)encoder's linear code: the output of a model of its own
-            seen.add(id(layer.call.node))
+            seen.add(key)
             found.append((layer, nxt))
         if not found:
             continue
