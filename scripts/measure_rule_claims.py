@@ -99,6 +99,25 @@ def claims() -> None:
     attempt("LRN204 accuracy with mse on continuous targets",
             lambda: train(x3, target, [layers.Dense(1)], "mse", epochs=30)[1])
 
+    # LRN801: five relu Dense(32) layers with constant kernels, Adam, 30 epochs, a non-linear regression
+    xr = rng.normal(size=(2000, 8)).astype("float32")
+    yr = (np.sin(xr[:, 0]) + xr[:, 1] * xr[:, 2] + 0.5 * np.abs(xr[:, 3])).astype("float32")
+
+    def constant_kernels(kernel, bias):
+        keras.utils.set_random_seed(0)
+        x = inp = keras.Input((8,))
+        for _ in range(5):
+            x = layers.Dense(32, activation="relu", kernel_initializer=kernel, bias_initializer=bias)(x)
+        model = keras.Model(inp, layers.Dense(1)(x))
+        model.compile("adam", "mse")
+        hist = model.fit(xr, yr, epochs=30, batch_size=32, verbose=0).history["loss"]
+        units = len({tuple(np.round(col, 5)) for col in model.layers[1].get_weights()[0].T})
+        return {"target variance": round(float(yr.var()), 3), "loss": (round(hist[0], 3), round(hist[-1], 3)),
+                "distinct first-layer units": f"{units}/32"}
+
+    for kernel, bias in (("glorot_uniform", "zeros"), ("zeros", "ones"), ("zeros", "zeros")):
+        attempt(f"LRN801 kernel={kernel} bias={bias}", lambda k=kernel, b=bias: constant_kernels(k, b))
+
 
 def quiet_fit(model, x, y, **kw):
     with warnings.catch_warnings():

@@ -108,14 +108,35 @@ def _lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+_LINE_MAGIC_OR_SHELL = re.compile(r"^\s*(?:[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*)?(%|!)")
+
+
+def magic_continuations(lines: list[str]) -> set[int]:
+    """The indices of the lines that continue a line magic or shell escape ending in a backslash
+    (`!tensorboard dev upload --logdir ./logs \\` then `  --name "run"`): IPython joins them into one
+    command, so they are not Python either."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        if _LINE_MAGIC_OR_SHELL.match(lines[i]):
+            while lines[j].rstrip().endswith("\\") and j + 1 < len(lines):
+                j += 1
+                out.add(j)
+        i = j + 1
+    return out
+
+
 def notebook_program(cells: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    """Join code cells into one program; IPython magics and shell lines become blank lines."""
+    """Join code cells into one program; IPython magics and shell lines (with the lines they continue)
+    become blank lines."""
     lines: list[str] = []
     mapping: list[tuple[int, int]] = []
     for ci, cell in enumerate(cells):
         cell_lines = _lines(cell)
+        continued = magic_continuations(cell_lines)
         for li, line in enumerate(cell_lines):
-            lines.append("" if _MAGIC.match(line) else line)
+            lines.append("" if _MAGIC.match(line) or li in continued else line)
             mapping.append((ci, li))
         lines.append("")
         mapping.append((ci, len(cell_lines)))

@@ -140,6 +140,9 @@ class Chunk:
     module: cst.Module | None
     error: tuple[int, int, str] | None  # (line 1-based within chunk, column 0-based, message)
     _positions: dict | None = field(default=None, repr=False)
+    # line (1-based) -> columns to add to what libcst reports on that line, when libcst parsed a text
+    # whose indentation differs from `text` (tabs expanded, see _parse_with_expanded_tabs)
+    shifts: dict[int, int] | None = field(default=None, repr=False)
 
     def span(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
@@ -147,6 +150,9 @@ class Chunk:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider)
         rng = self._positions[node]
+        if self.shifts:
+            return Span(rng.start.line, rng.start.column + self.shifts.get(rng.start.line, 0),
+                        rng.end.line, rng.end.column + self.shifts.get(rng.end.line, 0))
         return Span(rng.start.line, rng.start.column, rng.end.line, rng.end.column)
 
     def code(self, node: cst.CSTNode) -> str:
@@ -259,11 +265,44 @@ def _parse(text: str) -> Chunk:
         return Chunk(text, cst.parse_module(text), None)
     except cst.ParserSyntaxError as exc:
         error = _python_syntax_error(text)
-        if error is None:  # libcst rejects what CPython accepts: keep libcst's words
-            error = (exc.raw_line, exc.raw_column, "syntax error: " + (str(exc.message).strip() or "invalid syntax"))
+        if error is None:  # libcst rejects what CPython accepts
+            return _parse_with_expanded_tabs(text, exc)
         return Chunk(text, None, error)
     except Exception as exc:  # libcst can raise other errors on very odd input (RecursionError...)
         return Chunk(text, None, _python_syntax_error(text) or (1, 0, f"cannot parse: {exc!r}"))
+
+
+_LEADING_WHITESPACE = re.compile(r"^[ \t\f]*", re.MULTILINE)
+
+
+def _parse_with_expanded_tabs(text: str, exc: cst.ParserSyntaxError) -> Chunk:
+    """Python accepts `text`, libcst does not. The known case is indentation that mixes spaces and tabs
+    (" \t" then "        "): CPython's tokenizer moves a tab to the next multiple of 8 columns, libcst
+    compares the strings and finds "no matching outer block for dedent". Parse the text with each
+    line's indentation expanded as CPython reads it, and shift the columns of those lines back so that
+    spans (and fixes) land in `text`. Anything else libcst refuses: the chunk is left out of the model
+    with a notice, never reported as a syntax error, since Python accepts it."""
+    if "\t" in text:
+        shifts: dict[int, int] = {}
+
+        def expand(m: re.Match) -> str:
+            indent = m.group()
+            if "\t" not in indent:
+                return indent
+            wide = indent.expandtabs(8)
+            shifts[text.count("\n", 0, m.start()) + 1] = len(indent) - len(wide)
+            return wide
+
+        try:
+            module = cst.parse_module(_LEADING_WHITESPACE.sub(expand, text))
+        except Exception:
+            module = None
+        if module is not None:
+            chunk = Chunk(text, module, None)
+            chunk.shifts = shifts
+            return chunk
+    reason = str(exc.message).strip() or "invalid syntax"
+    return Chunk(text, None, (exc.raw_line, exc.raw_column, f"{SKIPPED_PREFIX} libcst cannot parse code Python accepts ({reason})"))
 
 
 class ChunkCache:

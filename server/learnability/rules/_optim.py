@@ -167,3 +167,58 @@ def literal_behind(program: Program, node: cst.BaseExpression, placed: PlacedChu
                                                       and isinstance(node.expression, (cst.Integer, cst.Float))):
         return node, placed
     return None
+
+
+_FINDER_NAMES = frozenset({"LRFinder", "LearningRateFinder", "LRRangeTest", "lr_finder", "find_lr"})
+
+
+def _grows_with(node: cst.CSTNode, names: set[str] | None, program: Program, index: int) -> bool:
+    """`base ** f(x)` with base > 1 somewhere in `node`, x one of `names` (None: any name): a rate that
+    rises geometrically with the epoch."""
+    found: list[bool] = []
+
+    class Powers(cst.CSTVisitor):
+        def visit_BinaryOperation(self, op: cst.BinaryOperation) -> None:
+            if isinstance(op.operator, cst.Power):
+                base = program.const(op.left, index)
+                used: set[str] = set()
+                op.right.visit(_NameSet(used))
+                if (isinstance(base, (int, float)) and not isinstance(base, bool) and base > 1
+                        and (used & names if names is not None else used)):
+                    found.append(True)
+
+    node.visit(Powers())
+    return bool(found)
+
+
+class _NameSet(cst.CSTVisitor):
+    def __init__(self, out: set[str]) -> None:
+        self.out = out
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.out.add(node.value)
+
+
+def rate_sweep(program: Program, index: int) -> CallView | None:
+    """A learning-rate range test run before statement `index`: a LearningRateScheduler whose rate rises
+    geometrically with the epoch (`lambda epoch: 1e-8 * 10 ** (epoch / 20)`, the usual LR finder), or a
+    learning-rate finder callback. A rate written after one was read off its loss curve."""
+    for view in find_calls(program, {"LearningRateScheduler"} | _FINDER_NAMES):
+        if view.index >= index:
+            continue
+        if view.name in _FINDER_NAMES:
+            return view
+        arg = view.arg(0, "schedule")
+        if arg is None:
+            continue
+        schedule = arg.value
+        if isinstance(schedule, cst.Lambda):
+            params = {p.name.value for p in schedule.params.params}
+            if _grows_with(schedule.body, params, program, view.index):
+                return view
+        elif isinstance(schedule, cst.Name):  # def sweep(epoch): return 1e-8 * 10 ** (epoch / 20)
+            for stmt in program.stmts:
+                if (stmt.raw.kind == "return" and stmt.raw.func == schedule.value and stmt.raw.value is not None
+                        and _grows_with(stmt.raw.value, None, program, stmt.index)):
+                    return view
+    return None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from learnability.analysis.program import CONV_LAYERS
+import libcst as cst
+
+from learnability.analysis.calls import find_calls
+from learnability.analysis.names import last
+from learnability.analysis.program import CONV_LAYERS, Program
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._outputs import add_keyword, model_quote
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -28,11 +32,15 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
         "(with only Dropout, Flatten, Reshape or BatchNormalization between, all linear at inference) is "
         "again one linear map: the extra layer adds parameters but no expressive power. When no hidden layer "
         "has an activation, the whole network is a linear model and cannot learn any non-linear boundary, "
-        "however deep it is. Give the hidden layer an activation (relu), or an Activation layer after it."
+        "however deep it is (reported once, on the first hidden layer). Give the hidden layer an activation "
+        "(relu), or an Activation layer after it. Not reported: a linear layer whose output is also a model's "
+        "output (an autoencoder's code) and a Dense that projects a vector to a feature map for convolutions "
+        "(a decoder's Dense, Reshape, Conv2DTranspose)."
     ),
     fix="Add activation='relu' to the linear layer (not applied automatically: a linear bottleneck can be intended).",
-    covers="Dense/Conv layers stacked with no non-linearity between them collapse to one linear map",
-    severity_note="warning when no hidden layer has an activation",
+    covers=("Dense/Conv layers stacked with no non-linearity between them collapse to one linear map; silent for an "
+            "autoencoder's code (a layer that is also a model's output) and a decoder's Dense → Reshape → Conv projection"),
+    severity_note="warning, once per model, when no hidden layer has an activation",
     valid=[
         Valid("""
             import numpy as np
@@ -78,7 +86,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
 
             x = np.random.rand(256, 8)
             y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
-            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dense(64),
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dense(64, activation="relu"),
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
@@ -111,7 +119,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()  # a layer met again through another model
     for model in program.models:
         layers = model.layers
         output = model.output_layer
@@ -120,34 +128,85 @@ def check(rule: Rule, ctx: Context):
         before_output = layers[:output.position] if output is not None else layers
         all_linear = (len(hidden) >= 2 and all(a == "linear" for a in acts.values()) and not model.opaque
                       and all(l.kind in TRANSPARENT or l.kind in _COMPUTE for l in before_output))
+        found = []  # (linear layer, the compute layer it feeds)
         for layer in hidden:
-            if acts[id(layer)] != "linear" or id(layer.call.node) in seen:
+            key = (id(layer.call.placed), id(layer.call.node))  # identical statements share a parsed node
+            if acts[id(layer)] != "linear" or key in seen:
                 continue
             nxt = _next_compute(model, layer.position)
             if nxt is None:
                 continue
-            seen.add(id(layer.call.node))
-            quote = model_quote(model)
-            _act, act_arg = program.layer_activation(layer)
-            if act_arg is not None:  # activation=None / 'linear' written out: replace it
-                edit = ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
-            else:
-                edit = add_keyword(ctx, layer, f"activation={quote}relu{quote}")
+            if layer.kind == "Dense" and nxt.kind in CONV_LAYERS:
+                continue  # a decoder's projection of a vector to a feature map (Dense, Reshape, Conv2DTranspose)
+            if _is_model_output(program, layer):
+                continue  # an (auto)encoder's linear code: the output of a model of its own
+            seen.add(key)
+            found.append((layer, nxt))
+        if not found:
+            continue
+        quote = model_quote(model)
+        if all_linear:  # one finding for the whole stack, on its first hidden layer; its fix edits every one
+            layer, nxt = found[0]
+            edits = [_relu_edit(ctx, program, l, quote) for l, _n in found]
+            fix = Fix("Add activation='relu' to the hidden layers", tuple(edits), safe=False) if all(edits) else None
+            msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
+                   "collapses into a single linear map and cannot learn a non-linear boundary; add "
+                   "activation='relu' to the hidden layers")
+            related = [(l.call.placed, l.call.node, f"another hidden {l.kind} with no activation") for l, _n in found[1:]
+                       if l is not nxt]
+            yield rule.finding(ctx, layer.call.placed, layer.call.node, msg, fix=fix, severity=Severity.WARNING,
+                               related=[(nxt.call.placed, nxt.call.node, f"the next {nxt.kind} layer")] + related)
+            continue
+        for layer, nxt in found:
+            edit = _relu_edit(ctx, program, layer, quote)
             fix = Fix("Add activation='relu'", (edit,), safe=False) if edit is not None else None
-            if all_linear:
-                msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
-                       "collapses into a single linear map and cannot learn a non-linear boundary; add "
-                       "activation='relu' to the hidden layers")
-                severity = Severity.WARNING
-            else:
-                msg = (f"{layer.kind} has no activation and feeds {nxt.kind} directly: two linear maps in a row are one "
-                       "linear map, so the layer adds parameters but no expressive power; add activation='relu' "
-                       "(or an Activation layer) unless a linear bottleneck is intended")
-                severity = Severity.INFO
+            msg = (f"{layer.kind} has no activation and feeds {nxt.kind} directly: two linear maps in a row are one "
+                   "linear map, so the layer adds parameters but no expressive power; add activation='relu' "
+                   "(or an Activation layer) unless a linear bottleneck is intended")
             yield rule.finding(
-                ctx, layer.call.placed, layer.call.node, msg, fix=fix, severity=severity,
+                ctx, layer.call.placed, layer.call.node, msg, fix=fix, severity=Severity.INFO,
                 related=[(nxt.call.placed, nxt.call.node, f"the next {nxt.kind} layer")],
             )
+
+
+def _relu_edit(ctx: Context, program: Program, layer, quote: str):
+    _act, act_arg = program.layer_activation(layer)
+    if act_arg is not None:  # activation=None / 'linear' written out: replace it
+        return ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
+    return add_keyword(ctx, layer, f"activation={quote}relu{quote}")
+
+
+def _model_outputs(program: Program) -> set[tuple[str, int]]:
+    """(name, statement index) of the names given as the outputs of a functional Model(inputs, outputs)."""
+    cached = program.__dict__.get("_lrn104_model_outputs")
+    if cached is None:
+        cached = set()
+        for view in find_calls(program, {"Model"}):
+            if last(view.qualname or "") != "Model":
+                continue
+            arg = view.arg(1, "outputs", "output")
+            if arg is None:
+                continue
+            value = arg.value
+            values = [el.value for el in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+            cached.update((v.value, view.index) for v in values if isinstance(v, cst.Name))
+        program.__dict__["_lrn104_model_outputs"] = cached
+    return cached
+
+
+def _is_model_output(program: Program, layer) -> bool:
+    """`code = Dense(2)(h)` where `code` is also the output of a Model (the encoder of an autoencoder)."""
+    stmt = program.stmts[layer.call.index] if 0 <= layer.call.index < len(program.stmts) else None
+    value = stmt.raw.value if stmt is not None else None
+    if not (value is layer.call.node or (isinstance(value, cst.Call) and value.func is layer.call.node)):
+        return False
+    names = {name for name, _path in stmt.raw.targets}
+    for name, at in _model_outputs(program):
+        if name in names:
+            entry = program.assignment(name, at)  # the binding of `name` that reaches that Model call
+            if entry is not None and entry[0].index == layer.call.index:
+                return True
+    return False
 
 
 def _next_compute(model, position: int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import number_text
-from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix
+from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix, rate_sweep
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0}
@@ -23,10 +23,13 @@ DEFAULT_SAFE = 1e-3
         "A step changes each weight by about learning_rate (adaptive optimizers) or learning_rate times the "
         "gradient (SGD). Below 1e-6 a weight of typical size 0.05 needs tens of thousands of steps to change "
         "noticeably: the loss stays flat and the run looks stuck. A rate of 0 never moves; a negative rate "
-        "climbs the loss. Threshold: lr_min."
+        "climbs the loss. A positive rate written after the program's own learning-rate sweep (a "
+        "LearningRateScheduler whose rate rises geometrically with the epoch, or a learning-rate finder) was read "
+        "off the loss curve for this model and data, and is not reported. Threshold: lr_min."
     ),
     fix="Set the rate to the optimizer's usual default (1e-3 for adaptive optimizers, 1e-2 for SGD).",
-    covers="Learning rate below `lr_min` (1e-6): the weights barely move",
+    covers=("Learning rate below `lr_min` (1e-6): the weights barely move; silent for a positive rate set after the "
+            "program's own LR sweep (a `LearningRateScheduler` rising with the epoch, an LR finder)"),
     severity_note="error for 0 or negative",
     valid=[
         Valid("""
@@ -106,6 +109,8 @@ def check(rule: Rule, ctx: Context):
             what = "zero: the weights never move" if lr == 0 else "negative: every step climbs the loss"
             message = f"learning rate {lr:g} is {what}; use {number_text(safe)}"
             severity = Severity.ERROR
+        elif rate_sweep(program, opt.index) is not None:
+            continue  # the rate was read off the program's own learning-rate sweep: it suits this model and data
         else:
             message = (f"learning rate {lr:g} is below {limit:g} for {opt.kind}: each step barely moves the weights, "
                        f"so the loss stays flat; try {number_text(safe)}")

@@ -9,13 +9,23 @@ from learnability.analysis.data import describe
 from learnability.analysis.names import last
 from learnability.analysis.program import FitInfo, ModelInfo, Program
 from learnability.findings import Category, Fix, Severity
-from learnability.rules._helpers import fits, layer_prefix, starts_with_scaling
+from learnability.rules._helpers import SATURATING, fits, layer_prefix, starts_with_scaling
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # first layers that take raw integers or strings, not scaled floats
 INDEX_INPUT_LAYERS = frozenset(
     "Embedding CategoryEncoding StringLookup IntegerLookup TextVectorization Hashing Discretization".split()
 )
+# layers with weights that map their input (what the initialisers' unit-scale assumption is about)
+WEIGHT_LAYERS = frozenset(
+    """Dense Conv1D Conv2D Conv3D Conv2DTranspose Conv1DTranspose Conv3DTranspose SeparableConv2D SeparableConv1D
+    DepthwiseConv2D Convolution2D Convolution1D LSTM GRU SimpleRNN Bidirectional TimeDistributed LocallyConnected2D""".split()
+)
+# A model with no hidden layer (linear / logistic regression) has nothing to saturate: large inputs only
+# condition the problem badly (a weight's gradient scales with its input, so plain SGD's stable rate falls
+# as 1 / E[x^2]). Up to two orders of magnitude above unit scale that stays within reach of the default
+# rates (E[x^2] <= 1e4); beyond, it is worth a note.
+LINEAR_MODEL_MAX_ABS = 100.0
 # anywhere in the file, these mean the inputs are scaled (or meant to be raw) somewhere we cannot follow
 SCALING_LAYERS = frozenset("Rescaling Normalization".split())
 
@@ -34,6 +44,10 @@ def _scales_elsewhere(program: Program) -> bool:
                 break
         program.__dict__["_a2_scales_elsewhere"] = cached
     return cached
+
+
+def _weight_layers(model: ModelInfo) -> list:
+    return [layer for layer in model.layers if layer.kind in WEIGHT_LAYERS]
 
 
 def _first_layer_unknown(model: ModelInfo) -> bool:
@@ -100,7 +114,9 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
         "pre-activations hundreds of times too large: sigmoid/tanh units saturate at once, ReLU nets take "
         "huge first steps, and the first layer's gradient is scaled by the input, so one learning rate cannot "
         "suit every layer. Divide by the maximum (x / 255.0), standardise, or start the model with Rescaling. "
-        "Threshold: input_max_abs."
+        "A model with no hidden layer (linear or logistic regression) has nothing to saturate: it is reported, "
+        "at info, only for values above 100, where the poor conditioning needs a tiny SGD rate. Threshold: "
+        "input_max_abs."
     ),
     fix="Divide the array at the fit call by its maximum, add rescale= to the ImageDataGenerator, or add a first "
         "Rescaling(1/255) layer for image datasets.",
@@ -111,6 +127,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
         "scikit-learn scalers, a first `Rescaling`/`Normalization`/`BatchNormalization`, `.map(...)`, "
         "`keras.applications`, Embedding inputs"
     ),
+    severity_note="info, above 100 only, for a model with no hidden layer",
     valid=[
         Valid("""
             import keras
@@ -199,6 +216,11 @@ def check(rule: Rule, ctx: Context):
         if info is None:
             continue
         peak = info.max_abs
+        weighted = _weight_layers(model)
+        no_hidden = not model.opaque and len(weighted) == 1 and weighted[0] is model.output_layer
+        if no_hidden and peak <= LINEAR_MODEL_MAX_ABS:
+            continue  # linear / logistic regression on modest raw values: nothing saturates
+        first_act = program.effective_activation(model, weighted[0].position)[0] if weighted else None
         divisor = "255.0" if peak == 255 else f"{peak:g}" + ("" if "." in f"{peak:g}" or "e" in f"{peak:g}" else ".0")
         if info.container == "generator":
             fix = _generator_fix(ctx, info) if peak == 255 else None
@@ -225,9 +247,20 @@ def check(rule: Rule, ctx: Context):
         related = []
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, f"the inputs are made here: {how} up to {peak:g}"))
+        if no_hidden:
+            effect = ("the model has no hidden layer, so nothing saturates, but each weight's gradient scales "
+                      "with its input: the problem is badly conditioned and plain SGD needs a tiny rate")
+            severity = Severity.INFO
+        elif first_act in SATURATING:
+            effect = f"large inputs saturate the first layer's {first_act} units and distort its gradients"
+            severity = None
+        else:
+            effect = ("large inputs make the first layer's pre-activations and gradients far larger than its "
+                      "initialisation assumes")
+            severity = None
         yield rule.finding(
             ctx, fit.call.placed, fit.x,
-            f"inputs reach fit unscaled: {how} up to {peak:g}{origin}; large inputs saturate the first layer "
-            f"and distort its gradients; divide by {divisor} or add a Rescaling layer",
-            fix=fix, related=related, max_abs=peak, source=info.source,
+            f"inputs reach fit unscaled: {how} up to {peak:g}{origin}; {effect}; divide by {divisor} or add a "
+            "Rescaling layer",
+            fix=fix, related=related, severity=severity, max_abs=peak, source=info.source,
         )

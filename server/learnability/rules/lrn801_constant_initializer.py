@@ -6,10 +6,19 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._init import kernel_init, kernel_layer
+from learnability.rules._init import kernel_init, kernel_layer, read_init
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "prelu", "mish"})
+
+
+def _bias(program, layer) -> float | None:
+    """The bias every unit starts with: 0 (the Keras default), a constant, or None when not constant."""
+    arg = layer.arg(None, "bias_initializer")
+    if arg is None:
+        return 0.0
+    init = read_init(program, arg, layer.call.index)
+    return init.value if init is not None and init.kind == "constant" else None
 
 
 @register(
@@ -23,17 +32,19 @@ RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "si
     rationale=(
         "With a constant kernel every unit of the layer computes the same function of the input and, "
         "fed the same inputs, gets almost the same update: the units stay copies of one another, so a "
-        "layer of 128 units behaves like a handful. A zero kernel with ReLU is worse: every pre-activation "
-        "is 0, ReLU's gradient at 0 is 0, and the layer never changes (nor passes any signal on). Random "
+        "layer of 128 units behaves like one. A zero kernel with ReLU and a zero (or negative) bias is worse: "
+        "every pre-activation is the bias, ReLU's gradient there is 0, and the layer never changes (nor passes any "
+        "signal on). Measured (5 ReLU layers, Adam, 30 epochs): zero kernels with bias 1 learn a little (loss 1.11 "
+        "against 0.03 with the default), with bias 0 nothing but the output bias learns (an error). Random "
         "initialisers (glorot_uniform, the Keras default; he_normal for ReLU) break the symmetry. Zero-"
         "initialising the output layer alone is harmless and is not reported."
     ),
     fix="Use kernel_initializer='he_normal' (ReLU family) or 'glorot_uniform' (the Keras default).",
     covers=(
         "Constant or zero kernel initialiser in a hidden layer (`'zeros'`, `Constant(...)`, "
-        "`tf.zeros_initializer()`, Keras 2 `init='zero'`); the output layer is left alone"
+        "`tf.zeros_initializer()`, Keras 2 `init='zero'`): identical units; once per model; the output layer is left alone"
     ),
-    severity_note="error: zero kernel with relu",
+    severity_note="error: zero kernel with relu and a zero bias",
     valid=[
         Valid("""
             import numpy as np
@@ -99,30 +110,47 @@ RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "si
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()  # a layer met again through another model
     for model in program.models:
         output = model.output_layer
+        found = []  # (layer, its initialiser, its activation)
         for i, layer in enumerate(model.layers):
-            if layer is output or not kernel_layer(layer) or id(layer.call.node) in seen:
+            key = (id(layer.call.placed), id(layer.call.node))  # identical statements share a parsed node
+            if layer is output or not kernel_layer(layer) or key in seen:
                 continue
             init = kernel_init(program, layer)
             if init is None or init.kind != "constant":
                 continue
-            seen.add(id(layer.call.node))
-            act, _src, _arg = program.effective_activation(model, i)
-            relu = act in RELU_LIKE
-            target = "he_normal" if relu else "glorot_uniform"
+            seen.add(key)
+            found.append((layer, init, program.effective_activation(model, i)[0]))
+        if not found:
+            continue
+        # one finding per model, on its first such layer; the fix replaces every constant kernel
+        edits = []
+        for layer, init, act in found:
+            target = "he_normal" if act in RELU_LIKE else "glorot_uniform"
             value = init.arg.value
             new = with_string_value(value, target) if isinstance(value, cst.SimpleString) else cst.SimpleString(f'"{target}"')
-            fix = Fix(f"Use '{target}'", (ctx.replace(layer.call.placed, value, new),))
-            shown = f"{init.value:g}" if init.value is not None else "a constant"
-            if init.value == 0 and act in ("relu", "relu6"):
-                severity = Severity.ERROR
-                message = (f"{layer.kind} starts with all-zero weights and {act}: every pre-activation is 0, where "
-                           f"{act}'s gradient is 0, so the layer never trains and passes nothing on; use '{target}'")
-            else:
-                severity = None
-                message = (f"{layer.kind} starts with every weight equal to {shown}: all its units compute the same "
-                           f"thing and stay near-copies (symmetry is never broken); use '{target}'")
-            yield rule.finding(ctx, layer.call.placed, value, message, fix=fix, severity=severity,
-                               layer=layer.kind, activation=act)
+            edits.append(ctx.replace(layer.call.placed, value, new))
+        layer, init, act = found[0]
+        target = "he_normal" if act in RELU_LIKE else "glorot_uniform"
+        more = ""
+        if len(found) > 1:
+            more = f" (and {len(found) - 1} more layer{'s' if len(found) > 2 else ''} of this model)"
+        fix = Fix(f"Use '{target}'" if len(found) == 1 else "Use random kernel initialisers", tuple(edits))
+        shown = f"{init.value:g}" if init.value is not None else "a constant"
+        bias = _bias(program, layer)
+        if init.value == 0 and act in ("relu", "relu6") and bias is not None and bias <= 0:
+            severity = Severity.ERROR
+            message = (f"{layer.kind} starts with all-zero weights and {act}{more}: every pre-activation is "
+                       f"{bias:g}, where {act}'s gradient is 0, so the layer never trains and passes nothing on; "
+                       f"use '{target}'")
+        else:
+            severity = None
+            start = "all-zero weights" if init.value == 0 else f"every weight equal to {shown}"
+            message = (f"{layer.kind} starts with {start}{more}: all its units compute the same value and get the "
+                       "same update, so they stay identical (symmetry is never broken) and the layer works like a "
+                       f"single unit; use '{target}'")
+        related = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
+        yield rule.finding(ctx, layer.call.placed, init.arg.value, message, fix=fix, severity=severity,
+                           related=related, layer=layer.kind, activation=act)
