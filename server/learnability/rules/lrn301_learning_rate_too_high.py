@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.analysis.program import ACTIVATION_LAYERS, ModelInfo, OptimizerInfo, Program
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import PREPROCESSING_LAYERS, number_text
-from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix
+from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix, rate_sweep
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "ftrl": 0.01}
@@ -152,6 +152,28 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
                 model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss="binary_crossentropy")
                 model.fit(x, y, epochs=5)
         """, note="a sweep over rates (a hand-made learning-rate range test)"),
+        Valid("""
+            import numpy as np
+            import tensorflow as tf
+
+            x = np.random.rand(1000, 2)
+            y = (x[:, 0] ** 2 + x[:, 1] ** 2 < 0.5).astype(int)
+
+            def build():
+                return tf.keras.Sequential([tf.keras.layers.Dense(4, activation="relu"),
+                                            tf.keras.layers.Dense(4, activation="relu"),
+                                            tf.keras.layers.Dense(1, activation="sigmoid")])
+
+            finder = build()
+            finder.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+            lr_scheduler = tf.keras.callbacks.LearningRateScheduler(lambda epoch: 1e-4 * 10 ** (epoch / 20))
+            finder.fit(x, y, epochs=100, callbacks=[lr_scheduler])
+
+            model = build()
+            model.compile(loss="binary_crossentropy", optimizer=tf.keras.optimizers.Adam(learning_rate=0.02),
+                          metrics=["accuracy"])
+            model.fit(x, y, epochs=20)
+        """, note="a rate read off the program's own learning-rate finder (corpus: a course notebook's Adam 0.02)"),
     ],
     invalid=[
         Invalid("""
@@ -355,6 +377,8 @@ def check(rule: Rule, ctx: Context):
         ceiling = max(limit, measured) if measured is not None else limit
         if lr <= ceiling:
             continue  # measured: this architecture trains at this rate with this optimizer
+        if rate_sweep(program, opt.index) is not None:
+            continue  # the rate was read off the program's own learning-rate sweep: it suits this model and data
         chosen = opt.schedule is not None or any(_rate_callback(program, m) for m in models)
         if chosen or arch is None or ceiling >= TOP:
             why = (f"the initial rate of {opt.schedule}" if opt.schedule else "a callback sets the rate" if chosen
