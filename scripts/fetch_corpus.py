@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -23,11 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "corpu
 import harness  # noqa: E402
 
 
-def from_github(entry: dict) -> bytes:
+class Unreachable(Exception):
+    """GitHub cannot be reached from here: no point trying the other files."""
+
+
+def from_github(entry: dict, timeout: float) -> bytes:
     url = (f"https://raw.githubusercontent.com/{entry['repo']}/{entry['commit']}/"
            f"{urllib.parse.quote(entry['path'])}")
-    with urllib.request.urlopen(url, timeout=60) as response:
-        return response.read()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError:
+        raise  # the server answered: this file's problem
+    except OSError as exc:  # DNS, refused, timed out: the network's problem
+        raise Unreachable(f"{url}: {exc}") from exc
 
 
 def from_mirror(root: Path, entry: dict) -> bytes:
@@ -42,6 +52,7 @@ def from_mirror(root: Path, entry: dict) -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, help="read from local git clones instead of GitHub")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for GitHub (default 60)")
     args = parser.parse_args()
     out_dir = harness.files_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +62,10 @@ def main() -> int:
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == entry["sha256"]:
             continue
         try:
-            data = from_mirror(args.mirror, entry) if args.mirror else from_github(entry)
+            data = from_mirror(args.mirror, entry) if args.mirror else from_github(entry, args.timeout)
+        except Unreachable as exc:
+            print(f"GitHub cannot be reached ({exc}); stopped", file=sys.stderr)
+            return 1
         except Exception as exc:  # report and go on with the others
             print(f"{entry['file']}: {exc}", file=sys.stderr)
             failed += 1
