@@ -800,6 +800,7 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
     updates: list[list[float]] = []
     steps_to_fit = None
     nonfinite = False
+    error = None
     stop = "budget"
     t0 = time.perf_counter()
     first_s = None
@@ -807,7 +808,12 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
         if time.perf_counter() > deadline:
             stop = "time"
             break
-        loss, yp, gn, un = tr.run_step(xb, yb)
+        try:
+            loss, yp, gn, un = tr.run_step(xb, yb)
+        except Exception as exc:  # the loss rejects the labels (out-of-range class, shapes): a measurement too
+            error = step_error(exc)
+            stop = "error"
+            break
         if first_s is None:
             first_s = time.perf_counter() - t0
             deadline += first_s  # the first step may include a trace: it does not count against the budget
@@ -833,9 +839,13 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
             progress(min(1.0, (k + 1) / max_steps))
     else:
         stop = "steps"
-    final_pred = tr.predict(xb)
-    final_acc = accuracy(task, final_pred, yb)
+    try:
+        final_pred = tr.predict(xb)
+    except Exception:
+        final_pred = None
+    final_acc = accuracy(task, final_pred, yb) if final_pred is not None else None
     return {
+        "error": error,
         "predictions": pred_summary(task, final_pred, yb),
         "steps": len(losses),
         "fitted": steps_to_fit is not None,
@@ -853,6 +863,17 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
         "seconds": round(time.perf_counter() - t0, 3),
         "first_step_s": round(first_s or 0.0, 3),
     }
+
+
+def step_error(exc: BaseException) -> str:
+    """The last line of a training-step exception (TensorFlow's messages carry a long graph trace)."""
+    lines = [l.strip() for l in str(exc).strip().splitlines() if l.strip()]
+    text = lines[-1] if lines else type(exc).__name__
+    for l in lines:  # TensorFlow: "Received a label value of 5 which is outside the valid range of [0, 5)."
+        if "label value" in l or "shapes" in l.lower() or "incompatible" in l.lower():
+            text = l
+            break
+    return f"{type(exc).__name__}: {text[:300]}"
 
 
 def _r(v: float | None) -> float | None:
@@ -885,7 +906,10 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
         idx = order[pos:pos + batch]
         pos += batch
         t_step = time.perf_counter()
-        loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        try:
+            loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        except Exception as exc:
+            return {"skipped": "training failed: " + step_error(exc)}
         if steps == 1:
             deadline += time.perf_counter() - t_step
         losses.append(loss)
@@ -927,7 +951,10 @@ def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline:
             break
         tr.set_lr(float(lr))
         t_step = time.perf_counter()
-        loss, _, _, _ = tr.run_step(xb, yb)
+        try:
+            loss, _, _, _ = tr.run_step(xb, yb)
+        except Exception as exc:
+            return {"skipped": "training failed: " + step_error(exc)}
         if not used:
             deadline += time.perf_counter() - t_step
         used.append(float(lr))

@@ -8,6 +8,8 @@ sides read the same definitions. The policy (what counts as learning) lives in `
 
 from __future__ import annotations
 
+import math
+
 BOUNDED = {"sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
            "softsign": (-1.0, 1.0), "relu": (0.0, None), "relu6": (0.0, 6.0), "softplus": (0.0, None),
            "elu": (-1.0, None), "exponential": (0.0, None)}
@@ -118,3 +120,37 @@ def generic(info: dict, done: set) -> list[tuple[str, list, str]]:
             continue
         out.append((key, atoms, text))
     return out
+
+
+def wilson_low(p: float, n: int, z: float = 1.96) -> float:
+    """Lower end of the Wilson score interval of an accuracy p measured on n samples."""
+    if n <= 0:
+        return 0.0
+    den = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0))
+    return (centre - spread) / den
+
+
+def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, z: float = 1.96,
+                 regression_learned: float = 0.05) -> bool | None:
+    """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
+    if acc is None:
+        return None
+    if kind == "regression":
+        return acc > regression_learned
+    if chance is None or not n:
+        return None
+    return wilson_low(acc, n, z) > chance
+
+
+def held_learned(held: dict | None, kind: str | None) -> bool | None:
+    """Whether the held-out run learned: the training slice above chance, and the held-out slice too when the
+    training slice is (None when there was no such run)."""
+    if not held or "skipped" in held:
+        return None
+    train = above_chance(held.get("train_accuracy"), 0.0 if kind == "regression" else held.get("chance"),
+                         held.get("train_samples"), kind)
+    if train and held.get("above_chance") is False:
+        return False  # memorised: the held-out slice stays at chance
+    return train

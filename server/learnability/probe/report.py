@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnability.findings import Finding
+from learnability.probe import plan as _plan
 
 VERSION = 1
 
@@ -39,25 +40,12 @@ THRESHOLDS: dict[str, float] = {
 }
 
 
-def wilson_low(p: float, n: int, z: float = 1.96) -> float:
-    """Lower end of the Wilson score interval of an accuracy p measured on n samples."""
-    if n <= 0:
-        return 0.0
-    den = 1 + z * z / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0))
-    return (centre - spread) / den
+wilson_low = _plan.wilson_low
 
 
 def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, th: dict) -> bool | None:
     """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
-    if acc is None:
-        return None
-    if kind == "regression":
-        return acc > th["regression_learned"]
-    if chance is None or not n:
-        return None
-    return wilson_low(acc, n, th["confidence_z"]) > chance
+    return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
 
 
 def steady_fall(curve: list, th: dict) -> bool:
@@ -80,7 +68,6 @@ def collapsed(pred: dict | None) -> str | None:
         return "a constant"
     return None
 
-from learnability.probe import plan as _plan
 from learnability.probe.checks import PROBE_CHECKS
 
 PROBE_RULES: dict[str, tuple[str, str, str]] = {c.id: (c.name, c.category, c.severity) for c in PROBE_CHECKS.values()}
@@ -468,13 +455,14 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             if f["rule"] == "LRN501":
                 f["measured"] = (f"measured: inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} "
                                  f"(mean {_fmt(inputs.get('mean'))}, std {_fmt(inputs.get('std'))})")
-    elif unscaled:
+    if unscaled and (by_key.get("PRB009") or "LRN501" not in static_rules):
         ev = f"inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} (mean {_fmt(inputs.get('mean'))}, " \
              f"std {_fmt(inputs.get('std'))})"
         rem = by_key.get("PRB009")
         conf, before, after = None, {}, {}
         if rem and rem.get("fit"):
-            conf, cev, before, after, _ = compare(fit, rem["fit"], th=th, regression=kind == "regression")
+            conf, cev, before, after, _ = compare(fit, rem["fit"], held, rem.get("held_out"), th=th,
+                                                  regression=kind == "regression")
             ev += "; standardised: " + cev.replace("with the fix", "standardised")
         probe.append(_finding("PRB009", path, source, fit_where,
                               f"inputs are not scaled: values up to {_fmt(max_abs)}", ev, confirmed=conf,
@@ -619,7 +607,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     repairs = [r for k, r in by_key.items() if str(k).startswith("R:")]
     repair_ok = None
     for r in repairs:
-        if r.get("status") == "ok" and _fits(r.get("fit")):
+        if r.get("status") == "ok" and _fits(r.get("fit")) and _plan.held_learned(r.get("held_out"), kind) is not False:
             repair_ok = r
             break
     if repair_ok is not None:
@@ -672,7 +660,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         falls=init_loss is not None and min_loss is not None and min_loss <= th["learning_loss_drop"] * init_loss,
         steady=steady_fall((held_ok or {}).get("loss") or curve[-30:], th),
         time_short=fit.get("stop") == "time" and not fitted and fit.get("steps", 0) < 20,
-        faster_with_fix=bool(speedups))
+        faster_with_fix=bool(speedups), error=fit.get("error"))
     verdict, why_not = decide_verdict(facts, th)
 
     if not fitted:
@@ -696,7 +684,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     if held_ok and held_ok.get("held_out_accuracy") is not None and kind != "regression":
         tr_acc, h_acc, ch = held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance")
         learned_train = above_chance(tr_acc, ch, held.get("train_samples"), kind, th)
-        if not held.get("above_chance") and learned_train:
+        memorised = (fitted and learned_train is False and not facts.collapsed and not unscaled  # fits 16 samples,
+                     and not any(cr.get("improved") for cr in cf_results.values()))  # nothing general, nothing else
+        if not held.get("above_chance") and (learned_train or memorised):
             probe.append(_finding(
                 "PRB004", path, source, fit_where,
                 "labels are not predictable from the inputs: held-out accuracy stays at chance",
@@ -704,6 +694,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                 f"held-out accuracy {_pct(h_acc)} on {held['held_out_samples']} samples vs chance {_pct(ch)} "
                 f"(above chance would need > {_pct(ch + (held.get('margin') or 0))})",
                 confirmed=True, confirms=supports("PRB004")))
+    if any(p["rule"] == "PRB004" for p in probe) and verdict in ("learns", "learns_slowly"):
+        facts.unpredictable = True
+        verdict, why_not = decide_verdict(facts, th)
     epochs = _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
     if epochs is not None:
         epochs["confirms"] = supports("PRB017")
@@ -748,6 +741,10 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             f["evidence"] = (f["evidence"] + "; " if f["evidence"] else "") + f.pop("measured")
         backing = [p["rule"] for p in probe if f["rule"] in p.get("confirms", [])]
         f["confirmed_by"] = backing
+        if f["confirmed"] is False and backing:  # its own fix alone falls short, but the cause is measured
+            f["confirmed"], f["status"], f["how"] = True, "confirmed", "measured"
+            f["evidence"] = "confirmed by measurement: " + "; ".join(
+                p["evidence"] for p in probe if p["rule"] in backing) + " (its own fix, " + f["evidence"] + ")"
         if f["confirmed"] is None and f["status"] != "not applicable":
             if backing:
                 f["confirmed"], f["status"] = True, "confirmed"
@@ -827,11 +824,15 @@ class Facts:
     steady: bool  # ... and is still falling steadily at the end
     time_short: bool  # the clock stopped fit-one-batch before 20 steps
     faster_with_fix: bool  # a confirmed fix makes it markedly faster
+    error: str | None = None  # a training step raised (the loss rejects the labels, shapes)
+    unpredictable: bool = False  # held-out accuracy at chance while the training samples are learned (PRB004)
 
 
 def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
     """-> (verdict, the reason in words). Pure: the same facts give the same verdict."""
     th = th or THRESHOLDS
+    if f.error:
+        return "does_not_learn", f"training fails: {f.error}"
     if f.nonfinite:
         return "does_not_learn", "the loss became NaN/inf"
     if f.negative_loss:
@@ -842,6 +843,8 @@ def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
         return "does_not_learn", "the labels hold a single class: there is nothing to learn"
     if f.collapsed:
         return "does_not_learn", f"the trained model predicts {f.collapsed} for every sample"
+    if f.unpredictable:
+        return "does_not_learn", "it can only memorise: held-out accuracy stays at chance"
     if f.time_short:
         return "inconclusive", "the time budget stopped the run after too few steps"
     above = above_chance(f.train_accuracy, f.chance, f.train_samples, f.kind, th)
