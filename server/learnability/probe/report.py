@@ -694,10 +694,11 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                 f"held-out accuracy {_pct(h_acc)} on {held['held_out_samples']} samples vs chance {_pct(ch)} "
                 f"(above chance would need > {_pct(ch + (held.get('margin') or 0))})",
                 confirmed=True, confirms=supports("PRB004")))
-    if any(p["rule"] == "PRB004" for p in probe) and verdict in ("learns", "learns_slowly"):
-        facts.unpredictable = True
+    unpredictable = any(p["rule"] == "PRB004" for p in probe)
+    if unpredictable and above_chance(facts.train_accuracy, facts.chance, facts.train_samples, kind, th) is False:
+        facts.unpredictable = True  # it memorises one batch and nothing else
         verdict, why_not = decide_verdict(facts, th)
-    epochs = _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
+    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
     if epochs is not None:
         epochs["confirms"] = supports("PRB017")
         probe.append(epochs)
@@ -844,7 +845,8 @@ def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
     if f.collapsed:
         return "does_not_learn", f"the trained model predicts {f.collapsed} for every sample"
     if f.unpredictable:
-        return "does_not_learn", "it can only memorise: held-out accuracy stays at chance"
+        return "does_not_learn", ("it can only memorise (one batch, not the training slice): held-out accuracy "
+                                  "stays at chance")
     if f.time_short:
         return "inconclusive", "the time budget stopped the run after too few steps"
     above = above_chance(f.train_accuracy, f.chance, f.train_samples, f.kind, th)
@@ -898,7 +900,8 @@ def summarise(verdict: str, why_not: str, findings: list[dict], probe: list[dict
     lead = [f"{f['rule']} ({f.get('how') or 'measured'}): {f['message']}" for f in confirmed]
     lead += [f"{p['rule']}: {p['message']}" for p in causes if p["rule"] not in ("PRB012", "PRB013", "PRB010")]
     if lead:
-        summary += " Confirmed causes: " + "; ".join(lead[:4]) + ("; ..." if len(lead) > 4 else "") + "."
+        summary += (" Confirmed causes: " if verdict != "learns" else " Confirmed: ") + "; ".join(lead[:4]) + (
+            "; ..." if len(lead) > 4 else "") + "."
     elif verdict == "does_not_learn":
         if lr_works is not None:
             summary += f" With a learning rate of {_fmt(lr_works)} it fits the batch."
