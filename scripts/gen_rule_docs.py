@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
+from learnability.probe.checks import markdown as probe_checks_markdown  # noqa: E402
 from learnability.rules import all_rules  # noqa: E402
 
 DOCS = ROOT / "docs" / "rules.md"
@@ -67,6 +68,7 @@ def render() -> str:
         if good:
             out += ["write:", "", "```python", good, "```", ""]
         out += [f"Suppress on a line: `# learnability: ignore[{r.id}]`", ""]
+    out += probe_checks_markdown()  # the probe's own registry (learnability.probe.checks), after the rules
     return "\n".join(out).rstrip("\n") + "\n"
 
 

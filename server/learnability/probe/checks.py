@@ -43,7 +43,7 @@ _check("PRB002", "vanishing-gradients", "activation", "warning",
 _check("PRB003", "dead-relu", "activation", "warning",
        "Most units of a ReLU layer output 0 on every sample.",
        "A dead ReLU has zero gradient and never recovers; a layer mostly dead cannot learn (DeepDiagnosis).",
-       cases=("programs/buggy_mlp_lr_raised.py",))
+       cases=("programs/buggy_binary_mlp_lr_raised.py",))
 _check("PRB004", "labels-not-predictable", "data", "warning",
        "Training accuracy rises but held-out accuracy stays at chance.",
        "When the labels carry no information about the inputs (shuffled, random) the model can only memorise; "
@@ -136,3 +136,22 @@ def all_checks() -> list[ProbeCheck]:
 
 def get_check(check_id: str) -> ProbeCheck | None:
     return PROBE_CHECKS.get(check_id.upper())
+
+
+def markdown() -> list[str]:
+    """The probe checks' section of docs/rules.md (scripts/gen_rule_docs.py appends it after the rules)."""
+    out = ["", "# Probe checks", "",
+           f"{len(PROBE_CHECKS)} checks of `learnability probe`, which trains the model briefly and measures. They read a "
+           "training run, not the source, so they cannot be suppressed per line; their thresholds are configurable "
+           "in `[tool.learnability.probe.thresholds]`. Category `symptom` is what training shows, not a cause.", "",
+           "| id | name | category | severity | remedy tried |", "|---|---|---|---|---|"]
+    for c in all_checks():
+        out.append(f"| [{c.id}](#{c.id.lower()}) | {c.name} | {c.category} | {c.severity} | {c.remedy.replace('|', '/')} |")
+    for c in all_checks():
+        out += ["", f"### {c.id}", "", f"**{c.name}** · category `{c.category}` · severity `{c.severity}`", "",
+                c.summary, "", f"**Why.** {c.rationale}"]
+        if c.remedy:
+            out += ["", f"**Remedy tried.** {c.remedy}"]
+        if c.cases:
+            out += ["", "**Cases.** " + ", ".join(f"`tests/probe/{case}`" for case in c.cases)]
+    return out

@@ -568,7 +568,7 @@ class Probe:
                 learned.append(True)
 
         # ---- repair search: nothing so far makes it learn; the smallest standard repair that does
-        if not any(learned) and not identical:
+        if not any(learned) and not identical and not self.plan.causes(info):  # (a measured cause explains it)
             done = {"std_x"} if big else set()
             if sat:
                 done.add("relu_he")

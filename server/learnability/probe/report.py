@@ -685,6 +685,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         tr_acc, h_acc, ch = held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance")
         learned_train = above_chance(tr_acc, ch, held.get("train_samples"), kind, th)
         memorised = (fitted and learned_train is False and not facts.collapsed and not unscaled  # fits 16 samples,
+                     and not measured_causes and not facts.single_class
                      and not any(cr.get("improved") for cr in cf_results.values()))  # nothing general, nothing else
         if not held.get("above_chance") and (learned_train or memorised):
             probe.append(_finding(
