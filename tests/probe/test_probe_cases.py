@@ -117,6 +117,8 @@ def test_too_few_epochs_projects_a_number(probe):
     assert f["confirmed"] is True and f["category"] == "epochs"
     assert f["data"]["epochs"] == 1 and f["data"]["projected_epochs"] > 1
     assert f["data"]["user_steps"] == 4  # 1 epoch x ceil(400 / 128)
+    edit = f["fix"]["edits"][0]  # the edit in the editor: epochs=1 -> the projected number
+    assert (edit["line"], edit["new_text"]) == (12, str(f["data"]["projected_epochs"]))
 
 
 def test_repair_search_or_range_test_finds_a_rate(probe):
@@ -127,6 +129,9 @@ def test_repair_search_or_range_test_finds_a_rate(probe):
     assert named & {"PRB007", "PRB018"}, r["summary"]
     lr = r["metrics"]["learning_rate_that_works"]
     assert lr is not None and lr > 1e-4
+    fixed = next(f for f in r["findings"] if f["rule"] in ("PRB007", "PRB018") and f["confirmed"])
+    edit = fixed["fix"]["edits"][0]  # the rate is set in a variable on line 9: that literal is the edit
+    assert edit["line"] == 9 and float(edit["new_text"]) > 1e-4
 
 
 def test_metrics_finding_is_not_applicable(probe):

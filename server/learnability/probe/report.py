@@ -580,10 +580,12 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                     lr_works = lr
                 else:
                     lr_helps = lr
-                probe.append(_finding("PRB007", path, source, compile_where,
+                probe.append(_attach_fix(_finding("PRB007", path, source, compile_where,
                                       f"learning rate {_fmt(orig.get('learning_rate'))} does not train this model; "
                                       + (f"{_fmt(lr)} does" if fits else f"{_fmt(lr)} does better"), ev, confirmed=True, confirms=supports("PRB007"),
-                                      before=before, after=after, data={"learning_rate": lr}))
+                                      before=before, after=after, data={"learning_rate": lr}),
+                                          literal_fix(source, orig.get("learning_rate"), repr(lr),
+                                                      (compile_where or {}).get("line"), f"use learning rate {lr:g}")))
     for key, cr in cf_results.items():
         if cr.get("improved") and cr["after"].get("learning_rate") not in (None, orig.get("learning_rate")):
             if cr["after"].get("fitted"):
@@ -1019,13 +1021,54 @@ def _repair_finding(rep: dict, tried: list, path: str, source: str, compile_wher
         msg = f"learning rate {_fmt(lr)} does not train this model; {_fmt(new)} does ({text})"
     ev = (f"repairs tried from the same initial weights, smallest first: {', '.join(names)}; as written it "
           f"{_run_words(fit, None, kind)}; with {text} it {_run_words(rep.get('fit'), None, kind)}")
-    return _finding("PRB018", path, source, where, msg, ev, confirmed=True,
+    fix = None
+    if key.startswith("lr_") and lr:
+        new_lr = float(f"{lr * (10 if key == 'lr_x10' else 0.1):.3g}")
+        fix = literal_fix(source, lr, repr(new_lr), (compile_where or {}).get("line"), f"use learning rate {new_lr:g}")
+    return _attach_fix(_finding("PRB018", path, source, where, msg, ev, confirmed=True,
                     before=fit_numbers(fit), after={**fit_numbers(rep.get("fit")), "repair": text,
                                                     "learning_rate": rep.get("learning_rate")},
                     category="learning_rate" if key.startswith("lr_") else (
                         "preprocessing" if key in ("std_x", "std_y") else "optimizer" if key == "adam" else
                         "activation" if key == "relu_he" else "layers"),
-                    data={"repair": key, "learning_rate": rep.get("learning_rate") if key.startswith("lr_") else None})
+                    data={"repair": key, "learning_rate": rep.get("learning_rate") if key.startswith("lr_") else None}), fix)
+
+
+def literal_fix(source: str, value: Any, new_text: str, line: int | None, title: str) -> dict | None:
+    """A one-edit fix replacing the numeric literal equal to `value` with `new_text`: the one on `line` if there
+    is one, else the only such literal in the file (a rate set in a variable). None when it is ambiguous."""
+    import io
+    import tokenize
+
+    if value is None:
+        return None
+    hits = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type != tokenize.NUMBER:
+                continue
+            try:
+                v = float(tok.string.replace("_", ""))
+            except ValueError:
+                continue
+            if math.isclose(v, float(value), rel_tol=1e-6, abs_tol=0.0):
+                hits.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    on_line = [t for t in hits if t.start[0] == line]
+    pick = on_line[0] if len(on_line) == 1 else hits[0] if len(hits) == 1 else None
+    if pick is None:
+        return None
+    (l1, c1), (l2, c2) = pick.start, pick.end
+    return {"title": title, "safe": False, "edits": [{"line": l1, "column": c1 + 1, "end_line": l2, "end_column": c2 + 1,
+                                                       "new_text": new_text}]}
+
+
+def _attach_fix(finding: dict, fix: dict | None) -> dict:
+    if fix:
+        finding["fix"] = fix
+        finding["fixable"] = True
+    return finding
 
 
 def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: dict | None, kind: Any,
@@ -1048,7 +1091,9 @@ def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: di
     projected = max(epochs + 1, int(math.ceil(need / per_epoch)))
     reg = kind == "regression"
     score = (lambda v: _fmt(v)) if reg else _pct
-    return _finding(
+    fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"), f"train for {projected} epochs") \
+        if isinstance(fa.get("epochs"), int) else None
+    return _attach_fix(_finding(
         "PRB017", path, source, fit_where,
         f"too few epochs: {epochs} epoch{'s' if epochs != 1 else ''} ({u} steps) stop it before it learns; "
         f"about {projected} are needed",
@@ -1056,7 +1101,7 @@ def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: di
         + ("" if reg else f" (chance {_pct(ch)})") + f", after {steps} steps {score(end)}"
         + ("; the loss is still falling" if steady_fall(held.get("loss") or [], th) else "")
         + f"; {per_epoch} steps per epoch",
-        confirmed=True, data={"epochs": epochs, "projected_epochs": projected, "user_steps": u})
+        confirmed=True, data={"epochs": epochs, "projected_epochs": projected, "user_steps": u}), fix)
 
 
 def _thin(rows: list, n: int) -> list:
