@@ -723,7 +723,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             if suff or nec:
                 f["confirmed"], f["status"] = True, "confirmed"
                 f["how"] = how
-                f["evidence"] = f"confirmed ({how}): " + (cr["evidence"] if suff else cr.get("necessary_evidence", ""))
+                f["evidence"] = f"confirmed: {how}; " + (cr["evidence"] if suff else cr.get("necessary_evidence", ""))
                 if suff and nec and len(keys) > 1:
                     f["evidence"] += "; without it, all the other fixes: " + cr.get("necessary_evidence", "")
             elif nec is None:
@@ -748,7 +748,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         if f["confirmed"] is False and backing:  # its own fix alone falls short, but the cause is measured
             f["confirmed"], f["status"], f["how"] = True, "confirmed", "measured"
             f["evidence"] = "confirmed by measurement: " + "; ".join(
-                p["evidence"] for p in probe if p["rule"] in backing) + " (its own fix, " + f["evidence"] + ")"
+                p["evidence"] for p in probe if p["rule"] in backing) + " (its own fix alone falls short: " + (
+                    cr or {}).get("evidence", "") + ")"
         if f["confirmed"] is None and f["status"] != "not applicable":
             if backing:
                 f["confirmed"], f["status"] = True, "confirmed"
@@ -1173,8 +1174,9 @@ def render_text(report: dict, console: Any = None) -> None:
     if fs:
         con.print("\n[bold]Findings[/bold]")
     for f in fs:
-        mark = {True: "[green]confirmed[/green]", False: "[yellow]not confirmed[/yellow]", None: "[dim]not tested[/dim]"}[
-            f.get("confirmed")]
+        status = f.get("status") or {True: "confirmed", False: "not confirmed", None: "not tested"}[f.get("confirmed")]
+        style = {"confirmed": "green", "not confirmed": "yellow", "symptom": "magenta"}.get(status, "dim")
+        mark = f"[{style}]{status}{' (' + f['how'] + ')' if f.get('how') else ''}[/{style}]"
         con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False, soft_wrap=True)
         if f.get("evidence"):
             con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "",
