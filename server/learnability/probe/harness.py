@@ -568,7 +568,8 @@ class Probe:
                 learned.append(True)
 
         # ---- repair search: nothing so far makes it learn; the smallest standard repair that does
-        if not any(learned) and not identical and not self.plan.causes(info):  # (a measured cause explains it)
+        fits_batch = bool(fit["fitted"]) and not _collapsed(fit)  # it can be optimised: the slice is a data question
+        if not any(learned) and not identical and not fits_batch and not self.plan.causes(info):
             done = {"std_x"} if big else set()
             if sat:
                 done.add("relu_he")

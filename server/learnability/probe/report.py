@@ -901,8 +901,12 @@ def summarise(verdict: str, why_not: str, findings: list[dict], probe: list[dict
                    f"{fit['steps']} steps, batch {_score(fit.get('final_accuracy'), reg)}{train}).")
     causes = [p for p in probe if p.get("confirmed") and p["category"] != "symptom" and p["severity"] != "info"]
     confirmed = [f for f in findings if f.get("confirmed") is True]
-    lead = [f"{f['rule']} ({f.get('how') or 'measured'}): {f['message']}" for f in confirmed]
-    lead += [f"{p['rule']}: {p['message']}" for p in causes if p["rule"] not in ("PRB012", "PRB013", "PRB010")]
+    lead, seen = [], set()
+    for rule, text in [(f["rule"], f"{f['rule']} ({f.get('how') or 'measured'}): {f['message']}") for f in confirmed] + \
+            [(p["rule"], f"{p['rule']}: {p['message']}") for p in causes if p["rule"] not in ("PRB012", "PRB013", "PRB010")]:
+        if rule not in seen:  # one line per rule (a rule found on two layers is said once)
+            seen.add(rule)
+            lead.append(text)
     if lead:
         summary += (" Confirmed causes: " if verdict != "learns" else " Confirmed: ") + "; ".join(lead[:4]) + (
             "; ..." if len(lead) > 4 else "") + "."
