@@ -1,7 +1,7 @@
 """Does the probe name the right cause? Probe programs with a known cause and score the reports.
 
     .venv/bin/python benchmarks/bench_probe_truth.py                        # tests/probe/programs, all of them
-    .venv/bin/python benchmarks/bench_probe_truth.py --cold 3 --json out.json
+    .venv/bin/python benchmarks/bench_probe_truth.py --cold 3 --json out.json --markdown   # + the README's table
     .venv/bin/python benchmarks/bench_probe_truth.py tests/probe/cases/*.py  # any files with a truth header
 
 Each program says what is wrong with it in a header line:
@@ -61,6 +61,7 @@ def main() -> int:
     ap.add_argument("--cold", type=int, default=2, help="also probe the first N programs cold (a fresh worker each)")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per training run at most (the step budget decides)")
     ap.add_argument("--json", type=Path, help="write every row (and the totals) here")
+    ap.add_argument("--markdown", action="store_true", help="also print the rows as the README's table")
     args = ap.parse_args()
     files = args.files or sorted((ROOT / "tests" / "probe" / "programs").glob("*.py"))
     rows = []
@@ -98,6 +99,11 @@ def main() -> int:
     print(f"\nright cause: {right}/{len(buggy)} buggy programs ({totals['right_cause_pct']}%); "
           f"'does not learn' for {dnl}/{len(correct)} correct programs; warm median {totals['warm_median_s']} s, "
           f"max {totals['warm_max_s']} s; cold {colds} s")
+    if args.markdown:
+        print("\n| program | verdict | named (confirmed) | warm (s) | runs |\n|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['program'][:-3]}{'' if r['right'] else ' (**missed**)'} | {r['verdict'].replace('_', ' ')} | "
+                  f"{', '.join(r['named']) or '-'} | {r['warm_s']} | {r['runs']} |")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "totals": totals}, indent=2), encoding="utf-8")
     return 0

@@ -641,6 +641,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                                           regression=kind == "regression")
             cr["necessary"] = bool(nec)
             cr["necessary_numbers"] = (nb, na)
+            if minus == "as_written":  # one fix: "all but it" is the script as written
+                cr["necessary_evidence"] = cr["evidence"]
+                continue
             cr["necessary_evidence"] = nev.replace("as written it", "without it (all other fixes)").replace(
                 "with the fix it", "with it too")
         else:
