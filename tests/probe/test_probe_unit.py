@@ -199,3 +199,12 @@ def test_probe_checks_registry_is_complete():
         assert c.summary and c.rationale and c.category and c.severity in ("error", "warning", "info")
         for case in c.cases:
             assert (here / case).is_file(), (c.id, case)
+
+
+def test_literal_fix_finds_the_rate_on_its_line_or_in_its_variable():
+    src = "rate = 1e-5\nopt = SGD(learning_rate=rate)\nmodel.compile(optimizer=Adam(0.1), loss='mse')\n"
+    fix = report.literal_fix(src, 0.1, "0.001", 3, "use 0.001")
+    assert fix["edits"] == [{"line": 3, "column": 30, "end_line": 3, "end_column": 33, "new_text": "0.001"}]
+    fix = report.literal_fix(src, 1e-5, "0.01", 2, "use 0.01")  # not on line 2: the only 1e-5 in the file
+    assert fix["edits"][0]["line"] == 1 and src.splitlines()[0][7:11] == "1e-5"
+    assert report.literal_fix("a = 3\nb = 3\n", 3, "4", 9, "t") is None  # ambiguous: no edit

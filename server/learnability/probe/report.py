@@ -973,7 +973,7 @@ def _cause_finding(rule: str, path: str, source: str, fit_where: Any, compile_wh
         ev = f"labels {labels.get('encoding')} in {span} ({labels.get('distinct')} distinct values), " \
              f"output units {labels.get('output_units')}"
         if negative:
-            ev += f"; the loss goes negative (lowest {_fmt(min(v for v in fit.get('loss') or [0] if v is not None))})"
+            ev += f"; the loss goes negative (lowest {_fmt(min((v for v in fit.get('loss') or [] if v is not None), default=None))})"
         where = fit_where
     elif rule == "PRB014":
         msg = "every label is the same class" + (
