@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
+from learnability.probe.checks import markdown as probe_checks_markdown  # noqa: E402
 from learnability.rules import all_rules  # noqa: E402
 from learnability.rules.docs import markdown, table  # noqa: E402
 
@@ -48,6 +49,7 @@ def render() -> str:
     out += ["", "By category: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + ".", ""]
     for r in rules:
         out.append(markdown(r))
+    out += probe_checks_markdown()  # the probe's own registry (learnability.probe.checks), after the rules
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -272,8 +272,19 @@ def test_rules_lists_every_rule_as_a_table_and_as_json(capsys):
     assert all(i in table for i in ids)
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [d["id"] for d in data] == ids
+    from learnability.probe.checks import all_checks
+
+    checks = [c.id for c in all_checks()]
+    assert all(i in table for i in checks)  # the probe's checks, in their own table
+    assert [d["id"] for d in data] == ids + checks
+    assert [d["id"] for d in data if d.get("probe")] == checks
     assert all(d["url"].endswith("docs/rules.md#" + d["id"].lower()) for d in data)
+
+
+def test_explain_a_probe_check():
+    proc = run_cli("explain", "prb014")
+    assert proc.returncode == 0
+    assert "single-class-labels" in proc.stdout and "a probe check" in proc.stdout and "255" in proc.stdout
 
 
 def test_explain_prints_the_rationale_and_unknown_ids_exit_2():

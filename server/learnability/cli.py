@@ -185,11 +185,16 @@ def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: in
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from learnability.probe.checks import all_checks
+
     rules = all_rules()
+    checks = all_checks()
     if args.format == "json":
         json.dump([{"id": r.id, "name": r.name, "category": r.category.value, "severity": r.severity.value,
                     "summary": r.summary, "fixable": r.fix_summary is not None, "url": docs_url(r.id)}
-                   for r in rules], sys.stdout, indent=2)
+                   for r in rules] +
+                  [{"id": c.id, "name": c.name, "category": c.category, "severity": c.severity, "summary": c.summary,
+                    "fixable": False, "url": docs_url(c.id), "probe": True} for c in checks], sys.stdout, indent=2)
         print()
         return EXIT_CLEAN
     from rich.console import Console
@@ -201,6 +206,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
     for r in rules:
         table.add_row(r.id, r.category.value, r.severity.value, r.summary, "yes" if r.fix_summary else "")
     Console().print(table)
+    probe = Table(title="Probe checks (learnability probe: measured in a short training run)")
+    for col in ("id", "category", "severity", "summary"):
+        probe.add_column(col)
+    for c in checks:
+        probe.add_row(c.id, c.category, c.severity, c.summary)
+    Console().print(probe)
     return EXIT_CLEAN
 
 
@@ -208,7 +219,18 @@ def explain_text(rule_id: str) -> str | None:
     from learnability.rules.docs import explain_text as render
 
     rule = get_rule(rule_id)
-    return None if rule is None else render(rule)
+    if rule is None:
+        from learnability.probe.checks import get_check
+
+        c = get_check(rule_id)
+        if c is None:
+            return None
+        lines = [f"{c.id} {c.name} ({c.category}, {c.severity}; a probe check)", "", c.summary, "", "Why: " + c.rationale]
+        if c.remedy:
+            lines += ["", "Remedy the probe tries: " + c.remedy]
+        lines += ["", f"Docs: {docs_url(c.id)}"]
+        return "\n".join(lines)
+    return render(rule)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

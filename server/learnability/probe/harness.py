@@ -356,6 +356,7 @@ class Probe:
     def __init__(self, job, tf, keras, measure):
         self.job = job
         self.tf, self.keras, self.m = tf, keras, measure
+        self.plan = measure.plan
         o = job.get("options", {})
         self.seed = int(o.get("seed", 0))
         self.max_steps = int(o.get("max_steps", 150))
@@ -432,6 +433,7 @@ class Probe:
             "layers": m.layer_info(model), "groups": [g for g, _ in tr.groups],
             "chance_batch": m.chance(task, yb),
         }
+        info["user_steps"] = m.user_steps(args, data.n_fit)
         info["reused_trace"] = reused
         info["setup_s"] = round(setup_s, 3)
         tr.reset(self.seed)
@@ -443,20 +445,25 @@ class Probe:
         info["acts_end"] = m.activation_stats(tr.model, xs)
         held = None
         inp = info["inputs"]
-        stuck = fit["nonfinite"] or fit["stop"] == "stalled" or bool(inp.get("identical_samples"))
+        stuck = fit["nonfinite"] or bool(fit.get("error")) or bool(inp.get("identical_samples"))  # (stalled: measured)
         if not stuck and data.x_held is not None:
             self.progress("as_written", 0.75, "training slice and held-out accuracy")
             held = m.held_out(tr, task, data, batch=min(32, int(args.get("batch_size") or 32)),
-                              max_steps=self.held_steps, deadline=time.perf_counter() + self.budget_s, seed=self.seed)
+                              max_steps=self.held_steps, deadline=time.perf_counter() + self.budget_s, seed=self.seed,
+                              user_steps=info["user_steps"])
         info["held_out"] = held
         info["seconds"] = round(time.perf_counter() - t_all, 3)
         send({"type": "run", "data": _clean(info)})
+
+        # any run so far that learns: fits the batch for real and (as written) learns the training slice
+        learned = [bool(fit["fitted"]) and not _collapsed(fit) and self.plan.held_learned(held, task.kind) is not False]
 
         # ---- counterfactuals: each fix applied to the source, same seed, weights, slice and budget
         init_weights = tr.init_weights
         orig_lr = tr.init_lr
         lr_fitted = False
         cf_ok = set()  # rules whose counterfactual ran
+        lr501_fitted = False  # the static scaling fix made it fit
         for cf in self.job.get("counterfactuals", []):
             key = cf["key"]
             self.progress(key, 0.0, f"with the fix for {key}")
@@ -489,11 +496,24 @@ class Probe:
                 lr_fitted = True
             res["seconds"] = round(time.perf_counter() - t, 3)
             cf_ok.update(cf.get("rules", [key]))
+            if fit2["fitted"] and not _collapsed(fit2):
+                learned.append(True)
+                lr501_fitted = lr501_fitted or "LRN501" in cf.get("rules", [key])
             send({"type": "run", "data": _clean(res)})
             del tr2, cap2
 
+        def run_repair(key, rules, atoms, with_held=True):
+            r = self.repair(key, rules, atoms, model, tr, task, data, batch_idx, held, init_weights, orig_lr,
+                            with_held=with_held)
+            f = r.get("fit") or {}
+            if f.get("fitted") and not _collapsed(f):
+                learned.append(True)
+            return r
+
         # ---- dynamic remedies, on the captured model (no re-run of the script)
         tr.adopt(model, init_weights)  # a counterfactual may have borrowed this trainer
+        if orig_lr is not None:
+            tr.init_lr = orig_lr  # (and left its own rate in the shared variable)
         inputs = info["inputs"]
         identical = bool(inputs.get("identical_samples")) or bool(inputs.get("identical_across_classes"))
         if not fit["fitted"] and not identical and not lr_fitted and tr.lr_is_variable:
@@ -507,19 +527,21 @@ class Probe:
                 res["learning_rate"] = lr
                 res["fit"] = m.fit_batch(tr, task, xb, yb, max_steps=self.max_steps,
                                          deadline=time.perf_counter() + self.budget_s, seed=self.seed, lr=lr)
+                if res["fit"]["fitted"] and not _collapsed(res["fit"]):
+                    learned.append(True)
             res["seconds"] = round(time.perf_counter() - t, 3)
             send({"type": "run", "data": _clean(res)})
         cf_rules = cf_ok
+
+        # ---- causes measured in the data, each with its remedy (plan.py decides which apply)
+        for rule, atoms, _text in self.plan.causes(info):
+            if atoms:
+                self.progress(rule, 0.0, "with the remedy for " + rule)
+                run_repair(rule, [rule], atoms)
         big = inputs.get("max") is not None and max(abs(inputs["max"]), abs(inputs["min"])) > self.input_max_abs
-        if big and "LRN501" not in cf_rules and not identical and "float" in str(inputs.get("dtype")):
+        if big and ("LRN501" not in cf_rules or not lr501_fitted) and not identical and "float" in str(inputs.get("dtype")):
             self.progress("PRB009", 0.0, "with standardised inputs")
-            t = time.perf_counter()
-            mean, std = float(inputs["mean"]), float(inputs["std"]) or 1.0
-            xb3 = m._map(lambda a: ((a - mean) / std).astype(a.dtype), xb)
-            fit3 = m.fit_batch(tr, task, xb3, yb, max_steps=self.max_steps,
-                               deadline=time.perf_counter() + self.budget_s, seed=self.seed)
-            send({"type": "run", "data": _clean({"key": "PRB009", "rules": ["PRB009"], "status": "ok", "fit": fit3,
-                                                 "same_init": True, "seconds": round(time.perf_counter() - t, 3)})})
+            run_repair("PRB009", ["PRB009"], ["std_x"])
         # saturated sigmoid/tanh hidden layers and no static fix for them: try relu there
         out_name = model.layers[-1].name if getattr(model, "layers", None) else None
         sat = [a["name"] for a in (info.get("acts_init") or [])
@@ -529,6 +551,7 @@ class Probe:
             t = time.perf_counter()
             res = {"key": "PRB008", "rules": ["PRB008"], "layers": sat}
             try:
+                _restore_lr(tr, orig_lr)  # (the range test leaves its last rate in the optimizer)
                 clone = m.relu_clone(model, set(sat))
                 tr4, _ = get_trainer(m, clone, data.x_train, data.y_train, init_weights=init_weights)
                 res.update(status="ok", same_init=tr4.same_init,
@@ -541,6 +564,71 @@ class Probe:
                 res.update(status="error", exc_type=type(exc).__name__, message=str(exc)[:300])
             res["seconds"] = round(time.perf_counter() - t, 3)
             send({"type": "run", "data": _clean(res)})
+            if res.get("status") == "ok" and res["fit"].get("fitted"):
+                learned.append(True)
+
+        # ---- repair search: nothing so far makes it learn; the smallest standard repair that does
+        fits_batch = bool(fit["fitted"]) and not _collapsed(fit)  # it can be optimised: the slice is a data question
+        if not any(learned) and not identical and not fits_batch and not self.plan.causes(info):
+            done = {"std_x"} if big else set()
+            if sat:
+                done.add("relu_he")
+            for key, atoms, _text in self.plan.generic(info, done):
+                self.progress("R:" + key, 0.0, "repair: " + _text)
+                r = run_repair("R:" + key, ["PRB018"], atoms, with_held="if_fits")
+                f = r.get("fit") or {}
+                if f.get("fitted") and not _collapsed(f) and self.plan.held_learned(r.get("held_out"), task.kind) is not False:
+                    break
+
+    def repair(self, key, rules, atoms, model, tr, task, data, batch_idx, held, init_weights, orig_lr, with_held=True):
+        """Train the captured model with a repair (data and/or model atoms) from the same initial weights."""
+        m = self.m
+        t = time.perf_counter()
+        res = {"key": key, "rules": rules, "atoms": atoms, "repair": True}
+        _restore_lr(tr, orig_lr)  # a clone copies the optimizer's config: its rate must be the script's
+        try:
+            data2 = m.repair_data(atoms, data)
+            model2 = m.repair_model(atoms, model, data2)
+            # He initialisation and a new first layer need their own initial weights
+            fresh = "relu_he" in atoms or "bn_first" in atoms
+            tr2, reused = get_trainer(m, model2, data2.x_train, data2.y_train,
+                                      init_weights=None if fresh else init_weights)
+            if model2 is model and orig_lr is not None:
+                tr2.init_lr = orig_lr
+            task2 = m.detect_task(model2, data2.y_train)
+            lr = None
+            if tr2.init_lr is not None and ("lr_x10" in atoms or "lr_div10" in atoms):
+                lr = tr2.init_lr * (10.0 if "lr_x10" in atoms else 0.1)
+            xb2, yb2 = m.take(data2.x_train, batch_idx), m.take(data2.y_train, batch_idx)
+            fit2 = m.fit_batch(tr2, task2, xb2, yb2, max_steps=self.max_steps,
+                               deadline=time.perf_counter() + self.budget_s, seed=self.seed, lr=lr)
+            res.update(status="ok", same_init=tr2.same_init, fit=fit2, task=vars(task2), reused_trace=reused,
+                       learning_rate=_sig(lr if lr is not None else tr2.init_lr), chance_batch=m.chance(task2, yb2))
+            if with_held == "if_fits":
+                with_held = fit2["fitted"] and not _collapsed(fit2)
+            if with_held and held is not None and "skipped" not in held and not fit2["nonfinite"]:
+                res["held_out"] = m.held_out(tr2, task2, data2, batch=held["batch"], max_steps=self.held_steps,
+                                             deadline=time.perf_counter() + self.budget_s, seed=self.seed, lr=lr)
+        except Exception as exc:  # a layer without a config, a subclassed model: this repair cannot be built
+            res.update(status="error", exc_type=type(exc).__name__, message=str(exc)[:300])
+        finally:
+            tr.adopt(model, init_weights)
+            if orig_lr is not None:
+                tr.init_lr = orig_lr
+        res["seconds"] = round(time.perf_counter() - t, 3)
+        send({"type": "run", "data": _clean(res)})
+        return res
+
+
+def _restore_lr(tr, lr):
+    if lr is not None and tr.lr_is_variable:
+        tr._lr_var.assign(lr)
+
+
+def _collapsed(fit):
+    """One class predicted (or a constant) on the batch: fitting it then says nothing about learning."""
+    p = fit.get("predictions") or {}
+    return p.get("classes_predicted") == 1 or (p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"])
 
 
 def _sig(v):
@@ -605,6 +693,11 @@ def main():
     measure = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = measure
     spec.loader.exec_module(measure)
+    spec = importlib.util.spec_from_file_location("_learnability_probe_plan", os.path.join(HERE, "plan.py"))
+    plan = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = plan
+    spec.loader.exec_module(plan)
+    measure.plan = plan
     install_patches(tf, keras)
     global TF
     TF = tf

@@ -148,11 +148,28 @@ class Data:
     y_held: Any
     source: str
     held_from: str
+    n_fit: int | None = None  # samples fit trains on per epoch (arrays only), for the user's own step count
 
 
 def split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
     d = _split(fit_args, n_train, n_held, seed)
-    return Data(cast(d.x_train), cast(d.y_train), cast(d.x_held), cast(d.y_held), d.source, d.held_from)
+    return Data(cast(d.x_train), cast(d.y_train), cast(d.x_held), cast(d.y_held), d.source, d.held_from, d.n_fit)
+
+
+def user_steps(fit_args: dict, n_fit: int | None) -> int | None:
+    """How many optimizer steps the user's own `fit` call would take (epochs x steps per epoch), or None."""
+    try:
+        epochs = int(fit_args.get("epochs") or 1)
+        spe = fit_args.get("steps_per_epoch")
+        if isinstance(spe, int) and spe > 0:
+            return epochs * spe
+        if not n_fit:
+            return None
+        bs = fit_args.get("batch_size")
+        bs = int(bs) if isinstance(bs, int) and bs > 0 else 32
+        return epochs * int(math.ceil(n_fit / bs))
+    except (TypeError, ValueError):
+        return None
 
 
 def _split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
@@ -174,16 +191,17 @@ def _split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
         nv = n_samples(xv) if xv is not None else 0
         xv, yv = take(xv, np.arange(min(nv, n_held))), take(yv, np.arange(min(nv, n_held)))
         order = rng.permutation(n)[:n_train]
-        return Data(take(x, order), take(y, order), xv, yv, source, "validation_data")
+        return Data(take(x, order), take(y, order), xv, yv, source, "validation_data", n if source == "arrays" else None)
     if 0.0 < vsplit < 1.0 and source == "arrays":
         cut = int(n * (1.0 - vsplit))
         head = rng.permutation(cut)[:n_train]
         tail = np.arange(cut, n)[:n_held]
-        return Data(take(x, head), take(y, head), take(x, tail), take(y, tail), source, "validation_split")
+        return Data(take(x, head), take(y, head), take(x, tail), take(y, tail), source, "validation_split", cut)
     order = rng.permutation(n)
     held = min(n_held, n // 4) if n >= 16 else 0
     return Data(take(x, order[held:held + n_train]), take(y, order[held:held + n_train]),
-                take(x, order[:held]) if held else None, take(y, order[:held]) if held else None, source, "split")
+                take(x, order[:held]) if held else None, take(y, order[:held]) if held else None, source, "split",
+                n if source == "arrays" else None)
 
 
 # ----------------------------------------------------------------------------- task
@@ -365,8 +383,17 @@ def label_stats(y: Any, task: Task) -> dict:
         out["entropy"] = entropy
     if task.kind == "regression":
         out["variance"] = float(np.var(yy))
+        out["mean"] = float(np.mean(yy)) if yy.size else None
+        out["std"] = float(np.std(yy)) if yy.size else None
+    if out["encoding"] == "continuous" and yy.size and bool(np.all(np.isfinite(yy))):
+        for factor in (255.0, 256.0, 100.0, 10.0):  # labels divided by a constant (e.g. y / 255 like the images)
+            scaled = yy.astype(np.float64) * factor
+            if np.all(np.abs(scaled - np.round(scaled)) < 1e-3) and len(np.unique(np.round(scaled))) <= 1000:
+                out["integer_scale"] = factor
+                break
+    out["distinct"] = int(min(len(np.unique(yy[:, 0])), 1001)) if yy.size else 0
     problems = []
-    if task.kind == "binary" and out["encoding"] != "continuous" and (out["min"] < 0 or out["max"] > 1):
+    if task.kind == "binary" and (out["min"] < 0 or out["max"] > 1):
         problems.append(f"binary crossentropy needs labels in [0, 1]; labels span {out['min']:g}..{out['max']:g}")
     if task.kind == "sparse":
         if out["encoding"] == "one-hot":
@@ -415,6 +442,32 @@ def layer_info(model: Any) -> list[dict]:
         out.append({"name": layer.name, "kind": type(layer).__name__, "line": getattr(layer, "_probe_line", None),
                     "activation": layer_activation(layer), "params": int(sum(int(np.prod(v.shape)) for v in layer.trainable_weights)),
                     "output": i == len(layers) - 1})
+    return out
+
+
+def pred_summary(task: Task, pred: Any, y: Any) -> dict:
+    """How varied the model's predictions are: classes it predicts (classification) or the spread of its
+    outputs against the targets' (regression). A model that predicts one class or a constant has collapsed."""
+    if isinstance(pred, (list, tuple, dict)) or pred is None or not isinstance(y, np.ndarray):
+        return {}
+    p = np.asarray(pred, dtype=np.float64).reshape(len(pred), -1)
+    out: dict[str, Any] = {"samples": int(len(p))}
+    if task.kind == "binary" and p.shape[1] == 1:
+        cut = 0.0 if task.from_logits else 0.5
+        cls = (p[:, 0] > cut).astype(np.int64)
+    elif task.kind in ("sparse", "categorical"):
+        cls = np.argmax(p, axis=-1)
+    else:
+        cls = None
+    if cls is not None and len(cls):
+        counts = np.bincount(cls)
+        out["classes_predicted"] = int(np.count_nonzero(counts))
+        out["top_fraction"] = float(counts.max() / len(cls))
+    if task.kind == "regression":
+        yt = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        out["pred_std"] = float(np.std(p, axis=0).mean())
+        out["target_std"] = float(np.std(yt, axis=0).mean())
+        out["pred_min"], out["pred_max"] = float(p.min()), float(p.max())
     return out
 
 
@@ -578,6 +631,99 @@ class Trainer:
         return np.concatenate(outs, axis=0) if outs else None
 
 
+def _standardise(a: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    return ((a - mean) / std).astype(np.float32)
+
+
+def _stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(a, dtype=np.float64)
+    mean = a.mean(axis=0)
+    std = a.std(axis=0)
+    return mean, np.where(std > 1e-12, std, 1.0)
+
+
+def repair_data(atoms: list, data: Data) -> Data:
+    """The data with the repair's data atoms applied (statistics from the training slice)."""
+    from dataclasses import replace
+
+    out = data
+    for atom in atoms:
+        if atom == "std_x":
+            leaves = _leaves(out.x_train)
+            if len(leaves) != 1 or not np.issubdtype(leaves[0].dtype, np.floating) and not np.issubdtype(
+                    leaves[0].dtype, np.integer):
+                raise ValueError("standardising needs one numeric input array")
+            mean, std = _stats(leaves[0])
+            out = replace(out, x_train=_standardise(out.x_train, mean, std),
+                          x_held=None if out.x_held is None else _standardise(out.x_held, mean, std))
+        elif atom == "std_y":
+            mean, std = _stats(out.y_train)
+            out = replace(out, y_train=_standardise(out.y_train, mean, std),
+                          y_held=None if out.y_held is None else _standardise(out.y_held, mean, std))
+        elif atom == "relabel":  # labels -> 0..k-1 in their order (e.g. -1/1 -> 0/1, 1..10 -> 0..9)
+            values = np.unique(out.y_train if out.y_held is None else np.concatenate(
+                [np.ravel(out.y_train), np.ravel(out.y_held)]))
+
+            def rl(y):
+                return None if y is None else np.searchsorted(values, y).astype(np.float32 if y.dtype.kind == "f" else np.int64)
+            out = replace(out, y_train=rl(out.y_train), y_held=rl(out.y_held))
+        elif atom.startswith("labels_x"):
+            f = float(atom[len("labels_x"):])
+
+            def sc(y):
+                return None if y is None else np.round(np.asarray(y, dtype=np.float64) * f).astype(np.float32)
+            out = replace(out, y_train=sc(out.y_train), y_held=sc(out.y_held))
+    return out
+
+
+MODEL_ATOMS = {"adam", "linear_out", "relu_he", "bn_first", "multi_hot_sigmoid", "binary_to_softmax"}
+
+
+def repair_model(atoms: list, model: Any, data: Data) -> Any:
+    """A clone of `model` with the repair's model atoms applied, compiled (fresh optimizer); or `model`
+    itself when no atom changes the model."""
+    atoms = [a for a in atoms if a in MODEL_ATOMS]
+    if not atoms:
+        return model
+    last = model.layers[-1].name if model.layers else None
+    loss = model.loss
+    classes = None
+    if "multi_hot_sigmoid" in atoms:
+        loss = "binary_crossentropy"
+    if "binary_to_softmax" in atoms:
+        classes = int(np.max(data.y_train)) + 1
+        loss = "sparse_categorical_crossentropy"
+
+    def clone_fn(layer):
+        cfg = layer.get_config()
+        if layer.name == last:
+            if "linear_out" in atoms and "activation" in cfg:
+                cfg["activation"] = "linear"
+            if "multi_hot_sigmoid" in atoms and "activation" in cfg:
+                cfg["activation"] = "sigmoid"
+            if classes is not None and "units" in cfg:
+                cfg["units"], cfg["activation"] = classes, "softmax"
+        elif "relu_he" in atoms and cfg.get("activation") in SATURATING:
+            cfg["activation"] = "relu"
+            if "kernel_initializer" in cfg:
+                cfg["kernel_initializer"] = "he_normal"
+        return layer.__class__.from_config(cfg)
+
+    clone = keras.models.clone_model(model, clone_function=clone_fn)
+    if "bn_first" in atoms:
+        if type(model).__name__ != "Sequential":
+            raise ValueError("a first BatchNormalization is tried on Sequential models only")
+        shape = tuple(_leaves(data.x_train)[0].shape[1:])
+        clone = keras.Sequential([keras.Input(shape), keras.layers.BatchNormalization()] +
+                                 [l for l in clone.layers])
+    if "adam" in atoms:
+        opt = keras.optimizers.Adam(1e-3)
+    else:
+        opt = type(model.optimizer).from_config(model.optimizer.get_config())
+    clone.compile(optimizer=opt, loss=loss)
+    return clone
+
+
 def relu_clone(model: Any, names: set) -> Any:
     """The same model with 'relu' in the named layers, compiled like the original (fresh optimizer)."""
     def clone_fn(layer):
@@ -654,6 +800,7 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
     updates: list[list[float]] = []
     steps_to_fit = None
     nonfinite = False
+    error = None
     stop = "budget"
     t0 = time.perf_counter()
     first_s = None
@@ -661,7 +808,12 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
         if time.perf_counter() > deadline:
             stop = "time"
             break
-        loss, yp, gn, un = tr.run_step(xb, yb)
+        try:
+            loss, yp, gn, un = tr.run_step(xb, yb)
+        except Exception as exc:  # the loss rejects the labels (out-of-range class, shapes): a measurement too
+            error = step_error(exc)
+            stop = "error"
+            break
         if first_s is None:
             first_s = time.perf_counter() - t0
             deadline += first_s  # the first step may include a trace: it does not count against the budget
@@ -687,9 +839,14 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
             progress(min(1.0, (k + 1) / max_steps))
     else:
         stop = "steps"
-    final_pred = tr.predict(xb)
-    final_acc = accuracy(task, final_pred, yb)
+    try:
+        final_pred = tr.predict(xb)
+    except Exception:
+        final_pred = None
+    final_acc = accuracy(task, final_pred, yb) if final_pred is not None else None
     return {
+        "error": error,
+        "predictions": pred_summary(task, final_pred, yb),
         "steps": len(losses),
         "fitted": steps_to_fit is not None,
         "steps_to_fit": steps_to_fit,
@@ -708,6 +865,17 @@ def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, dead
     }
 
 
+def step_error(exc: BaseException) -> str:
+    """The last line of a training-step exception (TensorFlow's messages carry a long graph trace)."""
+    lines = [l.strip() for l in str(exc).strip().splitlines() if l.strip()]
+    text = lines[-1] if lines else type(exc).__name__
+    for l in lines:  # TensorFlow: "Received a label value of 5 which is outside the valid range of [0, 5)."
+        if "label value" in l or "shapes" in l.lower() or "incompatible" in l.lower():
+            text = l
+            break
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
 def _r(v: float | None) -> float | None:
     if v is None:
         return None
@@ -717,7 +885,7 @@ def _r(v: float | None) -> float | None:
 
 
 def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int, deadline: float, seed: int,
-             lr: float | None = None) -> dict:
+             lr: float | None = None, user_steps: int | None = None) -> dict:
     """Train briefly on the training slice, then measure accuracy on the held-out slice against chance."""
     if data.x_held is None or n_samples(data.x_held) < 8:
         return {"skipped": "too few samples for a held-out slice"}
@@ -729,6 +897,7 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
     losses = []
     t0 = time.perf_counter()
     steps = 0
+    at_user = None
     for steps in range(1, max_steps + 1):
         if time.perf_counter() > deadline:
             break
@@ -737,13 +906,19 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
         idx = order[pos:pos + batch]
         pos += batch
         t_step = time.perf_counter()
-        loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        try:
+            loss, _, _, _ = tr.run_step(take(data.x_train, idx), take(data.y_train, idx))
+        except Exception as exc:
+            return {"skipped": "training failed: " + step_error(exc)}
         if steps == 1:
             deadline += time.perf_counter() - t_step
         losses.append(loss)
+        if user_steps is not None and steps == user_steps and steps < max_steps:
+            at_user = accuracy(task, tr.predict(data.x_train), data.y_train)
         if not math.isfinite(loss):
             break
-    train_acc = accuracy(task, tr.predict(data.x_train), data.y_train)
+    train_pred = tr.predict(data.x_train)
+    train_acc = accuracy(task, train_pred, data.y_train)
     held_acc = accuracy(task, tr.predict(data.x_held), data.y_held)
     ch = chance(task, data.y_held)
     nh = n_samples(data.x_held)
@@ -756,6 +931,9 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
         "above_chance": (held_acc is not None and ch is not None and margin is not None and held_acc > ch + margin)
         if task.kind != "regression" else (held_acc is not None and held_acc > 0.1),
         "final_loss": _r(losses[-1]) if losses else None,
+        "loss": [_r(v) for v in losses],
+        "user_steps": user_steps, "train_accuracy_at_user_steps": at_user,
+        "predictions": pred_summary(task, train_pred, data.y_train),
         "seconds": round(time.perf_counter() - t0, 3),
     }
 
@@ -773,7 +951,10 @@ def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline:
             break
         tr.set_lr(float(lr))
         t_step = time.perf_counter()
-        loss, _, _, _ = tr.run_step(xb, yb)
+        try:
+            loss, _, _, _ = tr.run_step(xb, yb)
+        except Exception as exc:
+            return {"skipped": "training failed: " + step_error(exc)}
         if not used:
             deadline += time.perf_counter() - t_step
         used.append(float(lr))

@@ -7,9 +7,11 @@ measures. Thresholds are starting points from ../shared/notes/literature.md, gat
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from learnability.findings import Finding
+from learnability.probe import plan as _plan
 
 VERSION = 1
 
@@ -31,7 +33,44 @@ THRESHOLDS: dict[str, float] = {
     "explode_grad": 1e6,  # ... or a layer's gradient norm exceeds 1e6 (TheDeepChecker's bound on gradients)
     "balance": 0.5,  # normalised perplexity of the labels below this: imbalanced
     "constant_features": 0.5,
+    "confidence_z": 1.96,  # binomial (Wilson) interval on training accuracy vs chance
+    "regression_learned": 0.05,  # regression: training R² above this counts as learning something
+    "steady_drop": 0.95,  # "still falling steadily": last third of the loss curve <= 95% of the middle third
+    "dead_verdict": 0.9,  # a ReLU layer this dead (not fitting the batch) means it does not learn
 }
+
+
+wilson_low = _plan.wilson_low
+
+
+def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, th: dict) -> bool | None:
+    """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
+    return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
+
+
+def steady_fall(curve: list, th: dict) -> bool:
+    """The loss is still falling steadily at the end: last third's mean <= 95% of the middle third's."""
+    vals = [v for v in curve or [] if v is not None and math.isfinite(v)]
+    if len(vals) < 9:
+        return False
+    k = len(vals) // 3
+    mid, last = vals[k:2 * k], vals[2 * k:]
+    mm, ml = sum(mid) / len(mid), sum(last) / len(last)
+    return mm > 0 and ml <= th["steady_drop"] * mm
+
+
+def collapsed(pred: dict | None) -> str | None:
+    """'one class' / 'a constant' when the predictions no longer depend on the input, else None."""
+    p = pred or {}
+    if p.get("classes_predicted") == 1 and (p.get("samples") or 0) >= 8:
+        return "one class"
+    if p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"]:
+        return "a constant"
+    return None
+
+from learnability.probe.checks import PROBE_CHECKS
+
+PROBE_RULES: dict[str, tuple[str, str, str]] = {c.id: (c.name, c.category, c.severity) for c in PROBE_CHECKS.values()}
 
 # What each threshold may be set to in [tool.learnability.probe.thresholds]: above 0 and at most this.
 THRESHOLD_MAX: dict[str, float] = {
@@ -42,28 +81,12 @@ THRESHOLD_MAX: dict[str, float] = {
     "vanish_abs": 1e3,  # a gradient norm
     "explode_loss": 1e30,
     "explode_grad": 1e30,
+    "confidence_z": 10.0,  # a z-score
+    "regression_learned": 1.0,  # an R²
+    "steady_drop": 1.0,  # a ratio of losses
+    "dead_verdict": 1.0,  # a fraction
 }
 
-PROBE_RULES: dict[str, tuple[str, str, str]] = {
-    # id: (name, category, severity)
-    "PRB001": ("does-not-fit-a-batch", "optimizer", "error"),
-    "PRB002": ("vanishing-gradients", "activation", "warning"),
-    "PRB003": ("dead-relu", "activation", "warning"),
-    "PRB004": ("labels-not-predictable", "data", "warning"),
-    "PRB005": ("nan-or-exploding", "learning_rate", "error"),
-    "PRB006": ("identical-inputs", "data", "error"),
-    "PRB007": ("learning-rate-that-works", "learning_rate", "warning"),
-    "PRB008": ("saturated-activations", "activation", "warning"),
-    "PRB009": ("unscaled-inputs-measured", "preprocessing", "warning"),
-    "PRB010": ("loss-at-init", "initialization", "info"),
-    "PRB011": ("labels-do-not-match-output", "loss", "error"),
-    "PRB012": ("imbalanced-labels", "data", "info"),
-    "PRB013": ("constant-features", "preprocessing", "info"),
-    "PRB090": ("script-failed", "api", "error"),
-    "PRB091": ("no-fit-call", "api", "info"),
-    "PRB092": ("timed-out", "api", "error"),
-    "PRB093": ("probe-failed", "api", "error"),
-}
 
 # which static rules a probe measurement supports
 SUPPORTS: dict[str, list[str]] = {
@@ -75,7 +98,14 @@ SUPPORTS: dict[str, list[str]] = {
     "PRB005": ["LRN301"],
     "PRB007": ["LRN301"],
     "PRB003": ["LRN301"],
+    "PRB011": ["LRN604", "LRN202", "LRN201", "LRN205"],
+    "PRB014": ["LRN604"],
+    "PRB015": ["LRN103"],
+    "PRB017": ["LRN901"],
 }
+# which static rules a working repair (PRB018) supports
+REPAIR_SUPPORTS: dict[str, list[str]] = {"lr_x10": ["LRN302"], "lr_div10": ["LRN301"], "std_x": ["LRN501"],
+                                         "relu_he": ["LRN101"], "adam": ["LRN402"]}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -418,7 +448,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             f"{_pct(fit.get('final_accuracy'))} (best input-independent: {_pct(chance_batch)})",
             confirmed=True, confirms=supports("PRB006"),
             data={"min": inputs.get("min"), "max": inputs.get("max")}))
-    for problem in labels.get("problems") or []:
+    measured_causes = _plan.causes({"task": task, "labels": labels, "inputs": inputs, "layers": orig.get("layers")})
+    for problem in (labels.get("problems") or []) if "PRB011" not in {c[0] for c in measured_causes} else []:
         probe.append(_finding("PRB011", path, source, fit_where, f"labels do not match the output: {problem}",
                               f"labels {labels.get('encoding')} in {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}, "
                               f"output units {labels.get('output_units')}, loss {task.get('loss_name')}",
@@ -440,13 +471,14 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             if f["rule"] == "LRN501":
                 f["measured"] = (f"measured: inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} "
                                  f"(mean {_fmt(inputs.get('mean'))}, std {_fmt(inputs.get('std'))})")
-    elif unscaled:
+    if unscaled and (by_key.get("PRB009") or "LRN501" not in static_rules):
         ev = f"inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} (mean {_fmt(inputs.get('mean'))}, " \
              f"std {_fmt(inputs.get('std'))})"
         rem = by_key.get("PRB009")
         conf, before, after = None, {}, {}
         if rem and rem.get("fit"):
-            conf, cev, before, after, _ = compare(fit, rem["fit"], th=th, regression=kind == "regression")
+            conf, cev, before, after, _ = compare(fit, rem["fit"], held, rem.get("held_out"), th=th,
+                                                  regression=kind == "regression")
             ev += "; standardised: " + cev.replace("with the fix", "standardised")
         probe.append(_finding("PRB009", path, source, fit_where,
                               f"inputs are not scaled: values up to {_fmt(max_abs)}", ev, confirmed=conf,
@@ -503,7 +535,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     max_grad = max((v for row in gn for v in row if v is not None and math.isfinite(v)), default=0.0)
     exploding = (init_loss is not None and init_loss < 10 and finite_losses and max(finite_losses) >= th["explode_loss"]) \
         or max_grad > th["explode_grad"]
-    if exploding and not fit.get("nonfinite"):
+    target_scale = (_plan.target_misfit({"task": task, "labels": labels, "layers": orig.get("layers")}) or {}).get("scale")
+    if exploding and not fit.get("nonfinite") and not target_scale:  # huge targets make huge losses: PRB016 says why
         probe.append(_finding("PRB005", path, source, compile_where,
                               "exploding: the loss or the gradients blow up during training",
                               f"loss {_fmt(init_loss)} at step 0, up to {_fmt(max(finite_losses) if finite_losses else None)}; "
@@ -563,10 +596,12 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                     lr_works = lr
                 else:
                     lr_helps = lr
-                probe.append(_finding("PRB007", path, source, compile_where,
+                probe.append(_attach_fix(_finding("PRB007", path, source, compile_where,
                                       f"learning rate {_fmt(orig.get('learning_rate'))} does not train this model; "
                                       + (f"{_fmt(lr)} does" if fits else f"{_fmt(lr)} does better"), ev, confirmed=True, confirms=supports("PRB007"),
-                                      before=before, after=after, data={"learning_rate": lr}))
+                                      before=before, after=after, data={"learning_rate": lr}),
+                                          literal_fix(source, orig.get("learning_rate"), repr(lr),
+                                                      (compile_where or {}).get("line"), f"use learning rate {lr:g}")))
     for key, cr in cf_results.items():
         if cr.get("improved") and cr["after"].get("learning_rate") not in (None, orig.get("learning_rate")):
             if cr["after"].get("fitted"):
@@ -574,43 +609,106 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             else:
                 lr_helps = lr_helps or cr["after"]["learning_rate"]
 
-    # ---- does it learn?
-    fitted = bool(fit.get("fitted"))
-    falls = init_loss is not None and min_loss is not None and min_loss <= th["learning_loss_drop"] * init_loss
-    acc_rises = fit.get("final_accuracy") is not None and chance_batch is not None and \
-        fit["final_accuracy"] >= chance_batch + 0.2
-    def _slow_gain(cr: dict) -> bool:
-        g = cr.get("gains") or {}
-        return bool(cr.get("improved")) and ((g.get("speedup") or 0) >= th["slow_speedup"]
-                                             or (g.get("train_accuracy") or 0) >= th["slow_train_gain"])
+    # ---- measured causes (plan.causes) and the repair search, each retrained from the same initial weights
+    info_view = {"task": task, "labels": labels, "inputs": inputs, "layers": orig.get("layers"),
+                 "learning_rate": orig.get("learning_rate"), "optimizer": orig.get("optimizer")}
+    negative = kind in ("binary", "sparse", "categorical") and min((v for v in curve if v is not None), default=0.0) < -1e-6
+    for rule, atoms, remedy in _plan.causes(info_view):
+        res = by_key.get(rule) if atoms else None
+        probe.append(_cause_finding(rule, path, source, fit_where, compile_where, orig, fit, held, res, remedy,
+                                    negative, th, supports))
+    if negative and not any(p["rule"] == "PRB011" for p in probe):
+        probe.append(_finding("PRB011", path, source, compile_where, "the loss is negative: the labels are outside "
+                              "what the loss accepts", f"loss {_fmt(init_loss)} at step 0, down to {_fmt(min_loss)}; "
+                              f"labels {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}, loss {task.get('loss_name')}",
+                              confirmed=True))
+    repairs = [r for k, r in by_key.items() if str(k).startswith("R:")]
+    repair_ok = None
+    for r in repairs:
+        if r.get("status") == "ok" and _fits(r.get("fit")) and _plan.held_learned(r.get("held_out"), kind) is not False:
+            repair_ok = r
+            break
+    if repair_ok is not None:
+        rf = _repair_finding(repair_ok, repairs, path, source, compile_where, fit_where, orig, fit, kind)
+        rf["confirms"] = [r for r in REPAIR_SUPPORTS.get(repair_ok["key"][2:], []) if r in static_rules]
+        probe.append(rf)
 
-    speedups = {k: cr for k, cr in cf_results.items() if _slow_gain(cr)}
-    if fit.get("nonfinite"):
-        verdict = "does_not_learn"
-    elif fitted:
-        verdict = "learns_slowly" if speedups else "learns"
-    elif fit.get("stop") == "time" and fit.get("steps", 0) < 20:
-        verdict = "inconclusive"  # the clock stopped it before the step budget could say anything
-    elif falls or acc_rises:
-        verdict = "learns_slowly"
-    else:
-        verdict = "does_not_learn"
+    # ---- static findings: each fix alone (sufficient?) and all fixes but that one (necessary?)
+    keys = [c["key"] for c in cfs if c["key"] != "ALL" and not c["key"].startswith("ALL-")]
+    allr = cf_results.get("ALL")
+    for key in keys:
+        cr = cf_results.get(key)
+        if not cr or cr.get("status") != "ok":
+            continue
+        run = by_key.get(key) or {}
+        after_held = run.get("held_out") if run.get("held_out") and "skipped" not in run["held_out"] else None
+        learns_alone = _fits(run.get("fit")) and (after_held is None or above_chance(
+            after_held.get("train_accuracy"), after_held.get("chance"), after_held.get("train_samples"), kind, th) is not False)
+        cr["sufficient"] = bool(cr["improved"]) and learns_alone
+        minus = None
+        if len(keys) == 1:
+            minus = "as_written"
+        elif allr and allr.get("status") == "ok":
+            minus = f"ALL-{key}" if len(keys) >= 3 else next(k for k in keys if k != key)
+        mres = orig if minus == "as_written" else by_key.get(minus) if minus else None
+        full = by_key.get(key) if len(keys) == 1 else by_key.get("ALL")
+        if mres is not None and mres.get("status") == "ok" and full is not None and full.get("status") == "ok":
+            nec, nev, nb, na, _ = compare(mres["fit"], full["fit"], mres.get("held_out"), full.get("held_out"), th=th,
+                                          regression=kind == "regression")
+            cr["necessary"] = bool(nec)
+            cr["necessary_numbers"] = (nb, na)
+            if minus == "as_written":  # one fix: "all but it" is the script as written
+                cr["necessary_evidence"] = cr["evidence"]
+                continue
+            cr["necessary_evidence"] = nev.replace("as written it", "without it (all other fixes)").replace(
+                "with the fix it", "with it too")
+        else:
+            cr["necessary"] = None
+
+    # ---- does it learn? (decide_verdict: a pure function of the measurements)
+    fitted = bool(fit.get("fitted"))
+    dead_layers = [l for l in layers if not l.get("output") and (l.get("dead_fraction") or 0) >= th["dead_verdict"]]
+    held_ok = held if held and "skipped" not in held else None
+    speedups = {k: cr for k, cr in cf_results.items() if _slow_gain(cr, th)}
+    facts = Facts(
+        kind=kind, fitted=fitted, nonfinite=bool(fit.get("nonfinite")), negative_loss=negative,
+        identical=identical or identical_classes, single_class=labels.get("classes_seen") == 1,
+        collapsed=collapsed((held_ok or {}).get("predictions")) or (
+            collapsed(fit.get("predictions")) if (chance_batch or 1.0) < 1.0 else None),
+        dead=[l["name"] for l in dead_layers],
+        train_accuracy=(held_ok or {}).get("train_accuracy"), train_samples=(held_ok or {}).get("train_samples"),
+        chance=(held_ok or {}).get("chance") if kind != "regression" else 0.0,
+        falls=init_loss is not None and min_loss is not None and min_loss <= th["learning_loss_drop"] * init_loss,
+        steady=steady_fall((held_ok or {}).get("loss") or curve[-30:], th),
+        time_short=fit.get("stop") == "time" and not fitted and fit.get("steps", 0) < 20,
+        faster_with_fix=bool(speedups), error=fit.get("error"))
+    verdict, why_not = decide_verdict(facts, th)
+
     if not fitted:
-        cat = "data" if identical or identical_classes else (
-            "learning_rate" if lr_works is not None else "optimizer")
         probe.insert(0, _finding(
             "PRB001", path, source, fit_where,
-            f"the model does not fit a batch of {n_batch} samples in {fit['steps']} steps",
+            f"the model does not fit a batch of {n_batch} samples in {fit['steps']} steps (a symptom: see the causes)",
             f"loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} (lowest {_fmt(min_loss)}), "
             + (f"batch R² {_fmt(fit.get('final_accuracy'))} (a constant prediction scores 0)" if kind == "regression" else
                f"batch accuracy {_pct(fit.get('final_accuracy'))} vs {_pct(chance_batch)} by always predicting the "
                "majority class")
             + (f"; expected loss at chance {_fmt(expected_loss)}" if expected_loss and kind != "regression" else ""),
-            confirmed=True, category=cat, severity="error" if verdict == "does_not_learn" else "warning"))
-    if held and "skipped" not in held and held.get("held_out_accuracy") is not None and kind != "regression":
+            confirmed=True, severity="error" if verdict == "does_not_learn" else "warning"))
+    if facts.collapsed:
+        preds = (held_ok or {}).get("predictions") or fit.get("predictions") or {}
+        probe.append(_finding(
+            "PRB019", path, source, fit_where, f"the trained model predicts {facts.collapsed} for every sample",
+            (f"after training it predicts class(es) {preds.get('classes_predicted')} for {preds.get('samples')} samples"
+             if facts.collapsed == "one class" else
+             f"prediction spread {_fmt(preds.get('pred_std'))} vs target spread {_fmt(preds.get('target_std'))}"),
+            confirmed=True))
+    if held_ok and held_ok.get("held_out_accuracy") is not None and kind != "regression":
         tr_acc, h_acc, ch = held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance")
-        learned_train = tr_acc is not None and ch is not None and tr_acc > ch + (held.get("margin") or 0.0)
-        if not held.get("above_chance") and learned_train:
+        learned_train = above_chance(tr_acc, ch, held.get("train_samples"), kind, th)
+        memorised = (fitted and learned_train is False and not facts.collapsed and not unscaled  # fits 16 samples,
+                     and not measured_causes and not facts.single_class
+                     and not any(cr.get("improved") for cr in cf_results.values()))  # nothing general, nothing else
+        if not held.get("above_chance") and (learned_train or memorised):
             probe.append(_finding(
                 "PRB004", path, source, fit_where,
                 "labels are not predictable from the inputs: held-out accuracy stays at chance",
@@ -618,100 +716,88 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                 f"held-out accuracy {_pct(h_acc)} on {held['held_out_samples']} samples vs chance {_pct(ch)} "
                 f"(above chance would need > {_pct(ch + (held.get('margin') or 0))})",
                 confirmed=True, confirms=supports("PRB004")))
+    unpredictable = any(p["rule"] == "PRB004" for p in probe)
+    if unpredictable and above_chance(facts.train_accuracy, facts.chance, facts.train_samples, kind, th) is False:
+        facts.unpredictable = True  # it memorises one batch and nothing else
+        verdict, why_not = decide_verdict(facts, th)
+    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
+    if epochs is not None:
+        epochs["confirms"] = supports("PRB017")
+        probe.append(epochs)
+        if verdict == "learns":
+            verdict = "learns_slowly"
 
     # ---- confirm or refute each static finding
-    probe_rules = {p["rule"] for p in probe}
     for f in findings:
         cr = cf_results.get(f["rule"])
+        f["status"] = "not tested"
+        if f["category"] == "metrics":
+            f["confirmed"] = None
+            f["status"] = "not applicable"
+            f["evidence"] = "not applicable: this finding is about what is reported (a metric), not about training"
+            continue
         if cr is not None and cr.get("status") == "ok":
-            f["confirmed"] = bool(cr["improved"])
-            f["evidence"] = ("confirmed: " if cr["improved"] else "not confirmed: ") + cr["evidence"]
+            suff, nec = cr.get("sufficient"), cr.get("necessary")
+            how = " and ".join(w for w, ok in (("sufficient", suff), ("necessary", nec)) if ok)
+            if suff or nec:
+                f["confirmed"], f["status"] = True, "confirmed"
+                f["how"] = how
+                f["evidence"] = f"confirmed: {how}; " + (cr["evidence"] if suff else cr.get("necessary_evidence", ""))
+                if suff and nec and len(keys) > 1:
+                    f["evidence"] += "; without it, all the other fixes: " + cr.get("necessary_evidence", "")
+            elif nec is None:
+                f["confirmed"] = None
+                f["status"] = "undecided"
+                f["evidence"] = ("undecided: alone it does not help (" + cr["evidence"] + "); with "
+                                 f"{len(keys)} fixes the all-but-one runs were not made")
+            else:
+                f["confirmed"], f["status"] = False, "not confirmed"
+                f["evidence"] = ("not confirmed: alone: " + cr["evidence"] +
+                                 ("; removing it from all the fixes changes nothing: " + cr.get("necessary_evidence", "")
+                                  if len(keys) > 1 else ""))
             f["before"], f["after"] = cr["before"], cr["after"]
+            if nec and not suff and cr.get("necessary_numbers"):
+                f["before"], f["after"] = cr["necessary_numbers"]  # without it (the other fixes) vs all the fixes
         elif cr is not None:
             f["evidence"] = cr.get("evidence", "")
-        allr = cf_results.get("ALL")
-        if allr is not None and allr.get("status") == "ok" and f["rule"] in allr.get("rules", []):
-            f["evidence"] += f"; with all the fixes together ({', '.join(allr['rules'])}): " + \
-                allr["evidence"].split("; with the fix it ", 1)[-1]
         if f.get("measured"):
             f["evidence"] = (f["evidence"] + "; " if f["evidence"] else "") + f.pop("measured")
         backing = [p["rule"] for p in probe if f["rule"] in p.get("confirms", [])]
         f["confirmed_by"] = backing
-        if f["confirmed"] is None:
+        if f["confirmed"] is False and backing:  # its own fix alone falls short, but the cause is measured
+            f["confirmed"], f["status"], f["how"] = True, "confirmed", "measured"
+            f["evidence"] = "confirmed by measurement: " + "; ".join(
+                p["evidence"] for p in probe if p["rule"] in backing) + " (its own fix alone falls short: " + (
+                    cr or {}).get("evidence", "") + ")"
+        if f["confirmed"] is None and f["status"] != "not applicable":
             if backing:
-                f["confirmed"] = True
+                f["confirmed"], f["status"] = True, "confirmed"
                 earlier = f["evidence"]
                 f["evidence"] = "confirmed by measurement: " + "; ".join(
                     p["evidence"] for p in probe if p["rule"] in backing) + (f" (its own fix: {earlier})" if earlier else "")
             elif f["rule"] == "LRN601":
-                f["confirmed"] = False
+                f["confirmed"], f["status"] = False, "not confirmed"
                 f["evidence"] = (f"not confirmed: the inputs given to fit vary (std {_fmt(inputs.get('std'))})")
-            elif f["rule"] == "LRN602" and held and "skipped" not in held:
-                if held.get("above_chance"):
-                    f["confirmed"] = False
-                    f["evidence"] = (f"not confirmed: held-out accuracy {_pct(held.get('held_out_accuracy'))} is above "
-                                     f"chance {_pct(held.get('chance'))}: the labels are predictable")
+            elif f["rule"] == "LRN602" and held_ok and held.get("above_chance"):
+                f["confirmed"], f["status"] = False, "not confirmed"
+                f["evidence"] = (f"not confirmed: held-out accuracy {_pct(held.get('held_out_accuracy'))} is above "
+                                 f"chance {_pct(held.get('chance'))}: the labels are predictable")
     if lr_works is not None:
         for f in findings:
             if f["rule"] == "LRN301":
                 f["after"]["learning_rate_that_works"] = lr_works
+    for p in probe:
+        p.setdefault("status", {True: "confirmed", False: "not confirmed", None: "not tested"}[p.get("confirmed")])
+        if p["category"] == "symptom":
+            p["status"] = "symptom"
 
-    # ---- summary
-    dev = base.get("device") or "?"
-    if verdict == "learns":
-        summary = f"It learns: it fits a batch of {n_batch} in {fit['steps_to_fit']} steps."
-    elif verdict == "learns_slowly":
-        if fitted:
-            key, best = next(iter(speedups.items()))
-            for k2, cr in speedups.items():
-                if (cr["gains"].get("train_accuracy") or 0) > (best["gains"].get("train_accuracy") or 0):
-                    key, best = k2, cr
-            fixname = "all the fixes together" if key == "ALL" else f"the fix for {key}"
-            g = best["gains"]
-            if g.get("train_accuracy") is not None and "train_accuracy" in best["after"]:
-                how = (f"in the same {held.get('steps')} steps, training accuracy {_pct(best['before'].get('train_accuracy'))} "
-                       f"as written vs {_pct(best['after'].get('train_accuracy'))} with {fixname}")
-            else:
-                how = (f"it fits a batch of {n_batch} in {fit['steps_to_fit']} steps, with {fixname} in "
-                       f"{best['after'].get('steps_to_fit')} ({g.get('speedup')}x faster)")
-            summary = f"It learns, slowly: {how}."
-        else:
-            summary = (f"It learns slowly: the loss falls ({_fmt(init_loss)} -> {_fmt(min_loss)}) but it does not fit a "
-                       f"batch of {n_batch} in {fit['steps']} steps.")
-    else:
-        why = ""
-        if identical or identical_classes:
-            why = " The inputs are identical: nothing distinguishes the classes."
-        elif fit.get("nonfinite"):
-            why = " The loss became NaN/inf."
-        elif lr_works is not None:
-            why = f" With a learning rate of {_fmt(lr_works)} it fits the batch."
-        elif lr_helps is not None:
-            why = f" A learning rate of {_fmt(lr_helps)} lowers the loss, but does not fit the batch either."
-        summary = (f"It does not learn: loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} in {fit['steps']} steps, "
-                   f"batch {_score(fit.get('final_accuracy'), kind == 'regression')}.{why}")
-    if verdict == "inconclusive":
-        summary = (f"Inconclusive: the {options.get('budget_s')} s time budget allowed only {fit.get('steps')} steps "
-                   f"(loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))}); raise --budget.")
-    elif fit.get("stop") == "time":
-        summary += f" (The {options.get('budget_s')} s time budget stopped fit-one-batch after {fit.get('steps')} steps.)"
-    if any(p["rule"] == "PRB004" for p in probe):
-        summary += (f" But held-out accuracy stays at chance ({_pct(held.get('held_out_accuracy'))} vs "
-                    f"{_pct(held.get('chance'))}): the labels are not predictable from the inputs.")
-    allr = cf_results.get("ALL")
-    if allr and allr.get("improved") and any(f["confirmed"] is False and f["rule"] in allr["rules"] for f in findings):
-        summary += f" All the fixes together ({', '.join(allr['rules'])}) help: {allr['gains'].get('reason')}."
-    confirmed = [f["rule"] for f in findings if f["confirmed"] is True]
-    refuted = [f["rule"] for f in findings if f["confirmed"] is False]
-    if confirmed:
-        summary += f" Confirmed: {', '.join(sorted(set(confirmed)))}."
-    if refuted:
-        summary += f" Not confirmed: {', '.join(sorted(set(refuted)))}."
-    if status == "timeout":
-        summary += f" (The {timeout:g} s timeout stopped the probe before every fix was tried.)"
+    summary = summarise(verdict, why_not, findings, probe, facts, fit=fit, held=held_ok, n_batch=n_batch,
+                        init_loss=init_loss, min_loss=min_loss, kind=kind, options=options, status=status,
+                        timeout=timeout, cf_results=cf_results, speedups=speedups, lr_works=lr_works, lr_helps=lr_helps)
 
     curves = {"as_written": curve}
-    for key in [c["key"] for c in cfs] + ["PRB007", "PRB009", "PRB008"]:
+    for key in [c["key"] for c in cfs] + ["PRB007", "PRB009", "PRB008"] + [k for k in by_key if str(k).startswith(
+            ("R:", "PRB011", "PRB014", "PRB015", "PRB016"))]:
         r = by_key.get(key)
         if r and r.get("fit"):
             curves[key] = r["fit"].get("loss") or []
@@ -739,6 +825,307 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     timing["trace_reused"] = {r: bool(by_key[r].get("reused_trace")) for r in by_key if "reused_trace" in by_key[r]}
     return {**base, "verdict": verdict, "summary": summary, "metrics": metrics, "layers": layers,
             "findings": findings + probe, "curves": curves}
+
+
+# ----------------------------------------------------------------------------- verdict and summary
+
+
+@dataclass
+class Facts:
+    """What the verdict is decided on: measurements of the as-written run, already reduced."""
+    kind: str | None
+    fitted: bool
+    nonfinite: bool
+    negative_loss: bool
+    identical: bool
+    single_class: bool
+    collapsed: str | None
+    dead: list
+    train_accuracy: float | None  # after the held-out run's training (R² for regression)
+    train_samples: int | None
+    chance: float | None
+    falls: bool  # the fit-one-batch loss falls (smoothed minimum <= 80% of the initial loss)
+    steady: bool  # ... and is still falling steadily at the end
+    time_short: bool  # the clock stopped fit-one-batch before 20 steps
+    faster_with_fix: bool  # a confirmed fix makes it markedly faster
+    error: str | None = None  # a training step raised (the loss rejects the labels, shapes)
+    unpredictable: bool = False  # held-out accuracy at chance while the training samples are learned (PRB004)
+
+
+def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
+    """-> (verdict, the reason in words). Pure: the same facts give the same verdict."""
+    th = th or THRESHOLDS
+    if f.error:
+        return "does_not_learn", f"training fails: {f.error}"
+    if f.nonfinite:
+        return "does_not_learn", "the loss became NaN/inf"
+    if f.negative_loss:
+        return "does_not_learn", "the loss went negative: the labels are outside what the loss accepts"
+    if f.identical:
+        return "does_not_learn", "the inputs are identical: nothing distinguishes the classes"
+    if f.single_class:
+        return "does_not_learn", "the labels hold a single class: there is nothing to learn"
+    if f.collapsed:
+        return "does_not_learn", f"the trained model predicts {f.collapsed} for every sample"
+    if f.unpredictable:
+        return "does_not_learn", ("it can only memorise (one batch, not the training slice): held-out accuracy "
+                                  "stays at chance")
+    if f.time_short:
+        return "inconclusive", "the time budget stopped the run after too few steps"
+    above = above_chance(f.train_accuracy, f.chance, f.train_samples, f.kind, th)
+    if f.fitted:
+        if above is False and not f.steady:
+            return "does_not_learn", ("it fits one batch, but training accuracy stays within noise of chance and "
+                                      "the loss no longer falls")
+        return ("learns_slowly" if f.faster_with_fix or above is False else "learns"), ""
+    if f.dead:
+        return "does_not_learn", f"most units of {', '.join(f.dead)} are dead"
+    if above is False:
+        what = "R²" if f.kind == "regression" else "accuracy"
+        return "does_not_learn", f"training {what} stays within noise of chance"
+    if above is True and (f.steady or f.falls):
+        return "learns_slowly", ""
+    if above is None and f.falls:
+        return "learns_slowly", ""
+    return "does_not_learn", "the loss does not fall"
+
+
+def summarise(verdict: str, why_not: str, findings: list[dict], probe: list[dict], facts: Facts, *, fit: dict,
+              held: dict | None, n_batch: Any, init_loss: Any, min_loss: Any, kind: Any, options: dict, status: str,
+              timeout: float, cf_results: dict, speedups: dict, lr_works: Any, lr_helps: Any) -> str:
+    """The report's first lines: the verdict with its evidence, then the confirmed causes and their evidence."""
+    reg = kind == "regression"
+    train = ""
+    if held and held.get("train_accuracy") is not None:
+        train = (f"; training {'R²' if reg else 'accuracy'} {_fmt(held['train_accuracy']) if reg else _pct(held['train_accuracy'])}"
+                 f" after {held.get('steps')} steps on {held.get('train_samples')} samples"
+                 + ("" if reg else f" vs chance {_pct(held.get('chance'))}"))
+    if verdict == "learns":
+        summary = f"It learns: it fits a batch of {n_batch} in {fit['steps_to_fit']} steps{train}."
+    elif verdict == "learns_slowly":
+        if facts.fitted and speedups:
+            key, best = next(iter(speedups.items()))
+            fixname = "all the fixes together" if key == "ALL" else f"the fix for {key}"
+            g = best["gains"]
+            how = (f"it fits a batch of {n_batch} in {fit['steps_to_fit']} steps; with {fixname}: {g.get('reason')}")
+            summary = f"It learns, slowly: {how}{train}."
+        else:
+            summary = (f"It learns slowly: the loss falls ({_fmt(init_loss)} -> {_fmt(min_loss)}) and keeps falling"
+                       f"{train}; a longer run would get further.")
+    elif verdict == "inconclusive":
+        summary = (f"Inconclusive: the {options.get('budget_s')} s time budget allowed only {fit.get('steps')} steps "
+                   f"(loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))}); raise --budget.")
+    else:
+        summary = (f"It does not learn: {why_not} (loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} in "
+                   f"{fit['steps']} steps, batch {_score(fit.get('final_accuracy'), reg)}{train}).")
+    causes = [p for p in probe if p.get("confirmed") and p["category"] != "symptom" and p["severity"] != "info"]
+    confirmed = [f for f in findings if f.get("confirmed") is True]
+    lead, seen = [], set()
+    for rule, text in [(f["rule"], f"{f['rule']} ({f.get('how') or 'measured'}): {f['message']}") for f in confirmed] + \
+            [(p["rule"], f"{p['rule']}: {p['message']}") for p in causes if p["rule"] not in ("PRB012", "PRB013", "PRB010")]:
+        if rule not in seen:  # one line per rule (a rule found on two layers is said once)
+            seen.add(rule)
+            lead.append(text)
+    if lead:
+        summary += (" Confirmed causes: " if verdict != "learns" else " Confirmed: ") + "; ".join(lead[:4]) + (
+            "; ..." if len(lead) > 4 else "") + "."
+    elif verdict == "does_not_learn":
+        if lr_works is not None:
+            summary += f" With a learning rate of {_fmt(lr_works)} it fits the batch."
+        elif lr_helps is not None:
+            summary += f" A learning rate of {_fmt(lr_helps)} lowers the loss, but does not fit the batch either."
+        else:
+            summary += " No cause was confirmed: no fix or standard repair made it learn."
+    if fit.get("stop") == "time" and verdict != "inconclusive":
+        summary += f" (The {options.get('budget_s')} s time budget stopped fit-one-batch after {fit.get('steps')} steps.)"
+    refuted = sorted({f["rule"] for f in findings if f.get("status") == "not confirmed"})
+    na = sorted({f["rule"] for f in findings if f.get("status") == "not applicable"})
+    if refuted:
+        summary += f" Not confirmed: {', '.join(refuted)}."
+    if na:
+        summary += f" Not applicable to training: {', '.join(na)}."
+    if status == "timeout":
+        summary += f" (The {timeout:g} s timeout stopped the probe before every fix was tried.)"
+    return summary
+
+
+def _slow_gain(cr: dict, th: dict) -> bool:
+    g = cr.get("gains") or {}
+    return bool(cr.get("improved")) and ((g.get("speedup") or 0) >= th["slow_speedup"]
+                                         or (g.get("train_accuracy") or 0) >= th["slow_train_gain"])
+
+
+def _fits(fit: dict | None) -> bool:
+    return bool(fit and fit.get("fitted") and not collapsed(fit.get("predictions")))
+
+
+def _run_words(fit: dict | None, held: dict | None, kind: Any) -> str:
+    fit = fit or {}
+    reg = kind == "regression"
+    if fit.get("nonfinite"):
+        out = f"hits NaN/inf after {fit.get('steps')} steps"
+    elif _fits(fit):
+        out = f"fits the batch in {fit.get('steps_to_fit')} steps"
+    else:
+        out = f"does not fit the batch in {fit.get('steps')} steps ({_score(fit.get('final_accuracy'), reg)})"
+    c = collapsed(fit.get("predictions"))
+    if c and fit.get("fitted"):
+        out = f"predicts {c} for the whole batch"
+    if held and "skipped" not in held and held.get("train_accuracy") is not None:
+        out += (f", training {'R²' if reg else 'accuracy'} "
+                f"{_fmt(held['train_accuracy']) if reg else _pct(held['train_accuracy'])} after {held.get('steps')} steps")
+    return out
+
+
+def _cause_finding(rule: str, path: str, source: str, fit_where: Any, compile_where: Any, orig: dict, fit: dict,
+                   held: dict | None, res: dict | None, remedy: str, negative: bool, th: dict, supports: Any) -> dict:
+    """A cause measured in the data (PRB011/014/015/016), with its remedy's before/after where it ran."""
+    labels, task = orig.get("labels") or {}, orig.get("task") or {}
+    kind = task.get("kind")
+    span = f"{_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}"
+    if rule == "PRB011":
+        msg = f"labels outside what {task.get('loss_name')} accepts: " + "; ".join(labels.get("problems") or [
+            f"labels span {span}"])
+        ev = f"labels {labels.get('encoding')} in {span} ({labels.get('distinct')} distinct values), " \
+             f"output units {labels.get('output_units')}"
+        if negative:
+            ev += f"; the loss goes negative (lowest {_fmt(min((v for v in fit.get('loss') or [] if v is not None), default=None))})"
+        where = fit_where
+    elif rule == "PRB014":
+        msg = "every label is the same class" + (
+            f": the labels look divided by {_fmt(labels.get('integer_scale'))}" if labels.get("integer_scale") else "")
+        ev = f"labels in {span}; the loss reads them as class counts {labels.get('counts')}"
+        where = fit_where
+    elif rule == "PRB015":
+        msg = "multi-hot labels trained through a softmax output: use sigmoid with binary crossentropy"
+        ev = f"labels {labels.get('shape')} with several 1s per row; softmax outputs sum to 1"
+        where = next((l for l in orig.get("layers") or [] if l.get("output")), {})
+        where = {"line": where.get("line")} if where.get("line") else compile_where
+    else:  # PRB016
+        mis = _plan.target_misfit({"task": task, "labels": labels, "layers": orig.get("layers")}) or {}
+        parts = []
+        if mis.get("range"):
+            parts.append(f"targets {span} are outside what a {mis.get('activation')} output can produce")
+        if mis.get("scale"):
+            parts.append(f"targets are far from unit scale (mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))})")
+        msg = "regression targets do not fit the output: " + "; ".join(parts)
+        ev = f"targets {span}, mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))}; output activation " \
+             f"{mis.get('activation')}"
+        out_layer = next((l for l in orig.get("layers") or [] if l.get("output")), {})
+        where = {"line": out_layer.get("line")} if mis.get("range") and out_layer.get("line") else fit_where
+    before, after = {}, {}
+    if res is not None and res.get("status") == "ok":
+        after_fit, after_held = res.get("fit"), res.get("held_out")
+        works = _fits(after_fit) or above_chance((after_held or {}).get("train_accuracy"), (after_held or {}).get("chance"),
+                                                 (after_held or {}).get("train_samples"), kind, th) is True
+        ev += f"; as written it {_run_words(fit, held, kind)}; with {remedy} it {_run_words(after_fit, after_held, kind)}"
+        ev += " (the remedy makes it learn)" if works else " (the remedy alone does not make it learn)"
+        before = fit_numbers(fit, None, held)
+        after = fit_numbers(after_fit, None, after_held)
+        after["remedy"] = remedy
+    elif res is not None:
+        ev += f"; the remedy could not be built: {res.get('exc_type')}: {res.get('message')}"
+    return _finding(rule, path, source, where, msg, ev, confirmed=True, before=before, after=after,
+                    confirms=supports(rule), data={"remedy": remedy} if remedy else None)
+
+
+def _repair_finding(rep: dict, tried: list, path: str, source: str, compile_where: Any, fit_where: Any, orig: dict,
+                    fit: dict, kind: Any) -> dict:
+    key = rep["key"][2:]
+    text = _plan.DESCRIBE.get(key, key)
+    names = [r["key"][2:] for r in tried]
+    lr = orig.get("learning_rate")
+    where = compile_where if key in ("lr_x10", "lr_div10", "adam") else fit_where
+    if key in ("relu_he",):
+        hid = next((l for l in orig.get("layers") or [] if l.get("activation") in _plan.SATURATING and not l.get("output")), {})
+        where = {"line": hid.get("line")} if hid.get("line") else where
+    msg = f"it does not learn as written; with {text} it does"
+    if key.startswith("lr_") and lr:
+        new = lr * (10 if key == "lr_x10" else 0.1)
+        msg = f"learning rate {_fmt(lr)} does not train this model; {_fmt(new)} does ({text})"
+    ev = (f"repairs tried from the same initial weights, smallest first: {', '.join(names)}; as written it "
+          f"{_run_words(fit, None, kind)}; with {text} it {_run_words(rep.get('fit'), None, kind)}")
+    fix = None
+    if key.startswith("lr_") and lr:
+        new_lr = float(f"{lr * (10 if key == 'lr_x10' else 0.1):.3g}")
+        fix = literal_fix(source, lr, repr(new_lr), (compile_where or {}).get("line"), f"use learning rate {new_lr:g}")
+    return _attach_fix(_finding("PRB018", path, source, where, msg, ev, confirmed=True,
+                    before=fit_numbers(fit), after={**fit_numbers(rep.get("fit")), "repair": text,
+                                                    "learning_rate": rep.get("learning_rate")},
+                    category="learning_rate" if key.startswith("lr_") else (
+                        "preprocessing" if key in ("std_x", "std_y") else "optimizer" if key == "adam" else
+                        "activation" if key == "relu_he" else "layers"),
+                    data={"repair": key, "learning_rate": rep.get("learning_rate") if key.startswith("lr_") else None}), fix)
+
+
+def literal_fix(source: str, value: Any, new_text: str, line: int | None, title: str) -> dict | None:
+    """A one-edit fix replacing the numeric literal equal to `value` with `new_text`: the one on `line` if there
+    is one, else the only such literal in the file (a rate set in a variable). None when it is ambiguous."""
+    import io
+    import tokenize
+
+    if value is None:
+        return None
+    hits = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type != tokenize.NUMBER:
+                continue
+            try:
+                v = float(tok.string.replace("_", ""))
+            except ValueError:
+                continue
+            if math.isclose(v, float(value), rel_tol=1e-6, abs_tol=0.0):
+                hits.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    on_line = [t for t in hits if t.start[0] == line]
+    pick = on_line[0] if len(on_line) == 1 else hits[0] if len(hits) == 1 else None
+    if pick is None:
+        return None
+    (l1, c1), (l2, c2) = pick.start, pick.end
+    return {"title": title, "safe": False, "edits": [{"line": l1, "column": c1 + 1, "end_line": l2, "end_column": c2 + 1,
+                                                       "new_text": new_text}]}
+
+
+def _attach_fix(finding: dict, fix: dict | None) -> dict:
+    if fix:
+        finding["fix"] = fix
+        finding["fixable"] = True
+    return finding
+
+
+def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: dict | None, kind: Any,
+                    th: dict) -> dict | None:
+    """Too few epochs: after the script's own steps the training accuracy is at chance; after the probe's longer
+    run it is clearly above (and the loss still falls). The projection: steps where the curve got there."""
+    if not held or held.get("user_steps") is None or held.get("train_accuracy_at_user_steps") is None:
+        return None
+    u, steps = held["user_steps"], held.get("steps") or 0
+    at_u, end, ch, n = held["train_accuracy_at_user_steps"], held.get("train_accuracy"), held.get("chance"), \
+        held.get("train_samples")
+    if kind == "regression":
+        ch = 0.0
+    if above_chance(at_u, ch, n, kind, th) is not False or above_chance(end, ch, n, kind, th) is not True:
+        return None
+    fa = orig.get("fit_args") or {}
+    epochs = fa.get("epochs") if isinstance(fa.get("epochs"), int) else 1
+    per_epoch = max(1, u // max(1, epochs))
+    need = steps * (2 if steady_fall(held.get("loss") or [], th) else 1)
+    projected = max(epochs + 1, int(math.ceil(need / per_epoch)))
+    reg = kind == "regression"
+    score = (lambda v: _fmt(v)) if reg else _pct
+    fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"), f"train for {projected} epochs") \
+        if isinstance(fa.get("epochs"), int) else None
+    return _attach_fix(_finding(
+        "PRB017", path, source, fit_where,
+        f"too few epochs: {epochs} epoch{'s' if epochs != 1 else ''} ({u} steps) stop it before it learns; "
+        f"about {projected} are needed",
+        f"training {'R²' if reg else 'accuracy'} after the script's {u} steps {score(at_u)}"
+        + ("" if reg else f" (chance {_pct(ch)})") + f", after {steps} steps {score(end)}"
+        + ("; the loss is still falling" if steady_fall(held.get("loss") or [], th) else "")
+        + f"; {per_epoch} steps per epoch",
+        confirmed=True, data={"epochs": epochs, "projected_epochs": projected, "user_steps": u}), fix)
 
 
 def _thin(rows: list, n: int) -> list:
@@ -810,8 +1197,9 @@ def render_text(report: dict, console: Any = None) -> None:
     if fs:
         con.print("\n[bold]Findings[/bold]")
     for f in fs:
-        mark = {True: "[green]confirmed[/green]", False: "[yellow]not confirmed[/yellow]", None: "[dim]not tested[/dim]"}[
-            f.get("confirmed")]
+        status = f.get("status") or {True: "confirmed", False: "not confirmed", None: "not tested"}[f.get("confirmed")]
+        style = {"confirmed": "green", "not confirmed": "yellow", "symptom": "magenta"}.get(status, "dim")
+        mark = f"[{style}]{status}{' (' + f['how'] + ')' if f.get('how') else ''}[/{style}]"
         con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False, soft_wrap=True)
         if f.get("evidence"):
             con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "",

@@ -242,11 +242,19 @@ def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
         if count and new != source:
             out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group]})
     if len(out) >= 2:  # and every fix together (what a corrected program looks like)
-        fixable = [f for f in findings if f.fix is not None and f.rule in {c["key"] for c in out}]
+        keys = [c["key"] for c in out]
+        fixable = [f for f in findings if f.fix is not None and f.rule in keys]
         new, count = apply_fixes(source, fixable, safe_only=False)
         if count and new != source:
-            out.append({"key": "ALL", "rules": sorted({c["key"] for c in out}), "source": new,
+            out.append({"key": "ALL", "rules": sorted(keys), "source": new,
                         "fixes": [f.fix.title for f in fixable]})
+            # all fixes but one (is each one necessary?); with two fixes that is the other fix alone
+            for rule in keys if 3 <= len(keys) <= 4 else []:
+                rest = [f for f in fixable if f.rule != rule]
+                new, count = apply_fixes(source, rest, safe_only=False)
+                if count and new != source:
+                    out.append({"key": "ALL-" + rule, "rules": sorted(k for k in keys if k != rule), "source": new,
+                                "fixes": [f.fix.title for f in rest], "without": rule})
     return out
 
 
