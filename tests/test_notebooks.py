@@ -12,7 +12,7 @@ from learnability.cli import main
 
 IMPORTS = ["%matplotlib inline\n", "!pip list\n", "import numpy as np\n", "from tensorflow import keras\n",
            "from tensorflow.keras import layers\n"]
-DATA = ["X = np.load(\"images.npy\")\n", "y = np.repeat(np.arange(10), 10)"]
+DATA = ["X = np.random.randint(0, 256, (100, 28, 28, 1))\n", "y = np.repeat(np.arange(10), 10)"]
 MODEL = ("model = keras.Sequential([\n"
          "    layers.Conv2D(16, 3, activation=\"sigmoid\", input_shape=(28, 28, 1)),\n"
          "    layers.Flatten(),\n"
@@ -91,7 +91,7 @@ def test_syntax_error_in_a_cell_is_reported_in_that_cell_and_other_cells_keep_fi
     err = data["errors"][0]
     assert (err["cell"], err["line"], err["kind"]) == (3, 1, "syntax")
     assert err["message"].startswith("cell 3: syntax error")
-    assert "LRN101" in by_rule(data)
+    assert "LRN301" in by_rule(data)  # the other cells keep their findings
 
 
 def test_fix_edits_the_cells_and_leaves_the_rest_of_the_notebook_alone(tmp_path, capsys):
@@ -102,7 +102,8 @@ def test_fix_edits_the_cells_and_leaves_the_rest_of_the_notebook_alone(tmp_path,
     fixed = json.loads(f.read_text())
     expected = copy.deepcopy(nb)
     expected["cells"][4]["source"] = MODEL.replace('activation="sigmoid"', 'activation="relu"')
-    expected["cells"][5]["source"] = [TRAIN[0].replace("learning_rate=0.1", "learning_rate=0.001"), TRAIN[1]]
+    expected["cells"][5]["source"] = [TRAIN[0].replace("learning_rate=0.1", "learning_rate=0.001"),
+                                      TRAIN[1].replace("model.fit(X,", "model.fit(X / 255.0,")]  # LRN501: pixels
     assert fixed == expected  # list sources stay lists, strings stay strings; outputs, metadata kept
     assert f.read_text().startswith('{\n "cells": [\n  {')  # nbformat's indent of 1 kept
     _, data = check_json(capsys, str(f))
