@@ -189,6 +189,7 @@ class ModelInfo:
     compiles: list[CompileInfo] = field(default_factory=list)  # every compile of the model, in order
     uses: list[FitInfo] = field(default_factory=list)  # evaluate / predict calls
     base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
+    _views: dict = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
 
     @property
     def obj(self) -> "ModelInfo":
@@ -199,7 +200,11 @@ class ModelInfo:
         """A view of the model as trained under one compile: `compile` and the fits it is in force for."""
         if compile is None or (compile is self.compile and self.base is not None):
             return self
-        return dataclasses.replace(self.obj, compile=compile, fits=compile.fits, base=self.obj)
+        obj = self.obj
+        view = obj._views.get(id(compile))
+        if view is None:
+            view = obj._views[id(compile)] = dataclasses.replace(obj, compile=compile, fits=compile.fits, base=obj)
+        return view
 
     @property
     def output_layer(self) -> LayerInfo | None:

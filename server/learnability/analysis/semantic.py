@@ -11,8 +11,9 @@ program order, within its scope (a function call is its own scope, falling back 
   another. After the branch, the bindings of every arm reach (`reaching`), and one made before the branch
   only when some arm may not rebind the name. `if __name__ == "__main__":` is not a branch.
 - **Loops.** A loop over a literal list or tuple (`for lr in [1e-4, 1e-1]:`, or a name bound to one)
-  is unrolled: each element is an alternative arm with the loop variable bound to it. Any other loop body
-  is read once, as an arm that may not run.
+  is unrolled: one copy of the body per element, with the loop variable bound to it; the copies run in
+  turn (a value made in one iteration reaches the next). Any other loop body is read once, as an arm
+  that may not run.
 - **Functions.** A function called as a statement (`model = build_model(lr=0.1)`, `train(model)`,
   `return build()`) is analysed once per call, in a scope of its own whose parameters are bound to that
   call's arguments (defaults where none is given); the call's value is what the function returns. A
@@ -276,10 +277,11 @@ class Stmt:
 
 
 def exclusive(a: Branch, b: Branch) -> bool:
-    """Whether two branch paths are alternatives (never on one run): they take different arms of a branch."""
+    """Whether two branch paths are alternatives (never on one run): they take different arms of a branch.
+    The iterations of an unrolled loop (negative arms) all run, one after another: never alternatives."""
     for x, y in zip(a, b):
         if x != y:
-            return x[0] == y[0]
+            return x[0] == y[0] and x[1] >= 0 and y[1] >= 0
     return False
 
 
@@ -471,9 +473,9 @@ class SemanticModel:
             if elements:
                 bp = self._new_bp(block, placed, len(elements))
                 target_text = _code(block.target) if block.target is not None else "?"
-                for k, el in enumerate(elements):
-                    self.arm_labels[(bp, k)] = f"the iteration {target_text} = {_code(el)} of the loop on line {line}"
-                    arm_branch = branch + ((bp, k),)
+                for k, el in enumerate(elements):  # iterations run in turn: arms -1, -2, ... (see `exclusive`)
+                    self.arm_labels[(bp, -k - 1)] = f"the iteration {target_text} = {_code(el)} of the loop on line {line}"
+                    arm_branch = branch + ((bp, -k - 1),)
                     self._bind_target(block.target, el, placed, frame, arm_branch)
                     self._walk(block.arms[0], placed, frame, arm_branch)
             else:

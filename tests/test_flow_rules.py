@@ -1,0 +1,342 @@
+"""Rules over the flow of values: each finding fires where it holds and stays silent where it does not.
+
+Patterns: a reassigned model, a model compiled twice, two optimizers with one name, if/else branches, a
+builder called twice with different literals, a loop over literal rates, a recompile before fit, and
+fixes that must not break another use of the code they edit.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import analyze_text
+from fixcheck import findings_of
+
+HEAD = """\
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+from tensorflow.keras.optimizers import Adam
+from tensorflow.keras.utils import to_categorical
+
+X = np.random.rand(200, 8)
+y = np.random.randint(0, 10, size=200)
+y1 = to_categorical(y, 10)
+"""
+
+
+def src(body: str) -> str:
+    return HEAD + textwrap.dedent(body)
+
+
+def lines_of(source: str, rule: str) -> list[int]:
+    return [f.span.line for f in findings_of(source, rule)]
+
+
+def line_with(source: str, text: str, nth: int = 0) -> int:
+    hits = [i + 1 for i, line in enumerate(source.splitlines()) if text in line]
+    return hits[nth]
+
+
+def classifier(name: str = "model", units: int = 10, act: str = "softmax") -> str:
+    return (f"{name} = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation='relu'), "
+            f"layers.Dense({units}, activation='{act}')])\n")
+
+
+# --------------------------------------------------------------------------- a reassigned model
+def test_a_compile_after_the_name_is_rebound_does_not_apply_to_the_old_model():
+    source = src(classifier() + """\
+model = keras.models.load_model("saved.keras")
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(X, y)
+""")
+    assert lines_of(source, "LRN201") == []  # the softmax(10) model is not the one compiled here
+    assert lines_of(source, "LRN202") == []
+
+
+def test_a_reassigned_model_gets_its_own_compile_and_labels():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+""" + classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y1)
+""")
+    assert lines_of(source, "LRN202") == [line_with(source, "loss=", 1)]  # only the second model's
+
+
+# --------------------------------------------------------------------------- compiled twice
+def test_each_fit_is_judged_with_the_compile_in_force():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y1)
+""")
+    assert lines_of(source, "LRN202") == []  # old model: last compile + first fit's labels -> false finding
+
+
+def test_a_compile_used_with_the_wrong_labels_is_reported_where_it_is():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y1)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y)
+""")
+    assert lines_of(source, "LRN202") == [line_with(source, "loss=", 1)]
+
+
+def test_recompiling_with_a_sparse_loss_before_a_fit_on_integer_labels_is_correct():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+""")
+    assert lines_of(source, "LRN202") == []
+
+
+def test_a_compile_no_fit_uses_is_not_judged_against_labels():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.summary()
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+""")
+    assert lines_of(source, "LRN202") == []
+
+
+def test_labels_out_of_range_are_read_with_the_compile_in_force():
+    source = src(classifier(units=10) + """\
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+""")
+    assert lines_of(source, "LRN604") == []
+    wrong = source.replace('"sparse_categorical_crossentropy"', '"binary_crossentropy"').replace(
+        "layers.Dense(10, activation='softmax')", "layers.Dense(1, activation='sigmoid')")
+    assert lines_of(wrong, "LRN604") == [line_with(wrong, "model.fit")]
+
+
+# --------------------------------------------------------------------------- if / else
+def test_a_loss_on_one_branch_is_reported_on_that_branch_only():
+    source = src(classifier() + """\
+if use_sparse:
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+else:
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y1)
+""")
+    found = findings_of(source, "LRN202")
+    assert [f.span.line for f in found] == [line_with(source, "sparse_categorical")]
+    assert "on one branch" in found[0].message and "if on line" in found[0].message
+
+
+def test_models_built_on_two_branches_are_two_models():
+    source = src("""\
+if binary:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+else:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""")
+    result = analyze_text(source)
+    assert len(result.program.models) == 2
+    assert [f.rule for f in result.findings if f.rule.startswith("LRN2")] == []  # each arm is consistent
+
+
+def test_a_mismatch_on_one_arm_of_a_branch():
+    source = src("""\
+if binary:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+else:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""")
+    assert lines_of(source, "LRN201") == [line_with(source, "binary_crossentropy")]
+
+
+# --------------------------------------------------------------------------- shared optimizer (LRN402)
+def test_one_optimizer_object_compiled_into_two_models_is_shared():
+    source = src(classifier("a") + classifier("b") + """\
+opt = Adam(1e-3)
+a.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+b.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+""")
+    found = findings_of(source, "LRN402")
+    assert [f.span.line for f in found] == [line_with(source, "b.compile")]
+    assert "('a')" in found[0].message
+
+
+def test_an_optimizer_rebuilt_under_the_same_name_is_not_shared():
+    source = src(classifier("a") + classifier("b") + """\
+opt = Adam(1e-3)
+a.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+opt = Adam(1e-3)
+b.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+""")
+    assert lines_of(source, "LRN402") == []
+
+
+def test_an_optimizer_built_in_a_builder_called_twice_is_not_shared():
+    source = src("""\
+def build():
+    opt = Adam(learning_rate=1e-3)
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+    return model
+
+a = build()
+b = build()
+a.fit(X, y)
+b.fit(X, y)
+""")
+    assert lines_of(source, "LRN402") == []
+
+
+def test_an_optimizer_passed_to_a_builder_called_twice_is_shared():
+    source = src("""\
+def build(opt):
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+    return model
+
+shared = Adam(learning_rate=1e-3)
+a = build(shared)
+b = build(shared)
+""")
+    assert lines_of(source, "LRN402") == [line_with(source, "model.compile")]
+
+
+def test_one_optimizer_on_two_branches_is_not_shared():
+    source = src(classifier("a") + classifier("b") + """\
+opt = Adam(1e-3)
+if first:
+    a.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+else:
+    b.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+""")
+    assert lines_of(source, "LRN402") == []
+
+
+def test_one_optimizer_for_each_model_of_a_literal_loop_is_shared():
+    source = src("""\
+opt = Adam(1e-3)
+for units in [8, 16]:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(units, activation="relu"), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy")
+""")
+    assert lines_of(source, "LRN402") == [line_with(source, "model.compile")]  # iterations run in turn
+    fresh = source.replace("    model.compile(optimizer=opt", "    model.compile(optimizer=Adam(1e-3)")
+    assert lines_of(fresh, "LRN402") == []
+
+
+# --------------------------------------------------------------------------- builders called with literals
+BUILDER = """\
+def build_model(lr=0.001, rate=0.2):
+    model = keras.Sequential([
+        keras.Input((8,)),
+        layers.Dense(16, activation="relu"),
+        layers.Dropout(rate),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=Adam(learning_rate=lr), loss="sparse_categorical_crossentropy")
+    return model
+
+"""
+
+
+def test_a_builder_called_twice_is_judged_per_call():
+    source = src(BUILDER + """\
+fast = build_model(lr=0.1)
+slow = build_model(lr=1e-3)
+fast.fit(X, y)
+slow.fit(X, y)
+""")
+    found = findings_of(source, "LRN301")
+    assert len(found) == 1 and found[0].data["learning_rate"] == 0.1
+    assert findings_of(source.replace("lr=0.1", "lr=0.002"), "LRN301") == []
+
+
+def test_a_builder_rate_fix_edits_the_literal_of_the_call():
+    source = src(BUILDER + "model = build_model(lr=0.1)\nmodel.fit(X, y)\n")
+    (finding,) = findings_of(source, "LRN301")
+    (edit,) = finding.fix.edits
+    assert edit.span.line == line_with(source, "build_model(lr=0.1)")
+
+
+def test_a_builder_parameter_reaches_a_layer_argument():
+    source = src(BUILDER + "a = build_model(rate=0.9)\nb = build_model()\n")
+    found = findings_of(source, "LRN703")
+    assert len(found) == 1 and found[0].data["rate"] == 0.9
+    assert findings_of(src(BUILDER + "a = build_model()\n"), "LRN703") == []
+
+
+def test_a_builder_never_called_is_read_with_its_defaults():
+    source = src(BUILDER.replace("lr=0.001", "lr=0.5"))
+    assert len(findings_of(source, "LRN301")) == 1
+
+
+# --------------------------------------------------------------------------- loops over literal rates
+def test_a_loop_over_literal_rates_reports_the_rate_that_is_too_high_only():
+    source = src("""\
+for lr in [1e-3, 1e-1]:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=Adam(learning_rate=lr), loss="sparse_categorical_crossentropy")
+    model.fit(X, y)
+""")
+    found = findings_of(source, "LRN301")
+    assert [f.data["learning_rate"] for f in found] == [0.1]
+    assert findings_of(source.replace("1e-1]", "2e-3]"), "LRN301") == []
+
+
+# --------------------------------------------------------------------------- fixes that stay valid
+def test_a_loss_fix_is_safe_when_every_fit_it_affects_stays_valid():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y1)
+model.evaluate(X, y1)
+""")
+    (finding,) = findings_of(source, "LRN202")
+    assert finding.fix is not None and finding.fix.safe
+
+
+def test_a_loss_fix_that_would_break_another_call_is_not_safe():
+    source = src(classifier() + """\
+def train(labels):
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(X, labels)
+
+train(y1)
+train(y)
+""")
+    (finding,) = findings_of(source, "LRN202")
+    assert finding.fix is not None and not finding.fix.safe  # y (integers) still needs the sparse loss
+
+
+def test_a_loss_fix_whose_evaluate_labels_are_unknown_is_not_safe():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y1)
+model.evaluate(X, labels_from_somewhere)
+""")
+    (finding,) = findings_of(source, "LRN202")
+    assert not finding.fix.safe
+
+
+def test_a_function_compiling_its_argument_applies_to_the_model_passed():
+    source = src(classifier("a") + classifier("b", units=1, act="sigmoid") + """\
+def compile_model(m, loss):
+    m.compile(optimizer="adam", loss=loss)
+
+compile_model(a, "sparse_categorical_crossentropy")
+compile_model(b, "binary_crossentropy")
+a.fit(X, y)
+b.fit(X, y % 2)
+""")
+    result = analyze_text(source)
+    a, b = result.program.models
+    assert [c.loss.name for c in a.compiles] == ["sparse_categorical_crossentropy"]
+    assert [c.loss.name for c in b.compiles] == ["binary_crossentropy"]
+    assert [f.rule for f in result.findings if f.rule in ("LRN201", "LRN202", "LRN604")] == []
