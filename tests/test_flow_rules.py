@@ -131,6 +131,19 @@ model.fit(X, y1)
     assert "on one branch" in found[0].message and "if on line" in found[0].message
 
 
+def test_labels_made_on_one_branch_say_so():
+    source = src(classifier() + """\
+labels = y
+if one_hot:
+    labels = to_categorical(y, 10)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, labels)
+""")
+    (finding,) = findings_of(source, "LRN202")
+    assert "on one branch (the branch of the if on line" in finding.message
+    assert not finding.fix.safe  # on the other path the integer labels need the sparse loss
+
+
 def test_models_built_on_two_branches_are_two_models():
     source = src("""\
 if binary:

@@ -188,17 +188,37 @@ def loss_change_is_safe(program: Program, loss: LossInfo, target: str) -> bool:
         for fit in (*c.fits, *c.uses):
             if fit.y is None:
                 continue
-            if labels_suit(fit_labels(program, fit), target) is not True:
+            if any(labels_suit(info, target) is not True for info in label_alternatives(program, fit)):
                 return False
     return True
 
 
-def path_note(program: Program, model: ModelInfo) -> str:
-    """" (on one branch: ...)" when the compile a view stands for does not run on every path to the fit
-    it is paired with; "" otherwise."""
+def label_alternatives(program: Program, fit: FitInfo) -> list[DataInfo]:
+    """The labels a fit may get: one description, or one per binding that reaches it after branches."""
+    if isinstance(fit.y, cst.Name) and len(program.reaching(fit.y.value, fit.call.index)) > 1:
+        return [describe(program, value, stmt.index) if value is not None else DataInfo()
+                for value, stmt in program.values_of(fit.y.value, fit.call.index)]
+    return [fit_labels(program, fit)]
+
+
+def path_note(program: Program, model: ModelInfo, fit: FitInfo | None = None) -> str:
+    """" (on one branch: ...)" when the finding holds on one path only: the compile a view stands for does
+    not run on every path to the fit it is paired with, or the labels that fit reads were bound on one
+    branch (`y = to_categorical(y)` under an `if`); "" otherwise."""
     c = model.compile
-    if c is None:
-        return ""
+    fits = [fit] if fit is not None else model.fits
+    for f in fits:
+        if c is not None:
+            note = program.conditional(c.index, f.call.index)
+            if note:
+                return f" ({note})"
+        if isinstance(f.y, cst.Name):
+            reaching = program.reaching(f.y.value, f.call.index)
+            if len(reaching) > 1:
+                note = program.conditional(reaching[0][0].index, f.call.index)
+                if note:
+                    return f" ({note})"
+    return ""
     for fit in model.fits:
         note = program.conditional(c.index, fit.call.index)
         if note:

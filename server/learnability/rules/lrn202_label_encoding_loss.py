@@ -53,11 +53,11 @@ def check(rule: Rule, ctx: Context):
                 why = "it expects one-hot rows, not one integer class index per sample"
             else:
                 continue
-            found = (labels, target, what, why)
+            found = (labels, target, what, why, fit)
             break
         if found is None:
             continue
-        labels, target, what, why = found
+        labels, target, what, why, fit = found
         fix = None
         node = loss.node
         # safe only when every fit that uses the loss written here gets labels the new loss accepts
@@ -72,5 +72,5 @@ def check(rule: Rule, ctx: Context):
             related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
         yield rule.finding(
             ctx, loss.placed, node,
-            f"{loss.name} with {what}{path_note(program, model)}: {why}; use {target}",
+            f"{loss.name} with {what}{path_note(program, model, fit)}: {why}; use {target}",
             fix=fix, related=related, loss=loss.name, suggested=target)
