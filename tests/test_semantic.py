@@ -251,3 +251,30 @@ def test_a_name_rebound_to_something_else_no_longer_refers_to_the_model():
         model.compile(loss="mse")
     """))
     assert program.models[0].compiles == []
+
+
+def test_a_nested_function_sees_the_names_of_the_function_it_is_defined_in():
+    sem = model_of("""
+        lr = 0.5
+        def main():
+            lr = 0.1
+            def build():
+                rate = lr
+            build()
+        main()
+    """)
+    (i,) = [s.index for s in sem.stmts if s.raw.targets == (("rate", ()),)]
+    assert sem.const(sem.stmts[i].raw.value, i) == 0.1
+
+
+def test_a_function_does_not_see_its_callers_locals():
+    sem = model_of("""
+        def build():
+            rate = lr
+        def main():
+            lr = 0.1
+            build()
+        main()
+    """)
+    (i,) = [s.index for s in sem.stmts if s.raw.targets == (("rate", ()),)]
+    assert sem.const(sem.stmts[i].raw.value, i) is NOTHING

@@ -258,6 +258,7 @@ class Frame:
     line: int = 0  # the call's line (0: the definition)
     depth: int = 0
     returns: list["Stmt"] = field(default_factory=list)
+    lexical: "Frame | None" = None  # the frame the function was defined in (its free names resolve there)
 
 
 @dataclass(eq=False)
@@ -404,7 +405,8 @@ class SemanticModel:
         self.aliases: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.assigned: set[str] = set()  # every name bound anywhere (for the qualified-name memo)
-        self.functions: dict[str, tuple[Block, PlacedChunk]] = {}  # name -> its (last) definition
+        self.functions: dict[str, tuple[Block, PlacedChunk, Frame]] = {}  # name -> its (last) definition
+        self._frames: dict[int, Frame] = {}  # scope -> its frame
         # (scope, name) -> indices of its bindings (ascending) and the bindings (statement, tuple path)
         self._bind_at: dict[tuple[int, str], list[int]] = {}
         self._binds: dict[tuple[int, str], list[tuple[Stmt, tuple[int, ...]]]] = {}
@@ -436,9 +438,9 @@ class SemanticModel:
         frame = self.module_frame
         for placed, tree in chunks:
             self._walk(tree, placed, frame, ())
-        for name, (block, placed) in list(self.functions.items()):
+        for name, (block, placed, lexical) in list(self.functions.items()):
             if name not in self._analysed:  # called only where it could not be followed: read it once
-                self._enter(name, block, placed, frame, (), None, None)
+                self._enter(name, block, placed, frame, (), None, None, lexical)
 
     def _walk(self, items: list[Any], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
         for item in items:
@@ -457,10 +459,10 @@ class SemanticModel:
         kind = block.kind
         if kind == "def":
             name = block.node.name.value  # type: ignore[attr-defined]
-            self.functions[name] = (block, placed)
+            self.functions[name] = (block, placed, frame)
             self._bind_name(frame.scope, name, None, placed, frame, branch, node=block.node)
             if name not in self._called:  # never called as a statement: analysed where it is defined
-                self._enter(name, block, placed, frame, branch, None, None)
+                self._enter(name, block, placed, frame, branch, None, None, frame)
             return
         if kind == "with" or (kind == "try" and not block.exhaustive):  # try/finally: the body always runs
             self._walk(block.arms[0], placed, frame, branch)
@@ -468,7 +470,7 @@ class SemanticModel:
             return
         line = placed.span(block.node).line if kind != "loop" or block.iter is None else 0
         if kind == "loop":
-            elements = self._literal_elements(block.iter, frame) if block.iter is not None else None
+            elements = self._literal_elements(block.iter, frame, branch) if block.iter is not None else None
             line = placed.span(block.node).line
             if elements:
                 bp = self._new_bp(block, placed, len(elements))
@@ -497,14 +499,15 @@ class SemanticModel:
             self._walk(arm, placed, frame, branch + ((bp, k),))
         self._walk(block.after, placed, frame, branch)
 
-    def _literal_elements(self, node: cst.BaseExpression, frame: Frame) -> list[cst.BaseExpression] | None:
-        """The elements of a literal list/tuple a loop runs over (directly, or through a name)."""
+    def _literal_elements(self, node: cst.BaseExpression, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
+        """The elements of a literal list/tuple a loop runs over (directly, or through a name bound to one
+        on every path to the loop)."""
         for _ in range(4):
-            if isinstance(node, cst.Name) and self.stmts:
-                value, _stmt = self.value_of(node.value, len(self.stmts), scope=frame.scope)
-                if value is None:
+            if isinstance(node, cst.Name):
+                found = self.reaching(node.value, len(self.stmts), frame.scope, branch)
+                if len(found) != 1 or found[0][1] or found[0][0].raw.aug_op is not None:
                     return None
-                node = value
+                node = found[0][0].raw.value
                 continue
             break
         if isinstance(node, (cst.List, cst.Tuple)) and 0 < len(node.elements) <= MAX_UNROLL and \
@@ -568,17 +571,18 @@ class SemanticModel:
             if f.name == func.value:
                 return None
             f = f.parent
-        block, def_placed = found
-        callee = self._enter(func.value, block, def_placed, frame, branch, call, placed)
+        block, def_placed, lexical = found
+        callee = self._enter(func.value, block, def_placed, frame, branch, call, placed, lexical)
         return callee.returns[-1] if callee.returns else None
 
     def _enter(self, name: str, block: Block, def_placed: PlacedChunk, caller: Frame, branch: Branch,
-               call: cst.Call | None, call_placed: PlacedChunk | None) -> Frame:
+               call: cst.Call | None, call_placed: PlacedChunk | None, lexical: Frame | None = None) -> Frame:
         start = len(self.stmts)
         self._analysed.add(name)
         line = call_placed.span(call).line if call is not None and call_placed is not None else 0
         label = f"{_code(call)} on line {line}" if call is not None else ""
-        frame = Frame(self._next_scope, caller, name, label, line, caller.depth + 1)
+        frame = Frame(self._next_scope, caller, name, label, line, caller.depth + 1, lexical=lexical)
+        self._frames[frame.scope] = frame
         self._next_scope += 1
         node: cst.FunctionDef = block.node  # type: ignore[assignment]
         params = node.params
@@ -628,10 +632,13 @@ class SemanticModel:
             use_scope = scope
         if branch is not None:
             use_branch = branch
-        if use_scope:
+        while use_scope:  # the use's scope, the scopes it is nested in, then the module
             found = self._reaching_in(use_scope, name, index, use_branch)
             if found:
                 return found
+            frame = self._frames.get(use_scope)
+            outer = frame.lexical if frame is not None else None
+            use_scope = outer.scope if outer is not None else 0
         return self._reaching_in(0, name, index, use_branch)
 
     def _reaching_in(self, scope: int, name: str, index: int, use_branch: Branch) -> list[tuple[Stmt, tuple[int, ...]]]:
