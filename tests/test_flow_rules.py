@@ -353,3 +353,37 @@ b.fit(X, y % 2)
     assert [c.loss.name for c in a.compiles] == ["sparse_categorical_crossentropy"]
     assert [c.loss.name for c in b.compiles] == ["binary_crossentropy"]
     assert [f.rule for f in result.findings if f.rule in ("LRN201", "LRN202", "LRN604")] == []
+
+
+# --------------------------------------------------------------------------- layers added on two arms
+def test_layers_added_on_two_arms_make_one_model_per_arm():
+    source = src("""\
+model = keras.Sequential()
+model.add(keras.Input((28, 28, 1)))
+if small:
+    model.add(layers.Conv2D(8, 3))
+    model.add(layers.Flatten())
+else:
+    model.add(layers.Conv2D(8, 3, activation="sigmoid"))
+    model.add(layers.Conv2D(8, 3))
+    model.add(layers.Flatten())
+model.add(layers.Dense(10, activation="softmax"))
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+""")
+    result = analyze_text(source)
+    kinds = sorted(tuple(layer.kind for layer in m.layers) for m in result.program.models)
+    assert kinds == [("Conv2D", "Conv2D", "Flatten", "Dense"), ("Conv2D", "Flatten", "Dense")]
+    assert all(len(m.fits) == 1 and m.compile is not None for m in result.program.models)
+    assert [f.span.line for f in result.findings if f.rule == "LRN101"] == [line_with(source, "sigmoid")]
+
+
+def test_a_layer_on_one_arm_of_an_if_without_else_stays_in_the_model():
+    source = src("""\
+model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu")])
+if regularise:
+    model.add(layers.Dropout(0.9))
+model.add(layers.Dense(10, activation="softmax"))
+""")
+    (model,) = analyze_text(source).program.models
+    assert [layer.kind for layer in model.layers] == ["Dense", "Dropout", "Dense"]

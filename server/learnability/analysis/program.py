@@ -15,6 +15,7 @@ binding a name refers to at each use. On top of it, this module follows Keras ob
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ _MODEL_CLASSES = frozenset({"keras.Sequential", "keras.models.Sequential", "kera
 _ACTIVATION_FUNCS = ("keras.activations.", "tensorflow.nn.", "tensorflow.math.", "tensorflow.")
 TRAINING_METHODS = frozenset({"fit", "fit_generator"})
 USE_METHODS = frozenset({"evaluate", "predict", "evaluate_generator", "predict_generator"})
+MAX_VARIANTS = 4  # models read for one model whose layers differ between the arms of branches
 
 
 # --------------------------------------------------------------------------- views
@@ -190,6 +192,7 @@ class ModelInfo:
     uses: list[FitInfo] = field(default_factory=list)  # evaluate / predict calls
     base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
     _views: dict = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
+    _events: list = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
 
     @property
     def obj(self) -> "ModelInfo":
@@ -203,7 +206,8 @@ class ModelInfo:
         obj = self.obj
         view = obj._views.get(id(compile))
         if view is None:
-            view = obj._views[id(compile)] = dataclasses.replace(obj, compile=compile, fits=compile.fits, base=obj)
+            fits = [f for f in compile.fits if any(f is g for g in obj.fits)]  # a variant: its own arm's fits
+            view = obj._views[id(compile)] = dataclasses.replace(obj, compile=compile, fits=fits, base=obj)
         return view
 
     @property
@@ -271,6 +275,45 @@ class Program(SemanticModel):
             if type(value.func) is cst.Attribute and id(value) not in seen_calls:  # once a call in the source
                 seen_calls.add(id(value))
                 self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))
+        self._split_branches()
+
+    def _split_branches(self) -> None:
+        """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
+        else: model.add(Dense...)`) is one model per combination of arms (at most MAX_VARIANTS), each
+        with the layers, compiles and fits of its own arms."""
+        stmts = self.stmts
+        out: list[ModelInfo] = []
+        for model in self.models:
+            start = len(stmts[model.call.index].branch)
+            arms: dict[int, list[int]] = {}
+            for branch, _layer in model._events:
+                for bp, arm in branch[start:]:
+                    if arm >= 0 and arm not in arms.setdefault(bp, []):
+                        arms[bp].append(arm)
+            split = [bp for bp, a in arms.items() if len(a) > 1]
+            if not split:
+                out.append(model)
+                continue
+            for combo in itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS):
+                chosen = dict(zip(split, combo))
+
+                def keep(branch: tuple, chosen: dict = chosen) -> bool:
+                    return all(chosen.get(bp, arm) == arm for bp, arm in branch if arm >= 0)
+
+                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None)
+                for branch, layer in model._events:
+                    if not keep(branch):
+                        continue
+                    if layer is None:
+                        variant.opaque.append(len(variant.layers))
+                    else:
+                        variant.layers.append(LayerInfo(layer.call, layer.kind, variant, len(variant.layers)))
+                variant.compiles = [c for c in model.compiles if keep(stmts[c.index].branch)]
+                variant.compile = variant.compiles[-1] if variant.compiles else None
+                variant.fits = [f for f in model.fits if keep(stmts[f.call.index].branch)]
+                variant.uses = [f for f in model.uses if keep(stmts[f.call.index].branch)]
+                out.append(variant)
+        self.models = out
 
     def _model_from_assign(self, stmt: Stmt) -> None:
         """A model made by the value of an assignment or of a `return`; other calls may be methods
@@ -345,10 +388,12 @@ class Program(SemanticModel):
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
                 model.opaque.append(len(model.layers))
+                model._events.append((stmt.branch, None))
                 return
             node, at = value, vstmt
         if not isinstance(node, cst.Call):
             model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
             return
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
@@ -361,9 +406,12 @@ class Program(SemanticModel):
                         shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
                     model.input_shape = shape[1:] if batched else shape
                 return
-            model.layers.append(LayerInfo(call, kind, model, len(model.layers)))
+            layer = LayerInfo(call, kind, model, len(model.layers))
+            model.layers.append(layer)
+            model._events.append((stmt.branch, layer))
         else:
             model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
 
     def _functional_chain(self, node: cst.BaseExpression, index: int,
                           start: Stmt | None = None) -> list[tuple[cst.Call, Stmt]]:
