@@ -387,3 +387,26 @@ model.add(layers.Dense(10, activation="softmax"))
 """)
     (model,) = analyze_text(source).program.models
     assert [layer.kind for layer in model.layers] == ["Dense", "Dropout", "Dense"]
+
+
+def test_an_output_units_fix_in_a_builder_fitted_on_two_label_sets_is_not_safe():
+    body = """\
+def build(units):
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                              layers.Dense(units, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+a = build(4)
+a.fit(X, y)
+"""
+    (finding,) = findings_of(src(body), "LRN205")
+    assert finding.fix.safe  # one call, labels 0..9: 10 units
+    assert finding.fix.edits[0].span.line == line_with(src(body), "a = build(4)")  # the call's literal
+    both = src(body + "b = build(4)\nb.fit(X, y % 4)\n")
+    (finding,) = findings_of(both, "LRN205")
+    assert finding.fix.safe and finding.fix.edits[0].span.line == line_with(both, "a = build(4)")
+    shared = src(body.replace("build(units)", "build(units=4)").replace("a = build(4)", "a = build()")
+                 + "b = build()\nb.fit(X, y % 4)\n")
+    (finding,) = findings_of(shared, "LRN205")
+    assert not finding.fix.safe  # the default 4 also builds the 4-class model

@@ -10,6 +10,7 @@ import libcst as cst
 
 from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import module_name, normalize
+from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.program import (ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, FitInfo, LayerInfo, LossInfo, ModelInfo,
                                           Program)
 from learnability.findings import TextEdit
@@ -189,6 +190,36 @@ def loss_change_is_safe(program: Program, loss: LossInfo, target: str) -> bool:
             if fit.y is None:
                 continue
             if any(labels_suit(info, target) is not True for info in label_alternatives(program, fit)):
+                return False
+    return True
+
+
+def units_literal(program: Program, layer: LayerInfo) -> tuple[cst.CSTNode, PlacedChunk] | None:
+    """Where a layer's unit count is written: its argument, or, when that is a parameter of a builder
+    analysed for one call (`build(units=4)`), the literal of that call."""
+    arg = units_arg(layer)
+    if arg is None:
+        return None
+    node, index = arg.value, layer.call.index
+    if isinstance(node, cst.Name):
+        value, stmt = program.value_of(node.value, index)
+        if isinstance(value, cst.Integer) and stmt is not None and isinstance(stmt.raw.node, cst.Arg):
+            return value, stmt.placed
+    return node, layer.call.placed
+
+
+def units_change_is_safe(program: Program, layer: LayerInfo, n: int) -> bool:
+    """Whether writing `n` where `layer`'s unit count is written (`units_literal`) keeps every use valid:
+    every model whose output units are written there is fitted only on labels known to have `n` classes."""
+    target = units_literal(program, layer)
+    for model in program.trainings():
+        out = output_of(program, model)
+        if out is None or target is None or (units_literal(program, out.layer) or (None,))[0] is not target[0]:
+            continue
+        for fit in (*model.fits, *model.uses):
+            if fit.y is None:
+                continue
+            if any(class_count(info) != n for info in label_alternatives(program, fit)):
                 return False
     return True
 
