@@ -411,7 +411,7 @@ class SemanticModel:
         self._bind_at: dict[tuple[int, str], list[int]] = {}
         self._binds: dict[tuple[int, str], list[tuple[Stmt, tuple[int, ...]]]] = {}
         self._bp_info: dict[int, tuple[Block, PlacedChunk, int, int]] = {}  # bp -> (block, chunk, arms, first index)
-        self.arm_labels: dict[tuple[int, int], str] = {}  # (bp, arm) -> "the else branch of the if on line 12"
+        self._elements: dict[tuple[int, int], cst.BaseExpression] = {}  # (bp, iteration) -> its loop element
         self.instances: dict[int, list[Stmt]] = {}  # id(raw statement) -> its placed statements
         self.module_frame = Frame(0, None)
         self._next_scope = 1
@@ -468,21 +468,17 @@ class SemanticModel:
             self._walk(block.arms[0], placed, frame, branch)
             self._walk(block.after, placed, frame, branch)
             return
-        line = placed.span(block.node).line if kind != "loop" or block.iter is None else 0
         if kind == "loop":
             elements = self._literal_elements(block.iter, frame, branch) if block.iter is not None else None
-            line = placed.span(block.node).line
             if elements:
                 bp = self._new_bp(block, placed, len(elements))
-                target_text = _code(block.target) if block.target is not None else "?"
                 for k, el in enumerate(elements):  # iterations run in turn: arms -1, -2, ... (see `exclusive`)
-                    self.arm_labels[(bp, -k - 1)] = f"the iteration {target_text} = {_code(el)} of the loop on line {line}"
+                    self._elements[(bp, -k - 1)] = el
                     arm_branch = branch + ((bp, -k - 1),)
                     self._bind_target(block.target, el, placed, frame, arm_branch)
                     self._walk(block.arms[0], placed, frame, arm_branch)
             else:
                 bp = self._new_bp(block, placed, 2)  # the body may not run: a second, empty arm
-                self.arm_labels[(bp, 0)] = f"the body of the loop on line {line}"
                 arm_branch = branch + ((bp, 0),)
                 if block.target is not None:
                     self._bind_target(block.target, None, placed, frame, arm_branch)
@@ -491,13 +487,29 @@ class SemanticModel:
             return
         arms = len(block.arms) + (0 if block.exhaustive else 1)
         bp = self._new_bp(block, placed, arms)
-        head = "if" if kind == "if" else "try"
         for k, arm in enumerate(block.arms):
-            label = block.labels[k] if k < len(block.labels) else head
-            self.arm_labels[(bp, k)] = f"the {label} branch of the {head} on line {line}" if label != head \
-                else f"the {head} branch on line {line}" if kind == "try" else f"the branch of the if on line {line}"
             self._walk(arm, placed, frame, branch + ((bp, k),))
         self._walk(block.after, placed, frame, branch)
+
+    def arm_label(self, bp: int, arm: int) -> str:
+        """An arm in words: "the else branch of the if on line 12", "the iteration lr = 0.1 of the loop on
+        line 5" (computed when a message needs it: positions cost a walk of the chunk)."""
+        info = self._bp_info.get(bp)
+        if info is None:
+            return ""
+        block, placed = info[0], info[1]
+        line = placed.span(block.node).line
+        if block.kind == "loop":
+            el = self._elements.get((bp, arm))
+            if el is not None:
+                target = _code(block.target) if block.target is not None else "?"
+                return f"the iteration {target} = {_code(el)} of the loop on line {line}"
+            return f"the body of the loop on line {line}"
+        head = "if" if block.kind == "if" else "try"
+        label = block.labels[arm] if 0 <= arm < len(block.labels) else head
+        if label == head:
+            return f"the {head} branch on line {line}" if head == "try" else f"the branch of the if on line {line}"
+        return f"the {label} branch of the {head} on line {line}"
 
     def _literal_elements(self, node: cst.BaseExpression, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
         """The elements of a literal list/tuple a loop runs over (directly, or through a name bound to one
@@ -713,7 +725,7 @@ class SemanticModel:
         if frame is not None and frame.label:
             parts.append(f"in {frame.label}")
         if stmt.branch:
-            label = self.arm_labels.get(stmt.branch[-1])
+            label = self.arm_label(*stmt.branch[-1])
             if label:
                 parts.append(f"on {label}")
         return ", ".join(parts)
@@ -729,7 +741,7 @@ class SemanticModel:
         depth = 0
         while depth < len(b) and depth < len(u) and b[depth] == u[depth]:
             depth += 1
-        label = self.arm_labels.get(b[depth]) if depth < len(b) else None
+        label = self.arm_label(*b[depth]) if depth < len(b) else None
         return f"on one branch ({label})" if label else "on one branch"
 
     # ----- names and values
