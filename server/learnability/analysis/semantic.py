@@ -261,7 +261,7 @@ class Frame:
     lexical: "Frame | None" = None  # the frame the function was defined in (its free names resolve there)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Stmt:
     index: int
     raw: RawStmt
@@ -348,6 +348,10 @@ def reach(at: list[int], entries: list[Any], index: int, use_branch: Branch,
     pos = bisect.bisect_left(at, index)
     if not pos:
         return []
+    entry = entries[pos - 1]
+    b = entry[0].branch
+    if not b or b is use_branch:  # the nearest runs on every path (the common case)
+        return [entry]
     out: list[Any] = []
     covered: dict[int, set[int]] = {}  # branch point -> its arms that hold an entry
     stop_before = -1
@@ -407,12 +411,12 @@ class SemanticModel:
         self.assigned: set[str] = set()  # every name bound anywhere (for the qualified-name memo)
         self.functions: dict[str, tuple[Block, PlacedChunk, Frame]] = {}  # name -> its (last) definition
         self._frames: dict[int, Frame] = {}  # scope -> its frame
-        # (scope, name) -> indices of its bindings (ascending) and the bindings (statement, tuple path)
-        self._bind_at: dict[tuple[int, str], list[int]] = {}
-        self._binds: dict[tuple[int, str], list[tuple[Stmt, tuple[int, ...]]]] = {}
+        # scope -> name -> indices of its bindings (ascending), and the bindings (statement, tuple path)
+        self._bind_at: dict[int, dict[str, list[int]]] = {0: {}}
+        self._binds: dict[int, dict[str, list[tuple[Stmt, tuple[int, ...]]]]] = {0: {}}
         self._bp_info: dict[int, tuple[Block, PlacedChunk, int, int]] = {}  # bp -> (block, chunk, arms, first index)
         self._elements: dict[tuple[int, int], cst.BaseExpression] = {}  # (bp, iteration) -> its loop element
-        self.instances: dict[int, list[Stmt]] = {}  # id(raw statement) -> its placed statements
+        self._instances: dict[int, list[Stmt]] | None = None
         self.module_frame = Frame(0, None)
         self._next_scope = 1
         self._next_bp = 0
@@ -543,12 +547,21 @@ class SemanticModel:
     def _append(self, raw: RawStmt, placed: PlacedChunk, frame: Frame, branch: Branch, eval_scope: int) -> Stmt:
         stmt = Stmt(len(self.stmts), raw, placed, frame.scope, branch, frame, eval_scope)
         self.stmts.append(stmt)
-        self.instances.setdefault(id(raw), []).append(stmt)
         if raw.kind == "assign":
+            scope = frame.scope
+            bind_at = self._bind_at.get(scope)
+            if bind_at is None:
+                bind_at = self._bind_at[scope] = {}
+                self._binds[scope] = {}
+            binds = self._binds[scope]
             for name, path in raw.targets:
-                key = (frame.scope, name)
-                self._bind_at.setdefault(key, []).append(stmt.index)
-                self._binds.setdefault(key, []).append((stmt, path))
+                at = bind_at.get(name)
+                if at is None:
+                    bind_at[name] = [stmt.index]
+                    binds[name] = [(stmt, path)]
+                else:
+                    at.append(stmt.index)
+                    binds[name].append((stmt, path))
                 self.assigned.add(name)
         elif raw.kind == "import":
             for local, qual in raw.imports:
@@ -629,6 +642,17 @@ class SemanticModel:
         return frame
 
     # ----- lookups
+    @property
+    def instances(self) -> dict[int, list[Stmt]]:
+        """id(small statement of a chunk) -> its placed statements (several for a function called twice or
+        an unrolled loop's body)."""
+        if self._instances is None:
+            out: dict[int, list[Stmt]] = {}
+            for stmt in self.stmts:
+                out.setdefault(id(stmt.raw), []).append(stmt)
+            self._instances = out
+        return self._instances
+
     def reaching(self, name: str, index: int, scope: int | None = None,
                  branch: Branch | None = None) -> list[tuple[Stmt, tuple[int, ...]]]:
         """The bindings of `name` that reach a use at statement `index` (nearest first): those of the use's
@@ -644,21 +668,20 @@ class SemanticModel:
             use_scope = scope
         if branch is not None:
             use_branch = branch
+        bp_info = self._bp_info
         while use_scope:  # the use's scope, the scopes it is nested in, then the module
-            found = self._reaching_in(use_scope, name, index, use_branch)
-            if found:
-                return found
+            at = self._bind_at.get(use_scope, {}).get(name)
+            if at:
+                found = reach(at, self._binds[use_scope][name], index, use_branch, bp_info)
+                if found:
+                    return found
             frame = self._frames.get(use_scope)
             outer = frame.lexical if frame is not None else None
             use_scope = outer.scope if outer is not None else 0
-        return self._reaching_in(0, name, index, use_branch)
-
-    def _reaching_in(self, scope: int, name: str, index: int, use_branch: Branch) -> list[tuple[Stmt, tuple[int, ...]]]:
-        key = (scope, name)
-        at = self._bind_at.get(key)
+        at = self._bind_at[0].get(name)
         if not at:
             return []
-        return reach(at, self._binds[key], index, use_branch, self._bp_info)
+        return reach(at, self._binds[0][name], index, use_branch, bp_info)
 
     def assignment(self, name: str, index: int, scope: int | None = None) -> tuple[Stmt, tuple[int, ...]] | None:
         """The nearest binding of `name` reaching statement `index`. For a call analysed per call, the
@@ -667,7 +690,9 @@ class SemanticModel:
         if not found:
             return None
         stmt, path = found[0]
-        return _through_returns(stmt), path
+        if stmt.returns is not None:
+            stmt = _through_returns(stmt)
+        return stmt, path
 
     def value_of(self, name: str, index: int, path: tuple[int, ...] = (), scope: int | None = None
                  ) -> tuple[cst.BaseExpression | None, Stmt | None]:
