@@ -128,6 +128,7 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
     names = names | aliased
     key = (names, keywords)
     views: list[CallView] = []
+    instances = program.instances
     for placed, index in _placed_chunks(program):
         per_chunk = placed.chunk.__dict__.setdefault("_call_matches", {})
         matches = per_chunk.get(key)
@@ -140,9 +141,9 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
         for node in matches:
             qual = program.qualname(node.func)
             raw = owners.get(id(node)) if owners is not None else None
-            instances = program.instances.get(id(raw)) if raw is not None else None
-            if instances:
-                for stmt in instances:
+            placed_stmts = instances.get(id(raw)) if raw is not None else None
+            if placed_stmts:
+                for stmt in placed_stmts:
                     views.append(CallView(node, qual, stmt.index, placed))
             else:
                 views.append(CallView(node, qual, index, placed))

@@ -464,7 +464,7 @@ class SemanticModel:
         if kind == "def":
             name = block.node.name.value  # type: ignore[attr-defined]
             self.functions[name] = (block, placed, frame)
-            self._bind_name(frame.scope, name, None, placed, frame, branch, node=block.node)
+            self.assigned.add(name)
             if name not in self._called:  # never called as a statement: analysed where it is defined
                 self._enter(name, block, placed, frame, branch, None, None, frame)
             return
