@@ -410,3 +410,53 @@ a.fit(X, y)
                  + "b = build()\nb.fit(X, y % 4)\n")
     (finding,) = findings_of(shared, "LRN205")
     assert not finding.fix.safe  # the default 4 also builds the 4-class model
+
+
+# --------------------------------------------------------------------------- notebooks: cells in order
+def test_a_notebook_recompiled_in_a_later_cell_is_read_cell_by_cell(tmp_path, capsys):
+    import json
+
+    from learnability.cli import main
+
+    def cell(text: str) -> dict:
+        return {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+                "source": text.splitlines(keepends=True)}
+
+    cells = [HEAD, classifier() + 'model.compile(optimizer="adam", loss="categorical_crossentropy")\nmodel.fit(X, y1)\n',
+             'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")\nmodel.fit(X, y)\n']
+    nb = {"cells": [cell(c) for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "train.ipynb"
+    path.write_text(json.dumps(nb))
+    main(["check", "--format", "json", str(path)])
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert "LRN202" not in rules
+    nb["cells"][2] = cell('model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")\nmodel.fit(X, y1)\n')
+    path.write_text(json.dumps(nb))
+    main(["check", "--format", "json", str(path)])
+    found = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "LRN202"]
+    assert [(f["cell"], f["line"]) for f in found] == [(3, 1)]  # the third cell's compile
+
+
+# --------------------------------------------------------------------------- try / with
+def test_a_model_loaded_or_built_in_try_except_gets_the_compile_after():
+    source = src("""\
+try:
+    model = keras.models.load_model("saved.keras")
+except OSError:
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y)
+""")
+    found = findings_of(source, "LRN202")
+    assert [f.span.line for f in found] == [line_with(source, "model.compile")]
+
+
+def test_a_model_built_under_a_strategy_scope_is_not_conditional():
+    source = src("""\
+with strategy.scope():
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y)
+""")
+    (finding,) = findings_of(source, "LRN202")
+    assert "on one branch" not in finding.message
