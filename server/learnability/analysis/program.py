@@ -281,10 +281,15 @@ class Program(SemanticModel):
         """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
         else: model.add(Dense...)`) is one model per combination of arms (at most MAX_VARIANTS), each
         with the layers, compiles and fits of its own arms."""
+        if not self._bp_info:
+            return  # no branch in the program
         stmts = self.stmts
         out: list[ModelInfo] = []
         for model in self.models:
             start = len(stmts[model.call.index].branch)
+            if not any(len(branch) > start for branch, _layer in model._events):
+                out.append(model)
+                continue
             arms: dict[int, list[int]] = {}
             for branch, _layer in model._events:
                 for bp, arm in branch[start:]:
