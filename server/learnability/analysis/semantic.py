@@ -458,11 +458,39 @@ class SemanticModel:
                 self._enter(name, block, placed, frame, (), None, None, lexical)
 
     def _walk(self, items: list[Any], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
+        # the common statement inline (most of a file): no call of a user function, an assignment or an
+        # expression; the rest through _place / _block
+        stmts = self.stmts
+        scope = frame.scope
+        functions = self.functions
+        call_type, name_type = cst.Call, cst.Name
+        bind_at = self._bind_at.get(scope)
+        if bind_at is None:
+            bind_at = self._bind_at[scope] = {}
+            self._binds[scope] = {}
+        binds = self._binds[scope]
         for item in items:
-            if type(item) is RawStmt:
-                self._place(item, placed, frame, branch)
-            else:
+            if type(item) is not RawStmt:
                 self._block(item, placed, frame, branch)
+                continue
+            kind = item.kind
+            value = item.value
+            if kind == "import" or kind == "return" or (type(value) is call_type and type(value.func) is name_type
+                                                        and value.func.value in functions):
+                self._place(item, placed, frame, branch)
+                continue
+            stmt = Stmt(len(stmts), item, placed, scope, branch, frame, scope)
+            stmts.append(stmt)
+            if kind == "assign":
+                index = stmt.index
+                for name, path in item.targets:
+                    at = bind_at.get(name)
+                    if at is None:
+                        bind_at[name] = [index]
+                        binds[name] = [(stmt, path)]
+                    else:
+                        at.append(index)
+                        binds[name].append((stmt, path))
 
     def _new_bp(self, block: Block, placed: PlacedChunk, arms: int) -> int:
         bp = self._next_bp
