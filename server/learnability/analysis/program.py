@@ -520,6 +520,8 @@ class Program(SemanticModel):
         x = view.arg(0, "x", "generator")
         y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
+        if method not in TRAINING_METHODS:
+            return info  # evaluate / predict: their data is what the rules read
         for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
                                  ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
             arg = view.arg(pos if method == "fit" else None, *names)
