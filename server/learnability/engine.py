@@ -68,13 +68,18 @@ class Analyzer:
         result = Result(errors=errors, program=program)
         ctx = Context(program, config, path)
         lines = source.split("\n")  # as Python counts lines (splitlines also breaks at \f, \u2028...)
+        # a statement analysed more than once (a function called twice, a loop unrolled) can give the
+        # same finding twice: each is reported once
+        reported: set[tuple] = set()
         for rule in all_rules():
             if not config.enabled(rule.id):
                 continue
             try:
                 for finding in rule.run(ctx):
-                    if _is_suppressed(finding, lines):
+                    key = (finding.rule, finding.span, finding.message)
+                    if key in reported or _is_suppressed(finding, lines):
                         continue
+                    reported.add(key)
                     if rule.id in config.severity:
                         finding.severity = Severity(config.severity[rule.id])
                     result.findings.append(finding)

@@ -17,6 +17,7 @@ import libcst as cst
 
 from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.program import CallView, Program
+from learnability.analysis.semantic import chunk_tree, flatten_tree
 
 
 class CallEntry(NamedTuple):
@@ -84,13 +85,27 @@ def chunk_calls(placed: PlacedChunk) -> list[CallEntry]:
     return calls
 
 
+def _owners(placed: PlacedChunk) -> dict[int, object]:
+    """id(call node) -> the small statement it is written in (cached on the parsed chunk). Calls in the
+    head of a compound statement (`for x in gen():`, `with tf.device(...)`) have none."""
+    chunk = placed.chunk
+    owners = chunk.__dict__.get("_call_owners")
+    if owners is None:
+        owners = {}
+        for raw in flatten_tree(chunk_tree(placed)[0]):
+            for entry in _collect_calls(raw.node):
+                owners.setdefault(id(entry.node), raw)
+        chunk.__dict__["_call_owners"] = owners
+    return owners
+
+
 def _placed_chunks(program: Program) -> list[tuple[PlacedChunk, int]]:
     """Each chunk with statements, and the index just past its last statement: names assigned earlier
     in the chunk or the module are visible to constant propagation from there."""
     cached = program.__dict__.get("_a2_chunks")
     if cached is None:
         ends: dict[int, tuple[PlacedChunk, int]] = {}
-        for stmt in program.stmts:  # a chunk's statements are contiguous: keep its last index
+        for stmt in program.stmts:  # keep each chunk's last index
             ends[id(stmt.placed)] = (stmt.placed, stmt.index + 1)
         cached = list(ends.values())
         program.__dict__["_a2_chunks"] = cached
@@ -99,7 +114,9 @@ def _placed_chunks(program: Program) -> list[tuple[PlacedChunk, int]]:
 
 def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[str] = ()) -> list[CallView]:
     """Calls (anywhere: module level or inside functions) whose callee's last name is in `names`, or that
-    pass one of `keywords`; in source order, each with its qualified name resolved."""
+    pass one of `keywords`; in source order, each with its qualified name resolved. A call in a function
+    analysed once per call gives one view per call (`index` is that analysis' statement, so its
+    arguments are read with that call's parameters)."""
     names = frozenset(names)
     keywords = frozenset(keywords)
     cache = program.__dict__.setdefault("_a2_find_cache", {})
@@ -111,6 +128,7 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
     names = names | aliased
     key = (names, keywords)
     views: list[CallView] = []
+    instances = program.instances
     for placed, index in _placed_chunks(program):
         per_chunk = placed.chunk.__dict__.setdefault("_call_matches", {})
         matches = per_chunk.get(key)
@@ -119,7 +137,15 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
                 per_chunk.clear()
             matches = per_chunk[key] = [e.node for e in chunk_calls(placed)
                                         if e.last in names or (keywords and not keywords.isdisjoint(e.keywords))]
+        owners = _owners(placed) if matches else None
         for node in matches:
-            views.append(CallView(node, program.qualname(node.func), index, placed))
+            qual = program.qualname(node.func)
+            raw = owners.get(id(node)) if owners is not None else None
+            placed_stmts = instances.get(id(raw)) if raw is not None else None
+            if placed_stmts:
+                for stmt in placed_stmts:
+                    views.append(CallView(node, qual, stmt.index, placed))
+            else:
+                views.append(CallView(node, qual, index, placed))
     cache[asked] = views
     return views

@@ -1,12 +1,15 @@
 """Where the arrays given to `fit` come from: their range, scaling, labels and class layout.
 
-Everything here is read off the code; nothing is executed.
+Everything here is read off the code; nothing is executed. Names are followed along the bindings that
+reach each use (the semantic layer); the calls that make or transform arrays are dispatched from tables
+by qualified name (`CONSTRUCTORS`; `_RANDOM` for numpy.random's functions, `_BY_NAME` for names that
+several modules spell alike), one small handler each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -410,140 +413,237 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
             return replace(inner, ordered_blocks=False)
         return DataInfo()
     name = last(q)
-    if name in ("from_tensor_slices", "from_tensors") and args:
-        # tf.data.Dataset.from_tensor_slices((X, y)): the inputs are the first element
-        data = args[0].value
-        if isinstance(data, (cst.Tuple, cst.List)) and data.elements:
-            data = data.elements[0].value
-        inner = describe(program, data, index, depth + 1)
-        return replace(inner, container="dataset", n_samples=inner.n_samples if name == "from_tensor_slices" else None)
-    if name == "permutation" and q.startswith("numpy.random") and args:
-        arg = args[0].value
-        n = program.const(arg, index)
-        if isinstance(n, int):
-            return DataInfo(source="literal", integer_labels=True, low=0.0, high=float(n - 1), n_samples=n, origin_node=node)
-        inner = describe(program, arg, index, depth + 1)
-        return replace(inner, ordered_blocks=False)
-    if name in _SCALING_FUNCS and (q.startswith(("sklearn", "tensorflow", "keras")) or "preprocess" in q):
-        inner = describe(program, args[0].value, index, depth + 1) if args else DataInfo()
-        return replace(inner, scaled=True, low=None, high=None)
-    shape = None
-    if q.startswith("numpy.random.") or q.startswith("random."):
-        shape = _shape(program, args, index)
-        if name in ("rand", "random", "random_sample", "sample"):
-            size = kwargs.get("size")
-            shape = shape or (_shape(program, [size], index) if size else None)
-            return DataInfo(source="random_uniform", low=0.0, high=1.0, shape=shape, n_samples=shape[0] if shape else None, origin_node=node)
-        if name in ("randn", "standard_normal"):
-            return DataInfo(source="random_normal", scaled=True, shape=shape, n_samples=shape[0] if shape else None, origin_node=node)
-        if name == "normal":
-            loc = program.const(args[0] if args else kwargs.get("loc"), index)
-            scale = program.const(args[1] if len(args) > 1 else kwargs.get("scale"), index)
-            loc = loc if isinstance(loc, (int, float)) else 0.0
-            scale = scale if isinstance(scale, (int, float)) else 1.0
-            size = args[2] if len(args) > 2 else kwargs.get("size")
-            shape = _shape(program, [size], index) if size is not None else None
-            return DataInfo(source="random_normal", low=loc - 4 * scale, high=loc + 4 * scale, scaled=abs(loc) < 2 and scale <= 2,
-                            shape=shape, n_samples=shape[0] if shape else None, origin_node=node)
-        if name == "uniform":
-            lo = program.const(args[0] if args else kwargs.get("low"), index)
-            hi = program.const(args[1] if len(args) > 1 else kwargs.get("high"), index)
-            lo = float(lo) if isinstance(lo, (int, float)) else 0.0
-            hi = float(hi) if isinstance(hi, (int, float)) else 1.0
-            size = args[2] if len(args) > 2 else kwargs.get("size")
-            shape = _shape(program, [size], index) if size is not None else None
-            return DataInfo(source="random_uniform", low=lo, high=hi, shape=shape, n_samples=shape[0] if shape else None, origin_node=node)
-        if name in ("randint", "integers", "choice"):
-            lo = program.const(args[0] if args else kwargs.get("low"), index)
-            hi = program.const(args[1] if len(args) > 1 else kwargs.get("high"), index)
-            if name == "choice":
-                lo, hi = 0, lo
-            elif hi is NOTHING or hi is None:
-                lo, hi = 0, lo
-            size = args[2] if len(args) > 2 else kwargs.get("size")
-            shape = _shape(program, [size], index) if size is not None else None
-            info = DataInfo(source="random_int", integer_labels=True, random_labels=True, shape=shape,
-                            n_samples=shape[0] if shape else None, origin_node=node)
-            if isinstance(lo, int) and isinstance(hi, int):
-                info.low, info.high = float(lo), float(hi - 1)
-                info.n_classes = hi - lo
-            return info
-    if q in ("numpy.ones", "numpy.zeros", "numpy.full", "numpy.ones_like", "numpy.zeros_like",
-             "tensorflow.ones", "tensorflow.zeros", "tensorflow.fill", "numpy.full_like"):
-        value = {"ones": 1.0, "zeros": 0.0, "ones_like": 1.0, "zeros_like": 0.0}.get(name)
-        if name in ("full", "fill", "full_like"):
-            v = program.const(args[1] if len(args) > 1 else kwargs.get("fill_value"), index)
-            value = float(v) if isinstance(v, (int, float)) else None
-        shape = _shape(program, args[:1], index) if name not in ("ones_like", "zeros_like", "full_like") else None
-        info = DataInfo(source="constant", constant=True, shape=shape, n_samples=shape[0] if shape else None, origin_node=node)
-        if value is not None:
-            info.low = info.high = value
-            info.integer_labels = float(value).is_integer()
-        return info
-    if q in ("numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.append", "numpy.r_", "tensorflow.concat"):
-        parts_node = args[0].value if args else None
-        parts = [el.value for el in parts_node.elements] if isinstance(parts_node, (cst.List, cst.Tuple)) else []
-        if q == "numpy.append" and len(args) >= 2:
-            parts = [args[0].value, args[1].value]
-        infos = [describe(program, p, index, depth + 1) for p in parts]
-        if not infos or any(i.source == "unknown" for i in infos):
+    handler = CONSTRUCTORS.get(q) or _BY_NAME.get(name)
+    if handler is None and q.startswith(("numpy.random.", "random.")):
+        handler = _RANDOM.get(name)
+    if handler is None and name in _SCALING_FUNCS and (q.startswith(("sklearn", "tensorflow", "keras")) or "preprocess" in q):
+        handler = _scaling
+    if handler is None:
+        return DataInfo()
+    return handler(_Call(program, node, q, name, args, kwargs, index, depth))
+
+
+# --------------------------------------------------------------------------- data constructors
+@dataclass
+class _Call:
+    """A call that makes or transforms an array, as a constructor handler sees it."""
+
+    program: Program
+    node: cst.Call
+    q: str  # qualified name
+    name: str  # its last part
+    args: list[cst.Arg]  # positional
+    kwargs: dict[str, cst.Arg]
+    index: int
+    depth: int
+
+    def const(self, pos: int | None, *names: str) -> Any:
+        arg = next((self.kwargs[n] for n in names if n in self.kwargs), None)
+        if arg is None and pos is not None and pos < len(self.args):
+            arg = self.args[pos]
+        return self.program.const(arg, self.index) if arg is not None else NOTHING
+
+    def inner(self, pos: int = 0) -> DataInfo:
+        """What is known of the positional argument `pos` (an array the call transforms)."""
+        if pos >= len(self.args):
             return DataInfo()
-        merged = replace(infos[0], origin_node=node, notes=[])
-        values = [(i.low, i.high) for i in infos]
-        lows = [v[0] for v in values if v[0] is not None]
-        highs = [v[1] for v in values if v[1] is not None]
-        merged.low = min(lows) if len(lows) == len(infos) else None
-        merged.high = max(highs) if len(highs) == len(infos) else None
-        merged.constant = all(i.constant for i in infos) and len({v for v in values}) == 1
-        merged.scaled = all(i.scaled for i in infos)
-        merged.random_labels = all(i.random_labels for i in infos)
-        ns = [i.n_samples for i in infos]
-        merged.n_samples = sum(ns) if all(n is not None for n in ns) else None  # type: ignore[arg-type]
-        if all(i.constant for i in infos) and len({v for v in values}) > 1:
-            merged.ordered_blocks = True
-            merged.n_classes = len({v for v in values})
-            merged.integer_labels = all(i.integer_labels for i in infos)
-        return merged
-    if q in ("numpy.repeat",) and args and isinstance(args[0].value, (cst.List, cst.Tuple)):
-        values = program.const(args[0].value, index)
-        reps = program.const(args[1], index) if len(args) > 1 else NOTHING
+        return describe(self.program, self.args[pos].value, self.index, self.depth + 1)
+
+    def shape(self, node: cst.Arg | None) -> tuple | None:
+        return _shape(self.program, [node], self.index) if node is not None else None
+
+    def size(self, pos: int) -> tuple | None:
+        """The `size` argument of numpy.random's functions (position `pos`, or size=)."""
+        size = self.args[pos] if len(self.args) > pos else self.kwargs.get("size")
+        return self.shape(size)
+
+
+def _tensor_slices(c: _Call) -> DataInfo:
+    """tf.data.Dataset.from_tensor_slices((X, y)): the inputs are the first element."""
+    if not c.args:
+        return DataInfo()
+    data = c.args[0].value
+    if isinstance(data, (cst.Tuple, cst.List)) and data.elements:
+        data = data.elements[0].value
+    inner = describe(c.program, data, c.index, c.depth + 1)
+    return replace(inner, container="dataset", n_samples=inner.n_samples if c.name == "from_tensor_slices" else None)
+
+
+def _permutation(c: _Call) -> DataInfo:
+    if not c.args:
+        return DataInfo()
+    n = c.const(0)
+    if isinstance(n, int):
+        return DataInfo(source="literal", integer_labels=True, low=0.0, high=float(n - 1), n_samples=n, origin_node=c.node)
+    return replace(c.inner(0), ordered_blocks=False)
+
+
+def _scaling(c: _Call) -> DataInfo:
+    return replace(c.inner(0), scaled=True, low=None, high=None)
+
+
+def _uniform01(c: _Call) -> DataInfo:
+    """rand(n, d), random(size), random_sample(...), sample(...): uniform in [0, 1)."""
+    shape = _shape(c.program, c.args, c.index) or c.shape(c.kwargs.get("size"))
+    return DataInfo(source="random_uniform", low=0.0, high=1.0, shape=shape, n_samples=shape[0] if shape else None,
+                    origin_node=c.node)
+
+
+def _standard_normal(c: _Call) -> DataInfo:
+    shape = _shape(c.program, c.args, c.index)
+    return DataInfo(source="random_normal", scaled=True, shape=shape, n_samples=shape[0] if shape else None,
+                    origin_node=c.node)
+
+
+def _normal(c: _Call) -> DataInfo:
+    loc, scale = c.const(0, "loc"), c.const(1, "scale")
+    loc = loc if isinstance(loc, (int, float)) else 0.0
+    scale = scale if isinstance(scale, (int, float)) else 1.0
+    shape = c.size(2)
+    return DataInfo(source="random_normal", low=loc - 4 * scale, high=loc + 4 * scale, scaled=abs(loc) < 2 and scale <= 2,
+                    shape=shape, n_samples=shape[0] if shape else None, origin_node=c.node)
+
+
+def _uniform(c: _Call) -> DataInfo:
+    lo, hi = c.const(0, "low"), c.const(1, "high")
+    lo = float(lo) if isinstance(lo, (int, float)) else 0.0
+    hi = float(hi) if isinstance(hi, (int, float)) else 1.0
+    shape = c.size(2)
+    return DataInfo(source="random_uniform", low=lo, high=hi, shape=shape, n_samples=shape[0] if shape else None,
+                    origin_node=c.node)
+
+
+def _random_ints(c: _Call) -> DataInfo:
+    """randint / integers / choice: random class codes."""
+    lo, hi = c.const(0, "low"), c.const(1, "high")
+    if c.name == "choice":
+        lo, hi = 0, lo
+    elif hi is NOTHING or hi is None:
+        lo, hi = 0, lo
+    shape = c.size(2)
+    info = DataInfo(source="random_int", integer_labels=True, random_labels=True, shape=shape,
+                    n_samples=shape[0] if shape else None, origin_node=c.node)
+    if isinstance(lo, int) and isinstance(hi, int):
+        info.low, info.high = float(lo), float(hi - 1)
+        info.n_classes = hi - lo
+    return info
+
+
+def _filled(c: _Call) -> DataInfo:
+    """np.ones / zeros / full (and _like), tf.ones / zeros / fill: constant arrays."""
+    name = c.name
+    value = {"ones": 1.0, "zeros": 0.0, "ones_like": 1.0, "zeros_like": 0.0}.get(name)
+    if name in ("full", "fill", "full_like"):
+        v = c.const(1, "fill_value")
+        value = float(v) if isinstance(v, (int, float)) else None
+    shape = _shape(c.program, c.args[:1], c.index) if name not in ("ones_like", "zeros_like", "full_like") else None
+    info = DataInfo(source="constant", constant=True, shape=shape, n_samples=shape[0] if shape else None, origin_node=c.node)
+    if value is not None:
+        info.low = info.high = value
+        info.integer_labels = float(value).is_integer()
+    return info
+
+
+def _joined(c: _Call) -> DataInfo:
+    """np.concatenate / hstack / vstack / append / r_, tf.concat: the parts' facts merged."""
+    parts_node = c.args[0].value if c.args else None
+    parts = [el.value for el in parts_node.elements] if isinstance(parts_node, (cst.List, cst.Tuple)) else []
+    if c.q == "numpy.append" and len(c.args) >= 2:
+        parts = [c.args[0].value, c.args[1].value]
+    infos = [describe(c.program, p, c.index, c.depth + 1) for p in parts]
+    if not infos or any(i.source == "unknown" for i in infos):
+        return DataInfo()
+    merged = replace(infos[0], origin_node=c.node, notes=[])
+    values = [(i.low, i.high) for i in infos]
+    lows = [v[0] for v in values if v[0] is not None]
+    highs = [v[1] for v in values if v[1] is not None]
+    merged.low = min(lows) if len(lows) == len(infos) else None
+    merged.high = max(highs) if len(highs) == len(infos) else None
+    merged.constant = all(i.constant for i in infos) and len({v for v in values}) == 1
+    merged.scaled = all(i.scaled for i in infos)
+    merged.random_labels = all(i.random_labels for i in infos)
+    ns = [i.n_samples for i in infos]
+    merged.n_samples = sum(ns) if all(n is not None for n in ns) else None  # type: ignore[arg-type]
+    if all(i.constant for i in infos) and len({v for v in values}) > 1:
+        merged.ordered_blocks = True
+        merged.n_classes = len({v for v in values})
+        merged.integer_labels = all(i.integer_labels for i in infos)
+    return merged
+
+
+def _repeat(c: _Call) -> DataInfo:
+    """np.repeat([0, 1, 2], n) and np.repeat(np.arange(k), n): labels in ordered blocks."""
+    if not c.args:
+        return DataInfo()
+    program, first = c.program, c.args[0].value
+    reps = program.const(c.args[1], c.index) if len(c.args) > 1 else NOTHING
+    if isinstance(first, (cst.List, cst.Tuple)):
+        values = program.const(first, c.index)
         if isinstance(values, tuple) and len(values) > 1 and all(isinstance(v, int) for v in values):
-            info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=node,
+            info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node,
                             low=float(min(values)), high=float(max(values)), n_classes=len(set(values)))
             if isinstance(reps, int):
                 info.n_samples = reps * len(values)
             return info
-    if q in ("numpy.repeat",) and args:
-        inner = args[0].value
-        if isinstance(inner, cst.Call) and last(program.qualname(inner.func)) == "arange":
-            k = program.const(inner.args[0].value, index) if inner.args else NOTHING
-            reps = program.const(args[1], index) if len(args) > 1 else NOTHING
-            info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=node)
-            if isinstance(k, int):
-                info.n_classes, info.low, info.high = k, 0.0, float(k - 1)
-                if isinstance(reps, int):
-                    info.n_samples = k * reps
-            return info
-    if name == "to_categorical":
-        inner = describe(program, args[0].value, index, depth + 1) if args else DataInfo()
-        n = program.const(args[1] if len(args) > 1 else kwargs.get("num_classes"), index)
-        info = replace(inner, one_hot=True, integer_labels=False, low=0.0, high=1.0, origin_node=node)
-        if isinstance(n, int):
-            info.n_classes = n
+    if isinstance(first, cst.Call) and last(program.qualname(first.func)) == "arange":
+        k = program.const(first.args[0].value, c.index) if first.args else NOTHING
+        info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node)
+        if isinstance(k, int):
+            info.n_classes, info.low, info.high = k, 0.0, float(k - 1)
+            if isinstance(reps, int):
+                info.n_samples = k * reps
         return info
-    if name == "image_dataset_from_directory" or name == "image_dataset_from_directory".replace("image_", ""):
-        return DataInfo(source="image_directory", low=0.0, high=255.0, origin_node=node)
-    if name == "normalize" and ("keras" in q or "sklearn" in q or q == "normalize"):
-        inner = describe(program, args[0].value, index, depth + 1) if args else DataInfo()
-        return replace(inner, scaled=True, low=None, high=None)
-    if q in _PASS_FUNCS and args:
-        inner = describe(program, args[0].value, index, depth + 1)
-        if name == "array" and inner.source == "unknown" and isinstance(args[0].value, (cst.List, cst.BinaryOperation)):
-            return _label_list(program, args[0].value, index)
-        return inner
-    if q == "numpy.arange":
-        return DataInfo(source="literal")
     return DataInfo()
+
+
+def _to_categorical(c: _Call) -> DataInfo:
+    info = replace(c.inner(0), one_hot=True, integer_labels=False, low=0.0, high=1.0, origin_node=c.node)
+    n = c.const(1, "num_classes")
+    if isinstance(n, int):
+        info.n_classes = n
+    return info
+
+
+def _image_directory(c: _Call) -> DataInfo:
+    return DataInfo(source="image_directory", low=0.0, high=255.0, origin_node=c.node)
+
+
+def _normalize(c: _Call) -> DataInfo:
+    if not ("keras" in c.q or "sklearn" in c.q or c.q == "normalize"):
+        return DataInfo()
+    return _scaling(c)
+
+
+def _passes(c: _Call) -> DataInfo:
+    """np.asarray, np.expand_dims, tf.cast, ...: the values pass through unchanged."""
+    if not c.args:
+        return DataInfo()
+    inner = c.inner(0)
+    if c.name == "array" and inner.source == "unknown" and isinstance(c.args[0].value, (cst.List, cst.BinaryOperation)):
+        return _label_list(c.program, c.args[0].value, c.index)
+    return inner
+
+
+_RANDOM: dict[str, Callable[[_Call], DataInfo]] = {  # numpy.random.* / random.* by last name
+    "rand": _uniform01, "random": _uniform01, "random_sample": _uniform01, "sample": _uniform01,
+    "randn": _standard_normal, "standard_normal": _standard_normal, "normal": _normal, "uniform": _uniform,
+    "randint": _random_ints, "integers": _random_ints, "choice": _random_ints, "permutation": _permutation,
+}
+_BY_NAME: dict[str, Callable[[_Call], DataInfo]] = {  # by last name, whatever module (tf.data's and Keras' spellings vary)
+    "from_tensor_slices": _tensor_slices, "from_tensors": _tensor_slices, "to_categorical": _to_categorical,
+    "image_dataset_from_directory": _image_directory, "dataset_from_directory": _image_directory,
+    "normalize": _normalize,
+}
+# by qualified name: the table rules and tests read to see which constructors are known
+CONSTRUCTORS: dict[str, Callable[[_Call], DataInfo]] = {
+    **{f"numpy.{n}": _filled for n in ("ones", "zeros", "full", "ones_like", "zeros_like", "full_like")},
+    **{f"tensorflow.{n}": _filled for n in ("ones", "zeros", "fill")},
+    **{q: _joined for q in ("numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.append", "numpy.r_",
+                            "tensorflow.concat")},
+    "numpy.repeat": _repeat,
+    **{q: _passes for q in _PASS_FUNCS},
+    "numpy.arange": lambda c: DataInfo(source="literal"),
+}
 
 
 class _Names(cst.CSTVisitor):

@@ -1,37 +1,34 @@
-"""A small model of a Keras program, built from cached per-chunk statement facts.
+"""The Keras layer of the program model: models, their layers, compile and fit, over the semantic layer.
 
-What it knows: imports and aliases, module-level assignments (in order), user functions and
-what they return, models (Sequential lists, `.add`, the functional API), their layers,
-`compile` (optimizer, learning rate, loss, metrics) and `fit` (data, epochs, batch size).
-Scopes are flattened: a function body is read as if it ran where it stands, which is how
-scripts that build a model in `build_model()` are usually written.
+`analysis/semantic.py` lays the statements out in execution order with scopes and branches and says which
+binding a name refers to at each use. On top of it, this module follows Keras objects as values:
+
+- a model is made by the statement that calls `Sequential(...)` / `Model(...)`; a name refers to the
+  models its reaching bindings hold (a reassignment is a new model; after an `if`/`else`, one per arm);
+- `add`, `compile`, `fit`, `evaluate`, `predict` apply to the model objects their receiver refers to;
+- each `compile` is in force for that model until its next `compile`; each `fit` is paired with the
+  compiles that reach it (`FitInfo.compiles`, one unless branches differ) and each compile knows its fits;
+- an optimizer is the object its constructor call made at one statement (`OptimizerInfo.made_at`): two
+  `Adam()` calls, or one written in a function called twice, are two optimizers.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
+import dataclasses
+import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import libcst as cst
 
-from learnability.analysis.chunks import ChunkCache, PlacedChunk, parse_chunks
-from learnability.analysis.names import dotted, last, module_name, normalize
-from learnability.findings import AnalysisError, Span
-
-NOTHING: Any = object()  # "no static value"
-
-KNOWN_LAYERS = frozenset(
-    """Dense Conv1D Conv2D Conv3D Conv2DTranspose Conv1DTranspose Conv3DTranspose SeparableConv2D
-    SeparableConv1D DepthwiseConv2D Convolution2D Convolution1D MaxPooling2D MaxPooling1D MaxPooling3D
-    MaxPool2D MaxPool1D AveragePooling2D AveragePooling1D AvgPool2D GlobalAveragePooling2D
-    GlobalMaxPooling2D GlobalAveragePooling1D GlobalMaxPooling1D GlobalAvgPool2D GlobalMaxPool2D
-    Flatten Dropout SpatialDropout2D BatchNormalization LayerNormalization Activation ReLU LeakyReLU
-    PReLU ELU Softmax Rescaling Normalization Reshape Input InputLayer Embedding LSTM GRU SimpleRNN
-    Bidirectional Concatenate Add ZeroPadding2D UpSampling2D Lambda GaussianNoise RandomFlip
-    RandomRotation RandomZoom Resizing CenterCrop Permute RepeatVector TimeDistributed""".split()
+from learnability.analysis.chunks import ChunkCache, PlacedChunk
+from learnability.analysis.names import last
+from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the rules' imports)
+    KNOWN_LAYERS, NOTHING, Block, Frame, RawStmt, SemanticModel, Stmt, _is_literal, _once, _through_returns,
+    dominates, exclusive, flatten, reach, string_value,
 )
+from learnability.findings import Span
+
 CONV_LAYERS = frozenset(
     """Conv1D Conv2D Conv3D Conv2DTranspose Conv1DTranspose Conv3DTranspose SeparableConv2D
     SeparableConv1D DepthwiseConv2D Convolution2D Convolution1D""".split()
@@ -39,146 +36,14 @@ CONV_LAYERS = frozenset(
 POOL_LAYERS = frozenset("MaxPooling2D MaxPooling1D MaxPooling3D MaxPool2D MaxPool1D AveragePooling2D AveragePooling1D AvgPool2D".split())
 ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu", "ELU": "elu", "Softmax": "softmax"}
 
-# bare names that resolve to Keras classes unless the program assigns them (see Program.qualname)
-_SHADOWABLE = KNOWN_LAYERS | {"Sequential", "Model"}
-_QUAL_MEMO_MAX = 200_000
 _MODEL_CLASSES = frozenset({"keras.Sequential", "keras.models.Sequential", "keras.Model", "keras.models.Model"})
 _ACTIVATION_FUNCS = ("keras.activations.", "tensorflow.nn.", "tensorflow.math.", "tensorflow.")
-
-
-# --------------------------------------------------------------------------- statement facts
-@dataclass
-class RawStmt:
-    """A small statement, flattened out of compound statements; independent of its file."""
-
-    kind: str  # import | assign | expr | return
-    node: cst.CSTNode
-    value: cst.BaseExpression | None = None
-    targets: tuple[tuple[str, tuple[int, ...]], ...] = ()
-    aug_op: str | None = None
-    func: str | None = None
-    imports: tuple[tuple[str, str], ...] = ()  # (local name, qualified name); "*" for star
-
-
-def _target_paths(node: cst.BaseExpression, path: tuple[int, ...] = ()) -> Iterator[tuple[str, tuple[int, ...]]]:
-    if isinstance(node, cst.Name):
-        yield node.value, path
-    elif isinstance(node, (cst.Tuple, cst.List)):
-        for i, el in enumerate(node.elements):
-            yield from _target_paths(el.value, path + (i,))
-
-
-def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[RawStmt]:
-    if isinstance(stmt, cst.Assign):
-        targets = tuple(p for t in stmt.targets for p in _target_paths(t.target))
-        yield RawStmt("assign", stmt, stmt.value, targets, func=func)
-    elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
-        yield RawStmt("assign", stmt, stmt.value, tuple(_target_paths(stmt.target)), func=func)
-    elif isinstance(stmt, cst.AugAssign):
-        op = type(stmt.operator).__name__.replace("Assign", "")
-        yield RawStmt("assign", stmt, stmt.value, tuple(_target_paths(stmt.target)), aug_op=op, func=func)
-    elif isinstance(stmt, cst.Expr):
-        yield RawStmt("expr", stmt, stmt.value, func=func)
-    elif isinstance(stmt, cst.Return) and stmt.value is not None:
-        yield RawStmt("return", stmt, stmt.value, func=func)
-    elif isinstance(stmt, cst.Import):
-        pairs = []
-        for alias in stmt.names:
-            full = module_name(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                pairs.append((alias.asname.name.value, full))
-            else:
-                top = full.split(".")[0]
-                pairs.append((top, top))
-        yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
-    elif isinstance(stmt, cst.ImportFrom) and not stmt.relative:
-        mod = module_name(stmt.module)
-        if isinstance(stmt.names, cst.ImportStar):
-            yield RawStmt("import", stmt, imports=(("*", mod),), func=func)
-        else:
-            pairs = []
-            for alias in stmt.names:
-                name = module_name(alias.name)
-                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-                pairs.append((local, f"{mod}.{name}"))
-            yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
-
-
-def _body_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
-    body = getattr(node, "body", None)
-    if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-        return list(body.body)
-    return []
-
-
-def flatten(statements: Any, func: str | None = None) -> Iterator[RawStmt]:
-    for stmt in statements:
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            for small in stmt.body:
-                yield from _small_facts(small, func)
-        elif isinstance(stmt, cst.FunctionDef):
-            yield from flatten(_body_statements(stmt), stmt.name.value)
-        elif isinstance(stmt, cst.ClassDef):
-            continue  # subclassed models are out of scope
-        elif isinstance(stmt, cst.If):
-            yield from flatten(_body_statements(stmt), func)
-            orelse = stmt.orelse
-            while orelse is not None:
-                yield from flatten(_body_statements(orelse), func)
-                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
-        elif isinstance(stmt, cst.Try):
-            yield from flatten(_body_statements(stmt), func)
-            for handler in stmt.handlers:
-                yield from flatten(_body_statements(handler), func)
-            for extra in (stmt.orelse, stmt.finalbody):
-                if extra is not None:
-                    yield from flatten(_body_statements(extra), func)
-        elif isinstance(stmt, (cst.For, cst.While, cst.With)):
-            yield from flatten(_body_statements(stmt), func)
-            if getattr(stmt, "orelse", None) is not None:
-                yield from flatten(_body_statements(stmt.orelse), func)
-
-
-def chunk_facts(placed: PlacedChunk) -> list[RawStmt]:
-    chunk = placed.chunk
-    facts = getattr(chunk, "_facts", None)
-    if facts is None:
-        facts = list(flatten(chunk.module.body)) if chunk.module is not None else []
-        chunk._facts = facts  # type: ignore[attr-defined]
-    return facts
-
-
-@dataclass
-class Stmt:
-    index: int
-    raw: RawStmt
-    placed: PlacedChunk
-
-    @property
-    def kind(self) -> str:
-        return self.raw.kind
+TRAINING_METHODS = frozenset({"fit", "fit_generator"})
+USE_METHODS = frozenset({"evaluate", "predict", "evaluate_generator", "predict_generator"})
+MAX_VARIANTS = 4  # models read for one model whose layers differ between the arms of branches
 
 
 # --------------------------------------------------------------------------- views
-class _once:
-    """functools.cached_property without its lock (Python 3.11 takes one on every first access,
-    ~3 us: a thousand views an analysis)."""
-
-    def __init__(self, func: Any) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
 @dataclass
 class CallView:
     node: cst.Call
@@ -233,16 +98,6 @@ def _split_args(node: cst.Call, placed: PlacedChunk | None) -> tuple[list[cst.Ar
     return split
 
 
-def string_value(node: cst.SimpleString) -> Any:
-    """A string literal's value; plain literals without escapes are read directly (libcst's
-    evaluated_value goes through ast.literal_eval, ~20 us each)."""
-    raw = node.value
-    if raw[:1] in ("'", '"') and "\\" not in raw:
-        q = 3 if raw[:3] in ('"""', "'''") and len(raw) >= 6 else 1
-        return raw[q:-q]
-    return node.evaluated_value
-
-
 @dataclass
 class LayerInfo:
     call: CallView
@@ -265,6 +120,13 @@ class OptimizerInfo:
     lr_arg: cst.Arg | None = None  # the argument that set the rate
     lr_default: bool = False
     schedule: str | None = None
+    # the object: the statement whose evaluation built it (its constructor call, or the compile for a
+    # string); two OptimizerInfos with the same `made_at` and node are one optimizer object
+    made_at: int = -1
+
+    @property
+    def identity(self) -> tuple[int, int]:
+        return (self.made_at if self.made_at >= 0 else self.index, id(self.node))
 
 
 @dataclass
@@ -276,15 +138,23 @@ class LossInfo:
     from_logits_arg: cst.Arg | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class CompileInfo:
     call: CallView
     optimizer: OptimizerInfo | None
     loss: LossInfo | None
     metrics: list[str]
+    model: "ModelInfo | None" = field(default=None, repr=False)
+    # the fit / fit_generator calls this compile is in force for (and evaluate / predict)
+    fits: list["FitInfo"] = field(default_factory=list, repr=False)
+    uses: list["FitInfo"] = field(default_factory=list, repr=False)
+
+    @property
+    def index(self) -> int:
+        return self.call.index
 
 
-@dataclass
+@dataclass(eq=False)
 class FitInfo:
     call: CallView
     method: str
@@ -294,9 +164,16 @@ class FitInfo:
     epochs: Any = NOTHING
     validation_split: Any = NOTHING
     shuffle: Any = NOTHING
+    model: "ModelInfo | None" = field(default=None, repr=False)
+    # the compiles of the model that reach this call, nearest first (several after branches)
+    compiles: list[CompileInfo] = field(default_factory=list, repr=False)
+
+    @property
+    def compile(self) -> CompileInfo | None:
+        return self.compiles[0] if self.compiles else None
 
 
-@dataclass
+@dataclass(eq=False)
 class ModelInfo:
     var: str
     kind: str  # sequential | functional
@@ -304,11 +181,34 @@ class ModelInfo:
     layers: list[LayerInfo] = field(default_factory=list)
     list_node: cst.List | None = None  # the literal list of a Sequential([...])
     input_shape: tuple | None = None
+    # the compile this view stands for: on a model, its last compile in program order; on a view made by
+    # `Program.trainings` (or `with_compile`), one compile and the fits it is in force for
     compile: CompileInfo | None = None
     fits: list[FitInfo] = field(default_factory=list)
     # positions in `layers` before which an element was seen that is not a known layer (a nested
     # model, a custom layer, a name with no static value): facts across such a point are unknown
     opaque: list[int] = field(default_factory=list)
+    compiles: list[CompileInfo] = field(default_factory=list)  # every compile of the model, in order
+    uses: list[FitInfo] = field(default_factory=list)  # evaluate / predict calls
+    base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
+    _views: dict = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
+    _events: list = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
+
+    @property
+    def obj(self) -> "ModelInfo":
+        """The model object (itself, or the model a view was made of)."""
+        return self.base if self.base is not None else self
+
+    def with_compile(self, compile: CompileInfo | None) -> "ModelInfo":
+        """A view of the model as trained under one compile: `compile` and the fits it is in force for."""
+        if compile is None or (compile is self.compile and self.base is not None):
+            return self
+        obj = self.obj
+        view = obj._views.get(id(compile))
+        if view is None:
+            fits = [f for f in compile.fits if any(f is g for g in obj.fits)]  # a variant: its own arm's fits
+            view = obj._views[id(compile)] = dataclasses.replace(obj, compile=compile, fits=fits, base=obj)
+        return view
 
     @property
     def output_layer(self) -> LayerInfo | None:
@@ -338,108 +238,106 @@ OPTIMIZER_DEFAULT_LR = {
 }
 
 
-class Program:
+class Program(SemanticModel):
+    """The Keras layer over the semantic model: models, layers, compile, fit (see the module docstring)."""
+
     def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
-        self.source = source
-        self.path = path
-        self.cache = cache if cache is not None else ChunkCache()  # an empty cache is falsy (__len__)
-        self.errors: list[AnalysisError] = []
-        self.stmts: list[Stmt] = []
-        self.aliases: dict[str, str] = {}
-        self.star_imports: list[str] = []
-        self.assigns: dict[str, list[tuple[int, Stmt, tuple[int, ...]]]] = {}
-        self.functions: dict[str, Stmt] = {}  # function name -> its last return
+        super().__init__(source, cache, path)
         self.models: list[ModelInfo] = []
-        self._model_vars: dict[str, list[tuple[int, ModelInfo]]] = {}
-        self._model_ids: set[int] = set()
-        # statement indices of `assigns` / `_model_vars` entries (ascending): lookups bisect them
-        self._assign_at: dict[str, list[int]] = {}
-        self._model_at: dict[str, list[int]] = {}
+        self._made: dict[int, ModelInfo] = {}  # statement index -> the model its value made
         self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = {}
-        self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
-        self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
         self._activation_memo: dict[int, tuple[LayerInfo, tuple[str, cst.Arg | None]]] = {}
         # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
+        self._trainings: list[ModelInfo] | None = None
         self._build()
 
     # ----- building
     def _build(self) -> None:
-        index = 0
-        for placed in parse_chunks(self.source, self.cache):
-            if placed.chunk.error is not None:
-                line, col, msg = placed.chunk.error
-                self.errors.append(AnalysisError(self.path, placed.line_offset + line, col, msg))
-                continue
-            for raw in chunk_facts(placed):
-                self.stmts.append(Stmt(index, raw, placed))
-                index += 1
-        for stmt in self.stmts:
-            raw = stmt.raw
-            if raw.kind == "import":
-                for local, qual in raw.imports:
-                    if local == "*":
-                        self.star_imports.append(normalize(qual))
-                    else:
-                        self.aliases[local] = qual
-            elif raw.kind == "assign":
-                for name, path in raw.targets:
-                    self.assigns.setdefault(name, []).append((stmt.index, stmt, path))
-                    self._assign_at.setdefault(name, []).append(stmt.index)
-            elif raw.kind == "return" and raw.func:
-                self.functions[raw.func] = stmt
-        self._qual_cache = self._shared_qual_cache()
         call_type = cst.Call  # exact types below: libcst's node classes are not subclassed
+        seen_calls: set[int] = set()
         for stmt in self.stmts:
             raw = stmt.raw
             kind = raw.kind
             value = raw.value
-            is_call = type(value) is call_type
-            if kind == "assign":
-                if is_call:  # an assignment of anything else makes no model and calls nothing
-                    self._model_from_assign(stmt)
-            elif kind == "return":
-                if raw.func and is_call:
-                    self._model_from_assign(stmt, returned=raw.func)
-            elif kind == "expr":
-                if is_call:
-                    self._method_call(stmt, value)
-                elif type(value) is cst.Tuple:
+            if type(value) is not call_type:
+                if kind == "expr" and type(value) is cst.Tuple:
                     for el in value.elements:  # model.add(MaxPool2D()),  (a stray trailing comma)
                         if type(el.value) is call_type:
                             self._method_call(stmt, el.value)
-            if is_call and type(value.func) is cst.Attribute:  # only assign/expr/return carry a value
+                continue
+            if stmt.returns is not None:
+                continue  # a user function analysed for this call: its statements stand before it
+            if kind == "assign" or kind == "return":
+                self._model_from_assign(stmt)
+            elif kind == "expr":
+                self._method_call(stmt, value)
+            if type(value.func) is cst.Attribute and id(value) not in seen_calls:  # once a call in the source
+                seen_calls.add(id(value))
                 self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))
+        self._split_branches()
 
-    def _shared_qual_cache(self) -> dict[int, tuple[cst.CSTNode, str | None]]:
-        """The qualified-name memo, kept by the chunk cache across analyses. A node's qualified name
-        depends on the node (the same object while its chunk is cached) and on the imports, star
-        imports and which layer-like names are assigned: the memo is dropped when those change."""
-        env = (tuple(self.aliases.items()), tuple(self.star_imports),
-               frozenset(name for name in self.assigns if name in _SHADOWABLE))
-        cache = self.cache
-        if cache.qual_env != env or len(cache.qual_memo) > _QUAL_MEMO_MAX:
-            cache.qual_env = env
-            cache.qual_memo = {}
-        return cache.qual_memo
+    def _split_branches(self) -> None:
+        """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
+        else: model.add(Dense...)`) is one model per combination of arms (at most MAX_VARIANTS), each
+        with the layers, compiles and fits of its own arms."""
+        if not self._bp_info:
+            return  # no branch in the program
+        stmts = self.stmts
+        out: list[ModelInfo] = []
+        for model in self.models:
+            start = len(stmts[model.call.index].branch)
+            if not any(len(branch) > start for branch, _layer in model._events):
+                out.append(model)
+                continue
+            arms: dict[int, list[int]] = {}
+            for branch, _layer in model._events:
+                for bp, arm in branch[start:]:
+                    if arm >= 0 and arm not in arms.setdefault(bp, []):
+                        arms[bp].append(arm)
+            split = [bp for bp, a in arms.items() if len(a) > 1]
+            if not split:
+                out.append(model)
+                continue
+            for combo in itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS):
+                chosen = dict(zip(split, combo))
 
-    def _model_from_assign(self, stmt: Stmt, returned: str | None = None) -> None:
-        """A model made by an assignment; or, with `returned` (a function name), by `return Sequential(...)`."""
+                def keep(branch: tuple, chosen: dict = chosen) -> bool:
+                    return all(chosen.get(bp, arm) == arm for bp, arm in branch if arm >= 0)
+
+                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None)
+                for branch, layer in model._events:
+                    if not keep(branch):
+                        continue
+                    if layer is None:
+                        variant.opaque.append(len(variant.layers))
+                    else:
+                        variant.layers.append(LayerInfo(layer.call, layer.kind, variant, len(variant.layers)))
+                variant.compiles = [c for c in model.compiles if keep(stmts[c.index].branch)]
+                variant.compile = variant.compiles[-1] if variant.compiles else None
+                variant.fits = [f for f in model.fits if keep(stmts[f.call.index].branch)]
+                variant.uses = [f for f in model.uses if keep(stmts[f.call.index].branch)]
+                out.append(variant)
+        self.models = out
+
+    def _model_from_assign(self, stmt: Stmt) -> None:
+        """A model made by the value of an assignment or of a `return`; other calls may be methods
+        (history = model.fit(...))."""
         value = stmt.raw.value
-        if returned is not None:
-            if not isinstance(value, cst.Call):
-                return
-            var = f"{returned}()"
-        elif not isinstance(value, cst.Call) or len(stmt.raw.targets) != 1 or stmt.raw.targets[0][1]:
-            if isinstance(value, cst.Call):
-                self._method_call(stmt, value)  # e.g. history = model.fit(...)
-            return
-        else:
-            var = stmt.raw.targets[0][0]
+        assert isinstance(value, cst.Call)
         q = self.qualname(value.func, stmt) or ""
-        call = self.call_view(value, stmt) if q in _MODEL_CLASSES else None
+        if q not in _MODEL_CLASSES:
+            self._method_call(stmt, value)
+            return
+        targets = stmt.raw.targets
+        if stmt.raw.kind == "return":
+            var = f"{stmt.raw.func}()"
+        elif len(targets) == 1 and not targets[0][1] and stmt.raw.aug_op is None:
+            var = targets[0][0]
+        else:
+            return
+        call = self.call_view(value, stmt)
         if q in ("keras.Sequential", "keras.models.Sequential"):
-            assert call is not None
             model = ModelInfo(var, "sequential", call)
             arg = call.arg(0, "layers")
             if arg is not None:
@@ -454,49 +352,40 @@ class Program:
                     model.list_node = lst if isinstance(lst, cst.List) and lstmt is stmt else None
                     for el in lst.elements:
                         self._add_layer(model, el.value, lstmt)
-            self._register_model(var, stmt.index, model)
-        elif q in ("keras.Model", "keras.models.Model"):
-            assert call is not None
+        else:
             outputs = call.arg(1, "outputs", "output")
-            inputs = call.arg(0, "inputs", "input")
             if outputs is None:
                 return
             model = ModelInfo(var, "functional", call)
-            chain = self._functional_chain(outputs.value, stmt.index, stmt)
-            for layer_call, lstmt in chain:
+            for layer_call, lstmt in self._functional_chain(outputs.value, stmt.index, stmt):
                 self._add_layer(model, layer_call, lstmt)
-            self._register_model(var, stmt.index, model)
-            _ = inputs
-        elif returned is not None:
-            return
-        elif isinstance(value.func, cst.Name) and value.func.value in self.functions:
-            ret = self.functions[value.func.value]
-            if isinstance(ret.raw.value, cst.Name):
-                m = self.model_at(ret.raw.value.value, ret.index + 1)
-            else:  # def build(): return keras.Sequential([...])
-                m = self.model_at(f"{value.func.value}()", ret.index + 1)
-            if m is not None:
-                self._register_model(var, stmt.index, m)
-        else:
-            self._method_call(stmt, value)
+        self.models.append(model)
+        self._made[stmt.index] = model
 
-    def _register_model(self, var: str, index: int, model: ModelInfo) -> None:
-        if id(model) not in self._model_ids:  # identity: dataclass == compares every field, deeply
-            self._model_ids.add(id(model))
-            self.models.append(model)
-        entries = self._model_vars.setdefault(var, [])
-        at = self._model_at.setdefault(var, [])
-        pos = bisect.bisect_right(at, index)  # registered in statement order: normally appends
-        entries.insert(pos, (index, model))
-        at.insert(pos, index)
+    def models_at(self, var: str, index: int, _depth: int = 0) -> list[ModelInfo]:
+        """The model objects `var` may refer to at statement `index` (one per reaching binding that holds
+        a model; none when the name was last bound to something else)."""
+        out: list[ModelInfo] = []
+        for stmt, path in self.reaching(var, index):
+            if path:
+                continue
+            stmt = _through_returns(stmt)
+            model = self._made.get(stmt.index)
+            if model is None:
+                value = stmt.raw.value
+                if type(value) is cst.Name and _depth < 12 and stmt.raw.aug_op is None:
+                    for m in self.models_at(value.value, stmt.index, _depth + 1):
+                        if m not in out:
+                            out.append(m)
+                continue
+            if model not in out:
+                out.append(model)
+        return out
 
     def model_at(self, var: str, index: int) -> ModelInfo | None:
-        """The model last bound to `var` before statement `index` (a bisection: O(log n))."""
-        at = self._model_at.get(var)
-        if not at:
-            return None
-        pos = bisect.bisect_left(at, index)
-        return self._model_vars[var][pos - 1][1] if pos else None
+        """The model `var` refers to at statement `index` (the nearest binding's)."""
+        models = self.models_at(var, index)
+        return models[0] if models else None
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
         at = stmt
@@ -504,10 +393,12 @@ class Program:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
                 model.opaque.append(len(model.layers))
+                model._events.append((stmt.branch, None))
                 return
             node, at = value, vstmt
         if not isinstance(node, cst.Call):
             model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
             return
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
@@ -520,9 +411,12 @@ class Program:
                         shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
                     model.input_shape = shape[1:] if batched else shape
                 return
-            model.layers.append(LayerInfo(call, kind, model, len(model.layers)))
+            layer = LayerInfo(call, kind, model, len(model.layers))
+            model.layers.append(layer)
+            model._events.append((stmt.branch, layer))
         else:
             model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
 
     def _functional_chain(self, node: cst.BaseExpression, index: int,
                           start: Stmt | None = None) -> list[tuple[cst.Call, Stmt]]:
@@ -571,17 +465,34 @@ class Program:
         func = call.func
         if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
             return
-        model = self.model_at(func.value.value, stmt.index + 1)
-        if model is None:
-            return
         method = func.attr.value
+        if method not in ("add", "compile") and method not in TRAINING_METHODS and method not in USE_METHODS:
+            return
+        models = self.models_at(func.value.value, stmt.index)
+        if not models:
+            return
         view = self.call_view(call, stmt)
-        if method == "add" and view.args:
-            self._add_layer(model, view.args[0].value, stmt)
-        elif method == "compile":
-            model.compile = self._compile(view, stmt)
-        elif method in ("fit", "fit_generator"):
-            model.fits.append(self._fit(view, method, stmt))
+        for model in models:
+            if method == "add":
+                if view.args:
+                    self._add_layer(model, view.args[0].value, stmt)
+            elif method == "compile":
+                info = self._compile(view, stmt)
+                info.model = model
+                model.compiles.append(info)
+                model.compile = info
+            else:
+                fit = self._fit(view, method, stmt)
+                fit.model = model
+                compiles = model.compiles
+                if compiles:
+                    at = [c.call.index for c in compiles]
+                    entries = [(self.stmts[c.call.index], c) for c in compiles]
+                    fit.compiles = [e[1] for e in reach(at, entries, stmt.index + 1, stmt.branch, self._bp_info)]
+                training = method in TRAINING_METHODS
+                for c in fit.compiles:
+                    (c.fits if training else c.uses).append(fit)
+                (model.fits if training else model.uses).append(fit)
 
     def _compile(self, view: CallView, stmt: Stmt) -> CompileInfo:
         opt_arg = view.arg(0, "optimizer")
@@ -607,8 +518,10 @@ class Program:
 
     def _fit(self, view: CallView, method: str, stmt: Stmt) -> FitInfo:
         x = view.arg(0, "x", "generator")
-        y = view.arg(1, "y")
+        y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
+        if method not in TRAINING_METHODS:
+            return info  # evaluate / predict: their data is what the rules read
         for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
                                  ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
             arg = view.arg(pos if method == "fit" else None, *names)
@@ -617,182 +530,22 @@ class Program:
         return info
 
     # ----- queries
-    def value_of(self, name: str, index: int, path: tuple[int, ...] = ()) -> tuple[cst.BaseExpression | None, Stmt | None]:
-        """The expression last assigned to `name` before statement `index` (tuple targets unpacked
-        when the value is a literal tuple)."""
-        entry = self.assignment(name, index)
-        if entry is None:
-            return None, None
-        stmt, tpath = entry
-        if stmt.raw.aug_op is not None:
-            return None, stmt
-        value = stmt.raw.value
-        for i in tpath:
-            if isinstance(value, (cst.Tuple, cst.List)) and i < len(value.elements):
-                value = value.elements[i].value
-            else:
-                return None, stmt
-        return value, stmt
-
-    def assignment(self, name: str, index: int) -> tuple[Stmt, tuple[int, ...]] | None:
-        """The last assignment to `name` before statement `index` (a bisection: O(log n))."""
-        at = self._assign_at.get(name)
-        if not at:
-            return None
-        pos = bisect.bisect_left(at, index)
-        if not pos:
-            return None
-        _, stmt, path = self.assigns[name][pos - 1]
-        return stmt, path
-
-    def qualname(self, node: cst.BaseExpression, stmt: Stmt | None = None) -> str | None:
-        key = id(node)
-        hit = self._qual_cache.get(key)
-        if hit is not None and hit[0] is node:  # the memo holds the node: its id is not reused meanwhile
-            return hit[1]
-        name = dotted(node)
-        result = None
-        if name is not None:
-            head, _, rest = name.partition(".")
-            if head in self.aliases:
-                full = self.aliases[head] + ("." + rest if rest else "")
-                result = normalize(full)
-            elif head in ("keras", "tf", "tensorflow", "np", "numpy", "layers"):
-                base = {"tf": "tensorflow", "np": "numpy", "layers": "keras.layers"}.get(head, head)
-                result = normalize(base + ("." + rest if rest else ""))
-            elif not rest:
-                for star in self.star_imports:
-                    if head in KNOWN_LAYERS and star.startswith("keras"):
-                        result = f"keras.layers.{head}"
-                        break
-                if result is None and head in KNOWN_LAYERS and head not in self.assigns:
-                    result = f"keras.layers.{head}"  # a pasted snippet without its imports
-                elif result is None and head in ("Sequential", "Model") and head not in self.assigns:
-                    result = f"keras.{head}"
-            if result is None:
-                result = name
-        self._qual_cache[key] = (node, result)
-        return result
+    def trainings(self) -> list[ModelInfo]:
+        """Each model once per compile (a view: `compile` is that compile and `fits` the fits it is in force
+        for), and each model never compiled as it is. The loss rules read a loss with the labels of the fits
+        that use that very compile."""
+        if self._trainings is None:
+            out: list[ModelInfo] = []
+            for model in self.models:
+                if not model.compiles:
+                    out.append(model)
+                for c in model.compiles:
+                    out.append(model.with_compile(c))
+            self._trainings = out
+        return self._trainings
 
     def call_view(self, node: cst.Call, stmt: Stmt) -> CallView:
         return CallView(node, self.qualname(node.func, stmt), stmt.index, stmt.placed)
-
-    def const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int = 0) -> Any:
-        """Evaluate a literal expression with module-level constant propagation. Top-level answers are
-        memoised per program (rules ask about the same arguments again and again)."""
-        if depth:
-            return self._const(node, index, depth)
-        if type(node) is cst.Arg:
-            node = node.value
-        t = type(node)
-        if t is cst.Integer or t is cst.Float or t is cst.SimpleString or node is None:
-            return self._const(node, index, 0)
-        if t is cst.Tuple or t is cst.List or t is cst.UnaryOperation or t is cst.BinaryOperation:
-            # (3, 3), -1, 1e-3 * 2: a literal's value never changes; kept by the chunk cache across analyses
-            literals = self.cache.literal_memo
-            hit = literals.get(id(node))
-            if hit is not None and hit[0] is node:
-                return hit[1]
-            if _is_literal(node):
-                value = self._const(node, index, 0)
-                if len(literals) > _QUAL_MEMO_MAX:
-                    literals.clear()
-                literals[id(node)] = (node, value)  # the memo holds the node: its id is not reused meanwhile
-                return value
-        key = (id(node), index)
-        hit = self._const_memo.get(key)
-        if hit is not None and hit[0] is node:  # the memo holds the node: its id is not reused meanwhile
-            return hit[1]
-        value = self._const(node, index, 0)
-        self._const_memo[key] = (node, value)
-        return value
-
-    def _const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int) -> Any:
-        t = type(node)  # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
-        if t is cst.Arg:
-            node = node.value  # type: ignore[union-attr]
-            t = type(node)
-        if node is None or depth > 20:
-            return NOTHING
-        # literals: parsed directly (libcst's evaluated_value goes through ast.literal_eval, ~20 us each)
-        if t is cst.Integer:
-            try:
-                return int(node.value, 0)
-            except ValueError:
-                return int(node.evaluated_value)
-        if t is cst.Float:
-            try:
-                return float(node.value)
-            except ValueError:
-                return float(node.evaluated_value)
-        if t is cst.SimpleString:
-            return string_value(node)
-        if t is cst.Name:
-            if node.value in ("True", "False", "None"):
-                return {"True": True, "False": False, "None": None}[node.value]
-            value, vstmt = self.value_of(node.value, index)
-            if value is None or vstmt is None:
-                return NOTHING
-            return self._const(value, vstmt.index, depth + 1)
-        if t is cst.UnaryOperation:
-            v = self._const(node.expression, index, depth + 1)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                if isinstance(node.operator, cst.Minus):
-                    return -v
-                if isinstance(node.operator, cst.Plus):
-                    return v
-            if isinstance(node.operator, cst.Not) and v is not NOTHING:
-                return not v
-            return NOTHING
-        if t is cst.BinaryOperation:
-            a = self._const(node.left, index, depth + 1)
-            b = self._const(node.right, index, depth + 1)
-            if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
-                return NOTHING
-            op = type(node.operator).__name__
-            try:
-                return {
-                    "Add": lambda: a + b, "Subtract": lambda: a - b, "Multiply": lambda: a * b,
-                    "Divide": lambda: a / b, "FloorDivide": lambda: a // b, "Power": lambda: a ** b,
-                    "Modulo": lambda: a % b,
-                }[op]()
-            except (KeyError, ZeroDivisionError, OverflowError):
-                return NOTHING
-        if t is cst.Tuple or t is cst.List:
-            items = []
-            for el in node.elements:
-                if isinstance(el, cst.StarredElement):
-                    return NOTHING
-                v = self._const(el.value, index, depth + 1)
-                if v is NOTHING:
-                    return NOTHING
-                items.append(v)
-            return tuple(items)
-        if t is cst.Call:
-            q = self.qualname(node.func)
-            if q in ("math.pow", "pow") and len(node.args) == 2:
-                a, b = (self._const(x.value, index, depth + 1) for x in node.args)
-                if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-                    return math.pow(a, b)
-            if q in ("int", "float") and len(node.args) == 1:
-                v = self._const(node.args[0].value, index, depth + 1)
-                if isinstance(v, (int, float)):
-                    return int(v) if q == "int" else float(v)
-        return NOTHING
-
-    def resolve_call(self, node: cst.BaseExpression | None, index: int) -> tuple[cst.Call, Stmt] | None:
-        """Follow names to the call that made the value."""
-        for _ in range(20):
-            if isinstance(node, cst.Name):
-                node, stmt = self.value_of(node.value, index)
-                if stmt is None:
-                    return None
-                index = stmt.index
-                if isinstance(node, cst.Call):
-                    return node, stmt
-                continue
-            return None
-        return None
 
     def optimizer(self, node: cst.BaseExpression, stmt: Stmt) -> OptimizerInfo | None:
         index = stmt.index
@@ -928,25 +681,6 @@ class Program:
                 if nxt.kind not in ("Dropout", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape"):
                     break
         return act, layer, arg
-
-
-def _is_literal(node: Any, depth: int = 0) -> bool:
-    """A number, string, True/False/None, or tuples, lists and arithmetic of them: its value does not
-    depend on the program (no names to look up, no calls)."""
-    t = type(node)
-    if t is cst.Integer or t is cst.Float or t is cst.SimpleString:
-        return True
-    if depth > 20:
-        return False
-    if t is cst.Name:
-        return node.value in ("True", "False", "None")
-    if t is cst.Tuple or t is cst.List:
-        return all(type(el) is cst.Element and _is_literal(el.value, depth + 1) for el in node.elements)
-    if t is cst.UnaryOperation:
-        return _is_literal(node.expression, depth + 1)
-    if t is cst.BinaryOperation:
-        return _is_literal(node.left, depth + 1) and _is_literal(node.right, depth + 1)
-    return False
 
 
 def _is_layer(q: str) -> bool:

@@ -17,9 +17,14 @@ def is_conv(layer: LayerInfo) -> bool:
 
 
 def fits(program: Program) -> Iterator[tuple[ModelInfo, FitInfo]]:
+    """(model, fit) for every fit; the model as trained under the compile in force at that fit (once per
+    compile when branches leave several)."""
     for model in program.models:
         for fit in model.fits:
-            yield model, fit
+            if not fit.compiles:
+                yield model, fit
+            for c in fit.compiles:
+                yield model.with_compile(c), fit
 
 
 def starts_with_scaling(model: ModelInfo) -> bool:

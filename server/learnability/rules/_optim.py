@@ -62,24 +62,36 @@ def optimizer_calls(program: Program) -> Iterator[CallView]:
 
 def optimizers(program: Program) -> list[OptimizerInfo]:
     """Every optimizer the program builds: those given to compile (strings included) and
-    constructor calls elsewhere (custom training loops). One entry per constructor call."""
+    constructor calls elsewhere (custom training loops). One entry per constructor call and rate: a call in
+    a function analysed per call, or in an unrolled loop, can build optimizers with different rates."""
     cached = program.__dict__.get("_a2_optimizers")
     if cached is not None:
         return cached
     out: list[OptimizerInfo] = []
-    seen: set[int] = set()
+    seen: set[tuple] = set()
+    built: set[int] = set()
     for model in program.models:
-        opt = model.compile.optimizer if model.compile else None
-        if opt is not None and id(opt.node) not in seen:
-            seen.add(id(opt.node))
-            out.append(opt)
+        for c in model.compiles:
+            opt = c.optimizer
+            if opt is None:
+                continue
+            built.add(id(opt.node))
+            key = (id(opt.node), opt.learning_rate, opt.schedule)
+            if key not in seen:
+                seen.add(key)
+                out.append(opt)
     for view in optimizer_calls(program):
-        if id(view.node) in seen:
+        if id(view.node) in built:
             continue
-        seen.add(id(view.node))
         stmt = Stmt(view.index, RawStmt("expr", view.node, view.node), view.placed)
+        if 0 <= view.index < len(program.stmts):
+            stmt.eval_scope, stmt.branch = program.stmts[view.index].eval_scope, program.stmts[view.index].branch
         info = program.optimizer(view.node, stmt)
-        if info is not None:
+        if info is None:
+            continue
+        key = (id(info.node), info.learning_rate, info.schedule)
+        if key not in seen:
+            seen.add(key)
             out.append(info)
     program.__dict__["_a2_optimizers"] = out
     return out

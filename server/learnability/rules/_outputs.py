@@ -10,7 +10,10 @@ import libcst as cst
 
 from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import module_name, normalize
-from learnability.analysis.program import ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, LayerInfo, LossInfo, ModelInfo, Program
+from learnability.analysis.chunks import PlacedChunk
+from learnability.analysis.semantic import exclusive
+from learnability.analysis.program import (ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, FitInfo, LayerInfo, LossInfo, ModelInfo,
+                                          Program)
 from learnability.findings import TextEdit
 from learnability.rules._helpers import layer_prefix
 from learnability.rules.base import Context
@@ -51,6 +54,7 @@ def units_of(program: Program, layer: LayerInfo) -> int | None:
 def output_of(program: Program, model: ModelInfo) -> Output | None:
     """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it (memoised
     per program: six rules ask about every model; callers must not change the answer)."""
+    model = model.obj  # the layers are the model's, whatever compile a view stands for
     memo = program.__dict__.setdefault("_output_memo", {})
     hit = memo.get(id(model))
     if hit is not None and hit[0] is model:
@@ -107,15 +111,23 @@ def loss_of(model: ModelInfo) -> LossInfo | None:
 
 
 def losses_and_outputs(program: Program, seen: set[int]) -> Iterator[tuple[ModelInfo, LossInfo, Output]]:
-    """(model, loss, output) for each model with a compile loss and a known output layer, skipping an
-    output layer whose key (`output_key`) the caller has put in `seen` (two models sharing one layer call
-    are reported once); checked lazily, so a key added after one yield hides the next model's."""
-    for model in program.models:
+    """(model, loss, output) for each compile of each model with a loss and a known output layer (the
+    model as trained under that compile: `labels_of` gives the labels of the fits that use it), skipping
+    an output layer whose key (`output_key`) the caller has put in `seen` after a yield with the same
+    loss (two models sharing one layer call, or one builder called twice, are reported once); checked
+    lazily, so a key added after one yield hides the next one's."""
+    reported: set[tuple[int, int]] = set()
+    for model in program.trainings():
         loss = loss_of(model)
         out = output_of(program, model)
-        if loss is None or out is None or id(out.layer.call.node) in seen:
+        if loss is None or out is None:
+            continue
+        key = output_key(out)
+        if key in seen and (key, id(loss.node)) in reported:
             continue
         yield model, loss, out
+        if key in seen:
+            reported.add((key, id(loss.node)))
 
 
 def output_key(out: Output) -> int:
@@ -124,7 +136,8 @@ def output_key(out: Output) -> int:
 
 
 def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
-    """What is known of the labels given to the model's first fit that has them (memoised per program:
+    """What is known of the labels given to the model's first fit that has them; for a view made by
+    `Program.trainings` (one compile), the first fit that compile is in force for (memoised per program:
     several rules ask)."""
     memo = program.__dict__.setdefault("_labels_memo", {})
     key = id(model)
@@ -132,14 +145,130 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
         memo[key] = None
         for fit in model.fits:
             if fit.y is not None:
-                info = describe(program, fit.y, fit.call.index)
-                if (info.n_classes is not None or info.high is not None) and \
-                        _masked(program, fit.y, fit.call.index):
-                    # y[y < 2], y % 2: a subset or a regrouping of the classes; count and range unknown
-                    info = replace(info, n_classes=None, low=None, high=None)
-                memo[key] = info
+                memo[key] = fit_labels(program, fit)
                 break
     return memo[key]
+
+
+def fit_labels(program: Program, fit: FitInfo) -> DataInfo:
+    """What is known of the labels given to one fit / evaluate call (memoised per program)."""
+    memo = program.__dict__.setdefault("_fit_labels_memo", {})
+    hit = memo.get(id(fit))
+    if hit is not None and hit[0] is fit:
+        return hit[1]
+    info = describe(program, fit.y, fit.call.index)
+    if (info.n_classes is not None or info.high is not None) and _masked(program, fit.y, fit.call.index):
+        # y[y < 2], y % 2: a subset or a regrouping of the classes; count and range unknown
+        info = replace(info, n_classes=None, low=None, high=None)
+    memo[id(fit)] = (fit, info)
+    return info
+
+
+def labels_suit(info: DataInfo | None, loss: str) -> bool | None:
+    """Whether labels are valid for a loss: True / False when known, None when it cannot be told."""
+    if info is None:
+        return None
+    if loss == "sparse_categorical_crossentropy":
+        return False if one_hot_labels(info) else True if integer_class_labels(info) else None
+    if loss == "categorical_crossentropy":
+        return True if one_hot_labels(info) else False if integer_class_labels(info) else None
+    if loss == "binary_crossentropy":
+        if integer_class_labels(info) and info.low is not None and info.high is not None:
+            return 0 <= info.low and info.high <= 1
+        return None
+    return None
+
+
+def loss_change_is_safe(program: Program, loss: LossInfo, target: str) -> bool:
+    """Whether writing `target` where `loss` is written keeps every use valid: each fit and evaluate of
+    every compile whose loss is written there (a builder called twice, a loop, both branches) gets labels
+    known to suit `target`. A fix that could make other code fail is not safe."""
+    for model in program.trainings():
+        c = model.compile
+        if c is None or c.loss is None or c.loss.node is not loss.node:
+            continue
+        for fit in (*c.fits, *c.uses):
+            if fit.y is None:
+                continue
+            if any(labels_suit(info, target) is not True for info in label_alternatives(program, fit)):
+                return False
+    return True
+
+
+def units_literal(program: Program, layer: LayerInfo) -> tuple[cst.CSTNode, PlacedChunk] | None:
+    """Where a layer's unit count is written: its argument, or, when that is a parameter of a builder
+    analysed for one call (`build(units=4)`), the literal of that call."""
+    arg = units_arg(layer)
+    if arg is None:
+        return None
+    node, index = arg.value, layer.call.index
+    if isinstance(node, cst.Name):
+        value, stmt = program.value_of(node.value, index)
+        if isinstance(value, cst.Integer) and stmt is not None and isinstance(stmt.raw.node, cst.Arg):
+            return value, stmt.placed
+    return node, layer.call.placed
+
+
+def units_change_is_safe(program: Program, layer: LayerInfo, n: int) -> bool:
+    """Whether writing `n` where `layer`'s unit count is written (`units_literal`) keeps every use valid:
+    every model whose output units are written there is fitted only on labels known to have `n` classes."""
+    target = units_literal(program, layer)
+    for model in program.trainings():
+        out = output_of(program, model)
+        if out is None or target is None or (units_literal(program, out.layer) or (None,))[0] is not target[0]:
+            continue
+        for fit in (*model.fits, *model.uses):
+            if fit.y is None:
+                continue
+            if any(class_count(info) != n for info in label_alternatives(program, fit)):
+                return False
+    return True
+
+
+def label_alternatives(program: Program, fit: FitInfo) -> list[DataInfo]:
+    """The labels a fit may get: one description, or one per binding that reaches it after branches."""
+    if isinstance(fit.y, cst.Name) and len(program.reaching(fit.y.value, fit.call.index)) > 1:
+        return [describe(program, value, stmt.index) if value is not None else DataInfo()
+                for value, stmt in program.values_of(fit.y.value, fit.call.index)]
+    return [fit_labels(program, fit)]
+
+
+def labels_reach_compile(program: Program, model: ModelInfo, fit: FitInfo) -> bool:
+    """False when the labels a fit reads were last bound on an arm of a branch that excludes the arm of the
+    compile in force (`if one_hot: y = to_categorical(y); compile(categorical) else: compile(sparse)`):
+    no run pairs that compile with those labels."""
+    c = model.compile
+    if c is None or not isinstance(fit.y, cst.Name) or not (0 <= c.index < len(program.stmts)):
+        return True
+    reaching = program.reaching(fit.y.value, fit.call.index)
+    if not reaching:
+        return True
+    return not exclusive(program.stmts[c.index].branch, reaching[0][0].branch)
+
+
+def path_note(program: Program, model: ModelInfo, fit: FitInfo | None = None) -> str:
+    """" (on one branch: ...)" when the finding holds on one path only: the compile a view stands for does
+    not run on every path to the fit it is paired with, or the labels that fit reads were bound on one
+    branch (`y = to_categorical(y)` under an `if`); "" otherwise."""
+    c = model.compile
+    fits = [fit] if fit is not None else model.fits
+    for f in fits:
+        if c is not None:
+            note = program.conditional(c.index, f.call.index)
+            if note:
+                return f" ({note})"
+        if isinstance(f.y, cst.Name):
+            reaching = program.reaching(f.y.value, f.call.index)
+            if len(reaching) > 1:
+                note = program.conditional(reaching[0][0].index, f.call.index)
+                if note:
+                    return f" ({note})"
+    return ""
+    for fit in model.fits:
+        note = program.conditional(c.index, fit.call.index)
+        if note:
+            return f" ({note})"
+    return ""
 
 
 _MASK_OPS = (cst.Comparison, cst.BooleanOperation)

@@ -192,7 +192,7 @@ def check(rule: Rule, ctx: Context):
             continue
         unscaled = None
         if not any(p <= saturating[0][0].position for p in model.opaque):
-            unscaled = next((info for m, fit in fits(program) if m is model
+            unscaled = next((info for m, fit in fits(program) if m.obj is model.obj
                              for info in [unscaled_inputs(program, model, fit, limit)] if info is not None), None)
         if unscaled is not None:
             # the large inputs reach every saturating layer: through it directly, or through relu/linear layers

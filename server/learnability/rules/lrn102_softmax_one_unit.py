@@ -7,7 +7,8 @@ import libcst as cst
 from learnability.analysis.program import CONV_LAYERS
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import class_count, final_activation, labels_of, units_arg, units_of
+from learnability.rules._outputs import (class_count, final_activation, labels_of, units_arg, units_change_is_safe,
+                                         units_of)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -124,7 +125,8 @@ def check(rule: Rule, ctx: Context):
                 # a multi-class problem: the unit count is wrong, not the activation
                 advice = f"the labels have {n} classes: use {layer.kind}({n}) with softmax"
                 if units is not None and isinstance(units.value, cst.Integer):
-                    fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),))
+                    fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),),
+                              safe=units_change_is_safe(program, layer, n))
             elif arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
                 value = arg.value
                 new = with_string_value(value, "sigmoid") if isinstance(value, cst.SimpleString) \

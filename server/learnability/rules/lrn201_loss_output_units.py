@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
-                                         losses_and_outputs, one_hot_labels, output_key)
+                                         loss_change_is_safe, losses_and_outputs, one_hot_labels, output_key)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -137,7 +137,8 @@ def check(rule: Rule, ctx: Context):
                       else "sparse_categorical_crossentropy" if integer_class_labels(labels) else None)
             fix = None
             if target is not None and isinstance(loss.node, cst.SimpleString):
-                fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),))
+                fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
+                          safe=loss_change_is_safe(program, loss, target))
             yield rule.finding(
                 ctx, loss.placed, loss.node,
                 f"binary_crossentropy on a softmax over {out.units} units: each unit is scored as an independent "

@@ -6,7 +6,8 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import integer_class_labels, labels_of, loss_of, one_hot_labels, output_of
+from learnability.rules._outputs import (fit_labels, integer_class_labels, labels_reach_compile, loss_change_is_safe, loss_of,
+                                         one_hot_labels, output_of, path_note)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -79,8 +80,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             else:
                 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, note="if/else branches that each pair a loss with its label encoding",
-              xfail="needs flow-aware model: the branches of an if are alternatives, not one sequence"),
+        """, note="if/else branches that each pair a loss with its label encoding"),
     ],
     invalid=[
         Invalid("""
@@ -151,34 +151,50 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    for model in program.models:
+    # each compile with the labels of the fits (and evaluates) it is in force for: a model recompiled with
+    # the right loss before a fit is correct
+    for model in program.trainings():
         loss = loss_of(model)
         if loss is None or loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
             continue
         out = output_of(program, model)
         if out is not None and out.units == 1:
             continue  # a categorical loss on one unit is LRN201's
-        labels = labels_of(program, model)
-        if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
-            target, what = "categorical_crossentropy", "one-hot labels (to_categorical)"
-            why = "it expects one integer class index per sample, not a one-hot row"
-        elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
-            target = "sparse_categorical_crossentropy"
-            what = f"integer class labels ({labels.dataset} labels)" if labels.dataset else "integer class labels"
-            why = "it expects one-hot rows, not one integer class index per sample"
-        else:
+        compiled = model.compile
+        found = None
+        for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
+            if fit.y is None:
+                continue
+            labels = fit_labels(program, fit)
+            if not labels_reach_compile(program, model, fit):
+                continue  # labels made on another arm of a branch than this compile: no run pairs them
+            if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
+                target, what = "categorical_crossentropy", "one-hot labels (to_categorical)"
+                why = "it expects one integer class index per sample, not a one-hot row"
+            elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
+                target = "sparse_categorical_crossentropy"
+                what = f"integer class labels ({labels.dataset} labels)" if labels.dataset else "integer class labels"
+                why = "it expects one-hot rows, not one integer class index per sample"
+            else:
+                continue
+            found = (labels, target, what, why, fit)
+            break
+        if found is None:
             continue
+        labels, target, what, why, fit = found
         fix = None
         node = loss.node
+        # safe only when every fit that uses the loss written here gets labels the new loss accepts
+        safe = loss_change_is_safe(program, loss, target)
         if isinstance(node, cst.SimpleString):
-            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, node, with_string_value(node, target)),))
+            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, node, with_string_value(node, target)),), safe=safe)
         elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             cls = "CategoricalCrossentropy" if target == "categorical_crossentropy" else "SparseCategoricalCrossentropy"
-            fix = Fix(f"Use {cls}", (ctx.replace(loss.placed, node.func.attr, cls),))
+            fix = Fix(f"Use {cls}", (ctx.replace(loss.placed, node.func.attr, cls),), safe=safe)
         related = []
         if labels is not None and labels.origin is not None:
             related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
         yield rule.finding(
             ctx, loss.placed, node,
-            f"{loss.name} with {what}: {why}; use {target}",
+            f"{loss.name} with {what}{path_note(program, model, fit)}: {why}; use {target}",
             fix=fix, related=related, loss=loss.name, suggested=target)

@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (REGRESSION, class_count, class_labels, integer_class_labels, labels_of,
-                                         loss_of, one_hot_labels, output_of)
+                                         loss_change_is_safe, loss_of, one_hot_labels, output_of)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -88,7 +88,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    for model in program.models:
+    for model in program.trainings():  # each compile with the labels of the fits it is in force for
         loss = loss_of(model)
         if loss is None or loss.name not in REGRESSION:
             continue
@@ -115,7 +115,8 @@ def check(rule: Rule, ctx: Context):
         target = _target(out, labels)
         fix = None
         if target is not None and isinstance(loss.node, cst.SimpleString):
-            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),))
+            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
+                      safe=loss_change_is_safe(program, loss, target))
         related = []
         if out is not None:
             related.append((out.layer.call.placed, out.layer.call.node,

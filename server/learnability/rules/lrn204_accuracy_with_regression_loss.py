@@ -76,7 +76,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
-    for model in program.models:
+    for model in program.trainings():  # each compile with the labels of the fits it is in force for
         loss = loss_of(model)
         if loss is None or loss.name not in REGRESSION or model.compile is None:
             continue

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
-                                         losses_and_outputs, one_hot_labels, output_key)
+                                         losses_and_outputs, one_hot_labels, output_key, units_change_is_safe,
+                                         units_literal)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number_of_classes", "num_class", "n_class",
@@ -135,7 +136,11 @@ def check(rule: Rule, ctx: Context):
         sparse_extra = loss.name == "sparse_categorical_crossentropy" and out.units > n
         severity = Severity.INFO if sparse_extra else Severity.WARNING if guessed else Severity.ERROR
         new = name_text or str(n)
-        fix = Fix(f"Set the output units to {new}", (ctx.replace(out.layer.call.placed, out.units_arg.value, new),))
+        # build(units=4): the call's 4 (a constant's name is written at the layer itself)
+        written = units_literal(program, out.layer)
+        node, placed = written if written is not None and name_text is None else (out.units_arg.value, out.layer.call.placed)
+        safe = written is not None and written[0] is node and units_change_is_safe(program, out.layer, n)
+        fix = Fix(f"Set the output units to {new}", (ctx.replace(placed, node, new),), safe=safe)
         if out.units < n:
             why = ("labels of the missing classes are out of range" if loss.name.startswith("sparse")
                    else "the one-hot labels do not fit the output (shape error)")

@@ -379,6 +379,9 @@ def check(rule: Rule, ctx: Context):
             continue  # measured: this architecture trains at this rate with this optimizer
         if rate_sweep(program, opt.index) is not None:
             continue  # the rate was read off the program's own learning-rate sweep: it suits this model and data
+        lr_node = opt.lr_arg.value if opt.lr_arg is not None else None
+        if isinstance(lr_node, cst.Name) and program.loop_variable(lr_node.value, opt.index) > 1:
+            continue  # one iteration of a loop over several rates: a hand-made sweep, the high rate is deliberate
         chosen = opt.schedule is not None or any(_rate_callback(program, m) for m in models)
         if chosen or arch is None or ceiling >= TOP:
             why = (f"the initial rate of {opt.schedule}" if opt.schedule else "a callback sets the rate" if chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from learnability.analysis.semantic import exclusive
 from learnability.findings import Category, Severity
 from learnability.rules._optim import family, optimizer_calls, is_legacy
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -91,8 +92,7 @@ WHY = {
                                       layers.Dense(1, activation="sigmoid")])
             large.compile(optimizer=opt, loss="binary_crossentropy")
             large.fit(x, y, epochs=10)
-        """, note="the name opt rebound to a new optimizer before the second model",
-              xfail="needs flow-aware model: a reassigned name is a new optimizer object"),
+        """, note="the name opt rebound to a new optimizer before the second model"),
         Valid("""
             import numpy as np
             import keras
@@ -188,24 +188,29 @@ def check(rule: Rule, ctx: Context):
 
 
 def _shared(rule: Rule, ctx: Context):
-    first_user: dict[int, object] = {}
-    for model in ctx.program.models:
-        opt = model.compile.optimizer if model.compile else None
+    """One optimizer object compiled into two models. Objects, not names: `opt = Adam()` built anew for
+    each model (rebound, or in a builder called once per model) is a new optimizer each time; two
+    compiles on different branches of an `if` never both run."""
+    program = ctx.program
+    first_user: dict[tuple[int, int], list] = {}
+    compiles = sorted((c for m in program.models for c in m.compiles), key=lambda c: c.index)
+    for c in compiles:
+        opt = c.optimizer
         if opt is None or opt.call is None:
-            continue
-        key = id(opt.node)
-        other = first_user.get(key)
+            continue  # a string builds a new optimizer at every compile
+        users = first_user.setdefault(opt.identity, [])
+        other = next((u for u in users if u.model is not c.model and
+                      not exclusive(program.stmts[u.index].branch, program.stmts[c.index].branch)), None)
+        users.append(c)
         if other is None:
-            first_user[key] = model
             continue
-        if other is model:
-            continue
-        compile_call = model.compile.call
+        compile_call = c.call
         arg = compile_call.arg(0, "optimizer")
+        where = program.context(c.index)
         yield rule.finding(
             ctx, compile_call.placed, arg.value if arg is not None else compile_call.node,
             f"the optimizer built on line {opt.placed.span(opt.node).line} is shared with another compiled model "
-            f"('{other.var}'): a Keras 3 optimizer only updates the variables it was built for and raises for "
-            "the other model's; give each model its own optimizer",
+            f"('{other.model.var}'){' ' + where if where else ''}: a Keras 3 optimizer only updates the variables "
+            "it was built for and raises for the other model's; give each model its own optimizer",
             severity=Severity.WARNING, related=[(opt.placed, opt.node, "the shared optimizer")],
         )
