@@ -226,6 +226,8 @@ def test_one_optimizer_shared_by_two_compiled_models():
     disc.compile(optimizer=opt, loss="binary_crossentropy")
     gan = keras.Sequential([keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
     gan.compile(loss="binary_crossentropy", optimizer=opt)
+    disc.train_on_batch(x, y)
+    gan.train_on_batch(z, y)
     """
     found = findings_of(src, "LRN402")
     assert len(found) == 1 and found[0].span.line == 7 and found[0].severity is Severity.WARNING

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from learnability.analysis.semantic import exclusive
+from learnability.analysis.program import TRAINING_METHODS
 from learnability.findings import Category, Severity
 from learnability.rules._optim import family, optimizer_calls, is_legacy
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -113,6 +116,22 @@ WHY = {
             large = build(64)
             large.fit(x, y, epochs=10)
         """, note="a function that builds a new optimizer for each model it returns"),
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.cifar10.load_data()
+            x_train = x_train / 255.0
+            version = 2
+            if version == 1:
+                model = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(16, 3, activation="relu"),
+                                          layers.Flatten(), layers.Dense(10, activation="softmax")])
+            else:
+                model = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(32, 3, activation="relu"),
+                                          layers.GlobalAveragePooling2D(), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="one compile of whichever model an if/else built (corpus: keras ResNet and YOLO scripts)"),
     ],
     invalid=[
         Invalid("""
@@ -199,11 +218,15 @@ def _shared(rule: Rule, ctx: Context):
         if opt is None or opt.call is None:
             continue  # a string builds a new optimizer at every compile
         users = first_user.setdefault(opt.identity, [])
-        other = next((u for u in users if u.model is not c.model and
+        # one compile statement reached by several models (a name bound on the arms of an `if`) compiles
+        # whichever one the name holds: alternatives, not two models sharing the optimizer
+        other = next((u for u in users if u.model is not c.model and u.index != c.index and
                       not exclusive(program.stmts[u.index].branch, program.stmts[c.index].branch)), None)
         users.append(c)
         if other is None:
             continue
+        if not (_trained(program, c.model) and _trained(program, other.model)):
+            continue  # compile alone builds nothing: the GAN idiom (a generator compiled, never trained alone)
         compile_call = c.call
         arg = compile_call.arg(0, "optimizer")
         where = program.context(c.index)
@@ -214,3 +237,18 @@ def _shared(rule: Rule, ctx: Context):
             "it was built for and raises for the other model's; give each model its own optimizer",
             severity=Severity.WARNING, related=[(opt.placed, opt.node, "the shared optimizer")],
         )
+
+
+def _trained(program, model) -> bool:
+    """Whether the program trains this model object (fit, fit_generator, train_on_batch); a model that is only
+    compiled never builds its optimizer's slots. Unknown receivers count as trained."""
+    obj = model.obj
+    if any(f.method in TRAINING_METHODS for f in obj.fits):
+        return True
+    for stmt, call in program.calls_by_method.get("train_on_batch", []):
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if not isinstance(receiver, cst.Name):
+            return True
+        if any(m.obj is obj for m in program.models_at(receiver.value, stmt.index)):
+            return True
+    return False
