@@ -308,15 +308,50 @@ class PlacedChunk:
         return self.chunk.code(node)
 
 
+def _balancing_end(pieces: list[tuple[int, str]], i: int, memo: ScanMemo) -> int | None:
+    """When piece `i` leaves a bracket open, the piece after which the brackets balance again (strings,
+    comments and line continuations taken into account), within MAX_CHUNK_CHARS; else None.
+
+    The splitter cuts at every line that starts in column 0, as a statement does; a bracketed
+    expression whose continuation lines start in column 0 is valid Python all the same. Brackets that
+    never balance (a half-typed line) are not merged: the statements after it keep their findings."""
+    depth, quote, cont = 0, None, False
+    size = 0
+    for j in range(i, len(pieces)):
+        text = pieces[j][1]
+        size += len(text)
+        if size > MAX_CHUNK_CHARS:
+            return None
+        for line in physical_lines(text):
+            key = (line, depth, quote)
+            scanned = memo.get(key)
+            if scanned is None:
+                scanned = memo[key] = _scan_line(line, depth, quote)
+            depth, quote, cont = scanned
+        if j == i and depth == 0:
+            return None  # not an open bracket: some other error
+        if depth == 0 and quote is None and not cont:
+            return j if j > i else None
+    return None
+
+
 def parse_chunks(source: str, cache: ChunkCache) -> Iterator[PlacedChunk]:
-    """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones
-    (the splitter's heuristics can cut an unindented continuation line)."""
+    """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones:
+    up to where its open brackets close, else with each of the next three (the splitter's
+    heuristics cut before every line that starts in column 0)."""
     pieces = split_chunks(source, cache.scan_memo)
     i = 0
     while i < len(pieces):
         offset, text = pieces[i]
         chunk = cache.get(text)
         if chunk.error is not None and len(text) <= MAX_CHUNK_CHARS and not chunk.error[2].startswith(SKIPPED_PREFIX):
+            end = _balancing_end(pieces, i, cache.scan_memo)
+            if end is not None:
+                candidate = cache.get("".join(p[1] for p in pieces[i:end + 1]))
+                if candidate.error is None:
+                    yield PlacedChunk(candidate, offset)
+                    i = end + 1
+                    continue
             merged = text
             for j in range(i + 1, min(i + 4, len(pieces))):
                 merged += pieces[j][1]
