@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import conv_script
+from conftest import FIXTURES, conv_script
 from learnability import sources
 from learnability.cli import main
 from learnability.findings import Span, TextEdit
@@ -207,3 +207,18 @@ def test_notebook_with_a_plain_string_source_stays_a_string(tmp_path):
     assert after["cells"][1]["source"] == nb["cells"][1]["source"].replace("sigmoid", "relu")
     old = json.dumps(nb["cells"][1]["source"])  # the file was written with ASCII escapes
     assert f.read_text() == before.replace(old, old.replace("sigmoid", "relu"))
+
+
+def test_a_fix_on_a_line_that_starts_with_form_feeds_lands_on_its_span(tmp_path):
+    # libcst drops a statement's leading form feeds (and their columns): the fix must not land early
+    plain = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
+    assert "model.fit(X, y" in plain  # LRN501 scales X here: an edit inside the line
+    text = plain.replace("model.fit(", "\x0c\x0cmodel.fit(").replace("model = keras", "\x0cmodel = keras")
+    f = tmp_path / "t.py"
+    f.write_text(text)
+    main(["check", "--fix", str(f)])
+    g = tmp_path / "plain.py"
+    g.write_text(plain)
+    main(["check", "--fix", str(g)])
+    assert "model.fit(X / 100.0, y" in g.read_text()
+    assert f.read_text() == g.read_text().replace("model.fit(", "\x0c\x0cmodel.fit(").replace("model = keras", "\x0cmodel = keras")

@@ -140,6 +140,8 @@ class Chunk:
     module: cst.Module | None
     error: tuple[int, int, str] | None  # (line 1-based within chunk, column 0-based, message)
     _positions: dict | None = field(default=None, repr=False)
+    # line (1-based) -> form feeds that began that line in `text` but not in what libcst parsed
+    shifts: dict[int, int] | None = field(default=None, repr=False)
 
     def span(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
@@ -147,6 +149,9 @@ class Chunk:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider)
         rng = self._positions[node]
+        if self.shifts:
+            return Span(rng.start.line, rng.start.column + self.shifts.get(rng.start.line, 0),
+                        rng.end.line, rng.end.column + self.shifts.get(rng.end.line, 0))
         return Span(rng.start.line, rng.start.column, rng.end.line, rng.end.column)
 
     def code(self, node: cst.CSTNode) -> str:
@@ -256,7 +261,10 @@ def _parse(text: str) -> Chunk:
         if error is not None:
             return Chunk(text, None, error)
     try:
-        return Chunk(text, cst.parse_module(text), None)
+        module = cst.parse_module(text)
+        if "\f" in text and module.code != text:
+            return _parse_without_leading_form_feeds(text)
+        return Chunk(text, module, None)
     except cst.ParserSyntaxError as exc:
         error = _python_syntax_error(text)
         if error is None:  # libcst rejects what CPython accepts: keep libcst's words
@@ -264,6 +272,22 @@ def _parse(text: str) -> Chunk:
         return Chunk(text, None, error)
     except Exception as exc:  # libcst can raise other errors on very odd input (RecursionError...)
         return Chunk(text, None, _python_syntax_error(text) or (1, 0, f"cannot parse: {exc!r}"))
+
+
+_LEADING_FORM_FEEDS = re.compile(r"^\f+", re.MULTILINE)
+
+
+def _parse_without_leading_form_feeds(text: str) -> Chunk:
+    """libcst (1.x) drops the form feeds that begin a statement's line: its code and its columns lose
+    them, so a fix on that line would land one character early per form feed. CPython reads a form
+    feed at a line's start as "the indentation starts again here", so without them the code means the
+    same; libcst parses it that way and the columns of those lines are shifted back."""
+    shifts: dict[int, int] = {}
+    for m in _LEADING_FORM_FEEDS.finditer(text):
+        shifts[text.count("\n", 0, m.start()) + 1] = len(m.group())
+    chunk = Chunk(text, cst.parse_module(_LEADING_FORM_FEEDS.sub("", text)), None)
+    chunk.shifts = shifts
+    return chunk
 
 
 class ChunkCache:
