@@ -13,12 +13,21 @@ import stat
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from learnability.findings import AnalysisError, Finding, Fix, Span, TextEdit
 from learnability.lines import lines_with_ends, split_lines, to_lf
 
 MAX_BYTES = 20 * 1024 * 1024
+
+
+_LINE_REF = re.compile(r"\bline (\d+)\b")
+
+
+def relabel_lines(message: str, label: Callable[[int], str | None]) -> str:
+    """A message with the program lines it cites ("made on line 21") rewritten by `label` (notebooks:
+    "line 6 of cell 4"); a line `label` does not know stays as it is."""
+    return _LINE_REF.sub(lambda m: label(int(m.group(1))) or m.group(), message)
 
 
 class SourceError(Exception):
@@ -87,7 +96,14 @@ class Source:
             else:
                 fix = Fix(f.fix.title, tuple(edits), f.fix.safe)
         related = [replace(r, span=self._map_span(r.span)[0]) for r in f.related]
-        out = replace(f, span=span, fix=fix, related=related)
+
+        def label(line: int) -> str | None:
+            cline, ccell = self._map_line(line)
+            if ccell is None:
+                return None
+            return f"line {cline}" if ccell == cell else f"line {cline} of cell {self.cell_number(ccell)}"
+
+        out = replace(f, span=span, fix=fix, related=related, message=relabel_lines(f.message, label))
         out.data = dict(f.data, cell=self.cell_number(cell), cell_ordinal=cell)
         return out
 

@@ -145,3 +145,17 @@ def test_notebook_program_lines_match_cells():
     program, mapping = notebook_program(cells)
     assert program.split("\n")[:6] == ["a = 1", "b = 2", "", "c = 3", "d = 4", ""]
     assert mapping[:6] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
+
+
+def test_notebook_messages_cite_lines_of_cells_not_of_the_joined_program(tmp_path, capsys):
+    # LRN501 says where the unscaled data was made: in another cell, by that cell's own line
+    f = nb_file(tmp_path / "n.ipynb",
+                IMPORTS,
+                "# data\n\n\n\nX = np.random.rand(100, 8) * 255\ny = np.random.randint(0, 2, 100)\n",
+                "model = keras.Sequential([layers.Dense(1, activation=\"sigmoid\", input_shape=(8,))])\n"
+                "model.compile(optimizer=\"adam\", loss=\"binary_crossentropy\")\n"
+                "model.fit(X, y, epochs=5)\n")
+    code, data = check_json(capsys, str(f))
+    messages = [x["message"] for x in data["findings"] if "made on line" in x["message"]]
+    assert messages, data["findings"]
+    assert all("made on line 5 of cell 2" in m for m in messages), messages
