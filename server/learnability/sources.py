@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from learnability.analysis.chunks import _scan_line
 from learnability.findings import AnalysisError, Finding, Fix, Span, TextEdit
 from learnability.lines import lines_with_ends, split_lines, to_lf
 
@@ -172,14 +173,19 @@ def cell_python_lines(cell: str) -> list[str]:
             lines = lines[:first] + [""] + lines[first + 1:]
     out = []
     code_indents: list[int] = []  # indentation of the code lines so far
+    depth, quote, cont = 0, None, False  # as IPython, only a logical line's start can be IPython syntax
     for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
+        starts_logical_line = depth == 0 and quote is None and not cont
+        depth, quote, cont = _scan_line(line, depth, quote)
+        if not starts_logical_line or not line.strip() or line.lstrip().startswith("#"):
             out.append(line)
             continue
         in_block = bool(code_indents) and min(code_indents) < _indent(line)
         new = _python_line(line, in_block)
         if new is line:
             code_indents.append(_indent(line))
+        else:
+            depth, quote, cont = 0, None, False  # what follows a magic is not Python: no open bracket
         out.append(new)
     return out
 

@@ -159,3 +159,10 @@ def test_notebook_messages_cite_lines_of_cells_not_of_the_joined_program(tmp_pat
     messages = [x["message"] for x in data["findings"] if "made on line" in x["message"]]
     assert messages, data["findings"]
     assert all("made on line 5 of cell 2" in m for m in messages), messages
+
+
+def test_percent_and_bang_inside_strings_and_brackets_are_python():
+    cell = 'msg = """\n%d items\n!important\n%s""" % (1, 2)\nx = (10\n% 3)\ny = [1,\n!= 2] if False else 0\n%who\n'
+    lines = cell_python_lines(cell)
+    assert lines[:8] == cell.split("\n")[:8]  # untouched: inside a string or open brackets
+    assert lines[-1] == ""  # the magic after them is still a magic
