@@ -297,7 +297,7 @@ def splice_cell_sources(raw: str, new_sources: dict[int, str]) -> str:
     every other byte kept: indentation, key order, line ends, escaping. A list source keeps its
     untouched items as written; the changed part is split after each line end, as Jupyter does."""
     spans = _source_values(raw, set(new_sources))
-    ascii_only = not any(ord(ch) > 127 for ch in raw) and re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", raw)
+    ascii_only = raw.isascii() and re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", raw)
     parts: list[str] = []
     pos = 0
     for index in sorted(new_sources):
