@@ -32,7 +32,7 @@ from learnability.cli import check_file
 from learnability.config import Config
 from learnability.engine import Analyzer
 from learnability.fixes import apply_fixes
-from learnability.lines import line_starts, split_lines
+from learnability.lines import line_starts, split_lines, to_lf
 from learnability.sources import Source, _source_values, fixed_source, load_source, notebook_program
 
 CORPUS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + sorted((ROOT / "examples").glob("*.py"))
@@ -301,6 +301,16 @@ def test_fuzzed_files_through_fix_change_nothing_outside_the_fixes():
         assert_only_spans_changed(raw, new_src.raw, safe_edit_offsets(raw, result.findings))
         if _parses(raw):
             assert _parses(new_src.raw), f"input {n}: a safe fix produced code that does not parse"
+        # the same fixes land on the same code whatever the line ends: with every end "\n" the result
+        # is the same text (also a check that each fix lands where it should, not just somewhere)
+        lf = to_lf(raw)
+        assert to_lf(new_src.raw) == apply_fixes(lf, result.findings)[0], f"input {n}: line ends moved a fix"
+        if n % 10 == 0 and _parses(lf):  # form feeds before statements change nothing either (CPython)
+            with budget(f"input {n} with form feeds"):
+                fed = re.sub(r"^(?=[A-Za-z_])", "\x0c", lf, flags=re.MULTILINE)
+                fed_fixed, _ = apply_fixes(fed, ANALYZER.analyze(fed, "fuzz.py").findings)
+            assert fed_fixed.replace("\x0c", "") == apply_fixes(lf, result.findings)[0].replace("\x0c", ""), \
+                f"input {n}: a form feed moved a fix"
     assert fixed_any >= FILE_INPUTS // 20, "the fuzz hardly exercised --fix"  # the inputs carry findings
 
 

@@ -166,3 +166,13 @@ def test_percent_and_bang_inside_strings_and_brackets_are_python():
     lines = cell_python_lines(cell)
     assert lines[:8] == cell.split("\n")[:8]  # untouched: inside a string or open brackets
     assert lines[-1] == ""  # the magic after them is still a magic
+
+
+def test_statements_after_form_feeds_are_statements_of_their_own():
+    # "\fx = 1" is in column 0 for CPython: each such statement is its own chunk (cached, and never
+    # swallowed into a neighbour that is too large to analyse)
+    data = "DATA = [" + ", ".join(["0.5"] * 30_000) + "]\n"
+    text = "\x0c" + ISSUE_EXAMPLE.replace("\n", "\n\x0c").rstrip("\x0c") + "\x0c" + data
+    result = Analyzer().analyze(text)
+    assert [e.kind for e in result.errors] == ["skipped"] and result.errors[0].line == 8
+    assert [(f.rule, f.span.line) for f in result.findings if f.rule == "LRN102"] == [("LRN102", 6)]

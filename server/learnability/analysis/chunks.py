@@ -103,12 +103,16 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
     only_decorators = False
     for i, line in enumerate(lines):
         first = line[:1]
+        code = line
+        if first == "\f":  # CPython: a form feed starts the indentation again ("\fx = 1" is in column 0)
+            code = line.lstrip("\f")
+            first = code[:1] or "\f"
         boundary = (
             i > start
             and quote is None
             and not cont
             and first not in ("", " ", "\t", "#", "\n", "\r", ")", "]", "}", "\f")
-            and not _CONTINUATION_KEYWORDS.match(line)
+            and not _CONTINUATION_KEYWORDS.match(code)
             and not only_decorators
         )
         if boundary:
