@@ -26,7 +26,7 @@ def _offset(source: str, starts: list[int], line: int, column: int) -> int:
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits; an edit that overlaps one already taken is skipped.
 
-    Lines end at "\r\n", "\r" or "\n" (as Python and the analysis count them); a line end in an
+    Lines end at "\\r\\n", "\\r" or "\\n" (as Python and the analysis count them); a line end in an
     edit's text becomes the end of the line the edit starts on, so every line keeps its own ending."""
     starts = line_starts(source)
     mixed = "\r" in source

@@ -57,3 +57,54 @@ def dominant_ending(text: str) -> str:
     for m in EOL.finditer(text):
         counts[m.group()] = counts.get(m.group(), 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else "\n"
+
+
+# what moves the bracket depth or the string state on a line (quotes, brackets, a comment, a backslash at the end)
+_INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
+
+
+def scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
+    """Advance the bracket depth and string state over one line.
+
+    Returns (depth, open triple quote or None, ends with a backslash continuation).
+    Single-quoted strings end at the line's end; only triple quotes carry over.
+    """
+    pos = 0
+    n = len(line)
+    single: str | None = None
+    while pos < n:
+        m = _INTERESTING.search(line, pos)
+        if m is None:
+            break
+        tok = m.group()
+        pos = m.end()
+        if quote is not None:  # inside a triple-quoted string
+            if tok == quote and not _escaped(line, m.start()):
+                quote = None
+            continue
+        if single is not None:
+            if tok == single and not _escaped(line, m.start()):
+                single = None
+            continue
+        if tok in ("'''", '"""'):
+            quote = tok
+        elif tok in ("'", '"'):
+            single = tok
+        elif tok == "#":
+            break
+        elif tok in "([{":
+            depth += 1
+        elif tok in ")]}":
+            depth = max(0, depth - 1)
+        elif tok.startswith("\\"):
+            return depth, quote, True
+    return depth, quote, False
+
+
+def _escaped(line: str, idx: int) -> bool:
+    count = 0
+    idx -= 1
+    while idx >= 0 and line[idx] == "\\":
+        count += 1
+        idx -= 1
+    return count % 2 == 1

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from learnability.analysis.chunks import _scan_line
 from learnability.findings import AnalysisError, Finding, Fix, Span, TextEdit
-from learnability.lines import lines_with_ends, split_lines, to_lf
+from learnability.lines import lines_with_ends, scan_line, split_lines, to_lf
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -176,7 +175,7 @@ def cell_python_lines(cell: str) -> list[str]:
     depth, quote, cont = 0, None, False  # as IPython, only a logical line's start can be IPython syntax
     for line in lines:
         starts_logical_line = depth == 0 and quote is None and not cont
-        depth, quote, cont = _scan_line(line, depth, quote)
+        depth, quote, cont = scan_line(line, depth, quote)
         if not starts_logical_line or not line.strip() or line.lstrip().startswith("#"):
             out.append(line)
             continue

@@ -18,65 +18,17 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from learnability.findings import Span
+from learnability.lines import scan_line
 
 _CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
-_INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
-
-
-ScanMemo = dict  # (line, depth, open quote) -> _scan_line's result
+ScanMemo = dict  # (line, depth, open quote) -> scan_line's result
 _SCAN_MEMO_MAX = 200_000
 
 
-def _scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
-    """Advance the bracket depth and string state over one line.
-
-    Returns (depth, open triple quote or None, ends with a backslash continuation).
-    Single-quoted strings end at the line's end; only triple quotes carry over.
-    """
-    pos = 0
-    n = len(line)
-    single: str | None = None
-    while pos < n:
-        m = _INTERESTING.search(line, pos)
-        if m is None:
-            break
-        tok = m.group()
-        pos = m.end()
-        if quote is not None:  # inside a triple-quoted string
-            if tok == quote and not _escaped(line, m.start()):
-                quote = None
-            continue
-        if single is not None:
-            if tok == single and not _escaped(line, m.start()):
-                single = None
-            continue
-        if tok in ("'''", '"""'):
-            quote = tok
-        elif tok in ("'", '"'):
-            single = tok
-        elif tok == "#":
-            break
-        elif tok in "([{":
-            depth += 1
-        elif tok in ")]}":
-            depth = max(0, depth - 1)
-        elif tok.startswith("\\"):
-            return depth, quote, True
-    return depth, quote, False
-
-
-def _escaped(line: str, idx: int) -> bool:
-    count = 0
-    idx -= 1
-    while idx >= 0 and line[idx] == "\\":
-        count += 1
-        idx -= 1
-    return count % 2 == 1
-
-
 def physical_lines(source: str) -> list[str]:
-    """The lines as Python and libcst count them (ends kept): split at "\\n" only. (`str.splitlines`
-    also splits at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which would shift every later line.)"""
+    """The lines of a text whose line ends are all "\\n" (the engine turns "\\r\\n" and "\\r" into "\\n"
+    first: `learnability.lines`), ends kept. (`str.splitlines` also splits at form feeds, \\x1c-\\x1e,
+    \\x85 and \\u2028, which Python does not: it would shift every later line.)"""
     lines = source.split("\n")
     out = [line + "\n" for line in lines[:-1]]
     if lines[-1]:
@@ -129,7 +81,7 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
         key = (line, depth, quote)
         scanned = memo.get(key)
         if scanned is None:
-            scanned = memo[key] = _scan_line(line, depth, quote)
+            scanned = memo[key] = scan_line(line, depth, quote)
         depth, quote, cont = scanned
     if start < len(lines):
         chunks.append((start, "".join(lines[start:])))
@@ -354,7 +306,7 @@ def _balancing_end(pieces: list[tuple[int, str]], i: int, memo: ScanMemo) -> int
             key = (line, depth, quote)
             scanned = memo.get(key)
             if scanned is None:
-                scanned = memo[key] = _scan_line(line, depth, quote)
+                scanned = memo[key] = scan_line(line, depth, quote)
             depth, quote, cont = scanned
         if j == i and depth == 0:
             return None  # not an open bracket: some other error
