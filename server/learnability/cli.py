@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -14,10 +13,9 @@ from learnability import __version__
 from learnability.config import Config, ConfigError, load_config, load_config_file
 from learnability.engine import Analyzer
 from learnability.findings import AnalysisError, Finding
-from learnability.fixes import apply_fixes
 from learnability.rules import all_rules, get_rule
 from learnability.rules.base import docs_url
-from learnability.sources import SourceError, fix_notebook, load_source, notebook_source, write_notebook, write_source
+from learnability.sources import SourceError, fixed_source, load_source, write_source
 from learnability.walk import collect_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -74,28 +72,20 @@ def check_file(analyzer: Analyzer, path: Path, config: Config, fix: bool) -> tup
     fixed = 0
     errors_extra: list[AnalysisError] = []
     for _ in range(MAX_FIX_PASSES if fix else 0):
-        if src.is_notebook:
-            notebook, count = fix_notebook(src, [src.map_finding(f) for f in result.findings])
-            if notebook is None:
-                break
-            new_src = notebook_source(src.path, notebook, src.indent)
-        else:
-            new_text, count = apply_fixes(src.text, result.findings)
-            if not count or new_text == src.text:
-                break
-            new_src = replace(src, text=new_text)
+        new_src, count = fixed_source(src, result.findings)
+        if new_src is None:
+            break
         new_result = analyzer.analyze(new_src.text, str(path), config)
         if _syntax_errors(new_result) > _syntax_errors(result):  # a fix bug: never write broken code
             errors_extra.append(AnalysisError(str(path), 1, 0, "fixes not applied: they would have introduced a "
                                               "syntax error (a bug in a fix; please report it)", kind="internal"))
             break
         try:
-            if new_src.is_notebook:
-                write_notebook(new_src, new_src.notebook or {})
-            else:
-                write_source(new_src, new_src.text)
+            write_source(new_src)  # atomic: on failure the file keeps its previous content
         except OSError as exc:
-            errors_extra.append(AnalysisError(str(path), 1, 0, f"cannot write fixes: {exc.strerror or exc}", kind="io"))
+            kept = "unchanged" if not fixed else "as after the fixes written before"
+            errors_extra.append(AnalysisError(str(path), 1, 0, f"cannot write fixes: {exc.strerror or exc} "
+                                              f"(the file is {kept})", kind="write"))
             break
         src, result, fixed = new_src, new_result, fixed + count
     findings = [src.map_finding(f) for f in result.findings]
@@ -145,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_human(findings, errors, fixed_total, len(files))
     if args.fix and args.format != "text":
         print(_fixed_line(fixed_total), file=sys.stderr)
-    if any(e.kind == "internal" for e in errors):
+    if any(e.kind in ("internal", "write") for e in errors):  # a bug, or fixes that could not be saved
         return EXIT_ERROR
     problems = findings or any(e.kind in ("syntax", "io") for e in errors)
     return EXIT_FINDINGS if problems else EXIT_CLEAN
@@ -160,7 +150,7 @@ def _location(path: str, cell: int | None, line: int, column: int) -> str:
     return f"{path}:cell_{cell}:{line}:{column}" if cell is not None else f"{path}:{line}:{column}"
 
 
-_ERROR_PREFIX = {"io": "error: ", "skipped": "note: ", "internal": ""}
+_ERROR_PREFIX = {"io": "error: ", "write": "error: ", "skipped": "note: ", "internal": ""}
 
 
 def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: int, files: int) -> None:

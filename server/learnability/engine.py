@@ -11,6 +11,7 @@ from learnability.analysis.chunks import SKIPPED_PREFIX, ChunkCache
 from learnability.analysis.program import Program
 from learnability.config import Config
 from learnability.findings import AnalysisError, Finding, Severity
+from learnability.lines import to_lf
 from learnability.rules import all_rules
 from learnability.rules.base import Context
 
@@ -56,6 +57,7 @@ class Analyzer:
 
     def _analyze(self, source: str, path: str, config: Config | None) -> Result:
         config = config or Config()
+        source = to_lf(source)  # "\r\n" and "\r" end lines too: same lines, same columns
         try:
             program = Program(source, self.cache, path)
         except Exception as exc:  # a model-building bug on odd input: report it, never raise

@@ -112,7 +112,7 @@ class AnalysisError:
     line: int
     column: int
     message: str
-    kind: str = "syntax"  # syntax | io | skipped (a statement too large to model) | internal (a bug)
+    kind: str = "syntax"  # syntax | io | write (--fix could not save) | skipped (a statement too large to model) | internal (a bug)
     cell: int | None = None  # notebooks: 1-based cell number; line is within that cell
 
     def to_json(self) -> dict[str, Any]:

@@ -5,30 +5,40 @@ from __future__ import annotations
 from typing import Iterable
 
 from learnability.findings import Finding, Span, TextEdit
+from learnability.lines import dominant_ending, ending_of_line, line_starts
 
 
-def _offsets(source: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(source):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
-
-
-def _offset(starts: list[int], source: str, line: int, column: int) -> int:
-    if line - 1 >= len(starts):
+def _offset(source: str, starts: list[int], line: int, column: int) -> int:
+    """The offset of (1-based line, code-point column), lines as Python counts them; a column past
+    the line's end stays on that line (before its line end)."""
+    if line < 1:
+        return 0
+    if line > len(starts):
         return len(source)
-    return min(starts[line - 1] + column, len(source))
+    if line < len(starts):
+        end = starts[line]
+        end -= 2 if source.startswith("\r\n", end - 2) else 1
+    else:
+        end = len(source)
+    return min(starts[line - 1] + max(column, 0), end)
 
 
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits; an edit that overlaps one already taken is skipped."""
-    starts = _offsets(source)
+    """Apply non-overlapping edits; an edit that overlaps one already taken is skipped.
+
+    Lines end at "\\r\\n", "\\r" or "\\n" (as Python and the analysis count them); a line end in an
+    edit's text becomes the end of the line the edit starts on, so every line keeps its own ending."""
+    starts = line_starts(source)
+    mixed = "\r" in source
+    fallback = dominant_ending(source) if mixed else "\n"
     ranges = []
     for e in edits:
-        a = _offset(starts, source, e.span.line, e.span.column)
-        b = _offset(starts, source, e.span.end_line, e.span.end_column)
-        ranges.append((a, b, e.new_text))
+        a = _offset(source, starts, e.span.line, e.span.column)
+        b = max(a, _offset(source, starts, e.span.end_line, e.span.end_column))
+        text = e.new_text
+        if mixed and "\n" in text:
+            text = text.replace("\n", ending_of_line(source, starts, e.span.line) or fallback)
+        ranges.append((a, b, text))
     ranges.sort(key=lambda r: (r[0], r[1]))
     taken: list[tuple[int, int, str]] = []
     last_end = -1

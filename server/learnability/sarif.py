@@ -133,7 +133,7 @@ def to_sarif(findings: Iterable[Finding], errors: Iterable[AnalysisError], root:
                 "rules": [_rule_descriptor(r) for r in rules],
             }},
             "invocations": [{
-                "executionSuccessful": not any(e.kind == "internal" for e in errors),
+                "executionSuccessful": not any(e.kind in ("internal", "write") for e in errors),
                 "toolExecutionNotifications": [_notification(e, root) for e in errors],
             }],
             "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},

@@ -57,6 +57,7 @@ async def test_notebook_sync_is_advertised_to_clients_that_support_it():
         assert unscaled.range.start.line == 1
         rel = unscaled.related_information[0].location
         assert rel.uri == cell_uri(0) and rel.range.start.line == 3
+        assert "made on line 4 of cell 1" in unscaled.message  # the cell's own line, not the joined program's
         # magics are not syntax errors
         assert not [d for d in d0 if "syntax" in d.message]
         # quick fix in a cell edits that cell

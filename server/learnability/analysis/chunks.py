@@ -18,65 +18,17 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from learnability.findings import Span
+from learnability.lines import scan_line
 
 _CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
-_INTERESTING = re.compile(r"""\\\n?$|'''|\"\"\"|['"#()\[\]{}]""")
-
-
-ScanMemo = dict  # (line, depth, open quote) -> _scan_line's result
+ScanMemo = dict  # (line, depth, open quote) -> scan_line's result
 _SCAN_MEMO_MAX = 200_000
 
 
-def _scan_line(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
-    """Advance the bracket depth and string state over one line.
-
-    Returns (depth, open triple quote or None, ends with a backslash continuation).
-    Single-quoted strings end at the line's end; only triple quotes carry over.
-    """
-    pos = 0
-    n = len(line)
-    single: str | None = None
-    while pos < n:
-        m = _INTERESTING.search(line, pos)
-        if m is None:
-            break
-        tok = m.group()
-        pos = m.end()
-        if quote is not None:  # inside a triple-quoted string
-            if tok == quote and not _escaped(line, m.start()):
-                quote = None
-            continue
-        if single is not None:
-            if tok == single and not _escaped(line, m.start()):
-                single = None
-            continue
-        if tok in ("'''", '"""'):
-            quote = tok
-        elif tok in ("'", '"'):
-            single = tok
-        elif tok == "#":
-            break
-        elif tok in "([{":
-            depth += 1
-        elif tok in ")]}":
-            depth = max(0, depth - 1)
-        elif tok.startswith("\\"):
-            return depth, quote, True
-    return depth, quote, False
-
-
-def _escaped(line: str, idx: int) -> bool:
-    count = 0
-    idx -= 1
-    while idx >= 0 and line[idx] == "\\":
-        count += 1
-        idx -= 1
-    return count % 2 == 1
-
-
 def physical_lines(source: str) -> list[str]:
-    """The lines as Python and libcst count them (ends kept): split at "\\n" only. (`str.splitlines`
-    also splits at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which would shift every later line.)"""
+    """The lines of a text whose line ends are all "\\n" (the engine turns "\\r\\n" and "\\r" into "\\n"
+    first: `learnability.lines`), ends kept. (`str.splitlines` also splits at form feeds, \\x1c-\\x1e,
+    \\x85 and \\u2028, which Python does not: it would shift every later line.)"""
     lines = source.split("\n")
     out = [line + "\n" for line in lines[:-1]]
     if lines[-1]:
@@ -103,12 +55,16 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
     only_decorators = False
     for i, line in enumerate(lines):
         first = line[:1]
+        code = line
+        if first == "\f":  # CPython: a form feed starts the indentation again ("\fx = 1" is in column 0)
+            code = line.lstrip("\f")
+            first = code[:1] or "\f"
         boundary = (
             i > start
             and quote is None
             and not cont
             and first not in ("", " ", "\t", "#", "\n", "\r", ")", "]", "}", "\f")
-            and not _CONTINUATION_KEYWORDS.match(line)
+            and not _CONTINUATION_KEYWORDS.match(code)
             and not only_decorators
         )
         if boundary:
@@ -125,7 +81,7 @@ def split_chunks(source: str, memo: ScanMemo | None = None) -> list[tuple[int, s
         key = (line, depth, quote)
         scanned = memo.get(key)
         if scanned is None:
-            scanned = memo[key] = _scan_line(line, depth, quote)
+            scanned = memo[key] = scan_line(line, depth, quote)
         depth, quote, cont = scanned
     if start < len(lines):
         chunks.append((start, "".join(lines[start:])))
@@ -262,7 +218,10 @@ def _parse(text: str) -> Chunk:
         if error is not None:
             return Chunk(text, None, error)
     try:
-        return Chunk(text, cst.parse_module(text), None)
+        module = cst.parse_module(text)
+        if "\f" in text and module.code != text:
+            return _parse_without_leading_form_feeds(text)
+        return Chunk(text, module, None)
     except cst.ParserSyntaxError as exc:
         error = _python_syntax_error(text)
         if error is None:  # libcst rejects what CPython accepts
@@ -303,6 +262,22 @@ def _parse_with_expanded_tabs(text: str, exc: cst.ParserSyntaxError) -> Chunk:
             return chunk
     reason = str(exc.message).strip() or "invalid syntax"
     return Chunk(text, None, (exc.raw_line, exc.raw_column, f"{SKIPPED_PREFIX} libcst cannot parse code Python accepts ({reason})"))
+
+
+_LEADING_FORM_FEEDS = re.compile(r"^\f+", re.MULTILINE)
+
+
+def _parse_without_leading_form_feeds(text: str) -> Chunk:
+    """libcst (1.x) drops the form feeds that begin a statement's line: its code and its columns lose
+    them, so a fix on that line would land one character early per form feed. CPython reads a form
+    feed at a line's start as "the indentation starts again here", so without them the code means the
+    same; libcst parses it that way and the columns of those lines are shifted back."""
+    shifts: dict[int, int] = {}
+    for m in _LEADING_FORM_FEEDS.finditer(text):
+        shifts[text.count("\n", 0, m.start()) + 1] = len(m.group())
+    chunk = Chunk(text, cst.parse_module(_LEADING_FORM_FEEDS.sub("", text)), None)
+    chunk.shifts = shifts
+    return chunk
 
 
 class ChunkCache:
@@ -347,15 +322,50 @@ class PlacedChunk:
         return self.chunk.code(node)
 
 
+def _balancing_end(pieces: list[tuple[int, str]], i: int, memo: ScanMemo) -> int | None:
+    """When piece `i` leaves a bracket open, the piece after which the brackets balance again (strings,
+    comments and line continuations taken into account), within MAX_CHUNK_CHARS; else None.
+
+    The splitter cuts at every line that starts in column 0, as a statement does; a bracketed
+    expression whose continuation lines start in column 0 is valid Python all the same. Brackets that
+    never balance (a half-typed line) are not merged: the statements after it keep their findings."""
+    depth, quote, cont = 0, None, False
+    size = 0
+    for j in range(i, len(pieces)):
+        text = pieces[j][1]
+        size += len(text)
+        if size > MAX_CHUNK_CHARS:
+            return None
+        for line in physical_lines(text):
+            key = (line, depth, quote)
+            scanned = memo.get(key)
+            if scanned is None:
+                scanned = memo[key] = scan_line(line, depth, quote)
+            depth, quote, cont = scanned
+        if j == i and depth == 0:
+            return None  # not an open bracket: some other error
+        if depth == 0 and quote is None and not cont:
+            return j if j > i else None
+    return None
+
+
 def parse_chunks(source: str, cache: ChunkCache) -> Iterator[PlacedChunk]:
-    """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones
-    (the splitter's heuristics can cut an unindented continuation line)."""
+    """Parse the source chunk by chunk; a chunk that fails is retried merged with the next ones:
+    up to where its open brackets close, else with each of the next three (the splitter's
+    heuristics cut before every line that starts in column 0)."""
     pieces = split_chunks(source, cache.scan_memo)
     i = 0
     while i < len(pieces):
         offset, text = pieces[i]
         chunk = cache.get(text)
         if chunk.error is not None and len(text) <= MAX_CHUNK_CHARS and not chunk.error[2].startswith(SKIPPED_PREFIX):
+            end = _balancing_end(pieces, i, cache.scan_memo)
+            if end is not None:
+                candidate = cache.get("".join(p[1] for p in pieces[i:end + 1]))
+                if candidate.error is None:
+                    yield PlacedChunk(candidate, offset)
+                    i = end + 1
+                    continue
             merged = text
             for j in range(i + 1, min(i + 4, len(pieces))):
                 merged += pieces[j][1]

@@ -19,6 +19,7 @@ from pygls import uris
 
 from learnability.findings import AnalysisError, Finding, Severity, Span
 from learnability.lsp.positions import LineMap, split_lines
+from learnability.sources import relabel_lines
 from learnability.lsp.server import BIG_BYTES, LIVE_LIMIT_BYTES, SOURCE, Placed, Unit, UriResults, docs_url
 from learnability.lsp.worker import Outcome, Superseded, WorkerCrashed
 
@@ -41,6 +42,8 @@ class Snapshot:
     docs: dict[str, tuple[int | None, LineMap]] = field(default_factory=dict)  # uri -> (version, lines)
     # engine line (1-based) -> (uri, line in that document, 1-based); None: beyond the text
     where: Callable[[int], tuple[str, int] | None] = lambda line: None
+    # notebooks: (engine line, uri of the cell a message is shown in) -> "line 6 of cell 4"
+    label: Callable[[int, str], str | None] | None = None
 
     def place(self, span: Span) -> tuple[str, types.Range] | None:
         start = self.where(span.line)
@@ -211,8 +214,9 @@ def place_finding(snap: Snapshot, f: Finding) -> Placed | None:
                                  for u, _, e in fix_edits or []]}
     if f.data:
         data["details"] = _json_safe(f.data)
+    message = f.message if snap.label is None else relabel_lines(f.message, lambda n: snap.label(n, uri))
     diag = types.Diagnostic(
-        range=rng, message=f.message, severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
+        range=rng, message=message, severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
         code=f.rule, code_description=types.CodeDescription(href=docs_url(f.rule)),
         source=SOURCE, related_information=related or None, data=data,
     )
@@ -233,7 +237,8 @@ def error_diagnostic(snap: Snapshot, e: AnalysisError) -> tuple[str, types.Diagn
         start_col = max(0, min(e.column, len(text) - 1))
         rng = types.Range(start=lm.position(line, start_col), end=lm.position(line, max(start_col + 1, len(text))))
     if e.kind == "syntax":
-        return uri, types.Diagnostic(range=rng, message=f"syntax error: {e.message}",
+        message = e.message if e.message.startswith("syntax error") else f"syntax error: {e.message}"
+        return uri, types.Diagnostic(range=rng, message=message,
                                      severity=types.DiagnosticSeverity.Error, source=SOURCE, code="syntax-error")
     severity = types.DiagnosticSeverity.Information if e.kind == "skipped" else types.DiagnosticSeverity.Warning
     return uri, types.Diagnostic(range=rng, message=e.message, severity=severity, source=SOURCE, code=e.kind)

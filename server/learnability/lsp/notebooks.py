@@ -30,7 +30,9 @@ def notebook_snapshot(ls: Any, unit: Unit) -> Snapshot | None:
     cell_uris: list[str] = []
     texts: list[str] = []
     docs: dict[str, tuple[int | None, LineMap]] = {}
-    for cell in nb.cells:
+    numbers: dict[str, int] = {}  # cell uri -> 1-based cell number in the notebook (markdown counted)
+    for number, cell in enumerate(nb.cells, start=1):
+        numbers[cell.document] = number
         if cell.kind != types.NotebookCellKind.Code:
             continue
         doc = open_doc(ls, cell.document)
@@ -51,6 +53,15 @@ def notebook_snapshot(ls: Any, unit: Unit) -> Snapshot | None:
         return uri, min(li + 1, n)
 
     snap.where = where
+
+    def label(line: int, shown_in: str) -> str | None:
+        found = where(line)
+        if found is None:
+            return None
+        uri, cline = found
+        return f"line {cline}" if uri == shown_in else f"line {cline} of cell {numbers.get(uri, '?')}"
+
+    snap.label = label
     return snap
 
 

@@ -3,12 +3,12 @@ when negotiated). Everything that crosses the wire goes through here."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from lsprotocol import types
 
 from learnability.findings import Span
+from learnability.lines import split_lines  # noqa: F401  (lines as LSP and Python count them)
 
 
 def units(text: str, encoding: str) -> int:
@@ -69,14 +69,6 @@ class LineMap:
 
     def code_point_column(self, position: types.Position) -> int:
         return from_client_column(self._text(position.line), position.character, self.encoding)
-
-
-_EOL = re.compile(r"\r\n|\r|\n")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as LSP and libcst count them: only \\n, \\r\\n and \\r end a line."""
-    return _EOL.split(text)
 
 
 def encoding_of(server: Any) -> str:

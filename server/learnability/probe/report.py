@@ -12,6 +12,7 @@ from typing import Any
 
 from learnability.findings import Finding
 from learnability.probe import plan as _plan
+from learnability.lines import split_lines
 
 VERSION = 1
 
@@ -130,7 +131,7 @@ def _pct(v: float | None) -> str:
 
 
 def _span(source: str, where: dict | None) -> dict[str, int]:
-    lines = source.splitlines()
+    lines = split_lines(source)
     line = int((where or {}).get("line") or 1)
     line = min(max(line, 1), max(len(lines), 1))
     text = lines[line - 1] if lines else ""

@@ -15,6 +15,7 @@ from learnability.analysis.semantic import exclusive
 from learnability.analysis.program import (ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, FitInfo, LayerInfo, LossInfo, ModelInfo,
                                           Program)
 from learnability.findings import TextEdit
+from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix
 from learnability.rules.base import Context
 
@@ -444,7 +445,7 @@ def spelled_layer_edits(ctx: Context, name: str, like: cst.Call | None = None) -
 
 def line_indent(program: Program, line: int, column: int) -> str | None:
     """The text before `column` on `line` when it is only whitespace (the node starts its line)."""
-    lines = program.source.splitlines()
+    lines = split_lines(program.source)
     if not 1 <= line <= len(lines):
         return None
     before = lines[line - 1][:column]
