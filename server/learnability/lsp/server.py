@@ -7,6 +7,7 @@ probe_command, commands); each has a `register(server)` that adds its handlers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sys
@@ -183,6 +184,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
     - a request after `shutdown` gets InvalidRequest (pygls drops it unanswered);
     - a body that is not JSON gets -32700 (ParseError, id null), a JSON value that is not a JSON-RPC
       message gets -32600 (InvalidRequest) — see `LearnabilityServer.report_server_error`;
+    - `$/cancelRequest` reaches the handler of a command (pygls cancels only the request's own future);
     - finished futures are dropped: pygls 2.1.1 keeps one in `_request_futures` for every notification
       (and every sub-handler of its built-in features) forever — about 2 MB per 1,000 edits.
     """
@@ -253,12 +255,24 @@ class LearnabilityProtocol(LanguageServerProtocol):
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):  # type: ignore[no-untyped-def]
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
-        if future is not None:
-            def forget(done: Any, msg_id: Any = msg_id) -> None:
-                if self._request_futures.get(msg_id) is done:
-                    del self._request_futures[msg_id]
+        if future is None:
+            return
 
-            future.add_done_callback(forget)
+        def forget(done: Any, msg_id: Any = msg_id) -> None:
+            if self._request_futures.get(msg_id) is done:
+                del self._request_futures[msg_id]
+
+        future.add_done_callback(forget)
+        # A handler run on behalf of a built-in generator feature (our command under
+        # workspace/executeCommand): pygls cancels only the request's own future on $/cancelRequest, so
+        # the handler would run on. Cancel it with the request.
+        parent = callback.keywords.get("result_future") if isinstance(callback, functools.partial) else None
+        if parent is not None:
+            def propagate(request: Any, sub: Any = future) -> None:
+                if request.cancelled() and not sub.done():
+                    sub.cancel()
+
+            parent.add_done_callback(propagate)
 
 
 @dataclass
