@@ -149,6 +149,7 @@ def _peak_rss_mb(pid: int) -> float:
     (b'"hello"', INVALID_REQUEST),
     (b"null", INVALID_REQUEST),
     (b'{"id": 4, "method": "shutdown"}', INVALID_REQUEST),  # no "jsonrpc"
+    (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "shutdown"}', INVALID_REQUEST),  # an id LSP has not
 ])
 def test_bodies_that_are_not_json_rpc_get_the_error_json_rpc_names(server, body, code):
     server.write(frame(body))

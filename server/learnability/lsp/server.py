@@ -220,6 +220,10 @@ class LearnabilityProtocol(LanguageServerProtocol):
             return None
         method = getattr(message, "method", None)
         request = isinstance(message, RPCRequest)
+        if request and (isinstance(message.id, bool) or not isinstance(message.id, (int, str))):
+            self.send_error(None, JsonRpcInvalidRequest(f"a request id must be an integer or a string, "
+                                                        f"not {type(message.id).__name__}"))
+            return None
         if message.jsonrpc != self.VERSION:
             if request:
                 self._send_response(message.id, None, JsonRpcInvalidRequest(
