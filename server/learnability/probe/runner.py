@@ -249,10 +249,11 @@ def _release(w: Worker, keep: bool) -> None:
         w.busy = False
         w.last_used = time.monotonic()
         pooled = _POOL.get(w.python) is w
-        if not keep or not pooled:
-            if pooled:
-                del _POOL[w.python]
-            w.kill()
+        end = not keep or not pooled
+        if end and pooled:
+            del _POOL[w.python]
+    if end:  # outside the lock: ending a worker's tree can take a grace period
+        w.kill()
 
 
 def shutdown() -> None:
