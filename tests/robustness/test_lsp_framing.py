@@ -213,3 +213,25 @@ def test_input_ending_mid_message_ends_the_server():
         assert answered(s, 0)
         s.write(b"Content-Length: 500\r\n\r\n{\"jsonrpc\"")
         assert s.close(timeout=15) is not None
+
+
+def test_shutdown_while_handlers_are_pending():
+    """A handler still waiting (here `initialized`, for a workspace/configuration answer this client never
+    sends) is cancelled by `shutdown`, which must still succeed (and finished futures are dropped meanwhile)."""
+    with RawServer() as s:
+        s.send(request(0, "initialize", {"processId": None, "rootUri": None,
+                                         "capabilities": {"workspace": {"configuration": True}}}))
+        assert answered(s, 0)
+        s.send(INITIALIZED)
+        asked = None
+        for _ in range(200):
+            msg = s.messages.get(timeout=20)
+            if msg and msg.get("method") == "workspace/configuration":
+                asked = msg
+                break
+        assert asked is not None, "the server did not ask for its configuration"
+        s.send(request(1, "shutdown"))
+        reply = s.answer(1)
+        assert reply is not None and "error" not in reply, reply
+        s.send(notification("exit"))
+        assert s.proc.wait(timeout=15) == 0

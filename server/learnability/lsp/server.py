@@ -174,6 +174,15 @@ class FramedStdin:
                 length = int(value) if value.isdigit() and len(value) <= 19 else self._max + 1
 
 
+class _FutureTable(dict):
+    """`_request_futures` whose `items()` is a snapshot: pygls' `shutdown` cancels the pending futures while
+    iterating over it, and a cancelled future's callbacks (pygls' own, which pop the request, and ours,
+    which drop finished futures) remove entries at once."""
+
+    def items(self):  # type: ignore[override]
+        return list(super().items())
+
+
 class LearnabilityProtocol(LanguageServerProtocol):
     """pygls' protocol, made to answer what the LSP and JSON-RPC specifications ask:
 
@@ -191,6 +200,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._request_futures = _FutureTable()
         self.initialize_seen = False
         self.exit_code: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
 

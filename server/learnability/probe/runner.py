@@ -66,9 +66,11 @@ class Worker:
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("MPLBACKEND", "Agg")
         self.started = time.monotonic()
+        # cwd: a folder of ours, never the workspace (the security branch's isolation; each job runs the
+        # script in the folder the job names)
         self.proc = subprocess.Popen(
             worker_command(python), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, env=env, close_fds=True, bufsize=0,
+            start_new_session=True, env=env, close_fds=True, bufsize=0, cwd=os.path.dirname(HARNESS),
         )
         self.pid = self.proc.pid
         self.messages: queue.Queue = queue.Queue()
