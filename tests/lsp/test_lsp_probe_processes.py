@@ -104,3 +104,19 @@ async def test_detached_process_holding_stderr_then_shutdown_and_exit(tmp_path):
         await asyncio.wait_for(client.shutdown_session(), 20)  # shutdown + exit: the server ends
         assert client._server is not None and client._server.returncode == 0
         await wait_for(lambda: not any(alive(p) for p in pids + pids_in(pidfile)), timeout=5)
+
+
+async def test_shutdown_and_exit_during_a_probe_end_everything(tmp_path):
+    pidfile = tmp_path / "pids"
+    path = tmp_path / "hangs.py"
+    text = HEAD + children(pidfile) + "while True:\n    time.sleep(0.2)\n" + FIT
+    path.write_text(text)
+    uri = path.as_uri()
+    async with session(init_options={"settings": {"probe": {"timeoutSeconds": 240}}}) as (client, rec):
+        open_doc(client, uri, text)
+        pending = asyncio.ensure_future(client.workspace_execute_command_async(run_probe_params(uri)))
+        pids = await wait_for(lambda: (p := pids_in(pidfile)) and len(p) == 3 and p, timeout=120)
+        await asyncio.wait_for(client.shutdown_session(), 20)  # the probe is cancelled, the server exits
+        assert client._server is not None and client._server.returncode == 0
+        await wait_for(lambda: not any(alive(p) for p in pids), timeout=5)
+        pending.cancel()

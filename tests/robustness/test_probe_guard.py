@@ -33,7 +33,8 @@ def fake_harness(tmp_path: Path, then: str = "hang") -> tuple[Path, Path]:
         if os.fork():
             os._exit(0)
         os.setsid()
-        open({str(pidfile) + '.daemon'!r}, "w").write(str(os.getpid()))
+        open({str(pidfile) + '.tmp'!r}, "w").write(str(os.getpid()))
+        os.rename({str(pidfile) + '.tmp'!r}, {str(pidfile) + '.daemon'!r})  # never seen half written
         exec({STUBBORN!r})
     """)
     script = tmp_path / "fake_harness.py"
