@@ -30,7 +30,7 @@ from lsp_stream import INITIALIZE, INITIALIZED, RawServer, frame, notification, 
 
 SEED = 20261201
 SERVERS = 4
-INPUTS_PER_SERVER = 520  # 4 x (520 + 20 before initialize + 12 after shutdown): over 2,000 inputs
+INPUTS_PER_SERVER = 520  # 4 x (20 before initialize + 520) + 2 x 12 after shutdown = 2,184 inputs
 PRE_INIT = 20
 POST_SHUTDOWN = 12
 SYNC_EVERY = 40
