@@ -280,12 +280,30 @@ def _parse_without_leading_form_feeds(text: str) -> Chunk:
     return chunk
 
 
-class ChunkCache:
-    """An LRU cache text -> parsed chunk, shared by all documents of one analyzer."""
+# The cache is bounded by an estimate of its memory, not only by its number of chunks: every distinct
+# edit of a statement adds a parse tree (a 50-line model definition edited 1,000 times = 1,000 trees).
+# A parsed chunk, positions resolved, takes about 65 bytes a character of source (tracemalloc, a
+# 2,000-line generated Keras script: 4.55 MB for 69,696 characters).
+CACHE_MAX_BYTES = 128 * 1024 * 1024
+BYTES_PER_CHAR = 64
+CHUNK_OVERHEAD = 1024
 
-    def __init__(self, size: int = 20000) -> None:
+
+def chunk_cost(chunk: Chunk) -> int:
+    """Estimated memory of a cached chunk (text only when nothing was parsed)."""
+    return CHUNK_OVERHEAD + len(chunk.text) * (BYTES_PER_CHAR if chunk.module is not None else 1)
+
+
+class ChunkCache:
+    """An LRU cache text -> parsed chunk, shared by all documents of one analyzer, bounded by `size`
+    chunks and by `max_bytes` of estimated memory (`chunk_cost`)."""
+
+    def __init__(self, size: int = 20000, max_bytes: int = CACHE_MAX_BYTES) -> None:
         self._cache: OrderedDict[str, Chunk] = OrderedDict()
         self._size = size
+        self._max_bytes = max_bytes
+        self.nbytes = 0  # estimated memory of the cached chunks
+        self._evicted = 0  # estimated bytes evicted since the node memos were last cleared
         self.scan_memo: ScanMemo = {}
         # qualified names of nodes of cached chunks, valid for one import environment (Program)
         self.qual_env: object = None
@@ -303,11 +321,22 @@ class ChunkCache:
             chunk = _parse(text)
             self.parses += 1
             self._cache[text] = chunk
-            if len(self._cache) > self._size:
-                self._cache.popitem(last=False)
+            self.nbytes += chunk_cost(chunk)
+            self._evict()
         else:
             self._cache.move_to_end(text)
         return chunk
+
+    def _evict(self) -> None:
+        while len(self._cache) > 1 and (len(self._cache) > self._size or self.nbytes > self._max_bytes):
+            _, old = self._cache.popitem(last=False)
+            cost = chunk_cost(old)
+            self.nbytes -= cost
+            self._evicted += cost
+        if self._evicted > self._max_bytes // 8:
+            # the node memos hold nodes of evicted chunks, which keeps their trees alive: start afresh
+            self.qual_env, self.qual_memo, self.literal_memo = None, {}, {}
+            self._evicted = 0
 
 
 @dataclass

@@ -298,6 +298,9 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
     threading.Thread(target=work, daemon=True, name="learnability-probe").start()
     try:
         report = await done
+    except asyncio.CancelledError:  # $/cancelRequest (pygls cancels this task), or shutdown
+        cancel.set()  # the training stops too: the runner kills its worker within a second
+        raise
     finally:
         ls.probes.pop(unit.uri, None)
         if token is not None:

@@ -7,17 +7,21 @@ probe_command, commands); each has a `register(server)` that adds its handlers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import re
 import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import (JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
+                              JsonRpcServerNotInitialized)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
 
 from learnability import __version__
 from learnability.findings import Finding
@@ -73,10 +77,132 @@ class Unit:
     cell_uris: list[str] = field(default_factory=list)  # notebooks: the cells last published
 
 
-class LearnabilityProtocol(LanguageServerProtocol):
-    """Answers a request whose params do not fit the method with an error response.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a message above this is skipped (logged), never read into memory
+MAX_HEADER_LINE = 8192  # bytes of one header line; longer lines are not headers
+MAX_HEADERS = 32  # header lines in one message
+_TOKEN = rb"[A-Za-z0-9!#$%&'*+.^_`|~-]+"  # an HTTP header name (RFC 9110 token)
+_HEADER_LINE = re.compile(rb"^(" + _TOKEN + rb"):[ \t]*(.*?)[ \t]*\r?\n$", re.S)
+_CONTENT_LENGTH_AT_END = re.compile(rb"Content-Length:[ \t]*([0-9]+)[ \t]*\r?\n$", re.I)
 
-    (pygls 2.1 logs such a message and drops it, which leaves the client waiting forever.)"""
+
+class FramedStdin:
+    """The server's stdin as pygls 2.1 reads it (`readline()`, `read(n)`), made safe against bad framing.
+
+    pygls' loop (`pygls.io_.run_async`) trusts every `Content-Length`: one wrong value leaves it reading
+    each later body as headers (alive but deaf to every request), and a huge one makes it allocate that
+    much. This reader parses the header block itself and hands pygls only well-formed frames
+    (`Content-Length: N`, a blank line, N bytes). Anything else is skipped, logged with its size, and
+    reading resynchronises on the next `Content-Length` header (also one glued to the end of a broken
+    body). A message above `MAX_MESSAGE_BYTES` is skipped the same way, never buffered; header lines are
+    read at most MAX_HEADER_LINE bytes at a time. A stream that ends mid-message ends the server as an
+    end of input does."""
+
+    def __init__(self, raw: BinaryIO, max_bytes: int = MAX_MESSAGE_BYTES) -> None:
+        self._in = raw
+        self._max = max_bytes
+        self._lines: list[bytes] = []
+        self.skipped = 0  # bytes skipped so far (framing errors), for tests and logs
+
+    def readline(self) -> bytes:
+        if not self._lines:
+            length = self._next_frame()
+            if length is None:
+                return b""
+            self._lines = [b"Content-Length: %d\r\n" % length, b"\r\n"]
+        return self._lines.pop(0)
+
+    def read(self, n: int) -> bytes:
+        data = self._in.read(n)
+        if len(data) < n:
+            logger.warning("the input ended inside a message (%d of %d bytes)", len(data), n)
+            return b""
+        return data
+
+    def _skip(self, count: int, why: str) -> None:
+        if count:
+            self.skipped += count
+            logger.warning("framing error: skipped %d bytes (%s); resynchronising on the next Content-Length "
+                           "header", count, why)
+
+    def _next_frame(self) -> int | None:
+        """Read up to and including the blank line after a usable header block; its Content-Length."""
+        in_headers = False
+        length: int | None = None
+        count = 0
+        block = 0  # bytes of the current header block
+        junk = 0  # bytes skipped since the last frame
+        tail = b""  # the end of an over-long line (a header may straddle two reads)
+        while True:
+            line = self._in.readline(MAX_HEADER_LINE)
+            if not line:
+                self._skip(junk + block, "the input ended")
+                return None
+            if not line.endswith(b"\n"):  # a piece of an over-long line: not a header
+                junk += block + len(line)
+                block, in_headers, tail = 0, False, line[-64:]
+                continue
+            joined = tail + line
+            tail = b""
+            m = _CONTENT_LENGTH_AT_END.search(joined)
+            if m is not None and m.start() > 0:  # a header glued to the end of a broken body
+                junk += block + len(line) - (len(joined) - m.start())
+                in_headers, length, count, block = True, int(m.group(1)), 1, len(joined) - m.start()
+                continue
+            if in_headers and not line.strip():  # the blank line: end of the header block
+                if length is not None and 0 < length <= self._max:
+                    self._skip(junk, "not a message")
+                    return length
+                why = ("a message without Content-Length" if length is None else
+                       f"a message of {length} bytes, above the {self._max}-byte limit" if length > self._max
+                       else "an empty message")
+                junk += block + len(line)
+                self._skip(junk, why)
+                junk, block, in_headers, length, count = 0, 0, False, None, 0
+                continue
+            h = _HEADER_LINE.match(line)
+            if h is None or count >= MAX_HEADERS:
+                if in_headers or line.strip():
+                    junk += block + len(line)
+                block, in_headers, length, count = 0, False, None, 0
+                continue
+            if not in_headers:
+                in_headers, length, count, block = True, None, 0, 0
+            count += 1
+            block += len(line)
+            if h.group(1).lower() == b"content-length":
+                value = h.group(2)
+                length = int(value) if value.isdigit() and len(value) <= 19 else self._max + 1
+
+
+class _FutureTable(dict):
+    """`_request_futures` whose `items()` is a snapshot: pygls' `shutdown` cancels the pending futures while
+    iterating over it, and a cancelled future's callbacks (pygls' own, which pop the request, and ours,
+    which drop finished futures) remove entries at once."""
+
+    def items(self):  # type: ignore[override]
+        return list(super().items())
+
+
+class LearnabilityProtocol(LanguageServerProtocol):
+    """pygls' protocol, made to answer what the LSP and JSON-RPC specifications ask:
+
+    - a request whose params do not fit the method gets an "invalid params" error (pygls 2.1 logs such a
+      message and drops it, which leaves the client waiting forever);
+    - a request before `initialize` gets -32002 (ServerNotInitialized), a notification then is dropped
+      (except `exit`); a second `initialize` gets InvalidRequest;
+    - a request after `shutdown` gets InvalidRequest (pygls drops it unanswered);
+    - a body that is not JSON gets -32700 (ParseError, id null), a JSON value that is not a JSON-RPC
+      message gets -32600 (InvalidRequest) — see `LearnabilityServer.report_server_error`;
+    - `$/cancelRequest` reaches the handler of a command (pygls cancels only the request's own future);
+    - finished futures are dropped: pygls 2.1.1 keeps one in `_request_futures` for every notification
+      (and every sub-handler of its built-in features) forever — about 2 MB per 1,000 edits.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._request_futures = _FutureTable()
+        self.initialize_seen = False
+        self.exit_code: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
 
     def structure_message(self, data: dict[str, Any]):
         try:
@@ -96,12 +222,71 @@ class LearnabilityProtocol(LanguageServerProtocol):
             self._send_response(message.id, None, JsonRpcInvalidParams(
                 f"invalid params for {message.method}{detail}"[:2000]).to_response_error())
             return None
-        if isinstance(message, dict):  # not JSON-RPC at all
-            msg_id = message.get("id")
-            if msg_id is not None and "method" in message:
-                self._send_response(msg_id, None, JsonRpcInvalidRequest("not a JSON-RPC 2.0 request").to_response_error())
+        if not hasattr(message, "jsonrpc"):  # not JSON-RPC at all: a dict without "jsonrpc", a list, a number
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            if not isinstance(message, dict) or (msg_id is not None and "method" in message):
+                self.send_error(msg_id if isinstance(msg_id, (int, str)) else None,
+                                JsonRpcInvalidRequest("not a JSON-RPC 2.0 request"))
             return None
+        method = getattr(message, "method", None)
+        request = isinstance(message, RPCRequest)
+        if request and (isinstance(message.id, bool) or not isinstance(message.id, (int, str))):
+            self.send_error(None, JsonRpcInvalidRequest(f"a request id must be an integer or a string, "
+                                                        f"not {type(message.id).__name__}"))
+            return None
+        if message.jsonrpc != self.VERSION:
+            if request:
+                self._send_response(message.id, None, JsonRpcInvalidRequest(
+                    f"unsupported JSON-RPC version {message.jsonrpc!r}").to_response_error())
+            return None
+        if method is not None and method != types.EXIT:
+            error: JsonRpcException | None = None
+            if self._shutdown:
+                error = JsonRpcInvalidRequest(f"the server is shut down: {method} refused")
+            elif method == types.INITIALIZE:
+                if self.initialize_seen:
+                    error = JsonRpcInvalidRequest("initialize was already received")
+                self.initialize_seen = True
+            elif not self.initialize_seen:
+                error = JsonRpcServerNotInitialized(f"{method} before initialize")
+            if error is not None:
+                if request:
+                    self._send_response(message.id, None, error.to_response_error())
+                return None  # a notification is dropped
+        if method == types.EXIT:
+            self.exit_code = 0 if self._shutdown else 1
         return super().handle_message(message)
+
+    def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
+        """An error response; with `"id": null` when the request's id is unknown (pygls' converter would
+        leave the id out, which JSON-RPC does not allow)."""
+        if msg_id is not None:
+            self._send_response(msg_id, None, error.to_response_error())
+            return
+        self._send_data({"jsonrpc": self.VERSION, "id": None,
+                         "error": {"code": error.code, "message": error.message}})
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):  # type: ignore[no-untyped-def]
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is None:
+            return
+
+        def forget(done: Any, msg_id: Any = msg_id) -> None:
+            if self._request_futures.get(msg_id) is done:
+                del self._request_futures[msg_id]
+
+        future.add_done_callback(forget)
+        # A handler run on behalf of a built-in generator feature (our command under
+        # workspace/executeCommand): pygls cancels only the request's own future on $/cancelRequest, so
+        # the handler would run on. Cancel it with the request.
+        parent = callback.keywords.get("result_future") if isinstance(callback, functools.partial) else None
+        if parent is not None:
+            def propagate(request: Any, sub: Any = future) -> None:
+                if request.cancelled() and not sub.done():
+                    sub.cancel()
+
+            parent.add_done_callback(propagate)
 
 
 @dataclass
@@ -161,6 +346,15 @@ class LearnabilityServer(LanguageServer):
         from pygls.exceptions import FeatureRequestError
 
         if source is FeatureRequestError:
+            return
+        if isinstance(error, (ValueError, RecursionError)) and source is JsonRpcException:
+            # pygls' loop could not decode a body (json.loads: JSONDecodeError, UnicodeDecodeError, nesting
+            # too deep): answer ParseError, id null, as JSON-RPC asks
+            self.log("warning", f"a message that is not valid JSON was ignored: {error}"[:500])
+            try:
+                self.protocol.send_error(None, JsonRpcParseError(f"parse error: {error}"[:500]))
+            except Exception:
+                pass
             return
         try:
             tb = "".join(traceback.format_exception(error, limit=6))
@@ -224,8 +418,11 @@ def run_server(tcp: str | None = None) -> int:
             host, _, port = tcp.rpartition(":")
             server.start_tcp(host or "127.0.0.1", int(port))
         else:
-            server.start_io()
+            server.start_io(stdin=FramedStdin(sys.stdin.buffer))  # type: ignore[arg-type]
     finally:
         server.worker.close()
         server.big_worker.close()
-    return 0
+    code = server.protocol.exit_code
+    if code:
+        logger.warning("exit without shutdown: exit code %d", code)
+    return code or 0

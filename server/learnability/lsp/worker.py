@@ -324,9 +324,10 @@ class AnalysisWorker:
         # the child is gone: fail whatever it still owed us; the next job starts a fresh one
         if not self._closed and proc.pid not in self._killed:
             self._log(f"analysis worker exited (code {proc.poll()}); it restarts on the next analysis")
-        for job_id, entry in list(self._futures.items()):
-            if entry[2] is proc:
-                self._resolve(job_id, WorkerCrashed("the analysis worker exited"))
+        with self._lock:  # after a cancel_key that killed this child has moved its other jobs to a new one
+            for job_id, entry in list(self._futures.items()):
+                if entry[2] is proc:
+                    self._resolve(job_id, WorkerCrashed("the analysis worker exited"))
 
     def _resolve(self, job_id: int, value: Any) -> None:
         entry = self._futures.get(job_id)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 from typing import Any
 
 EXIT_LEARNS, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def run_probe_cli(args: Any) -> int:
@@ -18,6 +23,9 @@ def run_probe_cli(args: Any) -> int:
     cancel = threading.Event()
     kwargs = dict(python=getattr(args, "python", None), budget_s=getattr(args, "budget", None),
                   timeout_s=getattr(args, "timeout", None), cancel=cancel)
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # SIGTERM (kill, a CI runner) = Ctrl-C
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if fmt == "json" or not sys.stderr.isatty():
             result = run_probe(args.file, **kwargs)
@@ -32,10 +40,13 @@ def run_probe_cli(args: Any) -> int:
                     bar.update(task, completed=frac, description=msg)
 
                 result = run_probe(args.file, on_progress=on_progress, **kwargs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # run_probe has ended the worker and everything the script started
         cancel.set()
         print("learnability: probe cancelled", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if getattr(args, "plots", None):
         try:
             rpt.write_plots(result, args.plots)

@@ -88,6 +88,26 @@ class ProbeTimeout(BaseException):
     pass
 
 
+class ScriptExit(BaseException):
+    """os._exit(n) called by the script (in the worker's own process, main thread) while it runs."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+_real_os_exit = os._exit
+_MAIN_PID = os.getpid()
+
+
+def _probe_os_exit(code):
+    # only the script's own call, in this process and its main thread; a forked child or another thread
+    # exits for real (and os._exit outside a probe run, e.g. _watch_parent, is untouched)
+    if STATE["active"] and os.getpid() == _MAIN_PID and threading.current_thread() is threading.main_thread():
+        raise ScriptExit(code)
+    _real_os_exit(code)
+
+
 def _on_usr1(signum, frame):
     raise ProbeTimeout()
 
@@ -114,7 +134,7 @@ def _watch_parent(ppid):
     while True:
         time.sleep(1.0)
         if os.getppid() != ppid:
-            os._exit(3)
+            _real_os_exit(3)
 
 
 # ----------------------------------------------------------------------------- patches
@@ -296,6 +316,10 @@ def run_script(path, source, cwd, seed, keras):
     except SystemExit as exc:
         payload = _error_payload(exc, path)
         payload["message"] = f"the script called sys.exit({exc.code!r}) before fit"
+        return "exit", payload
+    except ScriptExit as exc:
+        payload = _error_payload(exc, path)
+        payload["message"] = f"the script called os._exit({exc.code!r}) before fit (exit code {exc.code!r})"
         return "exit", payload
     except BaseException as exc:  # the user's exception, whatever it is
         return "error", _error_payload(exc, path)
@@ -662,6 +686,15 @@ def device_info(tf):
             "text": f"CPU ({platform.machine()}, {cores} core{'s' if cores != 1 else ''})"}
 
 
+def _load(name, filename):
+    """A module of this folder, loaded by path (this folder is not on sys.path: see above)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     global _proto_in, _proto_out
     # private copies of the pipes for the protocol; the user's code sees /dev/null stdin, stderr as stdout
@@ -673,6 +706,9 @@ def main():
     sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     signal.signal(signal.SIGUSR1, _on_usr1)
+    guard = _load("_learnability_probe_guard", "guard.py")
+    guard.set_subreaper()  # what the script starts and orphans stays below this process (see guard.py)
+    os._exit = _probe_os_exit
     send({"type": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
     t = time.perf_counter()
     try:
@@ -689,15 +725,8 @@ def main():
             tf.config.experimental.set_memory_growth(gpu, True)
     except Exception:
         pass
-    spec = importlib.util.spec_from_file_location("_learnability_probe_measure", os.path.join(HERE, "measure.py"))
-    measure = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = measure
-    spec.loader.exec_module(measure)
-    spec = importlib.util.spec_from_file_location("_learnability_probe_plan", os.path.join(HERE, "plan.py"))
-    plan = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = plan
-    spec.loader.exec_module(plan)
-    measure.plan = plan
+    measure = _load("_learnability_probe_measure", "measure.py")
+    measure.plan = _load("_learnability_probe_plan", "plan.py")
     install_patches(tf, keras)
     global TF
     TF = tf
@@ -723,6 +752,9 @@ def main():
             except Exception as exc:
                 send({"type": "internal", "message": f"{type(exc).__name__}: {exc}",
                       "trace": traceback.format_exc()[-3000:]})
+            # whatever the script started (a server, a detached daemon) ends with the job: SIGTERM,
+            # then SIGKILL; a process that kept our stderr open would otherwise outlive the probe
+            guard.kill_tree(os.getpid(), grace_s=0.2)
             send({"type": "done", "seconds": round(time.perf_counter() - t, 3)})
     return 0
 

@@ -7,6 +7,7 @@ measures. Thresholds are starting points from ../shared/notes/literature.md, gat
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -309,6 +310,45 @@ def error_report(path: str, message: str, *, static: list[Finding] | None = None
     findings.append(_finding(rule, path, source, where, message, message))
     return {"version": VERSION, "file": path, "verdict": verdict, "device": None, "summary": message,
             "metrics": {}, "layers": [], "findings": findings, "curves": {}, "timing": timing or {}}
+
+
+# ----------------------------------------------------------------------------- a worker that died
+
+# What TensorFlow, absl and Python's warnings print on their own: never "the last meaningful line".
+_LOG_NOISE = re.compile(
+    r"^(?:WARNING: All log messages before absl::InitializeLog\(\)"  # absl, before its logging is set up
+    r"|[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]"  # absl / glog: I0000 00:00:17.2 15120 port.cc:153]
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] "  # TF's C++ log: 2024-01-01 12:00:00.1: W tensorflow/...
+    r"|To enable the following instructions:"  # the second line of TF's CPU-feature notice
+    r"|\S+\.py:\d+: \w*Warning: "  # warnings.warn output (Keras, NumPy) ...
+    r"|\s"  # ... and its indented source line, traceback bodies
+    r"|$)")
+
+
+def meaningful_lines(lines: list[str]) -> list[str]:
+    """The lines of a worker's stderr that are not TensorFlow/absl log noise or warnings."""
+    return [line.strip() for line in lines if not _LOG_NOISE.match(line)]
+
+
+def crash_message(code: int | None, stderr: list[str]) -> str:
+    """Why the worker ended without a result: its exit code (or signal) and its last meaningful line."""
+    import signal
+
+    if code is None:
+        how = "stopped answering"
+    elif code > 128 and code - 128 in {s.value for s in signal.Signals}:
+        how = f"was killed by {signal.Signals(code - 128).name} (exit code {code})"
+    elif code < 0 and -code in {s.value for s in signal.Signals}:
+        how = f"was killed by {signal.Signals(-code).name}"
+    else:
+        how = f"exited with code {code}"
+    text = (f"the script's process {how} before the probe had a result (os._exit, a crash in native "
+            "code, or a signal)")
+    last = meaningful_lines(stderr)
+    if last:
+        line = last[-1]
+        text += f"; its last output: {line[:300]}{'...' if len(line) > 300 else ''}"
+    return text
 
 
 # ----------------------------------------------------------------------------- the report

@@ -13,6 +13,8 @@ import collections
 import json
 import os
 import queue
+import select
+import selectors
 import signal
 import subprocess
 import sys
@@ -21,7 +23,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from learnability.probe.guard import GRACE_S
+
 HARNESS = str(Path(__file__).with_name("harness.py"))
+GUARD = str(Path(__file__).with_name("guard.py"))
+PIPE_DRAIN_S = 1.0  # after the worker exits, its pipes are read this much longer at most
+MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line from the worker is cut
 
 DEFAULTS: dict[str, Any] = {
     "seed": 0,
@@ -59,7 +66,12 @@ class WorkerError(Exception):
 
 
 class Worker:
-    """One worker process (`harness.py`) in its own session, speaking JSON lines."""
+    """One worker: `guard.py` (the guardian, see there) running `harness.py` in the user's interpreter, in
+    a session of its own, speaking JSON lines.
+
+    The pipes are read by one thread that owns them (nothing else closes them, so a kill never waits on a
+    reader) and stops reading shortly after the guardian is gone, even if a process that escaped us still
+    holds a pipe open; writes to the worker have a deadline too. `kill()` never blocks for long."""
 
     def __init__(self, python: str) -> None:
         self.python = python
@@ -74,8 +86,8 @@ class Worker:
         # starts. Each job then runs the script in the folder the job names (`cwd`). PYTHONPATH itself is kept:
         # the user's script may need it.
         self.proc = subprocess.Popen(
-            [python, "-u", HARNESS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, env=env, close_fds=True, cwd=os.path.dirname(HARNESS),
+            worker_command(python), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True, env=env, close_fds=True, bufsize=0, cwd=os.path.dirname(HARNESS),
         )
         self.pid = self.proc.pid
         self.messages: queue.Queue = queue.Queue()
@@ -83,61 +95,154 @@ class Worker:
         self.ready: dict | None = None
         self.busy = False
         self.last_used = time.monotonic()
-        threading.Thread(target=self._read_out, daemon=True).start()
-        threading.Thread(target=self._read_err, daemon=True).start()
+        self._killing = threading.Event()
+        self._pumped = threading.Event()
+        threading.Thread(target=self._pump, daemon=True, name="learnability-probe-pipes").start()
 
-    def _read_out(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
+    def _pump(self) -> None:
+        """Read stdout (JSON lines -> `messages`) and stderr (-> `stderr`, the last 200 lines) until both
+        end, or until the guardian has been gone for PIPE_DRAIN_S (a leftover process may hold a pipe
+        open forever). Then close them and post {"type": "eof"}."""
+        streams = {self.proc.stdout.fileno(): ("out", self.proc.stdout),  # type: ignore[union-attr]
+                   self.proc.stderr.fileno(): ("err", self.proc.stderr)}  # type: ignore[union-attr]
+        partial = {"out": b"", "err": b""}
+        sel = selectors.DefaultSelector()
+        for fd in streams:
+            os.set_blocking(fd, False)
+            sel.register(fd, selectors.EVENT_READ)
+        gone_at: float | None = None
+
+        def emit(kind: str, raw: bytes) -> None:
+            text = raw.decode("utf-8", "replace")
+            if kind == "err":
+                self.stderr.append(text.rstrip())
+                return
             try:
-                self.messages.put(json.loads(raw.decode("utf-8", "replace")))
+                msg = json.loads(text)
             except ValueError:
-                continue
-        self.messages.put({"type": "eof"})
+                return
+            if isinstance(msg, dict):
+                self.messages.put(msg)
 
-    def _read_err(self) -> None:
-        assert self.proc.stderr is not None
-        for raw in self.proc.stderr:
-            self.stderr.append(raw.decode("utf-8", "replace").rstrip())
+        try:
+            while sel.get_map():
+                for key, _ in sel.select(timeout=0.1):
+                    kind, _stream = streams[key.fd]
+                    try:
+                        data = os.read(key.fd, 65536)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        data = b""
+                    if not data:
+                        sel.unregister(key.fd)
+                        if partial[kind]:
+                            emit(kind, partial[kind])
+                            partial[kind] = b""
+                        continue
+                    lines = (partial[kind] + data).split(b"\n")
+                    partial[kind] = lines.pop()
+                    if len(partial[kind]) > MAX_LINE_BYTES:  # a runaway line: keep its start only
+                        emit(kind, partial[kind][:MAX_LINE_BYTES])
+                        partial[kind] = b""
+                    for line in lines:
+                        emit(kind, line)
+                if self.proc.poll() is not None:
+                    gone_at = gone_at or time.monotonic()
+                    if time.monotonic() - gone_at > PIPE_DRAIN_S:
+                        break
+        finally:
+            sel.close()
+            for _kind, stream in streams.values():
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self._pumped.set()
+            self.messages.put({"type": "eof"})
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def send(self, obj: dict) -> None:
-        assert self.proc.stdin is not None
+    def send(self, obj: dict, timeout: float = 30.0) -> None:
+        """Write one JSON line; WorkerError if the worker is gone or does not read it within `timeout`."""
+        stdin = self.proc.stdin
+        if stdin is None or stdin.closed:
+            raise WorkerError("the probe worker exited")
+        data = memoryview((json.dumps(obj) + "\n").encode("utf-8"))
+        fd = stdin.fileno()
+        deadline = time.monotonic() + timeout
         try:
-            self.proc.stdin.write((json.dumps(obj) + "\n").encode("utf-8"))
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
+            os.set_blocking(fd, False)
+            while data:
+                if not self.alive():
+                    raise WorkerError(f"the probe worker exited (code {self.proc.returncode})")
+                _, writable, _ = select.select([], [fd], [], 0.1)
+                if writable:
+                    try:
+                        data = data[os.write(fd, data):]
+                    except BlockingIOError:
+                        continue
+                elif time.monotonic() > deadline:
+                    raise WorkerError("the probe worker does not read its input")
+        except (BrokenPipeError, OSError, ValueError) as exc:
             raise WorkerError(f"the probe worker exited: {exc}") from None
 
     def interrupt(self) -> None:
-        """Ask the worker to stop what it runs (it reports where the script was)."""
+        """Ask the worker to stop what it runs (it reports where the script was). The guardian passes
+        SIGUSR1 on to the harness."""
         try:
             os.kill(self.pid, signal.SIGUSR1)
         except OSError:
             pass
 
-    def kill(self) -> None:
-        """End the worker's whole process group, at once."""
+    def exit_status(self, wait_s: float = 2.0) -> int | None:
+        """The worker's exit code (the harness's, through the guardian), waiting up to `wait_s`."""
         try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            self.proc.kill()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(timeout=2)
+            return self.proc.wait(timeout=wait_s)
         except subprocess.TimeoutExpired:
-            pass
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            return None
+
+    def kill(self) -> None:
+        """End the worker and every process the script started (see guard.py): SIGTERM to the guardian,
+        which ends its tree (SIGKILL after a grace period); if it does not exit in time, SIGKILL to the
+        session's process group and to what /proc still shows below it. Returns within ~3 s."""
+        self._killing.set()
+        if self.proc.poll() is None:
             try:
-                if stream is not None:
-                    stream.close()
+                os.kill(self.pid, signal.SIGTERM)
             except OSError:
                 pass
+            try:
+                self.proc.wait(timeout=GRACE_S + 1.5)
+            except subprocess.TimeoutExpired:
+                from learnability.probe.guard import descendants
+
+                stragglers = descendants(self.pid)
+                for pid in [self.pid, *stragglers]:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                try:
+                    self.proc.wait(timeout=1.0)
+                except subprocess.TimeoutExpired:
+                    pass
+        if self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+
+
+def worker_command(python: str) -> list[str]:
+    """The guardian (in this interpreter, isolated: `-I` keeps the current folder and the user's site
+    out of its imports) running the harness in `python`."""
+    return [sys.executable, "-I", GUARD, python, "-u", HARNESS]
 
 
 _POOL: dict[str, Worker] = {}
@@ -163,10 +268,11 @@ def _release(w: Worker, keep: bool) -> None:
         w.busy = False
         w.last_used = time.monotonic()
         pooled = _POOL.get(w.python) is w
-        if not keep or not pooled:
-            if pooled:
-                del _POOL[w.python]
-            w.kill()
+        end = not keep or not pooled
+        if end and pooled:
+            del _POOL[w.python]
+    if end:  # outside the lock: ending a worker's tree can take a grace period
+        w.kill()
 
 
 def shutdown() -> None:
@@ -423,12 +529,14 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
                 break
     except WorkerError as exc:
         status, keep, message = "crashed", False, str(exc)
+    except BaseException:  # KeyboardInterrupt, SIGTERM in the CLI: the worker and its tree go too
+        keep = False
+        raise
     finally:
         _release(worker, keep)
     timing["total_s"] = round(time.monotonic() - t0, 3)
     if status == "crashed" and not message:
-        tail = [l for l in worker.stderr if l.strip()][-3:]
-        message = "the probe worker exited unexpectedly" + (": " + " | ".join(tail) if tail else "")
+        message = rpt.crash_message(worker.exit_status(), list(worker.stderr))
     report = rpt.build_report(
         path=path, source=source, static=static.findings, runs=runs, ready=ready, status=status,
         message=message, fatal=fatal, internal=internal, timing=timing, timeout=timeout, options=options,
