@@ -173,7 +173,7 @@ def test_counterfactuals_leave_one_out_for_three_fixes():
 
     src = ("import keras\nfrom keras.layers import Dense\n"
            "model = keras.Sequential([keras.Input((4,)), Dense(8, activation='sigmoid'), Dense(8, activation='sigmoid'),"
-           " Dense(1, activation='softmax')])\n"
+           " Dense(8, activation='sigmoid'), Dense(1, activation='softmax')])\n"
            "model.compile(optimizer=keras.optimizers.Adam(learning_rate=3.0), loss='binary_crossentropy')\n"
            "model.fit(x, y, epochs=1)\n")
     findings = Analyzer().analyze(src, "t.py", None).findings
