@@ -276,6 +276,13 @@ def test_explain_prints_the_rationale_and_unknown_ids_exit_2():
     assert proc.returncode == 0
     rule = next(r for r in all_rules() if r.id == "LRN101")
     assert rule.rationale in proc.stdout and "# learnability: ignore[LRN101]" in proc.stdout
+    # the example is the rule's first INVALID case, and "Fixed" that case's fixed program (both tested)
+    example, fixed = rule.invalid[0].code, rule.invalid[0].fixed
+    body = proc.stdout.split("Example:\n", 1)[1]
+    shown, shown_fixed = body.split("\nFixed:\n", 1)
+    assert [ln.strip() for ln in shown.strip().splitlines()] == [ln.strip() for ln in example.strip().splitlines()]
+    assert [ln.strip() for ln in fixed.strip().splitlines()] == \
+        [ln.strip() for ln in shown_fixed.split("\nNot reported:", 1)[0].strip().splitlines()]
     proc = run_cli("explain", "LRN999")
     assert proc.returncode == 2
     assert "unknown rule 'LRN999'" in proc.stderr

@@ -16,7 +16,7 @@ SCRIPT = textwrap.dedent('''\
     from tensorflow.keras import layers
 
     LR = 0.1
-    X = np.random.rand(100, 28, 28, 1)
+    X = np.load("images.npy")
     y = np.repeat(np.arange(10), 10)
 
 

@@ -12,7 +12,7 @@ from learnability.cli import main
 
 IMPORTS = ["%matplotlib inline\n", "!pip list\n", "import numpy as np\n", "from tensorflow import keras\n",
            "from tensorflow.keras import layers\n"]
-DATA = ["X = np.random.rand(100, 28, 28, 1)\n", "y = np.repeat(np.arange(10), 10)"]
+DATA = ["X = np.load(\"images.npy\")\n", "y = np.repeat(np.arange(10), 10)"]
 MODEL = ("model = keras.Sequential([\n"
          "    layers.Conv2D(16, 3, activation=\"sigmoid\", input_shape=(28, 28, 1)),\n"
          "    layers.Flatten(),\n"

@@ -32,3 +32,36 @@ def test_every_rule_has_a_heading_whose_anchor_is_its_docs_url_fragment():
         # GitHub (and other renderers) make the anchor of "## LRN101" "#lrn101"
         assert docs_url(rule.id).endswith("docs/rules.md#" + rule.id.lower())
         assert f"[{rule.id}](#{rule.id.lower()})" in text
+
+
+def test_readme_rule_table_is_generated_and_current():
+    """The README's rule table is generated between its markers from the same registry: a rule added, or a
+    severity, summary or fix changed, fails here until `scripts/gen_rule_docs.py` is run."""
+    gen = _generator()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert gen.BEGIN in readme and gen.END in readme
+    assert readme == gen.render_readme(readme), f"README.md's rule table is out of date: run `{gen.COMMAND}`"
+    table = readme.split(gen.BEGIN, 1)[1].split(gen.END, 1)[0]
+    rows = re.findall(r"^\| \[(LRN\d{3})\]\(docs/rules\.md#(lrn\d{3})\) \| (\w+) \| ([^|]+) \|", table, re.M)
+    assert [r[0] for r in rows] == [r.id for r in all_rules()]
+    for (rid, anchor, category, severity), rule in zip(rows, all_rules()):
+        assert anchor == rid.lower() and category == rule.category.value
+        assert severity.strip().startswith(rule.severity.value)
+    # no second, hand-copied rule table anywhere in the README
+    assert len(re.findall(r"^\| *Id *\| *Category *\| *Severity", readme, re.M)) == 1
+
+
+def test_every_rule_entry_shows_its_first_invalid_case_and_its_fix():
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in all_rules():
+        entry = text.split(f"## {rule.id}\n", 1)[1].split("\n## ", 1)[0]
+        case = rule.example
+        assert f"Example:\n\n```python\n{case.code}```" in entry
+        if case.fixed is not None:
+            assert f"Fixed:\n\n```python\n{case.fixed}```" in entry
+
+
+def test_rule_counts_in_the_readme_match_the_registry():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counts = {int(n) for n in re.findall(r"\b(\d+) rules\b", readme)}
+    assert counts == {len(all_rules())}, f"the README says {sorted(counts)} rules; the registry has {len(all_rules())}"

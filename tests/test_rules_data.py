@@ -328,7 +328,8 @@ def test_multiclass_labels_on_one_sigmoid_unit():
     model.fit(X, y, epochs=5)
     """
     found = findings_of(src, "LRN604")
-    assert len(found) == 1 and found[0].severity is Severity.ERROR and "0 to 9" in found[0].message
+    # measured: it trains, but every class above 1 is pushed to the same output (a warning, not an error)
+    assert len(found) == 1 and found[0].severity is Severity.WARNING and "0 to 9" in found[0].message
 
 
 def test_one_based_labels_with_sparse_crossentropy():

@@ -10,7 +10,8 @@ from learnability.config import Config
 from learnability.findings import Severity
 
 MODEL = """
-model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
 """
 
 
@@ -34,7 +35,8 @@ def test_high_learning_rate_through_module_constant_and_variable():
     from tensorflow import keras
     lr = 0.1
     opt = keras.optimizers.Adam(learning_rate=lr)
-    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential([keras.layers.Conv2D(8, 3, activation="relu"), keras.layers.Flatten(),
+                              keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=opt, loss="binary_crossentropy")
     """
     found = findings_of(src, "LRN301")
@@ -199,9 +201,10 @@ def test_decay_factors_outside_0_1_are_errors(call, arg):
     assert len(found) == 1 and found[0].severity is Severity.ERROR and arg in found[0].message
 
 
-def test_zero_epsilon_is_a_warning_and_negative_an_error():
+def test_zero_epsilon_is_information_and_negative_an_error():
+    # measured: Adam(epsilon=0) trains like the default (scripts/measure_rule_claims.py more)
     found = findings_of("import keras\na = keras.optimizers.Adam(epsilon=0)\nb = keras.optimizers.Adam(epsilon=-1e-8)\n", "LRN402")
-    assert [f.severity for f in found] == [Severity.WARNING, Severity.ERROR]
+    assert [f.severity for f in found] == [Severity.INFO, Severity.ERROR]
 
 
 @pytest.mark.parametrize("call", [

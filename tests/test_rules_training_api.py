@@ -20,11 +20,11 @@ y = (X[:, 0] > 0.5).astype(int)
 # ----------------------------------------------------------------- LRN703
 @pytest.mark.parametrize("layer, severity", [
     ("keras.layers.Dropout(0.6)", Severity.INFO),
-    ("keras.layers.Dropout(rate=0.8)", Severity.WARNING),
-    ("keras.layers.SpatialDropout2D(0.9)", Severity.WARNING),
+    ("keras.layers.Dropout(rate=0.8)", Severity.INFO),  # measured: trains about as well on a toy task
+    ("keras.layers.SpatialDropout2D(0.9)", Severity.INFO),
     ("keras.layers.Dropout(1.0)", Severity.ERROR),
     ("keras.layers.Dropout(p=0.7)", Severity.INFO),  # Keras 1 keyword
-    ("keras.layers.LSTM(8, dropout=0.8)", Severity.WARNING),
+    ("keras.layers.LSTM(8, dropout=0.8)", Severity.INFO),
 ])
 def test_high_dropout(layer, severity):
     src = f"from tensorflow import keras\nm = keras.Sequential([keras.layers.Dense(8), {layer}])\n"
@@ -133,7 +133,7 @@ def test_large_stddev_before_sigmoid():
     ])
     """
     found = findings_of(src, "LRN802")
-    assert len(found) == 2 and all(f.severity is Severity.WARNING for f in found)
+    assert len(found) == 2 and all(f.severity is Severity.INFO for f in found)  # measured: slower, not stuck
     out = apply_fix(src, "LRN802")
     assert 'kernel_initializer="glorot_uniform")' in out
 

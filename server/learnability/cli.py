@@ -269,18 +269,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def explain_text(rule_id: str) -> str | None:
+    from learnability.rules.docs import explain_text as render
+
     rule = get_rule(rule_id)
-    if rule is None:
-        return None
-    lines = [f"{rule.id} {rule.name} ({rule.category.value}, {rule.severity.value})", "", rule.summary, "",
-             "Why: " + rule.rationale]
-    if rule.fix_summary:
-        lines += ["", "Fix: " + rule.fix_summary]
-    bad, good = rule.examples
-    if bad:
-        lines += ["", "Instead of:", f"    {bad}", "write:", f"    {good}"]
-    lines += ["", f"Suppress on a line with: # learnability: ignore[{rule.id}]", f"Docs: {docs_url(rule.id)}"]
-    return "\n".join(lines)
+    return None if rule is None else render(rule)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

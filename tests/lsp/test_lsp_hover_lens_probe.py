@@ -27,6 +27,8 @@ async def test_hover_shows_rationale_and_fix():
         assert hover.contents.kind == types.MarkupKind.Markdown
         text = hover.contents.value
         assert "LRN101" in text and "**Why:**" in text and "**Fix:** Use 'relu'" in text
+        # the rule's example: the lines its first INVALID case's fix changes
+        assert "```diff\n-" in text and '+    layers.Dense(256, activation="relu"),' in text
         assert hover.range.start.line == 9
         assert await client.text_document_hover_async(hover_params(1, 3)) is None  # nothing flagged there
 
@@ -49,6 +51,9 @@ async def test_commands_are_server_side_only():
         await wait_diagnostics(client, rec, URI)
         md = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", ["lrn101"]))
         assert md.startswith("### LRN101") and "Why:" in md
+        from learnability.rules import get_rule
+        case = get_rule("LRN101").invalid[0]
+        assert f"Example:\n\n```python\n{case.code}```" in md and f"Fixed:\n\n```python\n{case.fixed}```" in md
         with pytest.raises(JsonRpcException):
             await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", ["NOPE1"]))
         with pytest.raises(JsonRpcException):

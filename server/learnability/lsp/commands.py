@@ -6,26 +6,14 @@ from typing import Any
 
 from pygls.exceptions import JsonRpcInvalidParams
 
-from learnability.lsp.server import docs_url
-
 
 def explain_markdown(rule_id: str) -> str | None:
-    """The rule's explanation (what `learnability explain` prints) as Markdown."""
+    """The rule's explanation (what `learnability explain` prints, and docs/rules.md) as Markdown."""
     from learnability.rules import get_rule
+    from learnability.rules.docs import explain_markdown as render
 
     rule = get_rule(rule_id)
-    if rule is None:
-        return None
-    parts = [f"### {rule.id} {rule.name}", f"*{rule.category.value} · {rule.severity.value}*", rule.summary,
-             f"**Why:** {rule.rationale}"]
-    if rule.fix_summary:
-        parts.append(f"**Fix:** {rule.fix_summary}")
-    bad, good = rule.examples
-    if bad:
-        parts.append(f"Instead of:\n\n```python\n{bad}\n```\n\nwrite:\n\n```python\n{good}\n```")
-    parts.append(f"Suppress on a line with `# learnability: ignore[{rule.id}]`.")
-    parts.append(f"[Rule documentation]({docs_url(rule.id)})")
-    return "\n\n".join(parts)
+    return None if rule is None else render(rule)
 
 
 def register(ls: Any) -> None:

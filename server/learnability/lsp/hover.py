@@ -14,6 +14,7 @@ from learnability.lsp.server import docs_url
 
 def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
     from learnability.rules import get_rule
+    from learnability.rules.docs import hover_example
 
     uri = params.text_document.uri
     res = ls.results.get(uri)
@@ -34,6 +35,9 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
             lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it: not applied by fix-all)")]
         elif rule is not None and rule.fix_summary:
             lines += ["", f"**Fix:** {rule.fix_summary}"]
+        example = hover_example(rule) if rule is not None else ""
+        if example:
+            lines += ["", example]
         lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]` · "
                       f"[rule documentation]({docs_url(f.rule)})"]
         sections.append("\n".join(lines))

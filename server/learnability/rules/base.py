@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -20,6 +21,42 @@ DOCS_URL = "https://github.com/learnability/learnability/blob/main/docs/rules.md
 def docs_url(rule_id: str) -> str:
     """The documentation link of a rule (LSP codeDescription, SARIF helpUri)."""
     return DOCS_URL.format(id=rule_id.lower())
+
+
+def _program(code: str) -> str:
+    """A case's code as written in the rule module: dedented, without the leading blank line."""
+    return textwrap.dedent(code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """A complete program on which the rule must stay silent (a real idiom, or a finding that was false).
+    `xfail` names the analysis gap that still makes the rule fire (the generated test is then a strict xfail)."""
+    code: str
+    note: str = ""
+    xfail: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _program(self.code))
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A complete program on which the rule must fire: a finding of this rule whose message contains
+    `message`; `fixed` is the program after that finding's fix (None: the finding offers no fix);
+    `severity` the finding's severity (None: the rule's). `xfail` names the analysis gap that keeps the rule
+    from firing today (the generated test is then a strict xfail)."""
+    code: str
+    message: str
+    fixed: str | None = None
+    severity: Severity | None = None
+    note: str = ""
+    xfail: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _program(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", _program(self.fixed))
 
 
 @dataclass
@@ -52,11 +89,25 @@ class Rule:
     rationale: str
     fix_summary: str | None
     check: Callable[["Rule", Context], Iterable[Finding]] = field(repr=False)
-    examples: tuple[str, str] = ("", "")  # (bad, good)
+    valid: tuple[Valid, ...] = ()
+    invalid: tuple[Invalid, ...] = ()
+    # what the rule recognises, in more detail than the summary (the README's rule table)
+    covers: str = ""
+    # when a finding's severity differs from the rule's: "info for hidden Dense", ...
+    severity_note: str = ""
 
     @property
     def docs_url(self) -> str:
         return docs_url(self.id)
+
+    @property
+    def example(self) -> Invalid | None:
+        """The case shown as the rule's example (docs, explain, hover): its first INVALID case that fires."""
+        return next((c for c in self.invalid if c.xfail is None), None)
+
+    @property
+    def severity_text(self) -> str:
+        return f"{self.severity.value} ({self.severity_note})" if self.severity_note else self.severity.value
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for f in self.check(self, ctx):
@@ -76,13 +127,16 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def register(*, id: str, name: str, category: Category, severity: Severity, summary: str, rationale: str,
-             fix: str | None = None, examples: tuple[str, str] = ("", "")) -> Callable:
-    """Decorator: turn `def check(rule, ctx)` into a registered Rule."""
+             fix: str | None = None, valid: Iterable[Valid] = (), invalid: Iterable[Invalid] = (),
+             covers: str = "", severity_note: str = "") -> Callable:
+    """Decorator: turn `def check(rule, ctx)` into a registered Rule. `valid` / `invalid` are the rule's
+    cases: tests (tests/test_rule_cases.py), docs, `explain` and hover are made from them."""
 
     def wrap(func: Callable[[Rule, Context], Iterable[Finding]]) -> Rule:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
-        rule = Rule(id, name, category, severity, summary, rationale, fix, func, examples)
+        rule = Rule(id, name, category, severity, summary, rationale, fix, func, tuple(valid), tuple(invalid),
+                    covers, severity_note)
         REGISTRY[id] = rule
         return rule
 

@@ -8,7 +8,7 @@ from learnability.analysis.calls import find_calls
 from learnability.analysis.names import module_name
 from learnability.findings import Category, Fix, Severity, Span, TextEdit
 from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # Keras 1 layer keywords -> Keras 2/3 names (None: no one-to-one rename, report only)
 LAYER_RENAMES: dict[str, str | None] = {
@@ -48,6 +48,8 @@ METHOD_HINT = {
     name="keras2-arguments",
     category=Category.API,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more (Keras 3.15): Adam(lr=0.01) raises ValueError, fit(nb_epoch=2) TypeError: certain
+    # on Keras 3, but tf.keras 2 still accepts them and the file may target it (warning).
     summary="Keras 1/2 argument or method that Keras 3 rejects (lr=, nb_epoch=, init=, border_mode=, fit_generator ...)",
     rationale=(
         "Keras 3 (TensorFlow 2.16+ and standalone) removed the Keras 1 layer keywords (init, border_mode, "
@@ -57,8 +59,167 @@ METHOD_HINT = {
         "third number as strides, silently shrinking every feature map. The renames keep the meaning."
     ),
     fix="Rename the keyword (lr -> learning_rate, nb_epoch -> epochs, init -> kernel_initializer, ...).",
-    examples=("Dense(output_dim=64, init='he_normal'); Adam(lr=0.001); fit(X, y, nb_epoch=10)",
-              "Dense(units=64, kernel_initializer='he_normal'); Adam(learning_rate=0.001); fit(X, y, epochs=10)"),
+    covers=(
+        "Keras 1/2 keyword or method Keras 3 rejects: `lr`, `nb_epoch`, `init`, `border_mode`, `subsample`, "
+        "`nb_filter`, `output_dim` (Dense/RNN, not Embedding), `W_/b_regularizer`, `p`, `dropout_U`, "
+        "`fit_generator`, `predict_classes`; `Conv2D(32, 3, 3)` (Keras 3 reads the third number as strides); "
+        "Keras 2 submodule imports (`keras.layers.core`, `keras.utils.np_utils`, ...). `input_dim` is still "
+        "accepted; `decay` is LRN401's; legacy / `tf_keras` optimizers are left alone"
+    ),
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([layers.Dense(16, activation="relu", input_dim=8),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="Keras 3 names (learning_rate, epochs); input_dim is still accepted"),
+        Valid("""
+            import numpy as np
+            import tensorflow as tf
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu", input_shape=(8,)),
+                                         tf.keras.layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=tf.keras.optimizers.legacy.Adam(lr=0.001), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="legacy optimizers (tf.keras.optimizers.legacy, tf_keras) still take lr="),
+        Valid("""
+            import numpy as np
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            x = np.random.rand(64, 32, 32, 3)
+            y = np.arange(64) % 10
+            model = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(64, 2, 2, activation="relu"),
+                                      layers.Flatten(), layers.Dense(10, activation="softmax")])
+            model.compile("adam", "sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=5)
+        """, note="Conv2D(64, 2, 2): a real stride of 2 (patchify), not Keras 1's nb_row, nb_col"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(lr=0.001), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="the optimizer keyword lr was removed in Keras 3", fixed="""
+            import numpy as np
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+        Invalid("""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, nb_epoch=10, batch_size=32)
+        """, message="fit() has no keyword nb_epoch in Keras 3; use epochs", fixed="""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10, batch_size=32)
+        """),
+        Invalid("""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Conv2D, Flatten, Dense
+
+            x = np.random.rand(64, 28, 28, 1)
+            y = np.arange(64) % 10
+            model = Sequential([Conv2D(32, 3, 3, activation="relu", input_shape=(28, 28, 1)), Flatten(),
+                                Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=5)
+        """, message="Keras 1's nb_row, nb_col: Keras 3 reads the third number as strides=3", fixed="""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Conv2D, Flatten, Dense
+
+            x = np.random.rand(64, 28, 28, 1)
+            y = np.arange(64) % 10
+            model = Sequential([Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)), Flatten(),
+                                Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=5)
+        """),
+        Invalid("""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers.core import Dense
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="keras.layers.core does not exist in Keras 3", fixed="""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+        Invalid("""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            def batches():
+                while True:
+                    x = np.random.rand(32, 8)
+                    yield x, (x[:, 0] > 0.5).astype(int)
+
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit_generator(batches(), steps_per_epoch=8, epochs=10)
+        """, message="Model.fit_generator() does not exist in Keras 3", fixed="""
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            def batches():
+                while True:
+                    x = np.random.rand(32, 8)
+                    yield x, (x[:, 0] > 0.5).astype(int)
+
+            model = Sequential([Dense(16, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(batches(), steps_per_epoch=8, epochs=10)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

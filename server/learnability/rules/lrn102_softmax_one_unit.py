@@ -9,7 +9,7 @@ from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (class_count, final_activation, labels_of, units_arg, units_change_is_safe,
                                          units_of)
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -17,6 +17,7 @@ from learnability.rules.base import Context, Rule, register
     name="softmax-on-one-unit",
     category=Category.ACTIVATION,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: accuracy stays at the positive share while the loss falls (error).
     summary="softmax on a 1-unit layer: it always outputs 1.0",
     rationale=(
         "softmax normalises exp(z_i) over the units of the last axis. Over a single unit that is "
@@ -27,7 +28,77 @@ from learnability.rules.base import Context, Rule, register
         "binary_crossentropy); softmax needs one unit per class."
     ),
     fix="Use activation='sigmoid' on the 1-unit layer; when the labels have more classes, one unit per class.",
-    examples=("Dense(1, activation='softmax')", "Dense(1, activation='sigmoid')"),
+    covers="`softmax` on a 1-unit layer always outputs 1.0: constant prediction, zero gradient",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+            model.fit(x, y, epochs=10)
+        """, note="one sigmoid unit for a binary problem"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * 3).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(3, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x, y, epochs=10)
+        """, note="softmax over one unit per class"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="softmax")])
+            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+            model.fit(x, y, epochs=10)
+        """, message="softmax over the single unit of Dense(1) always outputs 1.0", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+            model.fit(x, y, epochs=10)
+        """),
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(1, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x_train, y_train, epochs=5)
+        """, message="the labels have 10 classes: use Dense(10) with softmax", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x_train, y_train, epochs=5)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

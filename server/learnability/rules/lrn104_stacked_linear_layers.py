@@ -5,7 +5,7 @@ from __future__ import annotations
 from learnability.analysis.program import CONV_LAYERS
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._outputs import add_keyword, model_quote
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # layers that are linear (or the identity) at inference: they do not separate two linear layers
 TRANSPARENT = frozenset(
@@ -20,6 +20,8 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
     name="stacked-linear-layers",
     category=Category.ACTIVATION,
     severity=Severity.INFO,
+    # scripts/measure_rule_claims.py more: on a nearly linear toy task two linear Dense layers train as well as with relu
+    # (information); without any activation no non-linear boundary can be learnt (warning).
     summary="Dense/Conv layers stacked with no non-linearity between them",
     rationale=(
         "A Dense or Conv layer with no activation is a linear map, and a linear map followed by another "
@@ -29,8 +31,83 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
         "however deep it is. Give the hidden layer an activation (relu), or an Activation layer after it."
     ),
     fix="Add activation='relu' to the linear layer (not applied automatically: a linear bottleneck can be intended).",
-    examples=("Dense(128), Dense(64), Dense(10, activation='softmax')",
-              "Dense(128, activation='relu'), Dense(64, activation='relu'), Dense(10, activation='softmax')"),
+    covers="Dense/Conv layers stacked with no non-linearity between them collapse to one linear map",
+    severity_note="warning when no hidden layer has an activation",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(64, activation="relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="an activation in every hidden layer"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.BatchNormalization(),
+                                      layers.Activation("relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="Dense, BatchNormalization, then the activation as its own layer"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dense(64),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="no hidden layer of this model has one: the whole stack collapses into a single linear map", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dense(64),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """,
+                severity=Severity.WARNING),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dense(32),
+                                      layers.Dense(32, activation="relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="Dense has no activation and feeds Dense directly", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] * x[:, 1] > 0.25).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation="relu"), layers.Dense(32, activation="relu"),
+                                      layers.Dense(32, activation="relu"), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

@@ -8,7 +8,7 @@ from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
                                          loss_change_is_safe, losses_and_outputs, one_hot_labels, output_key)
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -16,6 +16,8 @@ from learnability.rules.base import Context, Rule, register
     name="loss-output-units-mismatch",
     category=Category.LOSS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: categorical CE on one unit has a constant loss of 0 (error); binary CE on a
+    # 10-way softmax trains about as well in Keras 3 (warning: tf.keras 2's binary 'accuracy' misleads).
     summary="Loss does not fit the output units (binary crossentropy on a multi-unit softmax, categorical on 1 unit)",
     rationale=(
         "Categorical crossentropy compares a distribution over C >= 2 output units with the label: on a single "
@@ -28,8 +30,83 @@ from learnability.rules.base import Context, Rule, register
         "per class."
     ),
     fix="Use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels).",
-    examples=("Dense(10, activation='softmax') ... loss='binary_crossentropy'",
-              "Dense(10, activation='softmax') ... loss='sparse_categorical_crossentropy'"),
+    covers=(
+        "Loss does not fit the output units: categorical crossentropy on 1 unit, binary crossentropy on a "
+        "multi-unit softmax"
+    ),
+    severity_note="warning for binary CE on softmax",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="binary crossentropy on one sigmoid unit"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, :5] > 0.5).astype("float32")
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(5, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="multi-label: binary crossentropy on several sigmoid units"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="categorical_crossentropy on a 1-unit output", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            y_train = keras.utils.to_categorical(y_train, 10)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+            model.fit(x_train, y_train, epochs=5)
+        """, message="binary_crossentropy on a softmax over 10 units", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            y_train = keras.utils.to_categorical(y_train, 10)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x_train, y_train, epochs=5)
+        """, severity=Severity.WARNING),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

@@ -8,7 +8,7 @@ from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (fit_labels, integer_class_labels, loss_change_is_safe, loss_of, one_hot_labels,
                                          output_of, path_note)
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -16,6 +16,7 @@ from learnability.rules.base import Context, Rule, register
     name="label-encoding-loss-mismatch",
     category=Category.LOSS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: both mismatches raise at fit (error).
     summary="Label encoding does not fit the loss (sparse with one-hot labels, categorical with integer labels)",
     rationale=(
         "sparse_categorical_crossentropy expects one integer class index per sample; categorical_crossentropy "
@@ -24,8 +25,99 @@ from learnability.rules.base import Context, Rule, register
         "column that broadcasts) computes a loss that has nothing to do with the classes."
     ),
     fix="Switch the loss to the one that matches the labels.",
-    examples=("y = to_categorical(y, 10) ... loss='sparse_categorical_crossentropy'",
-              "y = to_categorical(y, 10) ... loss='categorical_crossentropy'"),
+    covers=(
+        "Label encoding does not fit the loss: sparse CE with one-hot labels, categorical CE with integer "
+        "labels"
+    ),
+    valid=[
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="sparse crossentropy with integer labels"),
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="recompiled with a sparse loss before the fit on integer labels"),
+    ],
+    invalid=[
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            y_train = keras.utils.to_categorical(y_train, 10)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, message="sparse_categorical_crossentropy with one-hot labels", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            y_train = keras.utils.to_categorical(y_train, 10)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """),
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy())
+            model.fit(x_train, y_train, epochs=5)
+        """, message="categorical_crossentropy with integer class labels (mnist labels)", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy())
+            model.fit(x_train, y_train, epochs=5)
+        """),
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.evaluate(x_train, y_train)
+        """, message="categorical_crossentropy with integer class labels", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.evaluate(x_train, y_train)
+        """,
+                note="the second compile is in force for evaluate"),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

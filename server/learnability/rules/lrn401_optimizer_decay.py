@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.analysis.program import NOTHING, OPTIMIZER_DEFAULT_LR
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -15,6 +15,8 @@ from learnability.rules.base import Context, Rule, register
     name="optimizer-decay-removed",
     category=Category.OPTIMIZER,
     severity=Severity.WARNING,
+    # scripts/measure_rule_claims.py more: Keras 3.15 warns 'Argument `decay` is no longer supported and will be
+    # ignored' and trains without decay: the intent is lost, learning is not stopped (warning).
     summary="Optimizer `decay=` argument: Keras 3 ignores it, so the rate never decays",
     rationale=(
         "Keras 2 optimizers took decay=d and used learning_rate / (1 + d * iterations). Keras 3 optimizers "
@@ -23,8 +25,83 @@ from learnability.rules.base import Context, Rule, register
         "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=d)."
     ),
     fix="Pass learning_rate=InverseTimeDecay(lr, decay_steps=1, decay_rate=decay) and drop decay (or just drop decay=0).",
-    examples=("SGD(learning_rate=0.01, decay=1e-6)",
-              "SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))"),
+    covers="`decay=` on a Keras 3 optimizer: dropped with a warning, the rate never decays",
+    severity_note="info for `decay=0`",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="the decay as a learning-rate schedule"),
+        Valid("""
+            import numpy as np
+            import tensorflow as tf
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu", input_shape=(8,)),
+                                         tf.keras.layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=tf.keras.optimizers.legacy.Adam(learning_rate=0.01, decay=1e-4),
+                          loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="legacy optimizers still implement decay="),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, decay=1e-4), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="decay=0.0001 is ignored by Keras 3 optimizers", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4)), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, decay=0.0), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="decay=0 is a Keras 2 argument", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, severity=Severity.INFO),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

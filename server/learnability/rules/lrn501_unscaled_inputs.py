@@ -7,10 +7,10 @@ import libcst as cst
 from learnability.analysis.calls import find_calls
 from learnability.analysis.data import describe
 from learnability.analysis.names import last
-from learnability.analysis.program import ModelInfo, Program
+from learnability.analysis.program import FitInfo, ModelInfo, Program
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits, layer_prefix, starts_with_scaling
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # first layers that take raw integers or strings, not scaled floats
 INDEX_INPUT_LAYERS = frozenset(
@@ -73,11 +73,27 @@ def _generator_fix(ctx: Context, info) -> Fix | None:
                (ctx.replace(stmt.placed, ctor, ctor.with_changes(args=args)),))
 
 
+def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: float):
+    """What is known of `fit`'s inputs when they reach `model` unscaled (largest value above `limit`, no
+    scaling on the way); None otherwise. LRN101 asks it too (saturating layers fed unscaled inputs)."""
+    if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
+        return None
+    if model.layers[0].kind in INDEX_INPUT_LAYERS:
+        return None
+    info = describe(program, fit.x, fit.call.index)
+    if info.scaled or info.max_abs is None or info.max_abs <= limit or info.constant:
+        return None
+    if _scales_elsewhere(program):
+        return None
+    return info
+
+
 @register(
     id="LRN501",
     name="unscaled-inputs",
     category=Category.PREPROCESSING,
     severity=Severity.WARNING,
+    # the probe (README, article 1): inputs x100 into sigmoid convs learn slower; LRN101 carries the saturation part.
     summary="Inputs reach fit unscaled (pixels 0-255, X * 100)",
     rationale=(
         "Initialisers (Glorot, He) assume inputs of unit scale. Inputs in 0-255 make the first layer's "
@@ -88,20 +104,99 @@ def _generator_fix(ctx: Context, info) -> Fix | None:
     ),
     fix="Divide the array at the fit call by its maximum, add rescale= to the ImageDataGenerator, or add a first "
         "Rescaling(1/255) layer for image datasets.",
-    examples=("model.fit(x_train, y_train)  # uint8 pixels", "model.fit(x_train / 255.0, y_train)"),
+    covers=(
+        "Inputs reach `fit` unscaled (> `input_max_abs` = 10): `*.load_data()` pixels, "
+        "`image_dataset_from_directory`, `ImageDataGenerator` without `rescale`, `np.random.rand(...) * 100`,"
+        " through `tf.data`; silent after `/ 255`, `/= 255`, `astype(...) / 255`, standardisation, "
+        "scikit-learn scalers, a first `Rescaling`/`Normalization`/`BatchNormalization`, `.map(...)`, "
+        "`keras.applications`, Embedding inputs"
+    ),
+    valid=[
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            x_train = x_train.astype("float32") / 255
+            model = keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(64, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="pixels divided by 255 before fit"),
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="a Rescaling layer first"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            words = np.random.randint(0, 5000, (256, 40))
+            y = (words[:, 0] > 2500).astype(int)
+            model = keras.Sequential([keras.Input((40,)), layers.Embedding(5000, 16), layers.GlobalAveragePooling1D(),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(words, y, epochs=5)
+        """, note="token ids into an Embedding"),
+    ],
+    invalid=[
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(64, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, message="inputs reach fit unscaled: mnist pixels up to 255", fixed="""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            model = keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(64, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train / 255.0, y_train, epochs=5)
+        """),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8) * 100
+            y = (x[:, 0] > 50).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="inputs reach fit unscaled: values up to 100", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8) * 100
+            y = (x[:, 0] > 50).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x / 100.0, y, epochs=10)
+        """),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):
-        if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
-            continue
-        if model.layers[0].kind in INDEX_INPUT_LAYERS:
-            continue
-        info = describe(program, fit.x, fit.call.index)
-        if info.scaled or info.max_abs is None or info.max_abs <= limit or info.constant:
-            continue
-        if _scales_elsewhere(program):
+        info = unscaled_inputs(program, model, fit, limit)
+        if info is None:
             continue
         peak = info.max_abs
         divisor = "255.0" if peak == 255 else f"{peak:g}" + ("" if "." in f"{peak:g}" or "e" in f"{peak:g}" else ".0")

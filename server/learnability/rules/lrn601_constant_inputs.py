@@ -5,7 +5,7 @@ from __future__ import annotations
 from learnability.analysis.data import describe
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import fits
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 @register(
@@ -13,6 +13,7 @@ from learnability.rules.base import Context, Rule, register
     name="constant-inputs",
     category=Category.DATA,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py more: constant inputs leave training accuracy at the majority class (error).
     summary="Constant inputs: every sample is identical",
     rationale=(
         "When every input is the same array (np.ones, np.zeros, np.full), the network computes the same "
@@ -21,7 +22,36 @@ from learnability.rules.base import Context, Rule, register
         "the architecture or learning rate."
     ),
     fix=None,
-    examples=("X = np.ones((100, 32, 32, 3))", "X = load_images(...)  # real, varying inputs"),
+    covers="Constant inputs (`np.ones/zeros/full`, scaled); not when the array is filled or perturbed afterwards",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.zeros((256, 8))
+            x[:, 0] = np.linspace(0, 1, 256)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, note="an array made with zeros and then filled"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.ones((256, 8))
+            y = np.arange(256) % 2
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, message="inputs are constant (all 1)"),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnability.analysis.shapes import find_too_small
 from learnability.findings import Category, Severity
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
 def _size(dims) -> str:
@@ -16,6 +16,7 @@ def _size(dims) -> str:
     name="feature-map-too-small",
     category=Category.LAYERS,
     severity=Severity.ERROR,
+    # scripts/measure_rule_claims.py claims: a 5x5 kernel on a 3x3 map fails when the model is built (error).
     summary="Feature map smaller than a kernel or pool size",
     rationale=(
         "Every 'valid' convolution shrinks the feature map by kernel - 1 and every pooling or stride divides it. "
@@ -24,8 +25,40 @@ def _size(dims) -> str:
         "input shape through every kernel, stride, padding, pooling, upsampling and cropping."
     ),
     fix=None,
-    examples=("Input((8, 8, 1)), Conv2D(8, 3), MaxPooling2D(), Conv2D(8, 5)  # 3x3 map, 5x5 kernel",
-              "Input((8, 8, 1)), Conv2D(8, 3, padding='same'), MaxPooling2D(), Conv2D(8, 3)  # 4x4 map, 3x3 kernel"),
+    covers=(
+        "Feature map smaller than a kernel or pool window, traced from the input shape through kernels, "
+        "strides, padding (Keras 1/2 spellings too)"
+    ),
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(64, 28, 28, 1)
+            y = np.arange(64) % 10
+            model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(16, 3, activation="relu"),
+                                      layers.MaxPooling2D(), layers.Conv2D(32, 3, activation="relu"),
+                                      layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=5)
+        """, note="28 -> 26 -> 13 -> 11 -> 5: every window fits"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(64, 8, 8, 1)
+            y = np.arange(64) % 10
+            model = keras.Sequential([keras.Input((8, 8, 1)), layers.Conv2D(16, 3, activation="relu"),
+                                      layers.MaxPooling2D(), layers.Conv2D(32, 5, activation="relu"),
+                                      layers.Flatten(), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=5)
+        """, message="the feature map reaching this Conv2D is 3x3"),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program

@@ -7,7 +7,7 @@ import libcst as cst
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
-from learnability.rules.base import Context, Rule, register
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 SUGGESTED = 10
 
@@ -51,7 +51,9 @@ def _in_loop(call) -> bool:
     id="LRN901",
     name="too-few-epochs",
     category=Category.EPOCHS,
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
+    # scripts/measure_rule_claims.py more: fit(epochs=0) returns an empty history, the weights never move (error);
+    # one epoch trains, just briefly (information).
     summary="fit trains for 0 or 1 epochs",
     rationale=(
         "An epoch is one pass over the training data. epochs=0 (or initial_epoch >= epochs) runs no update "
@@ -60,7 +62,70 @@ def _in_loop(call) -> bool:
         "has not trained yet. Keras 2's nb_epoch means the same."
     ),
     fix="Train for more epochs (10 is a start; use EarlyStopping to stop when validation stops improving).",
-    examples=("model.fit(X, y, epochs=1)", "model.fit(X, y, epochs=20, callbacks=[EarlyStopping(patience=3)])"),
+    covers="`epochs`, Keras 2 `nb_epoch`, positional, module constants",
+    severity_note="error for 0 epochs or initial_epoch >= epochs",
+    valid=[
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=20)
+        """, note="20 epochs"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=0)
+        """, message="epochs=0: fit runs no epoch at all", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, severity=Severity.ERROR),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=1)
+        """, message="train for more epochs", fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(256, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(x, y, epochs=10)
+        """, severity=Severity.INFO),
+    ],
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
