@@ -213,7 +213,7 @@ def check(rule: Rule, ctx: Context):
             continue
         unscaled = None
         if not any(p <= saturating[0][0].position for p in model.opaque):
-            unscaled = next((info for m, fit in fits(program) if m is model
+            unscaled = next((info for m, fit in fits(program) if m.obj is model.obj
                              for info in [unscaled_inputs(program, model, fit, limit)] if info is not None), None)
         if unscaled is not None:
             # the large inputs reach every saturating layer: through it directly, or through relu/linear layers
@@ -251,7 +251,7 @@ def _inputs_scaled(program, model, limit: float) -> bool:
     """Every fit of the model gets inputs known to be at most `limit` in size, or the model scales them first."""
     if starts_with_scaling(model):
         return True
-    model_fits = [fit for m, fit in fits(program) if m is model and fit.x is not None]
+    model_fits = [fit for m, fit in fits(program) if m.obj is model.obj and fit.x is not None]
     if not model_fits:
         return False
     for fit in model_fits:

@@ -92,8 +92,7 @@ WHY = {
                                       layers.Dense(1, activation="sigmoid")])
             large.compile(optimizer=opt, loss="binary_crossentropy")
             large.fit(x, y, epochs=10)
-        """, note="the name opt rebound to a new optimizer before the second model",
-              xfail="needs flow-aware model: a reassigned name is a new optimizer object"),
+        """, note="the name opt rebound to a new optimizer before the second model"),
         Valid("""
             import numpy as np
             import keras
