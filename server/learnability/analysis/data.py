@@ -763,7 +763,7 @@ def names_behind(program: Program, node: cst.BaseExpression | None, index: int, 
     """The array variables an expression is computed from, followed back through their assignments
     and in-place changes (X[y == 1] += 2), up to `limit` statements. Constants (n = 100), modules and
     random generators are left out: sharing them does not tie two arrays together."""
-    seen: set[str] = set()
+    seen: set[tuple[str, int]] = set()  # (name, the binding that reaches): X = X / 255 follows the earlier X
     found: set[str] = set()
     todo: list[tuple[cst.CSTNode, int]] = [(node, index)] if node is not None else []
     visited = 0
@@ -773,12 +773,14 @@ def names_behind(program: Program, node: cst.BaseExpression | None, index: int, 
         visited += 1
         collector = _Names()
         expr.visit(collector)
-        for name in collector.names - seen:
-            seen.add(name)
+        for name in collector.names:
             entry = program.assignment(name, at)
             if entry is None:
                 continue
             stmt = entry[0]
+            if (name, stmt.index) in seen:
+                continue
+            seen.add((name, stmt.index))
             ref = cst.Name(name)
             if program.const(ref, at) is not NOTHING or _is_rng(program, ref, at):
                 continue
