@@ -440,7 +440,7 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     q = program.qualname(func) or ""
     if isinstance(func, cst.Attribute) and _is_rng(program, func.value, index):
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
-    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn")):
+    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
@@ -574,6 +574,30 @@ def _linspace(c: _Call) -> DataInfo:
         return DataInfo(source="literal", origin_node=c.node, n_samples=num)
     return DataInfo(source="literal", low=float(min(start, stop)), high=float(max(start, stop)), n_samples=num,
                     origin_node=c.node)
+
+
+def _bounded(c: _Call) -> DataInfo:
+    """np.sin / cos / tanh / abs / exp / sqrt of an array: the range the function maps onto."""
+    inner = c.inner(0)
+    if inner.source == "unknown":
+        return DataInfo()
+    low, high = _FUNCTION_RANGES[c.name]
+    if c.name in ("abs", "absolute", "exp", "sqrt", "square") and inner.low is not None and inner.high is not None:
+        f = {"abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
+             "square": lambda v: v * v}[c.name]
+        try:
+            ends = [f(inner.low), f(inner.high)] + ([f(0.0)] if inner.low < 0 < inner.high else [])
+            low, high = min(ends), max(ends)
+        except OverflowError:
+            pass
+    return replace(inner, low=low, high=high, integer_labels=False, one_hot=False, origin_node=c.node,
+                   scaled=high is not None and low is not None and max(abs(low), abs(high)) <= 1.5)
+
+
+_FUNCTION_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "sin": (-1.0, 1.0), "cos": (-1.0, 1.0), "tanh": (-1.0, 1.0), "abs": (0.0, None), "absolute": (0.0, None),
+    "exp": (0.0, None), "sqrt": (0.0, None), "square": (0.0, None),
+}
 
 
 def _file(c: _Call) -> DataInfo:
@@ -748,6 +772,8 @@ CONSTRUCTORS: dict[str, Callable[[_Call], DataInfo]] = {
     "numpy.arange": _arange, "range": _arange, "tensorflow.range": _arange,
     "numpy.linspace": _linspace, "tensorflow.linspace": _linspace,
     **{q: _file for q in FILE_READERS},
+    **{f"numpy.{n}": _bounded for n in _FUNCTION_RANGES},
+    "list": _passes, "tuple": _passes,
 }
 
 

@@ -150,7 +150,7 @@ def check(rule: Rule, ctx: Context):
         if _masked(program, fit.y, fit.call.index, subset_only=True):
             continue  # y[y > 0]: a subset; its range is not the source's
         info = describe(program, fit.y, fit.call.index)
-        if info.one_hot or info.multi_hot or info.source == "unknown":
+        if info.one_hot or info.multi_hot or (info.source == "unknown" and not info.centred):
             continue
         bounds = RANGES[out.activation]
         key = (id(out.act_layer.call.node), id(fit.call.node))
