@@ -17,7 +17,7 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "multi-label": frozenset({"LRN207"}),
     "scaled-labels": frozenset({"LRN208"}),
     "shuffled-labels": frozenset({"LRN605"}),
-    "held-out": frozenset({"LRN606"}),
+    "held-out": frozenset({"LRN606", "LRN607"}),
     "unscaled-inputs": frozenset({"LRN501"}),
     "keras3-api": frozenset({"LRN001", "LRN002"}),
     "decay": frozenset({"LRN401"}),
