@@ -27,19 +27,18 @@ TF1_OPTIMIZERS = {  # tf.train.*Optimizer / tf.compat.v1.train.*Optimizer -> Ker
     "AdagradOptimizer": "Adagrad", "AdadeltaOptimizer": "Adadelta", "MomentumOptimizer": "SGD",
     "FtrlOptimizer": "Ftrl",
 }
-# Keras 2 modules and names that Keras 3 (also as tf.keras on TensorFlow 2.16+) lacks
-REMOVED_MODULES = {
-    "wrappers.scikit_learn": "scikeras.wrappers (pip install scikeras; build_fn= becomes model=)",
-    "preprocessing.text": "keras.layers.TextVectorization",
+# Keras 2 modules and names that Keras 3 lacks (measured on Keras 3.15 / TensorFlow 2.21). `tensorflow.keras`
+# (Keras 3's tf.keras view) still has preprocessing.image.ImageDataGenerator and preprocessing.text, so those
+# are reported only under standalone `keras`; both lack wrappers.scikit_learn.
+REMOVED_MODULES = {  # module -> (what to use, also under tensorflow.keras)
+    "wrappers.scikit_learn": ("scikeras.wrappers (pip install scikeras; build_fn= becomes model=)", True),
+    "preprocessing.text": ("keras.layers.TextVectorization", False),
 }
-REMOVED_NAMES = {  # (module, name) -> what to use
+REMOVED_NAMES = {  # (module, name) -> what to use (standalone keras only)
     ("preprocessing.image", "ImageDataGenerator"): "keras.utils.image_dataset_from_directory with preprocessing "
-                                                   "layers (RandomFlip, RandomRotation, Rescaling)",
-    ("preprocessing.image", "img_to_array"): "keras.utils.img_to_array",
-    ("preprocessing.image", "load_img"): "keras.utils.load_img",
-    ("preprocessing.image", "array_to_img"): "keras.utils.array_to_img",
+                                                   "layers (RandomFlip, RandomRotation, Rescaling), or "
+                                                   "tf.keras.preprocessing.image.ImageDataGenerator",
 }
-IMAGE_FIXES = {"img_to_array", "load_img", "array_to_img"}
 KERAS_ROOTS = ("keras.", "tensorflow.keras.")
 SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
 
@@ -64,12 +63,13 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
         "output_shape. Where the Keras 3 spelling is certain the fix writes it."
     ),
     fix="Use the Keras 3 spelling: keras.optimizers.Adam(learning_rate) for tf.train.AdamOptimizer(learning_rate) "
-        "in compile, keras.utils.load_img / img_to_array for keras.preprocessing.image's",
+        "in compile",
     covers=(
         "`tf.Session`, `tf.InteractiveSession`, `tf.placeholder`, `tf.global_variables_initializer`, "
         "`K.get_session` / `set_session`; `tf.train.*Optimizer` and `tf.compat.v1.train.*Optimizer` passed to "
         "`compile`; imports of `keras.wrappers.scikit_learn`, `keras.preprocessing.text`, "
-        "`keras.preprocessing.image.ImageDataGenerator` (also under `tensorflow.keras`); `layer.input_shape` / "
+        "`keras.preprocessing.image.ImageDataGenerator` (standalone keras: tf.keras keeps those two; "
+        "`wrappers.scikit_learn` under both); `layer.input_shape` / "
         "`output_shape` on `model.layers[i]` or `model.get_layer(...)`. Files importing `tf_keras` are left alone"
     ),
     valid=[
@@ -85,6 +85,13 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
             model.fit(x, y, epochs=10)
             print(model.layers[0].output.shape)
         """, note="Keras 3 spellings"),
+        Valid("""
+            from keras.preprocessing.image import load_img, img_to_array
+            from tensorflow.keras.preprocessing.image import ImageDataGenerator
+
+            image = img_to_array(load_img("cat.png", target_size=(224, 224)))
+            datagen = ImageDataGenerator(rescale=1 / 255.0)
+        """, note="Keras 3 keeps load_img/img_to_array there; tf.keras keeps ImageDataGenerator"),
         Valid("""
             import tf_keras as keras
             from tf_keras.preprocessing.image import ImageDataGenerator
@@ -121,14 +128,10 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
             sess = tf.Session()
         """, message="tf.placeholder does not exist in TensorFlow 2"),
         Invalid("""
-            from keras.preprocessing.image import load_img, img_to_array
+            from keras.preprocessing.image import ImageDataGenerator
 
-            image = img_to_array(load_img("cat.png", target_size=(224, 224)))
-        """, message="keras.preprocessing.image has no load_img", fixed="""
-            from keras.utils import load_img, img_to_array
-
-            image = img_to_array(load_img("cat.png", target_size=(224, 224)))
-        """),
+            datagen = ImageDataGenerator(rescale=1 / 255.0, horizontal_flip=True)
+        """, message="keras.preprocessing.image has no ImageDataGenerator in Keras 3"),
         Invalid("""
             from keras.wrappers.scikit_learn import KerasClassifier
         """, message="keras.wrappers.scikit_learn does not exist in Keras 3"),
@@ -207,23 +210,19 @@ def _imports(rule: Rule, ctx: Context):
             continue
         sub = full[len(root):]
         placed = stmt.placed
-        if sub in REMOVED_MODULES:
+        if sub in REMOVED_MODULES and (root == "keras." or REMOVED_MODULES[sub][1]):
             yield rule.finding(ctx, placed, node.module,
-                               f"{full} does not exist in Keras 3 (ModuleNotFoundError); use {REMOVED_MODULES[sub]}",
+                               f"{full} does not exist in Keras 3 (ModuleNotFoundError); use {REMOVED_MODULES[sub][0]}",
                                old=full)
             continue
-        if isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar) or root != "keras.":
             continue
-        aliases = list(node.names)
-        removed = [a for a in aliases if (sub, module_name(a.name)) in REMOVED_NAMES]
-        for alias in removed:
+        for alias in node.names:
             what = module_name(alias.name)
-            fix = None
-            if all(module_name(a.name) in IMAGE_FIXES for a in aliases):  # every name moved to keras.utils
-                fix = Fix(f"Import from {root}utils", (ctx.replace(placed, node.module, root + "utils"),))
-            yield rule.finding(ctx, placed, alias.name,
-                               f"{full} has no {what} in Keras 3 (ImportError); use {REMOVED_NAMES[(sub, what)]}",
-                               fix=fix, old=f"{full}.{what}")
+            if (sub, what) in REMOVED_NAMES:
+                yield rule.finding(ctx, placed, alias.name,
+                                   f"{full} has no {what} in Keras 3 (ImportError); use {REMOVED_NAMES[(sub, what)]}",
+                                   old=f"{full}.{what}")
 
 
 class _ShapeAttrs(cst.CSTVisitor):
