@@ -62,3 +62,28 @@ def test_settings_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.learnability.probe]\nmax_step = 3\n")
     _, _, err = probe_settings(tmp_path / "train.py")
     assert err and "max_step" in err
+
+
+def test_a_rejected_argument_is_attributed_to_the_library_that_raised_it():
+    sklearn = report._hint("TypeError", "OneHotEncoder.__init__() got an unexpected keyword argument 'sparse'",
+                           "sklearn")
+    assert "sklearn" in sklearn and "Keras" not in sklearn
+    keras = report._hint("TypeError", "TensorFlowTrainer.fit() got an unexpected keyword argument 'nb_epoch'", "keras")
+    assert "Keras 3 does not accept" in keras
+    assert "Keras 3 does not accept" in report._hint("TypeError", "f() got an unexpected keyword argument 'x'")
+
+
+def test_the_harness_names_the_installed_package_that_raised():
+    from learnability.probe import harness
+
+    def raise_from(filename: str):
+        code = compile("def f():\n    raise TypeError('boom')\n", filename, "exec")
+        scope: dict = {}
+        exec(code, scope)
+        try:
+            scope["f"]()
+        except TypeError as exc:
+            return harness._raised_in(exc)
+
+    assert raise_from("/venv/lib/python3.11/site-packages/sklearn/preprocessing/_encoders.py") == "sklearn"
+    assert raise_from("/home/me/train.py") is None
