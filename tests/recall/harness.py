@@ -21,6 +21,8 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "unscaled-inputs": frozenset({"LRN501"}),
     "keras3-api": frozenset({"LRN001", "LRN002"}),
     "decay": frozenset({"LRN401"}),
+    "large-targets": frozenset({"LRN209"}),
+    "too-small-inputs": frozenset({"LRN502"}),
 }
 _FAULT = re.compile(r"^# fault: ([\w-]+)\s*$", re.M)
 

@@ -600,6 +600,20 @@ _FUNCTION_RANGES: dict[str, tuple[float | None, float | None]] = {
 }
 
 
+def _clip(c: _Call) -> DataInfo:
+    """np.clip(x, lo, hi): the range cut to [lo, hi]."""
+    inner = c.inner(0)
+    lo, hi = c.const(1, "a_min"), c.const(2, "a_max")
+    info = replace(inner, origin_node=c.node, notes=list(inner.notes))
+    if isinstance(lo, (int, float)) and not isinstance(lo, bool):
+        info.low = max(lo, inner.low) if inner.low is not None else float(lo)
+    if isinstance(hi, (int, float)) and not isinstance(hi, bool):
+        info.high = min(hi, inner.high) if inner.high is not None else float(hi)
+    if info.source == "unknown" and info.low is not None and info.high is not None:
+        info.source = "literal"
+    return info
+
+
 def _file(c: _Call) -> DataInfo:
     """pd.read_csv / np.loadtxt / np.genfromtxt: a tabular file; its range is not known here."""
     return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"])
@@ -773,7 +787,7 @@ CONSTRUCTORS: dict[str, Callable[[_Call], DataInfo]] = {
     "numpy.linspace": _linspace, "tensorflow.linspace": _linspace,
     **{q: _file for q in FILE_READERS},
     **{f"numpy.{n}": _bounded for n in _FUNCTION_RANGES},
-    "list": _passes, "tuple": _passes,
+    "list": _passes, "tuple": _passes, "numpy.clip": _clip, "tensorflow.clip_by_value": _clip,
 }
 
 
