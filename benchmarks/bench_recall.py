@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "recall"))
 
-import harness  # noqa: E402
+import recall_harness as harness  # noqa: E402
 
 
 def main() -> int:

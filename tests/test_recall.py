@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "recall"))
 
-import harness  # noqa: E402
+import recall_harness as harness  # noqa: E402
 
 THRESHOLD = 0.85
 

@@ -293,9 +293,12 @@ class AnalysisWorker:
         # the child is gone: fail whatever it still owed us; the next job starts a fresh one
         if not self._closed and proc.pid not in self._killed:
             self._log(f"analysis worker exited (code {proc.poll()}); it restarts on the next analysis")
-        for job_id, entry in list(self._futures.items()):
-            if entry[2] is proc:
-                self._resolve(job_id, WorkerCrashed("the analysis worker exited"))
+        # under the lock: cancel_key kills this child and moves the other documents' jobs to a fresh one in
+        # one critical section; reading the jobs in its middle would fail jobs that are being re-sent
+        with self._lock:
+            owed = [job_id for job_id, entry in self._futures.items() if entry[2] is proc]
+        for job_id in owed:
+            self._resolve(job_id, WorkerCrashed("the analysis worker exited"))
 
     def _resolve(self, job_id: int, value: Any) -> None:
         entry = self._futures.get(job_id)
