@@ -461,3 +461,19 @@ model.fit(X, y)
 """)
     (finding,) = findings_of(source, "LRN202")
     assert "on one branch" not in finding.message
+
+
+def test_a_regression_loss_is_read_with_the_targets_of_its_own_fit():
+    source = src(classifier() + """\
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y)
+scores = np.random.rand(200)
+model.compile(optimizer="adam", loss="mse")
+model.fit(X, scores)
+""")
+    assert lines_of(source, "LRN203") == [line_with(source, 'loss="mse"')]  # softmax output: info only
+    (finding,) = findings_of(source, "LRN203")
+    assert "integer class labels" not in finding.message  # not the first fit's labels
+    swapped = source.replace("model.fit(X, scores)", "model.fit(X, y)")
+    (finding,) = findings_of(swapped, "LRN203")
+    assert "integer class labels" in finding.message

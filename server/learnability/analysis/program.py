@@ -281,10 +281,15 @@ class Program(SemanticModel):
         """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
         else: model.add(Dense...)`) is one model per combination of arms (at most MAX_VARIANTS), each
         with the layers, compiles and fits of its own arms."""
+        if not self._bp_info:
+            return  # no branch in the program
         stmts = self.stmts
         out: list[ModelInfo] = []
         for model in self.models:
             start = len(stmts[model.call.index].branch)
+            if not any(len(branch) > start for branch, _layer in model._events):
+                out.append(model)
+                continue
             arms: dict[int, list[int]] = {}
             for branch, _layer in model._events:
                 for bp, arm in branch[start:]:
@@ -515,6 +520,8 @@ class Program(SemanticModel):
         x = view.arg(0, "x", "generator")
         y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
+        if method not in TRAINING_METHODS:
+            return info  # evaluate / predict: their data is what the rules read
         for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
                                  ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
             arg = view.arg(pos if method == "fit" else None, *names)

@@ -254,11 +254,18 @@ class Frame:
     scope: int
     parent: "Frame | None"
     name: str | None = None  # the function
-    label: str = ""  # "build_model(lr=0.1) on line 20"
-    line: int = 0  # the call's line (0: the definition)
+    call: cst.Call | None = None  # the call analysed (None: the definition)
+    call_placed: PlacedChunk | None = None
     depth: int = 0
     returns: list["Stmt"] = field(default_factory=list)
     lexical: "Frame | None" = None  # the frame the function was defined in (its free names resolve there)
+
+    @property
+    def label(self) -> str:
+        """"build_model(lr=0.1) on line 20" (computed when a message needs it)."""
+        if self.call is None or self.call_placed is None:
+            return ""
+        return f"{_code(self.call)} on line {self.call_placed.span(self.call).line}"
 
 
 @dataclass(eq=False, slots=True)
@@ -408,7 +415,7 @@ class SemanticModel:
         self.stmts: list[Stmt] = []
         self.aliases: dict[str, str] = {}
         self.star_imports: list[str] = []
-        self.assigned: set[str] = set()  # every name bound anywhere (for the qualified-name memo)
+        self.assigned: frozenset[str] = frozenset()  # set after the layout (see below)
         self.functions: dict[str, tuple[Block, PlacedChunk, Frame]] = {}  # name -> its (last) definition
         self._frames: dict[int, Frame] = {}  # scope -> its frame
         # scope -> name -> indices of its bindings (ascending), and the bindings (statement, tuple path)
@@ -426,6 +433,10 @@ class SemanticModel:
         self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
         self._layout()
+        # layer-like names the program binds (assignments, parameters, functions): they shadow Keras' classes
+        self.assigned: frozenset[str] = frozenset(
+            name for names in self._bind_at.values() for name in _SHADOWABLE.intersection(names)
+        ) | _SHADOWABLE.intersection(self.functions)
         self._qual_cache = self._shared_qual_cache()
 
     # ----- laying statements out
@@ -447,11 +458,39 @@ class SemanticModel:
                 self._enter(name, block, placed, frame, (), None, None, lexical)
 
     def _walk(self, items: list[Any], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
+        # the common statement inline (most of a file): no call of a user function, an assignment or an
+        # expression; the rest through _place / _block
+        stmts = self.stmts
+        scope = frame.scope
+        functions = self.functions
+        call_type, name_type = cst.Call, cst.Name
+        bind_at = self._bind_at.get(scope)
+        if bind_at is None:
+            bind_at = self._bind_at[scope] = {}
+            self._binds[scope] = {}
+        binds = self._binds[scope]
         for item in items:
-            if type(item) is RawStmt:
-                self._place(item, placed, frame, branch)
-            else:
+            if type(item) is not RawStmt:
                 self._block(item, placed, frame, branch)
+                continue
+            kind = item.kind
+            value = item.value
+            if kind == "import" or kind == "return" or (type(value) is call_type and type(value.func) is name_type
+                                                        and value.func.value in functions):
+                self._place(item, placed, frame, branch)
+                continue
+            stmt = Stmt(len(stmts), item, placed, scope, branch, frame, scope)
+            stmts.append(stmt)
+            if kind == "assign":
+                index = stmt.index
+                for name, path in item.targets:
+                    at = bind_at.get(name)
+                    if at is None:
+                        bind_at[name] = [index]
+                        binds[name] = [(stmt, path)]
+                    else:
+                        at.append(index)
+                        binds[name].append((stmt, path))
 
     def _new_bp(self, block: Block, placed: PlacedChunk, arms: int) -> int:
         bp = self._next_bp
@@ -464,7 +503,6 @@ class SemanticModel:
         if kind == "def":
             name = block.node.name.value  # type: ignore[attr-defined]
             self.functions[name] = (block, placed, frame)
-            self.assigned.add(name)
             if name not in self._called:  # never called as a statement: analysed where it is defined
                 self._enter(name, block, placed, frame, branch, None, None, frame)
             return
@@ -562,7 +600,6 @@ class SemanticModel:
                 else:
                     at.append(stmt.index)
                     binds[name].append((stmt, path))
-                self.assigned.add(name)
         elif raw.kind == "import":
             for local, qual in raw.imports:
                 if local == "*":
@@ -604,9 +641,7 @@ class SemanticModel:
                call: cst.Call | None, call_placed: PlacedChunk | None, lexical: Frame | None = None) -> Frame:
         start = len(self.stmts)
         self._analysed.add(name)
-        line = call_placed.span(call).line if call is not None and call_placed is not None else 0
-        label = f"{_code(call)} on line {line}" if call is not None else ""
-        frame = Frame(self._next_scope, caller, name, label, line, caller.depth + 1, lexical=lexical)
+        frame = Frame(self._next_scope, caller, name, call, call_placed, caller.depth + 1, lexical=lexical)
         self._frames[frame.scope] = frame
         self._next_scope += 1
         node: cst.FunctionDef = block.node  # type: ignore[assignment]
@@ -774,8 +809,7 @@ class SemanticModel:
         """The qualified-name memo, kept by the chunk cache across analyses. A node's qualified name
         depends on the node (the same object while its chunk is cached) and on the imports, star
         imports and which layer-like names are assigned: the memo is dropped when those change."""
-        env = (tuple(self.aliases.items()), tuple(self.star_imports),
-               frozenset(name for name in self.assigned if name in _SHADOWABLE))
+        env = (tuple(self.aliases.items()), tuple(self.star_imports), self.assigned)
         cache = self.cache
         if cache.qual_env != env or len(cache.qual_memo) > _QUAL_MEMO_MAX:
             cache.qual_env = env

@@ -132,7 +132,7 @@ def check(rule: Rule, ctx: Context):
             continue  # a categorical loss on one unit is LRN201's
         compiled = model.compile
         found = None
-        for fit in (*compiled.fits, *compiled.uses):
+        for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
             if fit.y is None:
                 continue
             labels = fit_labels(program, fit)
