@@ -51,6 +51,37 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
         """, note="recompiled with a sparse loss before the fit on integer labels"),
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            y_onehot = keras.utils.to_categorical(y_train, 10)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x_train, y_onehot, epochs=5)
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="the name model reassigned to a second model, each fit with the labels its loss expects"),
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            USE_ONE_HOT = False
+            model = keras.Sequential([keras.Input((28, 28)), layers.Rescaling(1 / 255), layers.Flatten(),
+                                      layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+            if USE_ONE_HOT:
+                y_train = keras.utils.to_categorical(y_train, 10)
+                model.compile(optimizer="adam", loss="categorical_crossentropy")
+            else:
+                model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="if/else branches that each pair a loss with its label encoding",
+              xfail="needs flow-aware model: the branches of an if are alternatives, not one sequence"),
     ],
     invalid=[
         Invalid("""
