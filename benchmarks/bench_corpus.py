@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_corpus.py --update   # append a "todo" placeholder for each of them
 
 Precision is true / (true + false); debatable verdicts are shown apart and left out of it. The
-Keras-version rule (LRN001) is listed but kept out of the learnability totals. `--update` never
+Keras-version rules (LRN001, LRN002) are listed but kept out of the learnability totals. `--update` never
 writes a verdict: its placeholders count as unreviewed, so tests/test_corpus.py keeps failing until
 someone reads the code and replaces "todo" with true / false / debatable and a reason.
 The corpus files are not committed: fetch them first with scripts/fetch_corpus.py.

@@ -208,3 +208,28 @@ def test_literal_fix_finds_the_rate_on_its_line_or_in_its_variable():
     fix = report.literal_fix(src, 1e-5, "0.01", 2, "use 0.01")  # not on line 2: the only 1e-5 in the file
     assert fix["edits"][0]["line"] == 1 and src.splitlines()[0][7:11] == "1e-5"
     assert report.literal_fix("a = 3\nb = 3\n", 3, "4", 9, "t") is None  # ambiguous: no edit
+
+
+def test_a_rejected_argument_is_attributed_to_the_library_that_raised_it():
+    sklearn = report._hint("TypeError", "OneHotEncoder.__init__() got an unexpected keyword argument 'sparse'",
+                           "sklearn")
+    assert "sklearn" in sklearn and "Keras" not in sklearn
+    keras = report._hint("TypeError", "TensorFlowTrainer.fit() got an unexpected keyword argument 'nb_epoch'", "keras")
+    assert "Keras 3 does not accept" in keras
+    assert "Keras 3 does not accept" in report._hint("TypeError", "f() got an unexpected keyword argument 'x'")
+
+
+def test_the_harness_names_the_installed_package_that_raised():
+    from learnability.probe import harness
+
+    def raise_from(filename: str):
+        code = compile("def f():\n    raise TypeError('boom')\n", filename, "exec")
+        scope: dict = {}
+        exec(code, scope)
+        try:
+            scope["f"]()
+        except TypeError as exc:
+            return harness._raised_in(exc)
+
+    assert raise_from("/venv/lib/python3.11/site-packages/sklearn/preprocessing/_encoders.py") == "sklearn"
+    assert raise_from("/home/me/train.py") is None

@@ -8,6 +8,7 @@ several modules spell alike), one small handler each.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -19,6 +20,22 @@ from learnability.analysis.program import NOTHING, Program, Stmt
 DATASETS = {  # name -> (pixel max, number of classes)
     "mnist": (255.0, 10), "fashion_mnist": (255.0, 10), "cifar10": (255.0, 10), "cifar100": (255.0, 100),
 }
+# tabular toy sets: name -> ((input low, input high), (target low, target high), number of classes or None).
+# Keras' load_data() gives (x_train, y_train), (x_test, y_test); scikit-learn's load_*/fetch_* with
+# return_X_y=True give (X, y). Ranges from the datasets' documentation (the largest column of the inputs).
+TABULAR = {
+    "boston_housing": ((0.0, 711.0), (5.0, 50.0), None),  # TAX up to 711; median value in k$
+    "california_housing": ((-124.35, 35682.0), (14999.0, 500001.0), None),  # Keras 3: population; house value in $
+    "load_diabetes": ((-0.2, 0.2), (25.0, 346.0), None),  # scikit-learn ships the inputs standardised
+    "load_iris": ((0.1, 7.9), (0.0, 2.0), 3),
+    "load_wine": ((0.13, 1680.0), (0.0, 2.0), 3),  # proline up to 1680
+    "load_breast_cancer": ((0.0, 4254.0), (0.0, 1.0), 2),  # worst area up to 4254
+    "load_digits": ((0.0, 16.0), (0.0, 9.0), 10),
+    "fetch_california_housing": ((-124.35, 35682.0), (0.15, 5.0), None),  # target in 100k$
+}
+# readers of tabular files: the values are whatever the file holds (often unscaled columns)
+FILE_READERS = frozenset("""pandas.read_csv pandas.read_excel pandas.read_table pandas.read_parquet numpy.loadtxt
+    numpy.genfromtxt numpy.fromfile""".split())
 _PASS_METHODS = frozenset("astype reshape copy squeeze flatten ravel transpose T numpy to_numpy values cache prefetch batch shuffle repeat".split())
 _PASS_FUNCS = frozenset(
     """numpy.expand_dims numpy.reshape numpy.squeeze numpy.asarray numpy.array numpy.float32 numpy.stack
@@ -46,6 +63,10 @@ class DataInfo:
     integer_labels: bool = False
     random_labels: bool = False
     ordered_blocks: bool = False
+    multi_hot: bool = False  # several ones per row (multi-label targets)
+    rescaled: bool = False  # divided by a constant, standardised or min-max scaled on the way (labels: not classes any more)
+    centred: bool = False  # standardised (mean 0): about half the values are negative
+    from_file: bool = False  # read from a tabular file: range unknown, often unscaled
     n_samples: int | None = None
     shape: tuple | None = None
     origin: Stmt | None = None  # where the data was made
@@ -137,6 +158,8 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
             info = replace(left)
             if op == "Divide" and right.source == "unknown":
                 info.scaled = True
+                info.rescaled = True
+                info.centred = _centred(node.left)
                 info.low = info.high = None
             elif op == "Subtract":
                 info.low = info.high = None
@@ -258,6 +281,13 @@ def _is_stat(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value.lower() in ("mean", "mu", "x_mean", "mean_")
 
 
+def _centred(node: cst.BaseExpression) -> bool:
+    """(y - y.mean()) or (y - mu): the numerator of a standardisation."""
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract) and \
+        _is_stat(node.right) and not (isinstance(node.right, cst.Call) and isinstance(node.right.func, cst.Attribute)
+                                      and node.right.func.attr.value == "min")
+
+
 def _is_list_repeat(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply) and isinstance(node.left, cst.List)
 
@@ -310,6 +340,7 @@ def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression,
     if not isinstance(c, (int, float)) or isinstance(c, bool):
         if op == "Divide" and left:
             info.scaled = True
+            info.rescaled = True
             info.low = info.high = None
         else:  # X += noise, X * mask: no longer constant unless the other side is; bounds unknown
             other_info = describe(program, other, index, 25)
@@ -330,10 +361,26 @@ def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression,
             info.low, info.high = lo / c, hi / c
         if abs(c) >= 1 and (hi is None or abs(hi / c) <= 1.5):
             info.scaled = True
+        if abs(c) > 1 and not float(c).is_integer() or abs(c) >= 10:
+            info.rescaled = True  # y / 255, y / 9.5 (not y // 2 or y / 2 as a regrouping)
     elif op in ("Add", "Subtract") and lo is not None and hi is not None:
         s = c if op == "Add" or not left else -c
         if left:
             info.low, info.high = lo + s, hi + s
+        else:  # 10 - x
+            info.low, info.high = (c + lo, c + hi) if op == "Add" else (c - hi, c - lo)
+    elif op == "Power" and left and lo is not None and hi is not None and isinstance(c, (int, float)):
+        try:
+            ends = [lo ** c, hi ** c] + ([0.0] if lo < 0 < hi and c > 0 else [])
+        except (OverflowError, ZeroDivisionError):
+            ends = []
+        if ends and all(isinstance(e, (int, float)) and not isinstance(e, complex) for e in ends):
+            info.low, info.high = float(min(ends)), float(max(ends))
+        else:
+            info.low = info.high = None
+        info.notes.append(f"raised to the power {c:g}")
+    elif op == "Power":
+        info.low = info.high = None
     info.constant = base.constant
     return info
 
@@ -344,6 +391,22 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
         return DataInfo()
     q = program.qualname(value.func) or ""
     name = last(q)
+    if name == "make_multilabel_classification" and path and path[0] == 1:
+        return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin=stmt, origin_node=value)
+    table = None
+    if name == "load_data" and "." in q and last(q.rsplit(".", 1)[0]) in TABULAR:
+        table = TABULAR[last(q.rsplit(".", 1)[0])]
+        is_label = len(path) == 2 and path[-1] == 1
+    elif name in TABULAR and len(path) == 1 and q.startswith("sklearn"):  # X, y = load_iris(return_X_y=True)
+        table = TABULAR[name]
+        is_label = path[0] == 1
+    if table is not None:
+        (xlo, xhi), (ylo, yhi), n = table
+        ds = name if name in TABULAR else last(q.rsplit(".", 1)[0])
+        if is_label:
+            return DataInfo(source="dataset", dataset=ds, low=ylo, high=yhi, n_classes=n, integer_labels=n is not None,
+                            origin=stmt, origin_node=value)
+        return DataInfo(source="dataset", dataset=ds, low=xlo, high=xhi, scaled=xhi <= 1.5, origin=stmt, origin_node=value)
     if name == "load_data":
         ds = last(q.rsplit(".", 1)[0]) if "." in q else ""
         if ds in DATASETS and len(path) >= 1:
@@ -377,7 +440,7 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     q = program.qualname(func) or ""
     if isinstance(func, cst.Attribute) and _is_rng(program, func.value, index):
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
-    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn")):
+    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
@@ -387,7 +450,11 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
             ctor = found[0] if found else (target if isinstance(target, cst.Call) else None)
             if ctor is not None and last(program.qualname(ctor.func)) in _SCALERS and args:
                 inner = describe(program, args[0].value, index, depth + 1)
-                return replace(inner, scaled=True, low=None, high=None)
+                centred = last(program.qualname(ctor.func)) in ("StandardScaler", "RobustScaler")
+                return replace(inner, scaled=True, rescaled=True, low=None, high=None, integer_labels=False,
+                               centred=centred)
+            if ctor is not None and last(program.qualname(ctor.func)) == "MultiLabelBinarizer":
+                return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
         if method in ("flow", "flow_from_directory", "flow_from_dataframe"):
             found = program.resolve_call(func.value, index) if isinstance(func.value, cst.Name) else None
             ctor = found[0] if found else (func.value if isinstance(func.value, cst.Call) else None)
@@ -479,7 +546,81 @@ def _permutation(c: _Call) -> DataInfo:
 
 
 def _scaling(c: _Call) -> DataInfo:
-    return replace(c.inner(0), scaled=True, low=None, high=None)
+    return replace(c.inner(0), scaled=True, rescaled=True, low=None, high=None, integer_labels=False,
+                   centred=c.name in ("scale", "robust_scale", "per_image_standardization"))
+
+
+def _arange(c: _Call) -> DataInfo:
+    """np.arange(stop) / (start, stop[, step]), range(...): evenly spaced values with a known range."""
+    vals = [c.const(i) for i in range(min(len(c.args), 3))]
+    if not vals or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+        return DataInfo(source="literal", origin_node=c.node)
+    start, stop, step = (0, vals[0], 1) if len(vals) == 1 else (vals[0], vals[1], vals[2] if len(vals) == 3 else 1)
+    if step == 0:
+        return DataInfo(source="literal", origin_node=c.node)
+    n = max(0, math.ceil((stop - start) / step))
+    if n == 0:
+        return DataInfo(source="literal", origin_node=c.node, n_samples=0)
+    last_value = start + (n - 1) * step
+    integer = all(isinstance(v, int) for v in (start, step))
+    return DataInfo(source="literal", low=float(min(start, last_value)), high=float(max(start, last_value)),
+                    n_samples=n, integer_labels=integer and n > 1, origin_node=c.node)
+
+
+def _linspace(c: _Call) -> DataInfo:
+    start, stop, num = c.const(0, "start"), c.const(1, "stop"), c.const(2, "num")
+    num = num if isinstance(num, int) else 50
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, stop)):
+        return DataInfo(source="literal", origin_node=c.node, n_samples=num)
+    return DataInfo(source="literal", low=float(min(start, stop)), high=float(max(start, stop)), n_samples=num,
+                    origin_node=c.node)
+
+
+def _bounded(c: _Call) -> DataInfo:
+    """np.sin / cos / tanh / abs / exp / sqrt of an array: the range the function maps onto."""
+    inner = c.inner(0)
+    if inner.source == "unknown":
+        return DataInfo()
+    low, high = _FUNCTION_RANGES[c.name]
+    if c.name in ("abs", "absolute", "exp", "sqrt", "square") and inner.low is not None and inner.high is not None:
+        f = {"abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
+             "square": lambda v: v * v}[c.name]
+        try:
+            ends = [f(inner.low), f(inner.high)] + ([f(0.0)] if inner.low < 0 < inner.high else [])
+            low, high = min(ends), max(ends)
+        except OverflowError:
+            pass
+    return replace(inner, low=low, high=high, integer_labels=False, one_hot=False, origin_node=c.node,
+                   scaled=high is not None and low is not None and max(abs(low), abs(high)) <= 1.5)
+
+
+_FUNCTION_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "sin": (-1.0, 1.0), "cos": (-1.0, 1.0), "tanh": (-1.0, 1.0), "abs": (0.0, None), "absolute": (0.0, None),
+    "exp": (0.0, None), "sqrt": (0.0, None), "square": (0.0, None),
+}
+
+
+def _clip(c: _Call) -> DataInfo:
+    """np.clip(x, lo, hi): the range cut to [lo, hi]."""
+    inner = c.inner(0)
+    lo, hi = c.const(1, "a_min"), c.const(2, "a_max")
+    info = replace(inner, origin_node=c.node, notes=list(inner.notes))
+    if isinstance(lo, (int, float)) and not isinstance(lo, bool):
+        info.low = max(lo, inner.low) if inner.low is not None else float(lo)
+    if isinstance(hi, (int, float)) and not isinstance(hi, bool):
+        info.high = min(hi, inner.high) if inner.high is not None else float(hi)
+    if info.source == "unknown" and info.low is not None and info.high is not None:
+        info.source = "literal"
+    return info
+
+
+def _file(c: _Call) -> DataInfo:
+    """pd.read_csv / np.loadtxt / np.genfromtxt: a tabular file; its range is not known here."""
+    return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"])
+
+
+def _multilabel(c: _Call) -> DataInfo:
+    return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=c.node)
 
 
 def _uniform01(c: _Call) -> DataInfo:
@@ -642,7 +783,11 @@ CONSTRUCTORS: dict[str, Callable[[_Call], DataInfo]] = {
                             "tensorflow.concat")},
     "numpy.repeat": _repeat,
     **{q: _passes for q in _PASS_FUNCS},
-    "numpy.arange": lambda c: DataInfo(source="literal"),
+    "numpy.arange": _arange, "range": _arange, "tensorflow.range": _arange,
+    "numpy.linspace": _linspace, "tensorflow.linspace": _linspace,
+    **{q: _file for q in FILE_READERS},
+    **{f"numpy.{n}": _bounded for n in _FUNCTION_RANGES},
+    "list": _passes, "tuple": _passes, "numpy.clip": _clip, "tensorflow.clip_by_value": _clip,
 }
 
 
@@ -658,7 +803,7 @@ def names_behind(program: Program, node: cst.BaseExpression | None, index: int, 
     """The array variables an expression is computed from, followed back through their assignments
     and in-place changes (X[y == 1] += 2), up to `limit` statements. Constants (n = 100), modules and
     random generators are left out: sharing them does not tie two arrays together."""
-    seen: set[str] = set()
+    seen: set[tuple[str, int]] = set()  # (name, the binding that reaches): X = X / 255 follows the earlier X
     found: set[str] = set()
     todo: list[tuple[cst.CSTNode, int]] = [(node, index)] if node is not None else []
     visited = 0
@@ -668,12 +813,14 @@ def names_behind(program: Program, node: cst.BaseExpression | None, index: int, 
         visited += 1
         collector = _Names()
         expr.visit(collector)
-        for name in collector.names - seen:
-            seen.add(name)
+        for name in collector.names:
             entry = program.assignment(name, at)
             if entry is None:
                 continue
             stmt = entry[0]
+            if (name, stmt.index) in seen:
+                continue
+            seen.add((name, stmt.index))
             ref = cst.Name(name)
             if program.const(ref, at) is not NOTHING or _is_rng(program, ref, at):
                 continue

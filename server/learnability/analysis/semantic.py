@@ -952,6 +952,14 @@ class SemanticModel:
                     return NOTHING
                 items.append(v)
             return tuple(items)
+        if t is cst.Subscript:  # rates = (0.5, 0.8); Dropout(rates[1]); cfg = [[1, 2], [3]]; cfg[0][-1]
+            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+                return NOTHING
+            seq = self._const(node.value, index, depth + 1)
+            i = self._const(node.slice[0].slice.value, index, depth + 1)
+            if isinstance(seq, tuple) and isinstance(i, int) and not isinstance(i, bool) and -len(seq) <= i < len(seq):
+                return seq[i]
+            return NOTHING
         if t is cst.Call:
             q = self.qualname(node.func)
             if q in ("math.pow", "pow") and len(node.args) == 2:

@@ -15,6 +15,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -338,6 +339,18 @@ def run_script(path, source, cwd, seed, keras):
                 sys.modules.pop(name, None)
 
 
+_PACKAGE_DIR = re.compile(r"[/\\](?:site|dist)-packages[/\\]([A-Za-z_]\w*)")
+
+
+def _raised_in(exc) -> str | None:
+    """The installed package whose code raised `exc` (the innermost frame in site-packages): keras, sklearn..."""
+    for fr in reversed(traceback.extract_tb(exc.__traceback__)):
+        m = _PACKAGE_DIR.search(fr.filename or "")
+        if m:
+            return m.group(1)
+    return None
+
+
 def _error_payload(exc, path):
     frames = [fr for fr in traceback.extract_tb(exc.__traceback__) if fr.filename == path]
     line = frames[-1].lineno if frames else 1
@@ -349,7 +362,7 @@ def _error_payload(exc, path):
     msg = str(exc)
     if len(msg) > 600:
         msg = msg[:600] + "..."
-    return {"exc_type": type(exc).__name__, "message": msg, **where,
+    return {"exc_type": type(exc).__name__, "message": msg, **where, "library": _raised_in(exc),
             "traceback": [{"line": fr.lineno, "code": fr.line} for fr in frames][-5:]}
 
 

@@ -354,8 +354,17 @@ def crash_message(code: int | None, stderr: list[str]) -> str:
 # ----------------------------------------------------------------------------- the report
 
 
-def _hint(exc_type: str, message: str) -> str:
+KERAS_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
+
+
+def _hint(exc_type: str, message: str, library: str | None = None) -> str:
+    """A short cause after the exception. `library`: the installed package whose code raised it (None: the
+    script itself, or not known); a rejected argument is Keras 3's only when Keras (or TensorFlow) raised it."""
     low = message.lower()
+    if library and library not in KERAS_PACKAGES and ("unexpected keyword argument" in low
+                                                      or "not recognized" in low):
+        return (f" (an argument the installed {library} does not accept: the script was written for another "
+                f"version of {library})")
     if "keras 2" in low:
         return ""
     if exc_type in ("FileNotFoundError", "IsADirectoryError") or "no such file" in low:
@@ -413,7 +422,7 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
         if st == "exit":
             text = f"the script stopped before fit: {msg}"
         else:
-            text = f"the script failed before fit: {exc_type}: {msg}{_hint(exc_type, msg)}"
+            text = f"the script failed before fit: {exc_type}: {msg}{_hint(exc_type, msg, orig.get('library'))}"
         # static API findings on the failing line are confirmed by the failure itself
         here = [f for f in findings if f["category"] == "api" and f["line"] <= (where.get("line") or 0) <= f["end_line"]]
         for f in here:

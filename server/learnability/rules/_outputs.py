@@ -294,29 +294,33 @@ def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int 
     return False
 
 
-def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> bool:
+def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0,
+            subset_only: bool = False) -> bool:
     """Whether the labels pass through a boolean-mask subscript or are regrouped by arithmetic (y % 2) on
-    their way to fit (following names)."""
+    their way to fit (following names). `subset_only`: only a boolean-mask subset counts (a regression
+    target's arithmetic is followed by describe())."""
     if node is None or depth > 12:
         return False
     if isinstance(node, cst.Subscript):
         for el in node.slice:
             if isinstance(el.slice, cst.Index) and _is_mask(program, el.slice.value, index):
                 return True
-        return _masked(program, node.value, index, depth + 1)
+        return _masked(program, node.value, index, depth + 1, subset_only)
     if isinstance(node, cst.BinaryOperation):
-        if isinstance(node.operator, (cst.Modulo, cst.FloorDivide, cst.Multiply, cst.Divide, cst.Power,
-                                      cst.BitAnd, cst.BitOr, cst.RightShift, cst.LeftShift)):
+        if not subset_only and isinstance(node.operator, (cst.Modulo, cst.FloorDivide, cst.Multiply, cst.Divide,
+                                                          cst.Power, cst.BitAnd, cst.BitOr, cst.RightShift,
+                                                          cst.LeftShift)):
             return True  # y % 2, y // 5: the classes are regrouped
-        return _masked(program, node.left, index, depth + 1) or _masked(program, node.right, index, depth + 1)
+        return _masked(program, node.left, index, depth + 1, subset_only) or \
+            _masked(program, node.right, index, depth + 1, subset_only)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-        return _masked(program, node.func.value, index, depth + 1)  # y[m].astype(int)
+        return _masked(program, node.func.value, index, depth + 1, subset_only)  # y[m].astype(int)
     if isinstance(node, cst.Call):
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if (program.qualname(node.func) or "").endswith("to_categorical") and \
                 (len(positional) > 1 or any(a.keyword is not None and a.keyword.value == "num_classes" for a in node.args)):
             return False  # to_categorical(y, 10): the width is given, whatever y holds
-        return bool(positional) and _masked(program, positional[0].value, index, depth + 1)  # to_categorical(y[m])
+        return bool(positional) and _masked(program, positional[0].value, index, depth + 1, subset_only)
     if isinstance(node, cst.Name):
         entry = program.assignment(node.value, index)
         if entry is None:
@@ -330,7 +334,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
                 return False
         if stmt.raw.aug_op is not None:
             return False
-        return _masked(program, value, stmt.index, depth + 1)
+        return _masked(program, value, stmt.index, depth + 1, subset_only)
     return False
 
 

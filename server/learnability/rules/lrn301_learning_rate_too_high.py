@@ -353,8 +353,15 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
 )
 def check(rule: Rule, ctx: Context):
     program = ctx.program
+    rates: dict[int, set[float]] = {}
+    for opt in optimizers(program):
+        if opt.learning_rate is not None:
+            rates.setdefault(id(opt.node), set()).add(opt.learning_rate)
     for opt in optimizers(program):
         fam = family(opt.kind)
+        rates_here = rates.get(id(opt.node), set())
+        if len(rates_here) >= 3 and min(rates_here) <= ctx.config.threshold(LIMIT_KEY.get(fam, "lr_max_adaptive")):
+            continue  # one constructor built with 3+ rates (a loop over rates, a builder per rate): a deliberate sweep
         if fam is None or opt.lr_default or opt.learning_rate is None:
             continue
         lr = opt.learning_rate

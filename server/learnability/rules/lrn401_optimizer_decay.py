@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from learnability.analysis.data import describe
 from learnability.analysis.program import NOTHING, OPTIMIZER_DEFAULT_LR
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
@@ -26,7 +27,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ),
     fix="Pass learning_rate=InverseTimeDecay(lr, decay_steps=1, decay_rate=decay) and drop decay (or just drop decay=0).",
     covers="`decay=` on a Keras 3 optimizer: dropped with a warning, the rate never decays",
-    severity_note="info for `decay=0`",
+    severity_note="info for `decay=0`, and when decay x training steps is under 0.01 (the rate changed by under 1%)",
     valid=[
         Valid("""
             import numpy as np
@@ -64,9 +65,9 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             y = (x[:, 0] > 0.5).astype(int)
             model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
                                       layers.Dense(1, activation="sigmoid")])
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, decay=1e-4), loss="binary_crossentropy")
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, decay=1e-2), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="decay=0.0001 is ignored by Keras 3 optimizers", fixed="""
+        """, message="decay=0.01 is ignored by Keras 3 optimizers", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -75,7 +76,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             y = (x[:, 0] > 0.5).astype(int)
             model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
                                       layers.Dense(1, activation="sigmoid")])
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4)), loss="binary_crossentropy")
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-2)), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
         """),
         Invalid("""
@@ -101,6 +102,29 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
         """, severity=Severity.INFO),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(1000, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, decay=1e-6), loss="binary_crossentropy")
+            model.fit(x, y, epochs=20, batch_size=32)
+        """, message="changed the rate by under 1% over the 640 steps", severity=Severity.INFO, fixed="""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(1000, 8)
+            y = (x[:, 0] > 0.5).astype(int)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)), loss="binary_crossentropy")
+            model.fit(x, y, epochs=20, batch_size=32)
+        """, note="decay x steps = 0.00064: the decay never mattered"),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -147,9 +171,46 @@ def check(rule: Rule, ctx: Context):
                                f"decay={shown} is a Keras 2 argument that Keras 3 optimizers drop with a warning; "
                                "it does nothing here: remove it", fix=fix, severity=Severity.INFO, optimizer=view.name)
             continue
+        steps = _training_steps(program, view)
+        if isinstance(value, (int, float)) and steps is not None and value * steps < 0.01:
+            # lr / (1 + decay * steps): under 1 % lower at the end of training; dropping it changes nothing
+            yield rule.finding(
+                ctx, view.placed, decay,
+                f"decay={shown} is ignored by Keras 3 optimizers, but it changed the rate by under 1% over the "
+                f"{steps} steps of training (decay x steps = {value * steps:.2g}): dropping it changes nothing",
+                fix=fix, severity=Severity.INFO, optimizer=view.name, steps=steps)
+            continue
         yield rule.finding(
             ctx, view.placed, decay,
             f"decay={shown} is ignored by Keras 3 optimizers (it warns and drops it): the learning rate never "
             "decays; use a LearningRateSchedule such as InverseTimeDecay",
-            fix=fix, optimizer=view.name,
+            fix=fix, optimizer=view.name, steps=steps,
         )
+
+
+def _training_steps(program, view) -> int | None:
+    """The optimizer steps of every fit of the models compiled with this optimizer call: epochs x
+    ceil(samples / batch_size) (or steps_per_epoch); None when any of it is not known."""
+    total = 0
+    found = False
+    for model in program.models:
+        for c in model.compiles:
+            opt = c.optimizer
+            if opt is None or not (opt.node is view.node or (opt.call is not None and opt.call.node is view.node)):
+                continue
+            for fit in c.fits:
+                found = True
+                epochs = fit.epochs if fit.epochs is not NOTHING else 1
+                if not isinstance(epochs, int):
+                    return None
+                spe_arg = fit.call.arg(None, "steps_per_epoch")
+                if spe_arg is not None:
+                    per_epoch = program.const(spe_arg, fit.call.index)
+                else:
+                    batch = fit.batch_size if fit.batch_size is not NOTHING and fit.batch_size is not None else 32
+                    n = describe(program, fit.x, fit.call.index).n_samples if fit.x is not None else None
+                    per_epoch = -(-n // batch) if isinstance(n, int) and isinstance(batch, int) and batch > 0 else None
+                if not isinstance(per_epoch, int):
+                    return None
+                total += epochs * per_epoch
+    return total if found else None

@@ -1,0 +1,97 @@
+"""LRN207: multi-label targets (several ones per row) trained with softmax or categorical crossentropy."""
+
+from __future__ import annotations
+
+from learnability.analysis.data import describe
+from learnability.findings import Category, Severity
+from learnability.rules._helpers import fits
+from learnability.rules._outputs import output_of
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
+
+
+@register(
+    id="LRN207",
+    name="multi-label-softmax",
+    category=Category.LOSS,
+    severity=Severity.WARNING,
+    summary="Multi-label targets (several ones per row) into a softmax output or categorical crossentropy",
+    rationale=(
+        "A softmax makes the outputs of a row sum to 1, and categorical crossentropy assumes exactly one true "
+        "class per row. With several true labels per row (make_multilabel_classification, MultiLabelBinarizer, "
+        "a hand-built multi-hot array) the model can give each of k true labels at most 1/k, the loss never "
+        "reaches its minimum and thresholded predictions miss most labels. Multi-label problems need one "
+        "independent sigmoid per label and binary crossentropy."
+    ),
+    fix=None,
+    covers=(
+        "Targets from make_multilabel_classification or MultiLabelBinarizer with a softmax output or "
+        "categorical crossentropy"
+    ),
+    valid=[
+        Valid("""
+            import keras
+            from keras import layers
+            from sklearn.datasets import make_multilabel_classification
+
+            X, Y = make_multilabel_classification(n_samples=1000, n_features=20, n_classes=5)
+            model = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(5, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(X, Y, epochs=20)
+        """, note="sigmoid outputs with binary crossentropy"),
+    ],
+    invalid=[
+        Invalid("""
+            import keras
+            from keras import layers
+            from sklearn.datasets import make_multilabel_classification
+
+            X, Y = make_multilabel_classification(n_samples=1000, n_features=20, n_classes=5)
+            model = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(5, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(X, Y, epochs=20)
+        """, message="multi-label targets (several ones per row)"),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+            from sklearn.preprocessing import MultiLabelBinarizer
+
+            tags = [["a", "b"], ["b"], ["a", "c"], ["c"]] * 50
+            y = MultiLabelBinarizer().fit_transform(tags)
+            x = np.random.rand(200, 10)
+            model = keras.Sequential([keras.Input((10,)), layers.Dense(32, activation="relu"),
+                                      layers.Dense(3, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x, y, epochs=20)
+        """, message="categorical crossentropy"),
+    ],
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model, fit in fits(program):
+        if fit.y is None or id(fit.call.node) in seen:
+            continue
+        info = describe(program, fit.y, fit.call.index)
+        if not info.multi_hot:
+            continue
+        loss = model.compile.loss.name if model.compile is not None and model.compile.loss is not None else None
+        out = output_of(program, model)
+        act = out.activation if out is not None else None
+        if act != "softmax" and loss != "categorical_crossentropy":
+            continue
+        seen.add(id(fit.call.node))
+        what = " and ".join(x for x in (("a softmax output" if act == "softmax" else ""),
+                                        ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
+        related = []
+        if out is not None:
+            related.append((out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {act}"))
+        if info.origin is not None:
+            related.append((info.origin.placed, info.origin.raw.node, "the multi-label targets are made here"))
+        yield rule.finding(
+            ctx, fit.call.placed, fit.y,
+            f"multi-label targets (several ones per row) trained with {what}, which assume one class per row: "
+            "each of k true labels gets at most 1/k; use a sigmoid output with binary crossentropy",
+            related=related, activation=act, loss=loss)

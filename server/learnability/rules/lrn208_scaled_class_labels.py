@@ -1,0 +1,75 @@
+"""LRN208: class labels divided or standardised like inputs, then used with a sparse classification loss."""
+
+from __future__ import annotations
+
+from learnability.analysis.data import describe
+from learnability.findings import Category, Severity
+from learnability.rules._helpers import fits
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
+
+
+@register(
+    id="LRN208",
+    name="scaled-class-labels",
+    category=Category.LOSS,
+    severity=Severity.ERROR,
+    summary="Class labels divided by 255 or standardised, then used with sparse categorical crossentropy",
+    rationale=(
+        "Sparse categorical crossentropy reads each label as the index of a class and casts it to an integer. "
+        "Labels scaled like the inputs (y / 255, y / 9, (y - mean) / std, StandardScaler on y) are fractions: "
+        "every label in [0, 1) becomes class 0, negative ones are out of range. The model learns to predict "
+        "one class. Scale the inputs, never the class labels."
+    ),
+    fix=None,
+    covers=(
+        "Labels that were divided by a constant, standardised or passed through a scaler on their way to a fit "
+        "whose loss is sparse categorical crossentropy"
+    ),
+    valid=[
+        Valid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            x_train = x_train.reshape(-1, 784) / 255.0
+            model = keras.Sequential([keras.Input((784,)), layers.Dense(128, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, note="inputs scaled, labels left as class indices"),
+    ],
+    invalid=[
+        Invalid("""
+            import keras
+            from keras import layers
+
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            x_train, y_train = x_train.reshape(-1, 784) / 255.0, y_train / 255.0
+            model = keras.Sequential([keras.Input((784,)), layers.Dense(128, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x_train, y_train, epochs=5)
+        """, message="the labels were scaled like inputs"),
+    ],
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    seen: set[int] = set()
+    for model, fit in fits(program):
+        if fit.y is None or id(fit.call.node) in seen or model.compile is None or model.compile.loss is None:
+            continue
+        if model.compile.loss.name != "sparse_categorical_crossentropy":
+            continue
+        info = describe(program, fit.y, fit.call.index)
+        if not info.rescaled or info.one_hot or info.multi_hot:
+            continue
+        seen.add(id(fit.call.node))
+        related = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
+        if info.origin is not None:
+            related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
+        yield rule.finding(
+            ctx, fit.call.placed, fit.y,
+            "the labels were scaled like inputs (divided or standardised), but sparse categorical crossentropy "
+            "reads each label as a class index: fractions in [0, 1) all become class 0 and negative ones are out "
+            "of range; pass the integer class labels",
+            related=related)

@@ -1,0 +1,107 @@
+"""LRN607: a scaler fitted on the test / validation split and applied to the training split."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from learnability.analysis.data import _SCALERS, _base_name
+from learnability.analysis.names import last
+from learnability.findings import Category, Severity
+from learnability.rules.base import Context, Invalid, Rule, Valid, register
+
+HELD_OUT = re.compile(r"(^|_)(test|val|valid|validation|holdout|dev)(_|$|\d)|^(test|val)[A-Z]|(Test|Val)$", re.I)
+TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
+
+
+@register(
+    id="LRN607",
+    name="scaler-fitted-on-test",
+    category=Category.PREPROCESSING,
+    severity=Severity.WARNING,
+    summary="A scaler fitted on the test or validation split, then applied to the training split",
+    rationale=(
+        "A scaler's statistics (mean, standard deviation, min, max) must come from the training split and be "
+        "reused for the others. Fitted on the test split, the training inputs are scaled with the test split's "
+        "statistics: the model trains on inputs that are not centred or not in [0, 1], and the test score "
+        "leaks information from the test data into training."
+    ),
+    fix=None,
+    covers=(
+        "`scaler.fit(X_test)` / `scaler.fit_transform(X_val)` of a scikit-learn scaler that later transforms "
+        "the training split (`X_train`, `x_tr`, ...)"
+    ),
+    valid=[
+        Valid("""
+            import numpy as np
+            from sklearn.preprocessing import StandardScaler
+
+            X_train, X_test = np.random.rand(800, 4) * 100, np.random.rand(200, 4) * 100
+            scaler = StandardScaler().fit(X_train)
+            X_train = scaler.transform(X_train)
+            X_test = scaler.transform(X_test)
+        """, note="fitted on the training split"),
+    ],
+    invalid=[
+        Invalid("""
+            import numpy as np
+            from sklearn.preprocessing import StandardScaler
+
+            X_train, X_test = np.random.rand(800, 4) * 100, np.random.rand(200, 4) * 100
+            scaler = StandardScaler().fit(X_test)
+            X_train = scaler.transform(X_train)
+            X_test = scaler.transform(X_test)
+        """, message="the scaler is fitted on X_test"),
+    ],
+)
+def check(rule: Rule, ctx: Context):
+    program = ctx.program
+    fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
+    for stmt in program.stmts:
+        raw = stmt.raw
+        value = raw.value
+        for call in _calls(value):
+            func = call.func
+            if not isinstance(func, cst.Attribute) or not call.args or call.args[0].keyword is not None:
+                continue
+            method = func.attr.value
+            receiver = func.value
+            if method in ("fit", "fit_transform"):
+                if not _is_scaler(program, receiver, stmt.index):
+                    continue
+                data = _base_name(call.args[0].value)
+                var = receiver.value if isinstance(receiver, cst.Name) else (
+                    raw.targets[0][0] if raw.kind == "assign" and len(raw.targets) == 1 and method == "fit" else None)
+                if data and HELD_OUT.search(data) and not TRAIN.search(data) and var:
+                    fitted[var] = (stmt, call.args[0].value, data)
+                elif var in fitted:
+                    del fitted[var]  # refitted on something else
+            elif method == "transform" and isinstance(receiver, cst.Name) and receiver.value in fitted:
+                data = _base_name(call.args[0].value)
+                if data and TRAIN.search(data):
+                    fstmt, node, held = fitted.pop(receiver.value)
+                    yield rule.finding(
+                        ctx, fstmt.placed, node,
+                        f"the scaler is fitted on {held} and then transforms {data}: the training inputs get the "
+                        "held-out split's statistics (and the held-out data leaks into training); fit it on the "
+                        "training split and transform the others with it",
+                        related=[(stmt.placed, call, "the training split is transformed here")])
+
+
+def _calls(node: cst.CSTNode | None) -> list[cst.Call]:
+    """The call and the calls it is chained on: StandardScaler().fit(X_test).transform(X_train)."""
+    out = []
+    while isinstance(node, cst.Call):
+        out.append(node)
+        node = node.func.value if isinstance(node.func, cst.Attribute) else None
+    return out[::-1]
+
+
+def _is_scaler(program, receiver: cst.BaseExpression, index: int) -> bool:
+    if isinstance(receiver, cst.Call):
+        return last(program.qualname(receiver.func) or "") in _SCALERS
+    if isinstance(receiver, cst.Name):
+        found = program.resolve_call(receiver, index)
+        return found is not None and last(program.qualname(found[0].func) or "") in _SCALERS
+    return False

@@ -1,0 +1,97 @@
+"""Value ranges read off the code (analysis/data.py): np.arange / linspace / range, arithmetic on ranges,
+elementwise functions, clipping, toy tabular datasets, files; constants through indexing into literals."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from conftest import analyze_text
+from learnability.analysis.data import describe
+
+
+def info_of(source: str, name: str = "v"):
+    program = analyze_text(source).program
+    return describe(program, cst.Name(name), len(program.stmts))
+
+
+@pytest.mark.parametrize(("source", "low", "high"), [
+    ("import numpy as np\nv = np.arange(10)\n", 0, 9),
+    ("import numpy as np\nv = np.arange(-100, 100, 4)\n", -100, 96),
+    ("import numpy as np\nv = np.arange(0, 1, 0.25)\n", 0, 0.75),
+    ("v = list(range(1900, 2020))\n", 1900, 2019),
+    ("import numpy as np\nv = np.linspace(-3, 5, 50)\n", -3, 5),
+    ("import numpy as np\nv = np.linspace(-1, 1, 50) * 3 - 2\n", -5, 1),
+    ("import numpy as np\nv = np.arange(-10, 11) ** 2\n", 0, 100),
+    ("import numpy as np\nv = 30000 + 1500 * np.linspace(0, 40, 10)\n", 30000, 90000),
+    ("import numpy as np\nv = 10 - np.arange(5)\n", 6, 10),
+    ("import numpy as np\nv = np.sin(np.linspace(0, 6, 100))\n", -1, 1),
+    ("import numpy as np\nv = np.abs(np.linspace(-4, 2, 100))\n", 0, 4),
+    ("import numpy as np\nv = np.clip(np.random.uniform(-3, 3, size=(10, 2)), 0, 1) / 255.0\n", 0, 1 / 255),
+])
+def test_ranges(source, low, high):
+    info = info_of(source)
+    assert info.low == pytest.approx(low) and info.high == pytest.approx(high)
+
+
+def test_toy_datasets_have_known_ranges():
+    boston = """
+        from keras.datasets import boston_housing
+        (x_train, y_train), (x_test, y_test) = boston_housing.load_data()
+    """
+    assert info_of(boston, "x_train").high == 711 and info_of(boston, "y_train").low == 5
+    iris = "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)\n"
+    assert info_of(iris, "y").n_classes == 3 and info_of(iris, "X").high == pytest.approx(7.9)
+
+
+def test_a_file_reader_gives_data_of_unknown_range():
+    info = info_of("import pandas as pd\nv = pd.read_csv('data.csv')\n")
+    assert info.from_file and info.source == "file" and info.high is None
+
+
+def test_labels_rescaled_and_standardised_are_marked():
+    assert info_of("import numpy as np\ny = np.arange(10)\nv = y / 255.0\n").rescaled
+    assert not info_of("import numpy as np\ny = np.arange(10)\nv = y // 2\n").rescaled
+    standardised = info_of("import numpy as np\ny = np.arange(10) * 1.0\nv = (y - y.mean()) / y.std()\n")
+    assert standardised.rescaled and standardised.centred
+    scalers = """
+        import numpy as np
+        from sklearn.preprocessing import StandardScaler, MinMaxScaler
+        y = np.arange(10).reshape(-1, 1)
+        v = StandardScaler().fit_transform(y)
+        w = MinMaxScaler().fit_transform(y)
+    """
+    assert info_of(scalers).centred and info_of(scalers).rescaled
+    assert info_of(scalers, "w").rescaled and not info_of(scalers, "w").centred
+
+
+def test_multi_label_targets_are_marked():
+    made = "from sklearn.datasets import make_multilabel_classification\nX, v = make_multilabel_classification()\n"
+    assert info_of(made).multi_hot and not info_of(made, "X").multi_hot
+    binarised = "from sklearn.preprocessing import MultiLabelBinarizer\nv = MultiLabelBinarizer().fit_transform([['a'], ['a', 'b']])\n"
+    assert info_of(binarised).multi_hot
+
+
+@pytest.mark.parametrize(("expr", "value"), [
+    ("rates[1]", 0.8), ("rates[-1]", 0.8), ("layers_cfg[0][1]", 2), ("rates[2]", None),
+])
+def test_constants_follow_indexing_into_literal_tuples_and_lists(expr, value):
+    from learnability.analysis.program import NOTHING
+
+    program = analyze_text(f"rates = (0.5, 0.8)\nlayers_cfg = [[1, 2], [3]]\nv = {expr}\n").program
+    got = program.const(cst.parse_expression(expr), len(program.stmts))
+    assert (got is NOTHING) if value is None else got == value
+
+
+def test_dropout_rate_from_an_indexed_tuple_is_checked():
+    from conftest import rule_ids
+
+    source = """
+        import keras
+        from keras import layers
+        rates = (0.2, 0.9)
+        model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dropout(rates[1]),
+                                  layers.Dense(1, activation="sigmoid")])
+    """
+    assert "LRN703" in rule_ids(source)
+    assert "LRN703" not in rule_ids(source.replace("rates[1]", "rates[0]"))
