@@ -6,7 +6,9 @@
 
 `--files N` times the real command, `learnability check FOLDER --jobs J` (a new process each run, so
 startup and the worker processes are counted), over N generated files of 60 to 400 lines each, for
-each J, alternating, and checks that every J prints the same output. `--break-even` times 1 vs 2
+each J, alternating, and checks that every J prints the same output; with `--cpu`, it samples the CPU
+time of the command, its fork server and each worker instead (for a machine whose cores are busy with
+other work, where wall time cannot show parallel speed). `--break-even` times 1 vs 2
 workers on small folders, with the size floor for starting workers (cli.BYTES_PER_WORKER) off.
 
 Two realistic Keras scripts (about 300 and 2,000 lines) are generated deterministically:
@@ -230,6 +232,70 @@ def run_check(folder: Path, jobs: int, prefix: list[str]) -> tuple[float, str]:
     return wall, proc.stdout
 
 
+def _cpu_table() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds so far) for every process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        out[int(name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def run_check_cpu(folder: Path, jobs: int, prefix: list[str]) -> dict[str, object]:
+    """Run the check and sample the CPU time of every process it starts (every 0.1 s, /proc): the
+    command itself, its fork server (and resource tracker), and each worker (the fork server's children)."""
+    proc = subprocess.Popen([*prefix, "check", ".", "--jobs", str(jobs), "--format", "json"], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cpu: dict[int, float] = {}
+    depth: dict[int, int] = {}
+    while proc.poll() is None:
+        table = _cpu_table()
+        if proc.pid in table:
+            cpu[proc.pid], depth[proc.pid] = table[proc.pid][1], 0
+        for _ in range(3):  # children, grandchildren
+            for pid, (ppid, seconds) in table.items():
+                if ppid in depth and pid != proc.pid:
+                    depth[pid] = depth[ppid] + 1
+                    cpu[pid] = seconds
+        time.sleep(0.1)
+    helpers = [cpu[p] for p in cpu if depth[p] == 1]
+    workers = [cpu[p] for p in cpu if depth[p] == 2]
+    return {"command": cpu.get(proc.pid, 0.0), "helpers": sum(helpers), "workers": sorted(workers, reverse=True)}
+
+
+def bench_cpu(files: int, jobs: list[int]) -> None:
+    """Where the CPU goes with each --jobs, and the wall time that gives on idle cores (a model, for a
+    machine whose cores are busy with other work: then wall time says little about parallel speed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_project(folder, files)
+        rows = []
+        for j in jobs:
+            load = os.getloadavg()[0]
+            r = run_check_cpu(folder, j, check_command())
+            workers = r["workers"]
+            total = r["command"] + r["helpers"] + sum(workers)
+            # on j idle cores: the fork server's imports, then the workers in parallel (the parent's own
+            # CPU, reading results and printing, shares the cores with them)
+            ideal = r["helpers"] + max(max(workers, default=0.0), (sum(workers) + r["command"]) / max(j, 1))
+            rows.append((j, load, r, total, ideal if workers else r["command"]))
+    print(f"`learnability check` on {files} files: CPU seconds per process (sampled from /proc every 0.1 s)\n")
+    print("| --jobs | load | command | fork server + tracker | workers | all | wall on idle cores (model) | speed-up (model) |")
+    print("|---|---|---|---|---|---|---|---|")
+    base = rows[0][4]
+    for j, load, r, total, ideal in rows:
+        print(f"| {j} | {load:.1f} | {r['command']:.1f} | {r['helpers']:.1f} | {', '.join(f'{w:.1f}' for w in r['workers']) or '-'} "
+              f"| {total:.1f} | {ideal:.1f} | {base / ideal:.2f}x |")
+
+
 def bench_jobs(files: int, jobs: list[int], repeats: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -284,6 +350,9 @@ def main() -> int:
     parser.add_argument("--jobs", default="1,2", help="with --files: the J values (comma-separated)")
     parser.add_argument("--break-even", action="store_true", help="1 vs 2 workers on small folders")
     args = parser.parse_args()
+    if args.files and args.cpu:
+        bench_cpu(args.files, [int(j) for j in args.jobs.split(",")])
+        return 0
     if args.files:
         bench_jobs(args.files, [int(j) for j in args.jobs.split(",")], min(args.repeats, 3))
         return 0
