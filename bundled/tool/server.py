@@ -2,7 +2,8 @@
 
 Run as `<python> bundled/tool/server.py` (Python 3.10 or newer). The .vsix carries the server's pure
 Python dependencies and the `learnability` package in `bundled/libs/common`, and libcst (a compiled
-module, one build per CPython version) in `bundled/libs/cp3XX`. They go first on sys.path so that
+module, one build per CPython version) in `bundled/libs/cp3XX`: a platform's package carries the builds
+for that platform, the platform-neutral package none (the interpreter's own libcst is used). They go first on sys.path so that
 whatever the user's environment holds (an older pygls, say) does not shadow them. Without a bundle
 (running from a source checkout) it uses the repository's `server/` folder and the interpreter's own
 packages.
@@ -58,8 +59,9 @@ def main() -> int:
         from learnability.cli import main as cli_main
     except ImportError as exc:
         sys.stderr.write(
-            f"learnability: could not import the server ({exc}). Reinstall the extension, or use a Python "
-            f"for which it bundles libcst (3.10 to 3.13 on linux x86_64).\n"
+            f"learnability: could not import the server ({exc}). Install libcst in this Python "
+            f"(`{sys.executable} -m pip install libcst`), use a Python version this package bundles libcst for "
+            f"(see the note above, if any), or install the extension's package for your platform.\n"
         )
         return 2
     args = [a for a in sys.argv[1:] if a != "--stdio"]  # stdio is the default

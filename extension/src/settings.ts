@@ -1,9 +1,22 @@
 // Mapping VS Code's `learnability.*` settings to the server's settings object (initializationOptions
 // `{settings: ...}` and the answer to `workspace/configuration` for section "learnability"). Pure.
 
-export type Severity = "error" | "warning" | "info";
-export type LintOn = "change" | "save";
-export type LogLevel = "error" | "warning" | "info" | "debug";
+import {
+  KNOWN_THRESHOLDS,
+  LINT_ON,
+  LINT_ON_DEFAULT,
+  LOG_LEVELS,
+  LOG_LEVEL_DEFAULT,
+  PROBE_DEFAULTS,
+  PROBE_MINIMUM,
+  SEVERITIES,
+} from "./defaults";
+
+export { KNOWN_THRESHOLDS } from "./defaults";
+
+export type Severity = (typeof SEVERITIES)[number];
+export type LintOn = (typeof LINT_ON)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface ServerSettings {
   select: string[];
@@ -16,25 +29,17 @@ export interface ServerSettings {
   logLevel: LogLevel;
 }
 
+// The defaults and lists come from the Python side (extension/src/defaults.ts is generated).
 export const DEFAULTS: ServerSettings = {
   select: [],
   ignore: [],
   thresholds: {},
   severity: {},
-  lintOn: "change",
+  lintOn: LINT_ON_DEFAULT,
   interpreter: "",
-  probe: { budgetSeconds: 8, timeoutSeconds: 180 },
-  logLevel: "info",
+  probe: { ...PROBE_DEFAULTS },
+  logLevel: LOG_LEVEL_DEFAULT,
 };
-
-export const KNOWN_THRESHOLDS = [
-  "lr_max_adaptive",
-  "lr_max_sgd",
-  "lr_min",
-  "input_max_abs",
-  "dropout_max",
-  "init_stddev_max",
-] as const;
 
 /** Reads one setting below `learnability.` (e.g. "probe.budgetSeconds"); undefined when unset. */
 export type SettingGetter = (key: string) => unknown;
@@ -77,10 +82,8 @@ export function thresholdMap(value: unknown, problems?: string[]): Record<string
 }
 
 const SEVERITY_ALIASES: Record<string, Severity> = {
-  error: "error",
-  warning: "warning",
+  ...(Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<string, Severity>),
   warn: "warning",
-  info: "info",
   information: "info",
   hint: "info",
 };
@@ -119,13 +122,13 @@ export function toServerSettings(get: SettingGetter, interpreter: string, proble
     ignore: ruleList(get("ignore")),
     thresholds: thresholdMap(get("thresholds"), problems),
     severity: severityMap(get("severity"), problems),
-    lintOn: oneOf(get("lintOn"), ["change", "save"] as const, DEFAULTS.lintOn),
+    lintOn: oneOf(get("lintOn"), LINT_ON, DEFAULTS.lintOn),
     interpreter,
     probe: {
-      budgetSeconds: positive(get("probe.budgetSeconds"), DEFAULTS.probe.budgetSeconds, 1),
-      timeoutSeconds: positive(get("probe.timeoutSeconds"), DEFAULTS.probe.timeoutSeconds, 5),
+      budgetSeconds: positive(get("probe.budgetSeconds"), DEFAULTS.probe.budgetSeconds, PROBE_MINIMUM.budgetSeconds),
+      timeoutSeconds: positive(get("probe.timeoutSeconds"), DEFAULTS.probe.timeoutSeconds, PROBE_MINIMUM.timeoutSeconds),
     },
-    logLevel: oneOf(get("logLevel"), ["error", "warning", "info", "debug"] as const, DEFAULTS.logLevel),
+    logLevel: oneOf(get("logLevel"), LOG_LEVELS, DEFAULTS.logLevel),
   };
 }
 

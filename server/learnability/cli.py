@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from learnability import __version__
 from learnability.config import Config, ConfigError, load_config, load_config_file
 from learnability.engine import Analyzer
 from learnability.findings import AnalysisError, Finding
+from learnability.parallel import available_cores, ordered_map
 from learnability.rules import all_rules, get_rule
 from learnability.rules.base import docs_url
 from learnability.sources import SourceError, fixed_source, load_source, write_source
@@ -97,29 +99,83 @@ def _syntax_errors(result) -> int:
     return sum(e.kind == "syntax" for e in result.errors)
 
 
+FileResult = tuple[list[Finding], list[AnalysisError], int]  # (findings, errors, fixes applied)
+BYTES_PER_WORKER = 256 * 1024  # a worker process is started for at least this much source to check
+
+
+def _check_one(analyzer: Analyzer, path: Path, config: Config, fix: bool) -> FileResult:
+    """check_file, with a crash (a bug) reported as an internal error on the file."""
+    try:
+        return check_file(analyzer, path, config, fix)
+    except Exception as exc:  # a bug: report it with the file, go on with the others
+        return [], [AnalysisError(str(path), 1, 0, f"internal error: {exc!r}", kind="internal")], 0
+
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _check_in_worker(task: tuple[Path, Config, bool]) -> FileResult:
+    """One file in a worker process of `check --jobs N` (one analyzer per worker, reused across files)."""
+    global _WORKER_ANALYZER
+    if _WORKER_ANALYZER is None:
+        _WORKER_ANALYZER = Analyzer()
+    return _check_one(_WORKER_ANALYZER, *task)
+
+
+def _worker_lost(task: tuple[Path, Config, bool], exc: BaseException) -> FileResult:
+    return [], [AnalysisError(str(task[0]), 1, 0, f"internal error: the worker process checking this file "
+                              f"stopped ({exc!r})", kind="internal")], 0
+
+
+def _worker_count(jobs: int, files: list[Path]) -> int:
+    """Worker processes worth starting: at most `jobs`, one per file, one per BYTES_PER_WORKER of source
+    (below that, starting a process costs more than it saves); 1 means checking in this process."""
+    size = 0
+    for f in files:
+        try:
+            size += f.stat().st_size
+        except OSError:
+            pass
+    return max(1, min(jobs, len(files), size // BYTES_PER_WORKER))
+
+
+def check_files(tasks: list[tuple[Path, Config, bool]], jobs: int) -> Iterator[FileResult]:
+    """Each (path, config, fix)'s result, in order: in this process, or on worker processes when
+    there is enough to check. Each file is analysed and fixed by one worker (fixes touch only their
+    own file, and the file list holds no file twice), so the results equal a serial run's."""
+    workers = _worker_count(jobs, [t[0] for t in tasks])
+    if workers <= 1:
+        analyzer = Analyzer()
+        return (_check_one(analyzer, *t) for t in tasks)
+    return ordered_map(_check_in_worker, tasks, workers, lost=_worker_lost, preload=["learnability.cli"])
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         configs = ConfigFinder(args)
+        files, walk_errors = collect_files(args.paths)  # what cannot be checked is one error each
+        tasks = [(path, configs.for_file(path), bool(args.fix)) for path in files]  # every config checked first
     except ConfigError as exc:
         print(f"learnability: configuration error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    files, errors = collect_files(args.paths)  # what cannot be checked is one error each; the rest is checked
-    analyzer = Analyzer()
-    findings: list[Finding] = []
+    text = args.format == "text"
+    findings: list[Finding] = []  # kept for the JSON and SARIF documents; text is printed file by file
+    errors: list[AnalysisError] = []
+    counts = {"findings": 0, "fixable": 0, "bad": 0, "internal": 0, "problems": 0}
     fixed_total = 0
-    for path in files:
-        try:
-            config = configs.for_file(path)
-        except ConfigError as exc:
-            print(f"learnability: configuration error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-        try:
-            file_findings, file_errors, fixed = check_file(analyzer, path, config, args.fix)
-        except Exception as exc:  # a bug: report it with the file, go on with the others
-            file_findings, file_errors, fixed = [], [AnalysisError(str(path), 1, 0, f"internal error: {exc!r}",
-                                                                   kind="internal")], 0
-        findings.extend(file_findings)
-        errors.extend(file_errors)
+    results = itertools.chain([([], walk_errors, 0)] if walk_errors else [],
+                              check_files(tasks, args.jobs or available_cores()))
+    for file_findings, file_errors, fixed in results:
+        if text:
+            _print_file(file_findings, file_errors)
+        else:
+            findings.extend(file_findings)
+            errors.extend(file_errors)
+        counts["findings"] += len(file_findings)
+        counts["fixable"] += sum(f.fixable for f in file_findings)
+        counts["bad"] += sum(e.kind != "skipped" for e in file_errors)
+        counts["internal"] += sum(e.kind in ("internal", "write") for e in file_errors)
+        counts["problems"] += sum(e.kind in ("syntax", "io") for e in file_errors)
         fixed_total += fixed
     out = sys.stdout
     if args.format == "json":
@@ -132,13 +188,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         json.dump(to_sarif(findings, errors), out, indent=2)
         out.write("\n")
     else:
-        _print_human(findings, errors, fixed_total, len(files))
+        _print_summary(counts["findings"], counts["fixable"], counts["bad"], fixed_total, len(files))
     if args.fix and args.format != "text":
         print(_fixed_line(fixed_total), file=sys.stderr)
-    if any(e.kind in ("internal", "write") for e in errors):  # a bug, or fixes that could not be saved
+    if counts["internal"]:  # a bug, or fixes that could not be saved
         return EXIT_ERROR
-    problems = findings or any(e.kind in ("syntax", "io") for e in errors)
-    return EXIT_FINDINGS if problems else EXIT_CLEAN
+    return EXIT_FINDINGS if counts["findings"] or counts["problems"] else EXIT_CLEAN
 
 
 def _fixed_line(fixed: int) -> str:
@@ -153,7 +208,8 @@ def _location(path: str, cell: int | None, line: int, column: int) -> str:
 _ERROR_PREFIX = {"io": "error: ", "write": "error: ", "skipped": "note: ", "internal": ""}
 
 
-def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: int, files: int) -> None:
+def _print_file(findings: list[Finding], errors: list[AnalysisError]) -> None:
+    """One file's lines of the human output: its errors, then its findings."""
     for e in errors:
         prefix = _ERROR_PREFIX.get(e.kind, "" if e.message.startswith("syntax error") else "syntax error: ")
         print(f"{_location(e.path, e.cell, e.line, e.column + 1)}: {prefix}{e.message}")
@@ -161,17 +217,17 @@ def _print_human(findings: list[Finding], errors: list[AnalysisError], fixed: in
         mark = " [*]" if f.fixable else ""
         where = _location(f.path, f.data.get("cell"), f.span.line, f.span.column + 1)
         print(f"{where}: {f.rule} {f.message}{mark}")
+
+
+def _print_summary(n: int, fixable: int, bad: int, fixed: int, files: int) -> None:
     if fixed:
         print(_fixed_line(fixed))
-    n = len(findings)
-    bad = [e for e in errors if e.kind != "skipped"]
     if n:
-        fixable = sum(f.fixable for f in findings)
         print(f"Found {n} finding{'s' if n != 1 else ''}" + (f" ({fixable} fixable with --fix)." if fixable else "."))
     elif not bad:
         print(f"No findings ({files} file{'s' if files != 1 else ''} checked).")
     if bad:
-        print(f"{len(bad)} file error{'s' if len(bad) != 1 else ''} (files or statements that could not be analysed).")
+        print(f"{bad} file error{'s' if bad != 1 else ''} (files or statements that could not be analysed).")
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -244,6 +300,16 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return run_probe_cli(args)
 
 
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="learnability", description="Why will my Keras model not learn?")
     parser.add_argument("--version", action="version", version=f"learnability {__version__}")
@@ -257,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place (notebooks: in their cells)")
     p.add_argument("--config", metavar="FILE", help="a pyproject.toml or learnability.toml to use instead of "
                    "the nearest pyproject.toml")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                   help="files checked in parallel, by worker processes (default: the number of cores; 1: none)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rules", help="list the rule catalog")

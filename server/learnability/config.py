@@ -37,6 +37,22 @@ THRESHOLD_MAX: dict[str, float] = {
     "init_stddev_max": 1e3,
 }
 
+# What each threshold means, in the words the editor's settings show (package.json is generated from
+# these two tables by scripts/gen_settings.py; tests/test_settings_schema.py checks it is current).
+THRESHOLD_HELP: dict[str, str] = {
+    "lr_max_adaptive": "Learning rate above which adaptive optimizers (Adam, AdamW, RMSprop, Nadam, Adamax, "
+                       "Lion, ...) usually diverge or stall.",
+    "lr_max_sgd": "Learning rate above which SGD usually diverges.",
+    "lr_max_adadelta": "Learning rate above which Adadelta usually diverges (its step is already scaled; "
+                       "1.0 is its classic rate).",
+    "lr_max_adagrad": "Learning rate above which Adagrad and Ftrl usually diverge (their steps shrink as "
+                      "squared gradients accumulate).",
+    "lr_min": "Learning rate below which training barely moves.",
+    "input_max_abs": "|input| beyond this with no scaling counts as unscaled.",
+    "dropout_max": "Dropout rate above which a layer loses too much signal.",
+    "init_stddev_max": "Initializer standard deviation above which activations explode.",
+}
+
 KNOWN_KEYS = ("select", "ignore", "extend-ignore", "thresholds", "severity", "probe")  # probe: read by learnability.probe
 SEVERITIES = ("error", "warning", "info")
 

@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULTS, getterFromObject, ruleList, severityMap, thresholdMap, toServerSettings } from "../../src/settings";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  DEFAULTS,
+  KNOWN_THRESHOLDS,
+  getterFromObject,
+  ruleList,
+  severityMap,
+  thresholdMap,
+  toServerSettings,
+} from "../../src/settings";
 
 test("defaults when nothing is set", () => {
   const s = toServerSettings(() => undefined, "/usr/bin/python3");
@@ -66,4 +76,22 @@ test("rule lists drop duplicates and non-strings", () => {
 test("the settings object is JSON-serialisable as initializationOptions", () => {
   const s = toServerSettings(getterFromObject({ select: ["LRN1"] }), "/p");
   assert.deepEqual(JSON.parse(JSON.stringify({ settings: s })), { settings: s });
+});
+
+test("every threshold the server knows is accepted, with the server's defaults in package.json", () => {
+  // package.json's schema and src/defaults.ts are generated from the Python side (scripts/gen_settings.py)
+  const pkg = JSON.parse(readFileSync(join(__dirname, "../../../../package.json"), "utf8"));
+  const props = pkg.contributes.configuration.properties;
+  const schema = props["learnability.thresholds"].properties as Record<string, { default: number }>;
+  assert.deepEqual(Object.keys(schema), [...KNOWN_THRESHOLDS]);
+  for (const name of KNOWN_THRESHOLDS) {
+    const problems: string[] = [];
+    assert.deepEqual(thresholdMap({ [name]: schema[name].default / 2 }, problems), { [name]: schema[name].default / 2 });
+    assert.deepEqual(problems, []);
+  }
+  assert.ok(KNOWN_THRESHOLDS.includes("lr_max_adagrad"));
+  assert.equal(props["learnability.probe.budgetSeconds"].default, DEFAULTS.probe.budgetSeconds);
+  assert.equal(props["learnability.probe.timeoutSeconds"].default, DEFAULTS.probe.timeoutSeconds);
+  assert.equal(props["learnability.lintOn"].default, DEFAULTS.lintOn);
+  assert.equal(props["learnability.logLevel"].default, DEFAULTS.logLevel);
 });

@@ -3,14 +3,21 @@
 
 Shape (every key optional)::
 
-    {"select": [], "ignore": [], "thresholds": {}, "severity": {}, "lintOn": "change" | "save",
-     "interpreter": "", "probe": {"budgetSeconds": 20, "timeoutSeconds": 300}, "logLevel": "info"}
+    {"select": [...], "ignore": [...], "thresholds": {name: number}, "severity": {rule: level},
+     "lintOn": "change" | "save", "interpreter": path, "probe": {"budgetSeconds": s, "timeoutSeconds": s},
+     "logLevel": level}
+
+Defaults: the fields of `Settings` below; an unset probe value is the probe runner's default
+(`learnability.probe.runner.DEFAULTS["budget_s"]`, `DEFAULT_TIMEOUT_S`). The VS Code extension's
+settings schema (package.json) and its defaults (extension/src/defaults.ts) are generated from these
+by scripts/gen_settings.py.
 
 Bad values never stop the server: they are reported (window/logMessage) and the default is used.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +26,9 @@ from typing import Any
 from learnability.config import Config, ConfigError, find_pyproject, load_config
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
+LINT_ON = {"change": "Lint as you type.", "save": "Lint when the file is opened or saved."}
+# The smallest probe values taken (a smaller one is raised to it): seconds of training per run, seconds in all.
+PROBE_MINIMUM_S = {"budgetSeconds": 1.0, "timeoutSeconds": 5.0}
 
 
 @dataclass
@@ -68,10 +78,11 @@ class Settings:
                 problems.append(f"'{key}' must be an object")
         lint_on = data.get("lintOn", data.get("lint_on"))
         if lint_on is not None:
-            if lint_on in ("change", "save"):
+            if lint_on in LINT_ON:
                 out.lint_on = lint_on
             else:
-                problems.append(f"'lintOn' must be \"change\" or \"save\", not {lint_on!r}")
+                choices = " or ".join(json.dumps(v) for v in LINT_ON)
+                problems.append(f"'lintOn' must be {choices}, not {lint_on!r}")
         interpreter = data.get("interpreter")
         if interpreter is not None:
             if isinstance(interpreter, str):
@@ -117,7 +128,7 @@ def _seconds(value: Any, name: str, problems: list[str]) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return float(value)
+        return max(float(value), PROBE_MINIMUM_S[name.split(".")[-1]])
     problems.append(f"'{name}' must be a positive number of seconds")
     return None
 

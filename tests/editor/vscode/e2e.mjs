@@ -3,7 +3,7 @@
 // the Problems panel, a quick fix through Ctrl+., and the probe from the command palette (report view
 // and a confirmed / not-confirmed diagnostic). Screenshots go to test-artifacts/vscode/.
 //
-//   node tests/editor/vscode/e2e.mjs [--vsix learnability.vsix] [--skip-probe]
+//   node tests/editor/vscode/e2e.mjs [--vsix build/vsix/learnability-linux-x64.vsix] [--skip-probe]
 //
 // Environment: CODE_SERVER_DIR (default: what install-code-server.sh prints), CHROMIUM (/usr/bin/chromium),
 // LEARNABILITY_PYTHON (default: <repo>/.venv/bin/python), E2E_PROBE_TIMEOUT_S (default 300).
@@ -24,7 +24,7 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const vsix = path.resolve(repo, opt("--vsix", "learnability.vsix"));
+const vsix = path.resolve(repo, opt("--vsix", "build/vsix/learnability-linux-x64.vsix"));
 const skipProbe = argv.includes("--skip-probe") || process.env.E2E_SKIP_PROBE === "1";
 const python = process.env.LEARNABILITY_PYTHON || path.join(repo, ".venv/bin/python");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
