@@ -177,14 +177,52 @@ def test_an_unreadable_file_is_one_error_and_the_others_are_checked(tmp_path, ca
     assert errors(data) == {"secret.py": f"cannot read {secret}: Permission denied"}
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads mode-000 folders")
-def test_a_mode_000_folder_as_a_user_sees_it(tmp_path, capsys):
-    write(tmp_path / "a.py")
-    write(tmp_path / "locked" / "b.py")
-    os.chmod(tmp_path / "locked", 0)
-    try:
-        code = main(["check", "--format", "json", str(tmp_path)])
-    finally:
-        os.chmod(tmp_path / "locked", 0o755)
-    data = json.loads(capsys.readouterr().out)
-    assert checked(data, tmp_path) == ["a.py"] and code == 1 and "locked" in errors(data)
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
+def test_a_mode_000_folder_as_a_user_sees_it():
+    """A real unreadable folder: the check runs in a forked child that, when the tests run as root (who reads
+    mode-000 folders), first drops to the unprivileged user nobody (65534)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="learnability-perm-"))
+    os.chmod(base, 0o755)
+    write(base / "a.py")
+    write(base / "locked" / "b.py")
+    for p in (base / "a.py", base / "locked" / "b.py"):
+        os.chmod(p, 0o644)
+    os.chmod(base / "locked", 0)
+    main(["check", "--jobs", "1", "--format", "json", str(base / "a.py")])  # import lazily loaded modules
+    b"".decode("utf-8-sig")  # (codecs) first: the child, as nobody, cannot read /root's Python installation
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        status = 3
+        try:
+            os.close(r)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            import contextlib
+            import io
+
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                code = main(["check", "--jobs", "1", "--format", "json", str(base)])
+            os.write(w, json.dumps({"code": code, "out": out.getvalue()}).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(w)
+    chunks = []
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    os.chmod(base / "locked", 0o755)
+    assert os.waitstatus_to_exitcode(status) == 0
+    result = json.loads(b"".join(chunks))
+    data = json.loads(result["out"])
+    assert checked(data, base) == ["a.py"] and result["code"] == 1 and "locked" in errors(data), data
