@@ -432,7 +432,9 @@ class SemanticModel:
         self._analysed: set[str] = set()
         self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
+        self._reach_memo: dict[tuple[str, int], list] | None = None  # set once the layout is done
         self._layout()
+        self._reach_memo = {}
         # layer-like names the program binds (assignments, parameters, functions): they shadow Keras' classes
         self.assigned: frozenset[str] = frozenset(
             name for names in self._bind_at.values() for name in _SHADOWABLE.intersection(names)
@@ -684,7 +686,12 @@ class SemanticModel:
         if self._instances is None:
             out: dict[int, list[Stmt]] = {}
             for stmt in self.stmts:
-                out.setdefault(id(stmt.raw), []).append(stmt)
+                key = id(stmt.raw)
+                found = out.get(key)
+                if found is None:
+                    out[key] = [stmt]
+                else:
+                    found.append(stmt)
             self._instances = out
         return self._instances
 
@@ -692,7 +699,20 @@ class SemanticModel:
                  branch: Branch | None = None) -> list[tuple[Stmt, tuple[int, ...]]]:
         """The bindings of `name` that reach a use at statement `index` (nearest first): those of the use's
         scope, else of the module. One when the nearest runs on every path to the use; several after a
-        branch whose arms bind it (and the binding before the branch when some arm may keep it)."""
+        branch whose arms bind it (and the binding before the branch when some arm may keep it).
+        Once the statements are laid out, the answers for a use's own scope and branch are memoised (rules
+        ask about the same names at the same statements again and again); callers must not change them."""
+        memo = self._reach_memo
+        if memo is not None and scope is None and branch is None:
+            key = (name, index)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._reaching(name, index, None, None)
+            return found
+        return self._reaching(name, index, scope, branch)
+
+    def _reaching(self, name: str, index: int, scope: int | None,
+                  branch: Branch | None) -> list[tuple[Stmt, tuple[int, ...]]]:
         stmts = self.stmts
         if 0 <= index < len(stmts):
             s = stmts[index]
@@ -705,7 +725,8 @@ class SemanticModel:
             use_branch = branch
         bp_info = self._bp_info
         while use_scope:  # the use's scope, the scopes it is nested in, then the module
-            at = self._bind_at.get(use_scope, {}).get(name)
+            scope_at = self._bind_at.get(use_scope)
+            at = scope_at.get(name) if scope_at is not None else None
             if at:
                 found = reach(at, self._binds[use_scope][name], index, use_branch, bp_info)
                 if found:
