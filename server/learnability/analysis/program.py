@@ -108,6 +108,10 @@ class LayerInfo:
     model: "ModelInfo | None" = None
     position: int = 0
 
+    def __post_init__(self) -> None:
+        # `layer.arg(...)` is its call's `arg`, bound once: rules read each layer's arguments several times
+        self.__dict__["arg"] = self.call.arg
+
     def arg(self, position: int | None, *names: str) -> cst.Arg | None:
         return self.call.arg(position, *names)
 
