@@ -8,6 +8,7 @@ several modules spell alike), one small handler each.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -217,7 +218,12 @@ def _mutations(program: Program) -> dict[str, list[int]]:
 
 
 def _mutated(program: Program, name: str, start: int, end: int) -> bool:
-    return any(start < i < end for i in _mutations(program).get(name, ()))
+    """Whether `name` is changed in place by a statement strictly between `start` and `end`."""
+    at = _mutations(program).get(name)
+    if not at:
+        return False
+    pos = bisect.bisect_right(at, start)  # `at` is ascending: statements are visited in order
+    return pos < len(at) and at[pos] < end
 
 
 def _is_shuffling_index(program: Program, node: cst.BaseExpression, index: int) -> bool:
