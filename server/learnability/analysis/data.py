@@ -8,6 +8,7 @@ several modules spell alike), one small handler each.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -105,13 +106,22 @@ def describe(program: Program, node: cst.BaseExpression | None, index: int, dept
     info = memo.get(key)
     if info is None:
         info = memo[key] = _describe(program, node, index, 0)
-    return replace(info, notes=list(info.notes))
+    return _copy(info)
+
+
+def _copy(info: DataInfo) -> DataInfo:
+    """A copy of `info` with a list of notes of its own (as `replace(info, notes=list(info.notes))`,
+    without re-running `__init__`: a hot path, every rule describes the same fit arguments)."""
+    new = object.__new__(DataInfo)
+    new.__dict__.update(info.__dict__)
+    new.notes = list(info.notes)
+    return new
 
 
 def _describe(program: Program, node: cst.BaseExpression | None, index: int, depth: int = 0) -> DataInfo:
     if node is None or depth > 30:
         return DataInfo()
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         entry = program.assignment(node.value, index)
         if entry is None:
             return DataInfo()
@@ -124,7 +134,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
             return _arith(program, base, raw.aug_op, raw.value, stmt.index, left=True)
         value = raw.value
         for i, p in enumerate(path):
-            if isinstance(value, (cst.Tuple, cst.List)) and p < len(value.elements):
+            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return _unpack(program, value, path[i:], stmt, depth)
@@ -132,11 +142,11 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         if info.origin is None:
             info.origin = stmt
         return info
-    if isinstance(node, cst.Subscript):
+    if type(node) is cst.Subscript:
         return _subscript(program, node, index, depth)
-    if isinstance(node, cst.Attribute):  # X.T, df.values
+    if type(node) is cst.Attribute:  # X.T, df.values
         return describe(program, node.value, index, depth + 1)
-    if isinstance(node, cst.BinaryOperation):
+    if type(node) is cst.BinaryOperation:
         if _is_list_repeat(node):  # [1] * 100
             return _label_list(program, node, index)
         op = type(node.operator).__name__
@@ -149,9 +159,9 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         if isinstance(lconst, (int, float)) and right.source != "unknown":
             return _arith(program, right, op, node.left, index, left=False)
         leftmost = node.left
-        while isinstance(leftmost, cst.BinaryOperation) and isinstance(leftmost.operator, cst.Add):
+        while type(leftmost) is cst.BinaryOperation and type(leftmost.operator) is cst.Add:
             leftmost = leftmost.left
-        if op == "Add" and (isinstance(leftmost, cst.List) or _is_list_repeat(leftmost)):
+        if op == "Add" and (type(leftmost) is cst.List or _is_list_repeat(leftmost)):
             return _label_list(program, node, index)
         # (X - X.mean()) / X.std() and other array-by-array arithmetic
         if op in ("Divide", "Subtract"):
@@ -173,9 +183,9 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         if right.low is None or right.high is None:
             info.low = info.high = None
         return info
-    if isinstance(node, (cst.List, cst.Tuple)):
+    if type(node) in (cst.List, cst.Tuple):
         return _label_list(program, node, index)
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         return _call(program, node, index, depth)
     return DataInfo()
 
@@ -186,9 +196,9 @@ _SHUFFLING = frozenset("permutation permuted shuffle".split())
 
 
 def _base_name(node: cst.BaseExpression) -> str | None:
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
+    while type(node) in (cst.Subscript, cst.Attribute):
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if type(node) is cst.Name else None
 
 
 def _stmt_mutations(raw) -> tuple[str, ...]:
@@ -198,18 +208,18 @@ def _stmt_mutations(raw) -> tuple[str, ...]:
         return cached
     node = raw.node
     names: list[str | None] = []
-    if isinstance(node, cst.Assign):
-        names = [_base_name(t.target) for t in node.targets if isinstance(t.target, (cst.Subscript, cst.Attribute))]
-    elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Subscript, cst.Attribute)):
+    if type(node) is cst.Assign:
+        names = [_base_name(t.target) for t in node.targets if type(t.target) in (cst.Subscript, cst.Attribute)]
+    elif type(node) in (cst.AugAssign, cst.AnnAssign) and type(node.target) in (cst.Subscript, cst.Attribute):
         names = [_base_name(node.target)]
-    elif raw.kind == "expr" and isinstance(raw.value, cst.Call):
+    elif raw.kind == "expr" and type(raw.value) is cst.Call:
         call = raw.value
         func = call.func
-        fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        fname = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
         positional = [a for a in call.args if a.keyword is None and not a.star]
-        if fname in _MUTATING_FUNCS and positional and isinstance(positional[0].value, cst.Name):
+        if fname in _MUTATING_FUNCS and positional and type(positional[0].value) is cst.Name:
             names.append(positional[0].value.value)
-        if fname in _MUTATING_METHODS and isinstance(func, cst.Attribute):
+        if fname in _MUTATING_METHODS and type(func) is cst.Attribute:
             names.append(_base_name(func.value))
     cached = tuple(n for n in names if n)
     raw.__dict__["_a2_mutates"] = cached
@@ -231,14 +241,19 @@ def _mutations(program: Program) -> dict[str, list[int]]:
 
 
 def _mutated(program: Program, name: str, start: int, end: int) -> bool:
-    return any(start < i < end for i in _mutations(program).get(name, ()))
+    """Whether `name` is changed in place by a statement strictly between `start` and `end`."""
+    at = _mutations(program).get(name)
+    if not at:
+        return False
+    pos = bisect.bisect_right(at, start)  # `at` is ascending: statements are visited in order
+    return pos < len(at) and at[pos] < end
 
 
 def _is_shuffling_index(program: Program, node: cst.BaseExpression, index: int) -> bool:
     """An index that reorders: np.random.permutation(n), idx (= a permutation, or shuffled in place)."""
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         return last(program.qualname(node.func) or dotted(node.func) or "") in _SHUFFLING
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         found = program.resolve_call(node, index)
         if found is not None and last(program.qualname(found[0].func) or "") in _SHUFFLING:
             return True
@@ -252,19 +267,19 @@ def _subscript(program: Program, node: cst.Subscript, index: int, depth: int) ->
     info = replace(inner, notes=list(inner.notes), n_samples=None, shape=None)
     slices = [el.slice for el in node.slice]
     first = slices[0] if slices else None
-    if isinstance(first, cst.Index):
+    if type(first) is cst.Index:
         if _is_shuffling_index(program, first.value, index):
             info.ordered_blocks = False
             info.notes.append("shuffled")
-        elif not isinstance(first.value, (cst.Integer, cst.UnaryOperation)):
+        elif type(first.value) not in (cst.Integer, cst.UnaryOperation):
             info.ordered_blocks = False  # fancy indexing: the order is not known any more
     return info
 
 
 def _is_rng(program: Program, node: cst.BaseExpression, index: int) -> bool:
     """np.random.default_rng(0), np.random.RandomState(1), or a name bound to one."""
-    call = node if isinstance(node, cst.Call) else None
-    if isinstance(node, cst.Name):
+    call = node if type(node) is cst.Call else None
+    if type(node) is cst.Name:
         found = program.resolve_call(node, index)
         call = found[0] if found else None
     if call is None:
@@ -274,11 +289,11 @@ def _is_rng(program: Program, node: cst.BaseExpression, index: int) -> bool:
 
 
 def _is_stat(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+    if type(node) is cst.Call and type(node.func) is cst.Attribute:
         return node.func.attr.value in ("mean", "min", "median")
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+    if type(node) is cst.Call and type(node.func) is cst.Attribute:
         return True
-    return isinstance(node, cst.Name) and node.value.lower() in ("mean", "mu", "x_mean", "mean_")
+    return type(node) is cst.Name and node.value.lower() in ("mean", "mu", "x_mean", "mean_")
 
 
 def _centred(node: cst.BaseExpression) -> bool:
@@ -289,7 +304,7 @@ def _centred(node: cst.BaseExpression) -> bool:
 
 
 def _is_list_repeat(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply) and isinstance(node.left, cst.List)
+    return type(node) is cst.BinaryOperation and type(node.operator) is cst.Multiply and type(node.left) is cst.List
 
 
 def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataInfo:
@@ -297,7 +312,7 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
     parts: list[cst.BaseExpression] = []
 
     def collect(n: cst.BaseExpression) -> None:
-        if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.Add):
+        if type(n) is cst.BinaryOperation and type(n.operator) is cst.Add:
             collect(n.left)
             collect(n.right)
         else:
@@ -335,7 +350,7 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
 
 
 def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression, index: int, left: bool) -> DataInfo:
-    info = replace(base, notes=list(base.notes))
+    info = _copy(base)
     c = program.const(other, index)
     if not isinstance(c, (int, float)) or isinstance(c, bool):
         if op == "Divide" and left:
@@ -387,7 +402,7 @@ def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression,
 
 def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int, ...], stmt: Stmt, depth: int) -> DataInfo:
     """(x_train, y_train), (x_test, y_test) = mnist.load_data(); X_tr, X_te, y_tr, y_te = train_test_split(X, y)."""
-    if not isinstance(value, cst.Call):
+    if type(value) is not cst.Call:
         return DataInfo()
     q = program.qualname(value.func) or ""
     name = last(q)
@@ -438,16 +453,16 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     args = [a for a in node.args if a.keyword is None and not a.star]
     kwargs = {a.keyword.value: a for a in node.args if a.keyword is not None}
     q = program.qualname(func) or ""
-    if isinstance(func, cst.Attribute) and _is_rng(program, func.value, index):
+    if type(func) is cst.Attribute and _is_rng(program, func.value, index):
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
-    elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
+    elif type(func) is cst.Attribute and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
         if method in ("fit_transform", "transform"):
             target = func.value
-            found = program.resolve_call(target, index) if isinstance(target, cst.Name) else None
-            ctor = found[0] if found else (target if isinstance(target, cst.Call) else None)
+            found = program.resolve_call(target, index) if type(target) is cst.Name else None
+            ctor = found[0] if found else (target if type(target) is cst.Call else None)
             if ctor is not None and last(program.qualname(ctor.func)) in _SCALERS and args:
                 inner = describe(program, args[0].value, index, depth + 1)
                 centred = last(program.qualname(ctor.func)) in ("StandardScaler", "RobustScaler")
@@ -456,8 +471,8 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
             if ctor is not None and last(program.qualname(ctor.func)) == "MultiLabelBinarizer":
                 return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
         if method in ("flow", "flow_from_directory", "flow_from_dataframe"):
-            found = program.resolve_call(func.value, index) if isinstance(func.value, cst.Name) else None
-            ctor = found[0] if found else (func.value if isinstance(func.value, cst.Call) else None)
+            found = program.resolve_call(func.value, index) if type(func.value) is cst.Name else None
+            ctor = found[0] if found else (func.value if type(func.value) is cst.Call else None)
             if ctor is None or last(program.qualname(ctor.func)) != "ImageDataGenerator":
                 return DataInfo()  # some other generator: nothing known
             ckw = {a.keyword.value: a for a in ctor.args if a.keyword is not None}
@@ -530,7 +545,7 @@ def _tensor_slices(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     data = c.args[0].value
-    if isinstance(data, (cst.Tuple, cst.List)) and data.elements:
+    if type(data) in (cst.Tuple, cst.List) and data.elements:
         data = data.elements[0].value
     inner = describe(c.program, data, c.index, c.depth + 1)
     return replace(inner, container="dataset", n_samples=inner.n_samples if c.name == "from_tensor_slices" else None)
@@ -688,7 +703,7 @@ def _filled(c: _Call) -> DataInfo:
 def _joined(c: _Call) -> DataInfo:
     """np.concatenate / hstack / vstack / append / r_, tf.concat: the parts' facts merged."""
     parts_node = c.args[0].value if c.args else None
-    parts = [el.value for el in parts_node.elements] if isinstance(parts_node, (cst.List, cst.Tuple)) else []
+    parts = [el.value for el in parts_node.elements] if type(parts_node) in (cst.List, cst.Tuple) else []
     if c.q == "numpy.append" and len(c.args) >= 2:
         parts = [c.args[0].value, c.args[1].value]
     infos = [describe(c.program, p, c.index, c.depth + 1) for p in parts]
@@ -718,7 +733,7 @@ def _repeat(c: _Call) -> DataInfo:
         return DataInfo()
     program, first = c.program, c.args[0].value
     reps = program.const(c.args[1], c.index) if len(c.args) > 1 else NOTHING
-    if isinstance(first, (cst.List, cst.Tuple)):
+    if type(first) in (cst.List, cst.Tuple):
         values = program.const(first, c.index)
         if isinstance(values, tuple) and len(values) > 1 and all(isinstance(v, int) for v in values):
             info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node,
@@ -726,7 +741,7 @@ def _repeat(c: _Call) -> DataInfo:
             if isinstance(reps, int):
                 info.n_samples = reps * len(values)
             return info
-    if isinstance(first, cst.Call) and last(program.qualname(first.func)) == "arange":
+    if type(first) is cst.Call and last(program.qualname(first.func)) == "arange":
         k = program.const(first.args[0].value, c.index) if first.args else NOTHING
         info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node)
         if isinstance(k, int):
@@ -760,7 +775,7 @@ def _passes(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     inner = c.inner(0)
-    if c.name == "array" and inner.source == "unknown" and isinstance(c.args[0].value, (cst.List, cst.BinaryOperation)):
+    if c.name == "array" and inner.source == "unknown" and type(c.args[0].value) in (cst.List, cst.BinaryOperation):
         return _label_list(c.program, c.args[0].value, c.index)
     return inner
 

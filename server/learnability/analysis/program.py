@@ -53,17 +53,20 @@ class CallView:
 
     @_once  # read-only views, computed once (a hot path: rules ask for them often)
     def args(self) -> list[cst.Arg]:
-        return _split_args(self.node, self.placed)[0]
+        args, self.__dict__["kwargs"] = _split_args(self.node, self.placed)
+        return args
 
     @_once
     def kwargs(self) -> dict[str, cst.Arg]:
-        return _split_args(self.node, self.placed)[1]
+        self.__dict__["args"], kwargs = _split_args(self.node, self.placed)
+        return kwargs
 
     def arg(self, position: int | None, *names: str) -> cst.Arg | None:
         kw = self.kwargs
         for name in names:
-            if name in kw:
-                return kw[name]
+            found = kw.get(name)
+            if found is not None:
+                return found
         if position is not None:
             args = self.args
             if position < len(args):
@@ -104,6 +107,10 @@ class LayerInfo:
     kind: str
     model: "ModelInfo | None" = None
     position: int = 0
+
+    def __post_init__(self) -> None:
+        # `layer.arg(...)` is its call's `arg`, bound once: rules read each layer's arguments several times
+        self.__dict__["arg"] = self.call.arg
 
     def arg(self, position: int | None, *names: str) -> cst.Arg | None:
         return self.call.arg(position, *names)
@@ -324,7 +331,7 @@ class Program(SemanticModel):
         """A model made by the value of an assignment or of a `return`; other calls may be methods
         (history = model.fit(...))."""
         value = stmt.raw.value
-        assert isinstance(value, cst.Call)
+        assert type(value) is cst.Call
         q = self.qualname(value.func, stmt) or ""
         if q not in _MODEL_CLASSES:
             self._method_call(stmt, value)
@@ -343,13 +350,13 @@ class Program(SemanticModel):
             if arg is not None:
                 lst = arg.value
                 lstmt = stmt  # the statement holding the list: its nodes' positions are in its chunk
-                if isinstance(lst, cst.Name):
+                if type(lst) is cst.Name:
                     value, vstmt = self.value_of(lst.value, stmt.index)
                     if value is not None and vstmt is not None:
                         lst, lstmt = value, vstmt
-                if isinstance(lst, (cst.List, cst.Tuple)):
+                if type(lst) in (cst.List, cst.Tuple):
                     # list_node: only a list written in the call itself (fixes edit it next to the call)
-                    model.list_node = lst if isinstance(lst, cst.List) and lstmt is stmt else None
+                    model.list_node = lst if type(lst) is cst.List and lstmt is stmt else None
                     for el in lst.elements:
                         self._add_layer(model, el.value, lstmt)
         else:
@@ -389,14 +396,14 @@ class Program(SemanticModel):
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
         at = stmt
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
                 model.opaque.append(len(model.layers))
                 model._events.append((stmt.branch, None))
                 return
             node, at = value, vstmt
-        if not isinstance(node, cst.Call):
+        if type(node) is not cst.Call:
             model.opaque.append(len(model.layers))
             model._events.append((stmt.branch, None))
             return
@@ -425,16 +432,16 @@ class Program(SemanticModel):
         stmt: Stmt | None = start  # the statement `node` is in: Model(inputs, Dense(1)(x)) written inline
         while seen < 500:
             seen += 1
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 value, vstmt = self.value_of(node.value, index)
                 if value is None or vstmt is None:
                     break
                 node, index, stmt = value, vstmt.index, vstmt
                 continue
-            if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
+            if type(node) in (cst.List, cst.Tuple) and node.elements:
                 node = node.elements[0].value
                 continue
-            if not isinstance(node, cst.Call) or stmt is None:
+            if type(node) is not cst.Call or stmt is None:
                 break
             if self.qualname(node.func, stmt) in ("keras.Input", "keras.layers.Input"):
                 chain.append((node, stmt))  # the model's input: gives its shape
@@ -442,11 +449,11 @@ class Program(SemanticModel):
             func = node.func
             layer_call = None
             lstmt = stmt
-            if isinstance(func, cst.Call):
+            if type(func) is cst.Call:
                 layer_call = func
-            elif isinstance(func, cst.Name):
+            elif type(func) is cst.Name:
                 v, vs = self.value_of(func.value, index)
-                if isinstance(v, cst.Call) and vs is not None:
+                if type(v) is cst.Call and vs is not None:
                     layer_call, lstmt = v, vs
             if layer_call is None:
                 break
@@ -463,7 +470,7 @@ class Program(SemanticModel):
 
     def _method_call(self, stmt: Stmt, call: cst.Call) -> None:
         func = call.func
-        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        if type(func) is not cst.Attribute or type(func.value) is not cst.Name:
             return
         method = func.attr.value
         if method not in ("add", "compile") and method not in TRAINING_METHODS and method not in USE_METHODS:
@@ -506,13 +513,13 @@ class Program(SemanticModel):
         metrics: list[str] = []
         if metrics_arg is not None:
             mv = metrics_arg.value
-            elements = mv.elements if isinstance(mv, (cst.List, cst.Tuple)) else []
+            elements = mv.elements if type(mv) in (cst.List, cst.Tuple) else []
             for el in elements:
                 v = el.value
-                if isinstance(v, cst.SimpleString):
+                if type(v) is cst.SimpleString:
                     metrics.append(str(string_value(v)).lower())
-                elif isinstance(v, (cst.Call, cst.Attribute, cst.Name)):
-                    q = self.qualname(v.func if isinstance(v, cst.Call) else v, stmt)
+                elif type(v) in (cst.Call, cst.Attribute, cst.Name):
+                    q = self.qualname(v.func if type(v) is cst.Call else v, stmt)
                     metrics.append(last(q).lower())
         return CompileInfo(view, optimizer, loss, metrics)
 
@@ -551,7 +558,7 @@ class Program(SemanticModel):
         index = stmt.index
         placed = stmt.placed
         at_stmt = stmt
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             found = self.resolve_call(node, index)
             if found is None:
                 v = self.const(node, index)
@@ -560,10 +567,10 @@ class Program(SemanticModel):
                     return OptimizerInfo(kind, node, placed, index, learning_rate=OPTIMIZER_DEFAULT_LR.get(kind), lr_default=True)
                 return None
             node, at_stmt = found
-        if isinstance(node, cst.SimpleString):
+        if type(node) is cst.SimpleString:
             kind = str(string_value(node)).lower()
             return OptimizerInfo(kind, node, placed, index, learning_rate=OPTIMIZER_DEFAULT_LR.get(kind), lr_default=True)
-        if not isinstance(node, cst.Call):
+        if type(node) is not cst.Call:
             return None
         view = self.call_view(node, at_stmt)
         q = view.qualname or ""
@@ -582,9 +589,9 @@ class Program(SemanticModel):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             info.learning_rate = float(value)
             return info
-        found = self.resolve_call(lr_arg.value, at_stmt.index) if isinstance(lr_arg.value, cst.Name) else None
+        found = self.resolve_call(lr_arg.value, at_stmt.index) if type(lr_arg.value) is cst.Name else None
         sched_node, sched_stmt = found if found else (lr_arg.value, at_stmt)
-        if isinstance(sched_node, cst.Call):
+        if type(sched_node) is cst.Call:
             sview = self.call_view(sched_node, sched_stmt)
             if "schedules" in (sview.qualname or "") or sview.name.endswith("Decay"):
                 info.schedule = sview.name
@@ -597,7 +604,7 @@ class Program(SemanticModel):
     def loss(self, node: cst.BaseExpression, stmt: Stmt) -> LossInfo | None:
         index = stmt.index
         placed = stmt.placed
-        if isinstance(node, cst.Name) and node.value not in self.aliases:
+        if type(node) is cst.Name and node.value not in self.aliases:
             v = self.const(node, index)
             if isinstance(v, str):
                 return LossInfo(LOSS_ALIASES.get(v.lower(), v.lower()), node, placed)
@@ -605,10 +612,10 @@ class Program(SemanticModel):
             if found is not None:
                 node, stmt = found
                 index, placed = stmt.index, stmt.placed
-        if isinstance(node, cst.SimpleString):
+        if type(node) is cst.SimpleString:
             v = str(string_value(node)).lower()
             return LossInfo(LOSS_ALIASES.get(v, v), node, placed)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             view = self.call_view(node, stmt)
             name = view.name.lower()
             if not (view.qualname or "").startswith(("keras.losses", "tensorflow.losses", "keras.metrics")):
@@ -620,7 +627,7 @@ class Program(SemanticModel):
                 info.from_logits = self.const(fl, index) is True
                 info.from_logits_arg = fl
             return info
-        if isinstance(node, (cst.Attribute, cst.Name)):
+        if type(node) in (cst.Attribute, cst.Name):
             q = self.qualname(node, stmt) or ""
             if q.startswith(("keras.losses", "tensorflow.losses", "keras.metrics")):
                 name = last(q).lower()
@@ -631,12 +638,12 @@ class Program(SemanticModel):
         """Normalize an activation argument: 'relu', tf.nn.relu, keras.activations.relu, None."""
         if node is None:
             return None
-        if isinstance(node, cst.Name) and node.value == "None":
+        if type(node) is cst.Name and node.value == "None":
             return "linear"
         v = self.const(node, index)
         if isinstance(v, str):
             return v.lower()
-        q = self.qualname(node.func if isinstance(node, cst.Call) else node)
+        q = self.qualname(node.func if type(node) is cst.Call else node)
         if q:
             if q.startswith(_ACTIVATION_FUNCS) or "activations" in q:
                 return last(q).lower()

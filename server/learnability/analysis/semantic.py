@@ -83,65 +83,65 @@ class Block:
 
 
 def _target_paths(node: cst.BaseExpression, path: tuple[int, ...] = ()) -> Iterator[tuple[str, tuple[int, ...]]]:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         yield node.value, path
-    elif isinstance(node, (cst.Tuple, cst.List)):
+    elif type(node) in (cst.Tuple, cst.List):
         for i, el in enumerate(node.elements):
             yield from _target_paths(el.value, path + (i,))
 
 
 def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[RawStmt]:
-    if isinstance(stmt, cst.Assign):
+    if type(stmt) is cst.Assign:
         targets = tuple(p for t in stmt.targets for p in _target_paths(t.target))
         yield RawStmt("assign", stmt, stmt.value, targets, func=func)
-    elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
+    elif type(stmt) is cst.AnnAssign and stmt.value is not None:
         yield RawStmt("assign", stmt, stmt.value, tuple(_target_paths(stmt.target)), func=func)
-    elif isinstance(stmt, cst.AugAssign):
+    elif type(stmt) is cst.AugAssign:
         op = type(stmt.operator).__name__.replace("Assign", "")
         yield RawStmt("assign", stmt, stmt.value, tuple(_target_paths(stmt.target)), aug_op=op, func=func)
-    elif isinstance(stmt, cst.Expr):
+    elif type(stmt) is cst.Expr:
         yield RawStmt("expr", stmt, stmt.value, func=func)
-    elif isinstance(stmt, cst.Return) and stmt.value is not None:
+    elif type(stmt) is cst.Return and stmt.value is not None:
         yield RawStmt("return", stmt, stmt.value, func=func)
-    elif isinstance(stmt, cst.Import):
+    elif type(stmt) is cst.Import:
         pairs = []
         for alias in stmt.names:
             full = module_name(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 pairs.append((alias.asname.name.value, full))
             else:
                 top = full.split(".")[0]
                 pairs.append((top, top))
         yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
-    elif isinstance(stmt, cst.ImportFrom) and not stmt.relative:
+    elif type(stmt) is cst.ImportFrom and not stmt.relative:
         mod = module_name(stmt.module)
-        if isinstance(stmt.names, cst.ImportStar):
+        if type(stmt.names) is cst.ImportStar:
             yield RawStmt("import", stmt, imports=(("*", mod),), func=func)
         else:
             pairs = []
             for alias in stmt.names:
                 name = module_name(alias.name)
-                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                local = alias.asname.name.value if alias.asname and type(alias.asname.name) is cst.Name else name
                 pairs.append((local, f"{mod}.{name}"))
             yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
 
 
 def _body_statements(node: cst.CSTNode | None) -> list[cst.CSTNode]:
     body = getattr(node, "body", None)
-    if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+    if type(body) in (cst.IndentedBlock, cst.SimpleStatementSuite):
         return list(body.body)
     return []
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
     """`if __name__ == "__main__":` (either order) and `if True:` always run."""
-    if isinstance(test, cst.Name):
+    if type(test) is cst.Name:
         return test.value == "True"
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and \
-            isinstance(test.comparisons[0].operator, cst.Equal):
+    if type(test) is cst.Comparison and len(test.comparisons) == 1 and \
+            type(test.comparisons[0].operator) is cst.Equal:
         sides = (test.left, test.comparisons[0].comparator)
-        names = [s.value for s in sides if isinstance(s, cst.Name)]
-        strings = [s.raw_value for s in sides if isinstance(s, cst.SimpleString)]
+        names = [s.value for s in sides if type(s) is cst.Name]
+        strings = [s.raw_value for s in sides if type(s) is cst.SimpleString]
         return names == ["__name__"] and strings == ["__main__"]
     return False
 
@@ -150,14 +150,14 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
     """The statements as a tree of `RawStmt` and `Block` items (cached per chunk by `chunk_tree`)."""
     items: list[Any] = []
     for stmt in statements:
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        if type(stmt) in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
             for small in stmt.body:
                 items.extend(_small_facts(small, func))
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             items.append(Block("def", stmt, [statement_tree(_body_statements(stmt), stmt.name.value)]))
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             continue  # subclassed models are out of scope
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             if _is_main_guard(stmt.test) and stmt.orelse is None:
                 items.append(Block("with", stmt, [statement_tree(_body_statements(stmt), func)]))
                 continue
@@ -167,7 +167,7 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
             exhaustive = False
             while orelse is not None:
                 arms.append(statement_tree(_body_statements(orelse), func))
-                if isinstance(orelse, cst.If):
+                if type(orelse) is cst.If:
                     labels.append("elif")
                     orelse = orelse.orelse
                 else:
@@ -175,7 +175,7 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
                     exhaustive = True
                     orelse = None
             items.append(Block("if", stmt, arms, exhaustive, labels=tuple(labels)))
-        elif isinstance(stmt, cst.Try) or type(stmt).__name__ == "TryStar":
+        elif type(stmt) is cst.Try or type(stmt).__name__ == "TryStar":
             body = statement_tree(_body_statements(stmt), func)
             if stmt.orelse is not None:
                 body = body + statement_tree(_body_statements(stmt.orelse), func)
@@ -183,15 +183,15 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
             after = statement_tree(_body_statements(stmt.finalbody), func) if stmt.finalbody is not None else []
             labels = ("try",) + ("except",) * len(stmt.handlers)
             items.append(Block("try", stmt, arms, bool(stmt.handlers), after, labels=labels))
-        elif isinstance(stmt, (cst.For, cst.While)):
+        elif type(stmt) in (cst.For, cst.While):
             after = statement_tree(_body_statements(stmt.orelse), func) if stmt.orelse is not None else []
             block = Block("loop", stmt, [statement_tree(_body_statements(stmt), func)], False, after)
-            if isinstance(stmt, cst.For):
+            if type(stmt) is cst.For:
                 block.target, block.iter = stmt.target, stmt.iter
             items.append(block)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             items.append(Block("with", stmt, [statement_tree(_body_statements(stmt), func)]))
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             arms = [statement_tree(_body_statements(case), func) for case in stmt.cases]
             items.append(Block("if", stmt, arms, False, labels=("case",) * len(arms)))
     return items
@@ -432,7 +432,9 @@ class SemanticModel:
         self._analysed: set[str] = set()
         self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
+        self._reach_memo: dict[tuple[str, int], list] | None = None  # set once the layout is done
         self._layout()
+        self._reach_memo = {}
         # layer-like names the program binds (assignments, parameters, functions): they shadow Keras' classes
         self.assigned: frozenset[str] = frozenset(
             name for names in self._bind_at.values() for name in _SHADOWABLE.intersection(names)
@@ -557,14 +559,14 @@ class SemanticModel:
         """The elements of a literal list/tuple a loop runs over (directly, or through a name bound to one
         on every path to the loop)."""
         for _ in range(4):
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 found = self.reaching(node.value, len(self.stmts), frame.scope, branch)
                 if len(found) != 1 or found[0][1] or found[0][0].raw.aug_op is not None:
                     return None
                 node = found[0][0].raw.value
                 continue
             break
-        if isinstance(node, (cst.List, cst.Tuple)) and 0 < len(node.elements) <= MAX_UNROLL and \
+        if type(node) in (cst.List, cst.Tuple) and 0 < len(node.elements) <= MAX_UNROLL and \
                 all(type(el) is cst.Element and _is_literal(el.value) for el in node.elements):
             return [el.value for el in node.elements]
         return None
@@ -669,7 +671,7 @@ class SemanticModel:
             else:
                 self._bind_name(frame.scope, pname, None, def_placed, frame, branch, node=p)
         for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 self._bind_name(frame.scope, star.name.value, None, def_placed, frame, branch, node=star)
         self._walk(block.arms[0], def_placed, frame, branch)
         if call is not None:
@@ -684,7 +686,12 @@ class SemanticModel:
         if self._instances is None:
             out: dict[int, list[Stmt]] = {}
             for stmt in self.stmts:
-                out.setdefault(id(stmt.raw), []).append(stmt)
+                key = id(stmt.raw)
+                found = out.get(key)
+                if found is None:
+                    out[key] = [stmt]
+                else:
+                    found.append(stmt)
             self._instances = out
         return self._instances
 
@@ -692,7 +699,20 @@ class SemanticModel:
                  branch: Branch | None = None) -> list[tuple[Stmt, tuple[int, ...]]]:
         """The bindings of `name` that reach a use at statement `index` (nearest first): those of the use's
         scope, else of the module. One when the nearest runs on every path to the use; several after a
-        branch whose arms bind it (and the binding before the branch when some arm may keep it)."""
+        branch whose arms bind it (and the binding before the branch when some arm may keep it).
+        Once the statements are laid out, the answers for a use's own scope and branch are memoised (rules
+        ask about the same names at the same statements again and again); callers must not change them."""
+        memo = self._reach_memo
+        if memo is not None and scope is None and branch is None:
+            key = (name, index)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._reaching(name, index, None, None)
+            return found
+        return self._reaching(name, index, scope, branch)
+
+    def _reaching(self, name: str, index: int, scope: int | None,
+                  branch: Branch | None) -> list[tuple[Stmt, tuple[int, ...]]]:
         stmts = self.stmts
         if 0 <= index < len(stmts):
             s = stmts[index]
@@ -705,7 +725,8 @@ class SemanticModel:
             use_branch = branch
         bp_info = self._bp_info
         while use_scope:  # the use's scope, the scopes it is nested in, then the module
-            at = self._bind_at.get(use_scope, {}).get(name)
+            scope_at = self._bind_at.get(use_scope)
+            at = scope_at.get(name) if scope_at is not None else None
             if at:
                 found = reach(at, self._binds[use_scope][name], index, use_branch, bp_info)
                 if found:
@@ -741,7 +762,7 @@ class SemanticModel:
             return None, stmt
         value = stmt.raw.value
         for i in tpath:
-            if isinstance(value, (cst.Tuple, cst.List)) and i < len(value.elements):
+            if type(value) in (cst.Tuple, cst.List) and i < len(value.elements):
                 value = value.elements[i].value
             else:
                 return None, stmt
@@ -754,7 +775,7 @@ class SemanticModel:
             stmt = _through_returns(stmt)
             value = stmt.raw.value if stmt.raw.aug_op is None else None
             for i in path:
-                value = value.elements[i].value if isinstance(value, (cst.Tuple, cst.List)) and \
+                value = value.elements[i].value if type(value) in (cst.Tuple, cst.List) and \
                     i < len(value.elements) else None
             out.append((value, stmt))
         return out
@@ -762,12 +783,12 @@ class SemanticModel:
     def resolve_call(self, node: cst.BaseExpression | None, index: int) -> tuple[cst.Call, Stmt] | None:
         """Follow names to the call that made the value."""
         for _ in range(20):
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 node, stmt = self.value_of(node.value, index)
                 if stmt is None:
                     return None
                 index = stmt.index
-                if isinstance(node, cst.Call):
+                if type(node) is cst.Call:
                     return node, stmt
                 continue
             return None
@@ -785,7 +806,7 @@ class SemanticModel:
             if info is None:
                 continue
             block = info[0]
-            if block.kind == "loop" and isinstance(block.target, cst.Name) and block.target.value == name:
+            if block.kind == "loop" and type(block.target) is cst.Name and block.target.value == name:
                 return info[2]
         return 0
 
@@ -921,11 +942,11 @@ class SemanticModel:
         if t is cst.UnaryOperation:
             v = self._const(node.expression, index, depth + 1)
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                if isinstance(node.operator, cst.Minus):
+                if type(node.operator) is cst.Minus:
                     return -v
-                if isinstance(node.operator, cst.Plus):
+                if type(node.operator) is cst.Plus:
                     return v
-            if isinstance(node.operator, cst.Not) and v is not NOTHING:
+            if type(node.operator) is cst.Not and v is not NOTHING:
                 return not v
             return NOTHING
         if t is cst.BinaryOperation:
@@ -945,7 +966,7 @@ class SemanticModel:
         if t is cst.Tuple or t is cst.List:
             items = []
             for el in node.elements:
-                if isinstance(el, cst.StarredElement):
+                if type(el) is cst.StarredElement:
                     return NOTHING
                 v = self._const(el.value, index, depth + 1)
                 if v is NOTHING:

@@ -203,9 +203,9 @@ def units_literal(program: Program, layer: LayerInfo) -> tuple[cst.CSTNode, Plac
     if arg is None:
         return None
     node, index = arg.value, layer.call.index
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         value, stmt = program.value_of(node.value, index)
-        if isinstance(value, cst.Integer) and stmt is not None and isinstance(stmt.raw.node, cst.Arg):
+        if type(value) is cst.Integer and stmt is not None and type(stmt.raw.node) is cst.Arg:
             return value, stmt.placed
     return node, layer.call.placed
 
@@ -228,7 +228,7 @@ def units_change_is_safe(program: Program, layer: LayerInfo, n: int) -> bool:
 
 def label_alternatives(program: Program, fit: FitInfo) -> list[DataInfo]:
     """The labels a fit may get: one description, or one per binding that reaches it after branches."""
-    if isinstance(fit.y, cst.Name) and len(program.reaching(fit.y.value, fit.call.index)) > 1:
+    if type(fit.y) is cst.Name and len(program.reaching(fit.y.value, fit.call.index)) > 1:
         return [describe(program, value, stmt.index) if value is not None else DataInfo()
                 for value, stmt in program.values_of(fit.y.value, fit.call.index)]
     return [fit_labels(program, fit)]
@@ -239,7 +239,7 @@ def labels_reach_compile(program: Program, model: ModelInfo, fit: FitInfo) -> bo
     compile in force (`if one_hot: y = to_categorical(y); compile(categorical) else: compile(sparse)`):
     no run pairs that compile with those labels."""
     c = model.compile
-    if c is None or not isinstance(fit.y, cst.Name) or not (0 <= c.index < len(program.stmts)):
+    if c is None or type(fit.y) is not cst.Name or not (0 <= c.index < len(program.stmts)):
         return True
     reaching = program.reaching(fit.y.value, fit.call.index)
     if not reaching:
@@ -258,7 +258,7 @@ def path_note(program: Program, model: ModelInfo, fit: FitInfo | None = None) ->
             note = program.conditional(c.index, f.call.index)
             if note:
                 return f" ({note})"
-        if isinstance(f.y, cst.Name):
+        if type(f.y) is cst.Name:
             reaching = program.reaching(f.y.value, f.call.index)
             if len(reaching) > 1:
                 note = program.conditional(reaching[0][0].index, f.call.index)
@@ -281,14 +281,14 @@ def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int 
         return False
     if isinstance(node, _MASK_OPS):
         return True
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.BitOr, cst.BitAnd, cst.BitXor)):
+    if type(node) is cst.BinaryOperation and type(node.operator) in (cst.BitOr, cst.BitAnd, cst.BitXor):
         return _is_mask(program, node.left, index, depth + 1) or _is_mask(program, node.right, index, depth + 1)
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.BitInvert, cst.Not)):
+    if type(node) is cst.UnaryOperation and type(node.operator) in (cst.BitInvert, cst.Not):
         return _is_mask(program, node.expression, index, depth + 1)
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         name = (program.qualname(node.func) or "").rsplit(".", 1)[-1]
         return name in ("isin", "in1d", "logical_and", "logical_or", "logical_not", "where")
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         value, stmt = program.value_of(node.value, index)
         return value is not None and stmt is not None and _is_mask(program, value, stmt.index, depth + 1)
     return False
@@ -301,9 +301,9 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
     target's arithmetic is followed by describe())."""
     if node is None or depth > 12:
         return False
-    if isinstance(node, cst.Subscript):
+    if type(node) is cst.Subscript:
         for el in node.slice:
-            if isinstance(el.slice, cst.Index) and _is_mask(program, el.slice.value, index):
+            if type(el.slice) is cst.Index and _is_mask(program, el.slice.value, index):
                 return True
         return _masked(program, node.value, index, depth + 1, subset_only)
     if isinstance(node, cst.BinaryOperation):
@@ -328,7 +328,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
         stmt, path = entry
         value = stmt.raw.value
         for p in path:
-            if isinstance(value, (cst.Tuple, cst.List)) and p < len(value.elements):
+            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return False
@@ -371,11 +371,11 @@ def class_count(info: DataInfo | None) -> int | None:
 def quote_of(*nodes: cst.CSTNode | None) -> str:
     """The quote character of the first string literal among `nodes` and their arguments."""
     for node in nodes:
-        if isinstance(node, cst.SimpleString):
+        if type(node) is cst.SimpleString:
             return node.quote[-1] if node.quote in ('"', "'") else '"'
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             for a in node.args:
-                if isinstance(a.value, cst.SimpleString) and a.value.quote in ('"', "'"):
+                if type(a.value) is cst.SimpleString and a.value.quote in ('"', "'"):
                     return a.value.quote
     return '"'
 
@@ -387,8 +387,8 @@ def model_quote(model: ModelInfo, *extra: cst.CSTNode | None) -> str:
         nodes.append(model.compile.call.node)
     nodes.extend(layer.call.node for layer in model.layers)
     for node in nodes:
-        if isinstance(node, cst.SimpleString) or (isinstance(node, cst.Call) and any(
-                isinstance(a.value, cst.SimpleString) for a in node.args)):
+        if type(node) is cst.SimpleString or (type(node) is cst.Call and any(
+                type(a.value) is cst.SimpleString for a in node.args)):
             return quote_of(node)
     return '"'
 
@@ -413,19 +413,19 @@ def spell_layer(program: Program, name: str, like: cst.Call | None = None
     for local, qual in program.aliases.items():
         if normalize(qual) == f"keras.layers.{name}":
             return local, None
-    if like is not None and isinstance(like.func, cst.Attribute):
+    if like is not None and type(like.func) is cst.Attribute:
         q = program.qualname(like.func) or ""
         if q.startswith("keras.layers."):
             return f"{cst.Module(body=[]).code_for_node(like.func.value)}.{name}", None
     if any(s.startswith("keras.layers") for s in program.star_imports):
         return name, None
-    if like is None or not isinstance(like.func, cst.Name):
+    if like is None or type(like.func) is not cst.Name:
         prefix = layer_prefix(program)
         if prefix is not None:
             return prefix + name, None
     for stmt in program.stmts:
         node = stmt.raw.node
-        if stmt.kind == "import" and isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        if stmt.kind == "import" and type(node) is cst.ImportFrom and type(node.names) is not cst.ImportStar:
             mod = normalize(module_name(node.module))
             if mod in ("keras.layers", "keras.layers.core") and node.names:
                 return name, (node, stmt)

@@ -259,8 +259,11 @@ def _imports(rule: Rule, ctx: Context):
     """from keras.layers.core import Dense -> from keras.layers import Dense;
     from keras.utils import np_utils -> from keras import utils as np_utils."""
     for stmt in ctx.program.stmts:
-        node = stmt.raw.node
-        if stmt.kind != "import" or not isinstance(node, cst.ImportFrom) or node.module is None or node.relative:
+        raw = stmt.raw
+        if raw.kind != "import":
+            continue
+        node = raw.node
+        if not isinstance(node, cst.ImportFrom) or node.module is None or node.relative:
             continue
         full = module_name(node.module)
         root = next((r for r in KERAS_ROOTS if full.startswith(r)), None)
