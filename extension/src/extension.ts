@@ -403,7 +403,11 @@ class LearnabilityExtension {
         | null
         | undefined;
       if (report && typeof report === "object" && "verdict" in report) this.onReport(report, uri.toString(), true);
-      else this.log.info("Probe ended without a report (cancelled?)");
+      else {
+        // refused (no Keras import, already running: the server has shown why) or cancelled
+        const why = result && typeof result === "object" ? (result as { message?: unknown }).message : undefined;
+        this.log.info(typeof why === "string" ? `Probe not run: ${why}` : "Probe ended without a report (cancelled?)");
+      }
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -507,6 +511,7 @@ class LearnabilityExtension {
       } catch (err) {
         this.log.warn(`Listing the rules: ${err instanceof Error ? err.message : String(err)}`);
       }
+      if (!rules.length) rules = [...seen].map((id) => ({ id, title: "" })); // at least the ones in the files
       // Esc closes the picker and that is all (no second input box)
       const picked = await vscode.window.showQuickPick(rulePickItems(rules, seen), {
         placeHolder: "Rule or probe check to explain",
