@@ -9,6 +9,9 @@ What comes from where:
 - `lintOn` and `logLevel` (choices, defaults): `learnability.lsp.settings` (`LINT_ON`, `LOG_LEVELS`, `Settings`);
 - probe budget and timeout defaults: `learnability.probe.runner` (`DEFAULTS["budget_s"]`, `DEFAULT_TIMEOUT_S`),
   their minimums: `learnability.lsp.settings.PROBE_MINIMUM_S`.
+- the settings' order (package.json's key order and each setting's `order`, which the Settings editor follows
+  instead of sorting by name): `SETTINGS_ORDER` here, what a newcomer needs first: the interpreter, when to
+  lint, which rules, then thresholds, the probe and the log.
 package.json keeps everything else (titles, scopes, the other settings' text): only the fields named
 here are rewritten. tests/test_settings_schema.py fails while the committed files are out of date.
 """
@@ -31,6 +34,10 @@ from learnability.probe.runner import DEFAULT_TIMEOUT_S, DEFAULTS  # noqa: E402
 PACKAGE = ROOT / "package.json"
 DEFAULTS_TS = ROOT / "extension" / "src" / "defaults.ts"
 COMMAND = ".venv/bin/python scripts/gen_settings.py"
+
+# The order of the settings in the Settings editor (a setting not named here comes after these, by name).
+SETTINGS_ORDER = ["interpreter", "lintOn", "select", "ignore", "severity", "thresholds",
+                  "probe.budgetSeconds", "probe.timeoutSeconds", "logLevel"]
 
 
 def _number(value: float) -> int | float:
@@ -75,6 +82,9 @@ def render_package(text: str) -> str:
         prop["default"], prop["minimum"] = f["probe"][key], f["probeMinimum"][key]
     level = props["learnability.logLevel"]
     level["enum"], level["default"] = f["logLevels"], f["logLevelDefault"]
+    rank = {f"learnability.{name}": i for i, name in enumerate(SETTINGS_ORDER)}
+    ordered = sorted(props, key=lambda key: (rank.get(key, len(rank)), key))
+    data["contributes"]["configuration"]["properties"] = {key: {**props[key], "order": i} for i, key in enumerate(ordered)}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -193,7 +193,8 @@ def assemble(python: str, name: str, into: Path = BUNDLED) -> None:
 # are scanned: universal (all of our own files and the pure-Python dependencies) and linux-x64 (those and
 # libcst/PyYAML); the others differ from linux-x64 only in the libcst/PyYAML wheels for their platform.
 SCANNED = ("universal", "linux-x64")
-SHIPPED = ("package.json", "LICENSE", ".vscodeignore", "dist/extension.js", "dist/README.md", "bundled/tool")
+SHIPPED = ("package.json", "LICENSE", ".vscodeignore", "extension/icon.png", "dist/extension.js", "dist/README.md",
+           "bundled/tool")
 
 
 def stage(python: str, name: str) -> Path:
@@ -228,7 +229,7 @@ def vsce(name: str, folder: Path) -> Path:
     exe = ROOT / "node_modules" / ".bin" / ("vsce.cmd" if os.name == "nt" else "vsce")
     if not exe.exists():
         raise SystemExit("package_vsix: node_modules/.bin/vsce is missing: run `npm ci` first")
-    cmd = [str(exe), "package", "--no-dependencies", "--allow-missing-repository", "--skip-license",
+    cmd = [str(exe), "package", "--no-dependencies", "--skip-license",
            "--readme-path", "dist/README.md", "--no-rewrite-relative-links", "-o", str(out)]
     if name != "universal":
         cmd += ["--target", name]

@@ -88,3 +88,16 @@ def test_readme_settings_table_shows_the_generated_defaults():
         default = props[key]["default"]
         expected = default if isinstance(default, str) else json.dumps(default)
         assert shown == ('""' if default == "" else expected), f"README's settings table shows {key} = {shown}"
+
+
+def test_settings_come_in_the_order_a_newcomer_needs_them():
+    props = _properties()
+    keys = list(props)
+    # the Settings editor sorts by `order` (else by name, which put `Ignore` first): the interpreter
+    # first, then linting, then the rules' thresholds, the probe and the log
+    assert [props[k]["order"] for k in keys] == list(range(len(keys)))
+    assert keys[0] == "learnability.interpreter"
+    assert keys.index("learnability.lintOn") < keys.index("learnability.select") < keys.index("learnability.thresholds")
+    assert keys.index("learnability.thresholds") < keys.index("learnability.probe.budgetSeconds")
+    assert keys[-1] == "learnability.logLevel"
+    assert set(keys) == {f"learnability.{name}" for name in _generator().SETTINGS_ORDER}  # every setting placed

@@ -21,14 +21,25 @@ import { isCancelledReport, isMissingTensorflow, ProbeReport, statusBarText, ver
 import { ProgressHandler } from "./progress";
 import { ReportPanel } from "./reportPanel";
 import { RESTART_SETTINGS, ServerSettings, toServerSettings } from "./settings";
+import { isCleanExitMessage, ReportsByFile, RuleInfo, rulePickItems } from "./ui";
 
 const NAME = "Learnability";
 const PROBE_COMMAND = "learnability.runProbe";
 const EXPLAIN_COMMAND = "learnability.explain";
+const LIST_RULES_COMMAND = "learnability.listRules";
 const REPORT_NOTIFICATION = "learnability/probeReport";
 const EXPLAIN_SCHEME = "learnability-explain";
 
 let ext: LearnabilityExtension | undefined;
+
+/** The language client, except that a clean exit of the server (code 0: a restart, a shutdown) is logged
+ * as information, not as "[Error] Server process exited with code 0". */
+class LearnabilityClient extends LanguageClient {
+  override error(message: string, data?: any, showNotification: boolean | "force" = true): void {
+    if (isCleanExitMessage(message)) this.info(message, data, false);
+    else super.error(message, data, showNotification);
+  }
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   ext = new LearnabilityExtension(context);
@@ -48,6 +59,8 @@ class LearnabilityExtension {
   private progress: ProgressHandler | undefined;
   private interpreter: ResolvedInterpreter | undefined;
   private lastReport: { report: ProbeReport; uri?: string } | undefined;
+  /** Each probed file's last report, for the status bar (in memory: a server restart clears it). */
+  private readonly reports = new ReportsByFile<ProbeReport>();
   private probing = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly explanations = new Map<string, string>();
@@ -169,7 +182,7 @@ class LearnabilityExtension {
         },
       },
     };
-    const client = new LanguageClient("learnability", NAME, serverOptions, clientOptions);
+    const client = new LearnabilityClient("learnability", NAME, serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) this.updateStatus("server stopped");
@@ -194,6 +207,7 @@ class LearnabilityExtension {
   private async stopNow(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.reports.clear(); // the new server knows no probe results: neither does the status bar
     this.progress?.dispose();
     this.progress = undefined;
     if (!client) return;
@@ -250,6 +264,7 @@ class LearnabilityExtension {
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart("workspace trusted")),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
+      vscode.window.onDidChangeActiveNotebookEditor(() => this.updateStatus()),
     );
     void onPythonEnvironmentChanged(() => {
       const setting = vscode.workspace.getConfiguration("learnability").get<string>("interpreter");
@@ -275,7 +290,7 @@ class LearnabilityExtension {
       s.show();
       return;
     }
-    const report = this.lastReport?.report;
+    const report = this.reports.get(this.activeUri());
     s.text = statusBarText(report);
     const interp = this.interpreter ? `\nPython ${this.interpreter.version}: ${this.interpreter.path}` : "";
     s.tooltip = report
@@ -285,6 +300,14 @@ class LearnabilityExtension {
     const doc = vscode.window.activeTextEditor?.document;
     if (report || doc?.languageId === "python" || vscode.window.activeNotebookEditor) s.show();
     else s.hide();
+  }
+
+  /** The active file's URI, or the notebook's for a cell (the probe reports by notebook). */
+  private activeUri(): string | undefined {
+    const editor = vscode.window.activeTextEditor;
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    if (nb && (!editor || editor.document.uri.scheme === "vscode-notebook-cell")) return nb.uri.toString();
+    return editor?.document.uri.toString();
   }
 
   // ---------------------------------------------------------------- probe
@@ -380,7 +403,11 @@ class LearnabilityExtension {
         | null
         | undefined;
       if (report && typeof report === "object" && "verdict" in report) this.onReport(report, uri.toString(), true);
-      else this.log.info("Probe ended without a report (cancelled?)");
+      else {
+        // refused (no Keras import, already running: the server has shown why) or cancelled
+        const why = result && typeof result === "object" ? (result as { message?: unknown }).message : undefined;
+        this.log.info(typeof why === "string" ? `Probe not run: ${why}` : "Probe ended without a report (cancelled?)");
+      }
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -420,6 +447,7 @@ class LearnabilityExtension {
     }
     const same = this.lastReport && JSON.stringify(this.lastReport.report) === JSON.stringify(report);
     this.lastReport = { report, uri };
+    if (uri) this.reports.set(vscode.Uri.parse(uri).toString(), report);
     void this.context.workspaceState.update("learnability.lastReport", this.lastReport);
     this.updateStatus();
     const missingTf = isMissingTensorflow(report);
@@ -433,7 +461,7 @@ class LearnabilityExtension {
       notice: missingTf ? `TensorFlow is not installed in ${python}. Install it with: ${tensorflowInstallCommand(python)}` : undefined,
     });
     if (missingTf && fromRequest) void this.offerTensorflowInstall(python);
-    this.log.info(`Probe verdict: ${report.verdict}${report.summary ? ` (${report.summary})` : ""}`);
+    // (the server logs the verdict, once)
   }
 
   private showLastReport(): void {
@@ -441,7 +469,10 @@ class LearnabilityExtension {
       void vscode.window.showInformationMessage(`${NAME}: no probe report yet. Run "Learnability: Run learnability probe" on a Keras script.`);
       return;
     }
-    const { report, uri } = this.lastReport;
+    // the active file's own report when it has one (the status bar's), else the last one of any file
+    const active = this.activeUri();
+    const own = this.reports.get(active);
+    const { report, uri } = own ? { report: own, uri: active } : this.lastReport;
     this.panel.show(report, uri ? vscode.Uri.parse(uri) : undefined, { preserveFocus: false });
   }
 
@@ -459,27 +490,38 @@ class LearnabilityExtension {
   }
 
   private async explain(ruleId?: string): Promise<void> {
+    if (!this.client?.isRunning()) {
+      void vscode.window.showErrorMessage(`${NAME}: the language server is not running.`);
+      return;
+    }
     let rule = typeof ruleId === "string" ? ruleId : this.ruleAtCursor();
     if (!rule) {
       const seen = new Set<string>();
       for (const [, diags] of vscode.languages.getDiagnostics()) {
         for (const d of diags) {
-          if (d.source !== "learnability") continue;
+          if (d.source !== "learnability" && d.source !== "learnability-probe") continue;
           const c = typeof d.code === "object" ? d.code.value : d.code;
           if (c !== undefined) seen.add(String(c));
         }
       }
-      rule = seen.size
-        ? await vscode.window.showQuickPick([...seen].sort(), { placeHolder: "Rule to explain (or Esc and type one)" })
-        : undefined;
-      rule ??= await vscode.window.showInputBox({ prompt: "Rule id to explain", placeHolder: "LRN101" });
+      let rules: RuleInfo[] = [];
+      try {
+        const answer = await this.client.sendRequest(ExecuteCommandRequest.type, { command: LIST_RULES_COMMAND, arguments: [] });
+        if (Array.isArray(answer)) rules = answer as RuleInfo[];
+      } catch (err) {
+        this.log.warn(`Listing the rules: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!rules.length) rules = [...seen].map((id) => ({ id, title: "" })); // at least the ones in the files
+      // Esc closes the picker and that is all (no second input box)
+      const picked = await vscode.window.showQuickPick(rulePickItems(rules, seen), {
+        placeHolder: "Rule or probe check to explain",
+        matchOnDescription: true,
+        matchOnDetail: true,
+      });
+      rule = picked?.rule;
     }
     if (!rule) return;
     rule = rule.trim().toUpperCase();
-    if (!this.client?.isRunning()) {
-      void vscode.window.showErrorMessage(`${NAME}: the language server is not running.`);
-      return;
-    }
     try {
       const result = await this.client.sendRequest(ExecuteCommandRequest.type, { command: EXPLAIN_COMMAND, arguments: [rule] });
       const md =

@@ -133,6 +133,32 @@ async def test_fix_all_applies_every_safe_fix():
         assert actions and all(a.kind == types.CodeActionKind.QuickFix for a in actions)
 
 
+async def test_fix_all_is_in_the_quick_fix_menu_on_a_fixable_finding():
+    async with session() as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        (source,) = await client.text_document_code_action_async(
+            action_params(URI, 0, 0, 0, only=[types.CodeActionKind.SourceFixAll]))
+        # Ctrl+. on a fixable finding (VS Code asks with no `only`): the single fix first, then all of them
+        actions = await client.text_document_code_action_async(action_params(URI, 9))
+        titles = [a.title for a in actions]
+        # (the source action comes too, as before: VS Code lists it under Source Action… only)
+        assert [a.kind for a in actions if a.title.startswith("Fix all")] == [types.CodeActionKind.QuickFix, source.kind]
+        (fix_all,) = [a for a in actions if a.title.startswith("Fix all") and a.kind == types.CodeActionKind.QuickFix]
+        assert not fix_all.is_preferred
+        assert titles.index(fix_all.title) > titles.index(next(t for t in titles if t.startswith("Use 'relu'")))
+        assert titles.index(fix_all.title) < titles.index("Suppress LRN101 on this line")
+        # the same edit as the source action, and it fixes more than one finding
+        assert edits_of(fix_all.edit, URI) == edits_of(source.edit, URI) and fix_all.title == source.title
+        count = int(fix_all.title.rsplit("(", 1)[1].rstrip(")"))
+        assert count >= 2
+        after = rules_in(apply_text_edits(ARTICLE1, edits_of(fix_all.edit, URI)))
+        assert len(rules_in(ARTICLE1)) - len(after) >= 2
+        # not on a line with nothing to fix
+        actions = await client.text_document_code_action_async(action_params(URI, 1))
+        assert not any(a.title.startswith("Fix all") and a.kind == types.CodeActionKind.QuickFix for a in actions)
+
+
 async def test_plain_changes_for_clients_without_document_changes():
     caps = vscode_caps(**{"workspace.workspace_edit.document_changes": False})
     async with session(caps) as (client, rec):

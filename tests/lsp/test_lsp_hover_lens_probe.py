@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from lsp_helpers import FIXTURES, open_doc, session, wait_diagnostics, wait_for
+from lsp_helpers import FIXTURES, open_doc, replace_all, session, wait_diagnostics, wait_for
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()
@@ -62,6 +62,22 @@ async def test_commands_are_server_side_only():
             await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.restart", []))
 
 
+async def test_list_rules_and_explain_a_probe_check():
+    from learnability.probe.checks import all_checks
+    from learnability.rules import all_rules
+
+    async with session() as (client, rec):
+        rules = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.listRules", []))
+        # every rule and every probe check, each with a title in words (the Explain picker)
+        assert [r["id"] for r in rules] == [r.id for r in all_rules()] + [c.id for c in all_checks()]
+        by_id = {r["id"]: r for r in rules}
+        assert by_id["LRN101"]["title"] == "Saturating hidden activation"
+        assert by_id["PRB001"]["title"] == "Does not fit a batch"
+        assert all(r["title"] and "-" not in r["title"].split()[0] and r["summary"] for r in rules)
+        md = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.explain", ["prb001"]))
+        assert md.startswith("### PRB001") and "**Why.**" in md
+
+
 async def test_advertised_capabilities():
     from lsp_helpers import make_client, vscode_caps
     import os
@@ -72,7 +88,8 @@ async def test_advertised_capabilities():
     try:
         result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(capabilities=vscode_caps())), 30)
         caps = result.capabilities
-        assert sorted(caps.execute_command_provider.commands) == ["learnability.explain", "learnability.runProbe"]
+        assert sorted(caps.execute_command_provider.commands) == ["learnability.explain", "learnability.listRules",
+                                                                  "learnability.runProbe"]
         assert caps.hover_provider and caps.code_lens_provider
         assert "source.fixAll.learnability" in caps.code_action_provider.code_action_kinds
         assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
@@ -127,7 +144,38 @@ async def test_run_probe_publishes_evidence():
         assert "Measured by the probe" in hover.contents.value and "3.1e-06" in hover.contents.value
         # the lens shows the last verdict
         lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(URI)))
-        assert "learns_slowly" in lenses[0].command.title
+        assert lenses[0].command.title == "Run learnability probe (last: Learns slowly)"  # a title, not the id
+        assert "Probe verdict: **Learns slowly**" in hover.contents.value
+
+
+async def test_run_probe_refuses_a_file_without_keras():
+    uri = (FIXTURES / "no_keras_here.py").as_uri()  # never written to disk: the editor's text is what counts
+    text = "import numpy as np\n\ndef fit(x):\n    return np.mean(x)\n\nfit(np.ones(3))\n"
+    async with session(env=FAKE) as (client, rec):
+        open_doc(client, uri, text)
+        await wait_diagnostics(client, rec, uri)
+        result = await client.workspace_execute_command_async(types.ExecuteCommandParams("learnability.runProbe", [uri]))
+        assert result["ok"] is False and "never imports Keras or TensorFlow" in result["message"]
+        await wait_for(lambda: any("never imports Keras" in m.message for m in client.messages))
+        assert not rec.custom  # nothing ran: no report
+        # an import anywhere (here inside a function) is enough to run it
+        replace_all(client, uri, text.replace("def fit(x):\n", "def fit(x):\n    import keras\n"), 2)
+        result = await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [uri])), 30)
+        assert result["verdict"] == "learns_slowly"
+
+
+def test_imports_keras_reads_the_source_only():
+    from learnability.lsp.probe_command import imports_keras
+
+    assert imports_keras("from tensorflow import keras\n") is True
+    assert imports_keras("import tensorflow.keras.layers as L\n") is True
+    assert imports_keras("from keras.layers import Dense\n") is True
+    assert imports_keras("import tf_keras\n") is True
+    assert imports_keras("import numpy as np\nkeras = 1\n") is False
+    assert imports_keras("from .keras import model\n") is False  # a relative import is the user's own module
+    assert imports_keras("import kerasy\n") is False
+    assert imports_keras("def (:\n") is None  # does not parse: the probe reports the syntax error itself
 
 
 async def test_run_probe_can_be_cancelled():

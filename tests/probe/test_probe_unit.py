@@ -233,3 +233,20 @@ def test_the_harness_names_the_installed_package_that_raised():
 
     assert raise_from("/venv/lib/python3.11/site-packages/sklearn/preprocessing/_encoders.py") == "sklearn"
     assert raise_from("/home/me/train.py") is None
+
+
+def test_progress_text_reads_as_words():
+    from learnability.probe.runner import progress_text
+
+    assert progress_text("as_written", "fit one batch") == "as written: fit one batch"
+    assert progress_text("ALL", "") == "with all fixes"
+    assert progress_text("ALL", "fit one batch") == "with all fixes: fit one batch"
+    assert progress_text("ALL-LRN301", "") == "with every fix but LRN301's"
+    assert progress_text("R:lr_x10", "") == "with the repair: learning rate x10"
+    assert progress_text("R:adam", "fit one batch") == "with the repair: Adam(1e-3) instead of the optimizer: fit one batch"
+    assert progress_text("LRN101", "") == "with the fix for LRN101 (saturating hidden activation)"
+    assert progress_text("PRB009", "with standardised inputs") == \
+        "probe check PRB009 (unscaled inputs measured): with standardised inputs"
+    assert progress_text("LRN999", "x") == "with the fix for LRN999: x"  # an unknown id stays as it is
+    # the step's name is never repeated after itself
+    assert progress_text("ALL", "with all fixes") == "with all fixes"

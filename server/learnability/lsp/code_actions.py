@@ -1,5 +1,7 @@
 """Code actions: a quick fix per fixable finding, "suppress on this line", and
-`source.fixAll.learnability` (every safe fix in the file or notebook).
+`source.fixAll.learnability` (every safe fix in the file or notebook). The same fix-all is offered as a
+quick fix too (Ctrl+. on a fixable finding) when the file has more than one safe fix, as ESLint's and
+ruff's extensions do: *Source Action…* is not where a newcomer looks.
 
 They answer at once from the last published results: a code action never waits behind a lint run.
 Edits are the engine's fixes with their unchanged prefix / suffix trimmed (minimal ranges), in the
@@ -99,6 +101,15 @@ def fix_all_edits(ls: Any, unit: str) -> tuple[list[tuple[str, int | None, types
     return chosen, count
 
 
+def _fix_all_action(ls: Any, unit: str, kind: str, minimum: int = 1) -> types.CodeAction | None:
+    """"Fix all learnability problems (N)" of `kind`, when at least `minimum` safe fixes apply."""
+    edits, count = fix_all_edits(ls, unit)
+    if count < max(1, minimum):
+        return None
+    return types.CodeAction(title=f"Fix all learnability problems ({count})", kind=kind,
+                            edit=workspace_edit(ls, edits))
+
+
 def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
     res = ls.results.get(uri)
@@ -127,15 +138,15 @@ def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 action = _suppress_action(ls, p, res.lines)
                 if action is not None:
                     suppressions.append(action)
+        if actions:  # on a fixable finding: the file's fixes at once, when there are several
+            fix_all = _fix_all_action(ls, res.unit, types.CodeActionKind.QuickFix, minimum=2)
+            if fix_all is not None:
+                actions.append(fix_all)
         actions.extend(suppressions)  # fixes first, then the suppressions
     if _wants(only, FIX_ALL_KIND):
-        edits, count = fix_all_edits(ls, res.unit)
-        if count:
-            actions.append(types.CodeAction(
-                title=f"Fix all safe learnability findings ({count})",
-                kind=FIX_ALL_KIND,
-                edit=workspace_edit(ls, edits),
-            ))
+        fix_all = _fix_all_action(ls, res.unit, FIX_ALL_KIND)
+        if fix_all is not None:
+            actions.append(fix_all)
     return actions
 
 

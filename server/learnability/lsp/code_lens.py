@@ -7,6 +7,8 @@ from typing import Any
 
 from lsprotocol import types
 
+from learnability.lsp.probe_command import verdict_title
+
 RUN_PROBE = "learnability.runProbe"
 
 
@@ -19,7 +21,7 @@ def code_lenses(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
     else:
         state = ls.probe_reports.get(res.unit)
         verdict = state.report.get("verdict") if state is not None else None
-        title = "Run learnability probe" + (f" (last: {verdict})" if verdict else "")
+        title = "Run learnability probe" + (f" (last: {verdict_title(verdict)})" if verdict else "")
     out = []
     for rng in res.fits:
         line_start = types.Range(start=types.Position(rng.start.line, 0), end=rng.start)

@@ -1,4 +1,5 @@
-"""Server commands other than the probe: `learnability.explain` [ruleId] -> markdown."""
+"""Server commands other than the probe: `learnability.explain` [ruleId] -> markdown, and
+`learnability.listRules` [] -> every rule and probe check with its title (the Explain picker)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,34 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 
 def explain_markdown(rule_id: str) -> str | None:
-    """The rule's explanation (what `learnability explain` prints, and docs/rules.md) as Markdown."""
+    """The rule's or probe check's explanation (what docs/rules.md says of it) as Markdown."""
     from learnability.rules import get_rule
     from learnability.rules.docs import explain_markdown as render
 
     rule = get_rule(rule_id)
-    return None if rule is None else render(rule)
+    if rule is not None:
+        return render(rule)
+    from learnability.probe.checks import check_markdown, get_check
+
+    check = get_check(rule_id)
+    return None if check is None else "\n".join(check_markdown(check)) + "\n"
+
+
+def rule_list() -> list[dict[str, str]]:
+    """Every static rule, then every probe check: {"id", "title", "summary"}; the title is the rule's
+    name in words ("saturating-hidden-activation" -> "Saturating hidden activation")."""
+    from learnability.probe.checks import all_checks
+    from learnability.rules import all_rules
+
+    return [{"id": r.id, "title": r.name.replace("-", " ").capitalize(), "summary": r.summary}
+            for r in [*all_rules(), *all_checks()]]
 
 
 def register(ls: Any) -> None:
+    @ls.command("learnability.listRules")
+    def list_rules(ls: Any, *args: Any) -> list[dict[str, str]]:
+        return rule_list()
+
     @ls.command("learnability.explain")
     def explain(ls: Any, *args: Any) -> str:
         if len(args) != 1 or not isinstance(args[0], str):

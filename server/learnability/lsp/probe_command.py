@@ -33,6 +33,11 @@ from learnability.lsp.positions import LineMap
 from learnability.lsp.server import PROBE_SOURCE, UriResults
 
 PROBE_REPORT = "learnability/probeReport"
+# The probe's verdicts as the user reads them (the report, the code lens, hovers, logs).
+VERDICT_TITLES = {"learns": "Learns", "learns_slowly": "Learns slowly", "does_not_learn": "Does not learn",
+                  "inconclusive": "Inconclusive", "error": "Probe error"}
+# Modules a script must import (directly) for the probe to have a Keras model to train.
+KERAS_MODULES = frozenset({"keras", "tensorflow", "tf_keras"})
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
              "info": types.DiagnosticSeverity.Information}
 
@@ -43,6 +48,37 @@ class ProbeState:
     # program line (1-based) -> (editor uri, line in it, 1-based), as when the probe ran
     where: Callable[[int], tuple[str, int] | None] = lambda line: None
     findings: list[dict] = field(default_factory=list)
+
+
+def verdict_title(verdict: Any) -> str:
+    """"does_not_learn" -> "Does not learn" (an unknown verdict: its words)."""
+    text = str(verdict or "?")
+    return VERDICT_TITLES.get(text, text.replace("_", " ").capitalize())
+
+
+def imports_keras(source: str) -> bool | None:
+    """Whether the source imports Keras or TensorFlow anywhere (`import keras`, `from tensorflow import
+    keras`, `import tensorflow.keras as k`, inside functions too); None when it does not parse (the probe
+    then runs and reports the syntax error itself). Read with libcst, never executed."""
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+
+    try:
+        module = cst.parse_module(source)
+    except Exception:
+        return None
+    found: list[str] = []
+
+    class Imports(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            found.extend(get_full_name_for_node(a.name) or "" for a in node.names)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            if not node.relative and node.module is not None:
+                found.append(get_full_name_for_node(node.module) or "")
+
+    module.visit(Imports())
+    return any(name.split(".")[0] in KERAS_MODULES for name in found)
 
 
 # ----------------------------------------------------------------------------- report -> editor
@@ -190,7 +226,7 @@ def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0:
         verdict = state.report.get("verdict")
         summary = state.report.get("summary")
         if verdict or summary:
-            out.append(f"Probe verdict: **{verdict or '?'}**" + (f" — {summary}" if summary else ""))
+            out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
     return out
 
 
@@ -248,6 +284,12 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
     if snap is None:
         raise JsonRpcInvalidParams(f"{uri} is not open in the editor")
     path = snap.path or uri
+    if imports_keras(snap.text) is False:
+        message = ("The learnability probe trains a Keras model, and this file never imports Keras or TensorFlow "
+                   "(`import keras`, `from tensorflow import keras`), so it was not run. Probe the script that "
+                   "builds and fits the model.")
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+        return {"ok": False, "message": message}
     cancel = threading.Event()
     ls.probes[unit.uri] = cancel
     loop = asyncio.get_running_loop()
@@ -316,7 +358,7 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
     ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
     verdict = report.get("verdict", "?")
     summary = report.get("summary") or ""
-    ls.log("info", f"probe of {unit.uri}: {verdict} {summary}")
+    ls.log("info", f"Probe of {unit.uri}: {verdict_title(verdict)}" + (f" ({summary})" if summary else ""))
     if ls.client_supports("workspace.code_lens.refresh_support"):
         try:
             ls.workspace_code_lens_refresh(None)

@@ -148,10 +148,16 @@ def markdown() -> list[str]:
     for c in all_checks():
         out.append(f"| [{c.id}](#{c.id.lower()}) | {c.name} | {c.category} | {c.severity} | {c.remedy.replace('|', '/')} |")
     for c in all_checks():
-        out += ["", f"### {c.id}", "", f"**{c.name}** · category `{c.category}` · severity `{c.severity}`", "",
-                c.summary, "", f"**Why.** {c.rationale}"]
-        if c.remedy:
-            out += ["", f"**Remedy tried.** {c.remedy}"]
-        if c.cases:
-            out += ["", "**Cases.** " + ", ".join(f"`tests/probe/{case}`" for case in c.cases)]
+        out += ["", *check_markdown(c)]
+    return out
+
+
+def check_markdown(c: ProbeCheck) -> list[str]:
+    """One check's section (docs/rules.md, and the editor's Explain)."""
+    out = [f"### {c.id}", "", f"**{c.name}** · category `{c.category}` · severity `{c.severity}`", "",
+           c.summary, "", f"**Why.** {c.rationale}"]
+    if c.remedy:
+        out += ["", f"**Remedy tried.** {c.remedy}"]
+    if c.cases:
+        out += ["", "**Cases.** " + ", ".join(f"`tests/probe/{case}`" for case in c.cases)]
     return out

@@ -503,7 +503,7 @@ class Probe:
         lr501_fitted = False  # the static scaling fix made it fit
         for cf in self.job.get("counterfactuals", []):
             key = cf["key"]
-            self.progress(key, 0.0, f"with the fix for {key}")
+            self.progress(key, 0.0, "")
             t = time.perf_counter()
             res = {"key": key, "rules": cf.get("rules", [key])}
             cap2, err2 = self.capture(cf["source"], key)
@@ -571,9 +571,9 @@ class Probe:
         cf_rules = cf_ok
 
         # ---- causes measured in the data, each with its remedy (plan.py decides which apply)
-        for rule, atoms, _text in self.plan.causes(info):
+        for rule, atoms, text in self.plan.causes(info):
             if atoms:
-                self.progress(rule, 0.0, "with the remedy for " + rule)
+                self.progress(rule, 0.0, f"with {text}" if text else "")
                 run_repair(rule, [rule], atoms)
         big = inputs.get("max") is not None and max(abs(inputs["max"]), abs(inputs["min"])) > self.input_max_abs
         if big and ("LRN501" not in cf_rules or not lr501_fitted) and not identical and "float" in str(inputs.get("dtype")):
@@ -611,7 +611,7 @@ class Probe:
             if sat:
                 done.add("relu_he")
             for key, atoms, _text in self.plan.generic(info, done):
-                self.progress("R:" + key, 0.0, "repair: " + _text)
+                self.progress("R:" + key, 0.0, "")
                 r = run_repair("R:" + key, ["PRB018"], atoms, with_held="if_fits")
                 f = r.get("fit") or {}
                 if f.get("fitted") and not _collapsed(f) and self.plan.held_learned(r.get("held_out"), task.kind) is not False:

@@ -334,6 +334,38 @@ threading.Thread(target=_reaper, daemon=True).start()
 # ----------------------------------------------------------------------------- the probe
 
 
+def check_title(check_id: str) -> str:
+    """"LRN301" -> "LRN301 (adam learning rate too high)": a rule's or probe check's id with its name in
+    words; an unknown id as it is."""
+    from learnability.probe.checks import PROBE_CHECKS
+    from learnability.rules import get_rule
+
+    item = get_rule(check_id) or PROBE_CHECKS.get(check_id)
+    return f"{check_id} ({item.name.replace('-', ' ')})" if item is not None else check_id
+
+
+def progress_text(stage: str, message: str = "") -> str:
+    """The progress line for a step of the probe, in words: "as written: fit one batch", "with all fixes",
+    "with every fix but LRN102's", "with the fix for LRN301 (...)", "with the repair: learning rate x10".
+    `stage` is the worker's run key (`as_written`, a rule or check id, `ALL`, `ALL-<rule>`, `R:<repair>`)."""
+    if stage == "as_written":
+        head = "as written"
+    elif stage == "ALL":
+        head = "with all fixes"
+    elif stage.startswith("ALL-"):
+        head = f"with every fix but {stage[4:]}'s"
+    elif stage.startswith("R:"):
+        from learnability.probe.plan import DESCRIBE
+
+        head = "with the repair: " + DESCRIBE.get(stage[2:], stage[2:])
+    elif stage.startswith("PRB"):
+        head = "probe check " + check_title(stage)
+    else:
+        head = "with the fix for " + check_title(stage)
+    message = (message or "").strip()
+    return f"{head}: {message}" if message and message != head else head
+
+
 def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
     """One fixed source per rule id: every fix of that rule applied together."""
     from learnability.fixes import apply_fixes
@@ -515,8 +547,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
                 stage = msg.get("stage", "as_written")
                 i = stages.index(stage) if stage in stages else len(stages) - 1
                 frac = start_frac + (1 - start_frac) * (i + float(msg.get("frac", 0))) / (len(stages) + 0.5)
-                label = "as written" if stage == "as_written" else f"with the fix for {stage}"
-                progress(frac, f"{label}: {msg.get('msg', '')}")
+                progress(frac, progress_text(stage, msg.get("msg", "")))
             elif kind == "run":
                 runs.append(msg["data"])
             elif kind == "internal":
