@@ -49,6 +49,12 @@ def test_rules_document_href_points_at_the_rules_heading_line(tmp_path):
         href = rules_document_href(uri, rule_id)
         assert href.startswith(uri + "#L")
         assert re.match(rf"#{{2,3}} {rule_id}$", lines[int(href.rsplit("#L", 1)[1]) - 1])
+    # a copy in a folder whose name needs percent-encoding in the URI (as the extension's may)
+    copy = tmp_path / "my extensions" / "rules.md"
+    copy.parent.mkdir()
+    copy.write_text("# Rules\n\n## LRN101\n\ntext\n", encoding="utf-8")
+    assert "%20" in copy.as_uri()
+    assert rules_document_href(copy.as_uri(), "lrn101") == copy.as_uri() + "#L3"
     # a missing file or an unknown heading still gives a link, at the Markdown anchor
     gone = (tmp_path / "rules.md").as_uri()
     assert rules_document_href(gone, "LRN101") == gone + "#lrn101"

@@ -43,13 +43,12 @@ def rules_document_href(document_uri: str, rule_id: str) -> str:
     """A link into a local copy of docs/rules.md (the one the extension ships) at the rule's heading:
     `#L<line>` when the file is readable and has the heading (VS Code opens a file URI at that line),
     else the Markdown anchor `#lrn101`."""
-    from urllib.parse import unquote, urlparse
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
 
     parsed = urlparse(document_uri)
     try:
-        path = unquote(parsed.path)
-        if os.name == "nt" and re.match(r"^/[A-Za-z]:", path):
-            path = path[1:]
+        path = url2pathname(parsed.path)  # percent-decoded; a Windows drive's leading slash dropped
         line = _heading_lines(path, os.stat(path).st_mtime_ns).get(rule_id.upper()) if parsed.scheme == "file" else None
     except (OSError, UnicodeDecodeError, ValueError):
         line = None
@@ -130,7 +129,7 @@ class Rule:
     severity_note: str = ""
 
     @property
-    def docs_url(self) -> str:
+    def docs_url(self) -> str | None:
         return docs_url(self.id)
 
     @property
