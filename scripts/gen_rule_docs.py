@@ -3,8 +3,10 @@
     .venv/bin/python scripts/gen_rule_docs.py           # rewrite docs/rules.md and the README's rule table
     .venv/bin/python scripts/gen_rule_docs.py --check   # exit 1 if either is out of date
 
-Each rule gets a heading that is exactly its id (`## LRN101`), so its anchor is `#lrn101`:
-the link `learnability.rules.base.docs_url` gives to editors (LSP codeDescription) and SARIF (helpUri).
+Each rule gets a heading that is exactly its id (`## LRN101`), so its anchor is `#lrn101`: what
+`learnability.rules.base.docs_url` appends to a published copy's URL ($LEARNABILITY_DOCS_URL, for SARIF
+helpUri), and the heading whose line the editor's links open in the copy the extension ships
+(`rules_document_href`).
 Each entry's example is the rule's first INVALID case and its fixed program (learnability.rules.docs).
 The README's table sits between the two `rule-table` markers; the rest of the README is left alone.
 """

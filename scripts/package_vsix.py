@@ -7,7 +7,7 @@ platform and each supported CPython, and a platform-neutral one that uses the in
 
 Run `npm ci`, then `npm run typecheck && npm run readme` first (`npm run package` does). The client is
 bundled once (esbuild, production); then per target, what the package holds is staged in
-build/stage/<target> (package.json, LICENSE, dist/, bundled/tool, the screenshots, and the server's Python
+build/stage/<target> (package.json, LICENSE, dist/, bundled/tool, docs/rules.md, the screenshots, and the server's Python
 side in bundled/libs) and `vsce package --target T` packs that folder:
 
     bundled/libs/common   pure-Python dependencies (extension/python-requirements.txt) + the learnability package
@@ -193,8 +193,9 @@ def assemble(python: str, name: str, into: Path = BUNDLED) -> None:
 # are scanned: universal (all of our own files and the pure-Python dependencies) and linux-x64 (those and
 # libcst/PyYAML); the others differ from linux-x64 only in the libcst/PyYAML wheels for their platform.
 SCANNED = ("universal", "linux-x64")
+# docs/rules.md: what the editor's rule links open offline (the client sends it as initializationOptions.rulesDocument).
 SHIPPED = ("package.json", "LICENSE", ".vscodeignore", "extension/icon.png", "dist/extension.js", "dist/README.md",
-           "bundled/tool")
+           "bundled/tool", "docs/rules.md")
 
 
 def stage(python: str, name: str) -> Path:

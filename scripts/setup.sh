@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for a newcomer: make .venv, install Learnability with its probe and test extras,
-# then run the main job (`learnability check`) on the examples shipped in examples/.
+# then run the main job (`learnability check`) on the motivating article's examples (tests/fixtures/article*.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -9,5 +9,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev,probe]"
-echo "== learnability check examples/ =="
-.venv/bin/learnability check examples/ || true
+echo "== learnability check tests/fixtures/article*.py =="
+.venv/bin/learnability check tests/fixtures/article*.py || true

@@ -142,6 +142,7 @@ def test_the_manifest_names_its_platform(package):
         assert f'TargetPlatform="{target}"' in identity
     names = set(z.namelist())
     for needed in ("extension/package.json", "extension/dist/extension.js", "extension/bundled/tool/server.py",
+                   "extension/docs/rules.md",  # the rule links' target (initializationOptions.rulesDocument)
                    LIBS + "common/learnability/cli.py", LIBS + "common/pygls/__init__.py",
                    LIBS + "common/lsprotocol/types.py"):
         assert needed in names, needed

@@ -45,3 +45,9 @@ def conv_script(compile_args: str) -> str:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _no_project_docs_url(monkeypatch):
+    """Tests see the default: no published project URL (rules.base.DOCS_URL_ENV), whatever the shell sets."""
+    monkeypatch.delenv("LEARNABILITY_DOCS_URL", raising=False)

@@ -82,7 +82,7 @@ def test_clean_file_exits_0_and_says_so(tmp_path, capsys):
 
 def test_usage_errors_exit_2():
     assert run_cli("check").returncode == 2  # no path
-    assert run_cli("check", "--format", "xml", "examples").returncode == 2
+    assert run_cli("check", "--format", "xml", "tests/fixtures").returncode == 2
 
 def test_a_missing_path_is_an_error_for_that_path_and_the_others_are_still_checked(tmp_path):
     # as ruff and flake8 do (E902): one bad path never stops the others
@@ -204,13 +204,13 @@ def test_inside_a_git_work_tree_gitignored_files_are_skipped(tmp_path, capsys):
     assert data["findings"]
 
 
-def test_examples_folder_from_the_readme(capsys):
-    code, data = check_json(capsys, str(ROOT / "examples"))
+def test_the_articles_examples_from_the_readme(capsys):
+    """README's quick start (and scripts/setup.sh): `learnability check tests/fixtures/article*.py`."""
+    code, data = check_json(capsys, *sorted(str(p) for p in (ROOT / "tests" / "fixtures").glob("article*.py")))
     assert code == 1
-    rules = {(Path(f["path"]).name, f["rule"]) for f in data["findings"]}
-    assert ("sigmoid_conv_scaled_inputs.py", "LRN101") in rules
-    assert ("adam_high_learning_rate.py", "LRN301") in rules
-    assert ("constant_inputs.py", "LRN601") in rules
+    rules = {(Path(f["path"]).name, f["rule"]) for f in data["findings"] if f["severity"] != "info"}
+    assert rules == {("article1_sigmoid_scaled.py", "LRN101"), ("article1_sigmoid_scaled.py", "LRN501"),
+                     ("article2_high_lr.py", "LRN301"), ("article3_constant_inputs.py", "LRN601")}
 
 
 # --------------------------------------------------------------------------- --fix
@@ -278,7 +278,20 @@ def test_rules_lists_every_rule_as_a_table_and_as_json(capsys):
     assert all(i in table for i in checks)  # the probe's checks, in their own table
     assert [d["id"] for d in data] == ids + checks
     assert [d["id"] for d in data if d.get("probe")] == checks
-    assert all(d["url"].endswith("docs/rules.md#" + d["id"].lower()) for d in data)
+    assert all(d["url"] is None for d in data)  # no project URL invented (LEARNABILITY_DOCS_URL unset)
+
+
+def test_rules_json_and_explain_link_to_the_configured_project_url(capsys, monkeypatch):
+    monkeypatch.setenv("LEARNABILITY_DOCS_URL", "https://docs.example.org/learnability/rules.md#{id}")
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {d["id"]: d["url"] for d in data}["LRN101"] == "https://docs.example.org/learnability/rules.md#lrn101"
+    assert {d["id"]: d["url"] for d in data}["PRB014"] == "https://docs.example.org/learnability/rules.md#prb014"
+    assert main(["explain", "LRN301"]) == 0
+    assert "Docs: https://docs.example.org/learnability/rules.md#lrn301" in capsys.readouterr().out
+    monkeypatch.delenv("LEARNABILITY_DOCS_URL")
+    assert main(["explain", "LRN301"]) == 0
+    assert "Docs:" not in capsys.readouterr().out
 
 
 def test_explain_a_probe_check():

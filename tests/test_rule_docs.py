@@ -8,7 +8,7 @@ import re
 
 from conftest import ROOT
 from learnability.rules import all_rules
-from learnability.rules.base import docs_url
+from learnability.rules.base import docs_url, rules_document_href
 
 
 def _generator():
@@ -24,14 +24,41 @@ def test_committed_rule_docs_are_current():
     assert committed == gen.render(), f"docs/rules.md is out of date: run `{gen.COMMAND}` and commit docs/rules.md"
 
 
-def test_every_rule_has_a_heading_whose_anchor_is_its_docs_url_fragment():
+def test_every_rule_has_a_heading_whose_anchor_is_its_docs_url_fragment(monkeypatch):
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## (\S+)$", text, re.M)
     assert headings == [r.id for r in all_rules()]
+    monkeypatch.setenv("LEARNABILITY_DOCS_URL", "https://docs.example.org/docs/rules.md#{id}")
     for rule in all_rules():
         # GitHub (and other renderers) make the anchor of "## LRN101" "#lrn101"
-        assert docs_url(rule.id).endswith("docs/rules.md#" + rule.id.lower())
+        assert docs_url(rule.id) == "https://docs.example.org/docs/rules.md#" + rule.id.lower()
         assert f"[{rule.id}](#{rule.id.lower()})" in text
+
+
+def test_no_docs_url_is_invented(monkeypatch):
+    monkeypatch.delenv("LEARNABILITY_DOCS_URL", raising=False)
+    assert docs_url("LRN101") is None
+    monkeypatch.setenv("LEARNABILITY_DOCS_URL", "  ")
+    assert docs_url("LRN101") is None
+
+
+def test_rules_document_href_points_at_the_rules_heading_line(tmp_path):
+    lines = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8").splitlines()
+    uri = (ROOT / "docs" / "rules.md").as_uri()
+    for rule_id in ("LRN101", "LRN301", "PRB001"):
+        href = rules_document_href(uri, rule_id)
+        assert href.startswith(uri + "#L")
+        assert re.match(rf"#{{2,3}} {rule_id}$", lines[int(href.rsplit("#L", 1)[1]) - 1])
+    # a copy in a folder whose name needs percent-encoding in the URI (as the extension's may)
+    copy = tmp_path / "my extensions" / "rules.md"
+    copy.parent.mkdir()
+    copy.write_text("# Rules\n\n## LRN101\n\ntext\n", encoding="utf-8")
+    assert "%20" in copy.as_uri()
+    assert rules_document_href(copy.as_uri(), "lrn101") == copy.as_uri() + "#L3"
+    # a missing file or an unknown heading still gives a link, at the Markdown anchor
+    gone = (tmp_path / "rules.md").as_uri()
+    assert rules_document_href(gone, "LRN101") == gone + "#lrn101"
+    assert rules_document_href(uri, "LRN999") == uri + "#lrn999"
 
 
 def test_readme_rule_table_is_generated_and_current():

@@ -67,7 +67,7 @@ def test_log_and_driver(project, capsys):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == rule.rationale
-        assert descriptor["helpUri"].endswith("/docs/rules.md#" + rule.id.lower())
+        assert "helpUri" not in descriptor  # no project URL configured: none is invented
         assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
                                                                 "info": "note"}[rule.severity.value]
     assert run["columnKind"] == "unicodeCodePoints"
@@ -151,3 +151,14 @@ def test_notebook_results_name_their_cell_and_carry_no_fix(tmp_path, capsys, mon
     _, log = sarif_of(capsys, "t.ipynb")
     results = log["runs"][0]["results"]
     assert results and all(r["properties"]["cell"] == 2 and "fixes" not in r for r in results)
+
+
+def test_help_uri_is_the_configured_project_url(project, capsys, monkeypatch):
+    monkeypatch.setenv("LEARNABILITY_DOCS_URL", "https://docs.example.org/rules.md#{id}")
+    _, log = sarif_of(capsys, "src dir/train.py")
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [d["helpUri"] for d in rules] == [f"https://docs.example.org/rules.md#{r.id.lower()}" for r in all_rules()]
+    # a template without {id} gets the rule's anchor appended
+    monkeypatch.setenv("LEARNABILITY_DOCS_URL", "https://docs.example.org/rules.html")
+    _, log = sarif_of(capsys, "src dir/train.py")
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] == f"https://docs.example.org/rules.html#{all_rules()[0].id.lower()}"

@@ -158,7 +158,13 @@ class LearnabilityExtension {
       outputChannel: this.log,
       traceOutputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: { settings: this.settingsFor(resource) },
+      initializationOptions: {
+        settings: this.settingsFor(resource),
+        // The shipped docs/rules.md: the server links each diagnostic's code (codeDescription.href) and the
+        // hover to the rule's heading in it, so rule links open offline. (VS Code no longer runs command:
+        // URIs from diagnostic links, so the explain view is reached with "Learnability: Explain rule".)
+        rulesDocument: vscode.Uri.joinPath(this.context.extensionUri, "docs", "rules.md").toString(),
+      },
       markdown: { isTrusted: false, supportHtml: false },
       middleware: {
         executeCommand: (command, args, next) =>

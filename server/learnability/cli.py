@@ -274,7 +274,9 @@ def explain_text(rule_id: str) -> str | None:
         lines = [f"{c.id} {c.name} ({c.category}, {c.severity}; a probe check)", "", c.summary, "", "Why: " + c.rationale]
         if c.remedy:
             lines += ["", "Remedy the probe tries: " + c.remedy]
-        lines += ["", f"Docs: {docs_url(c.id)}"]
+        url = docs_url(c.id)
+        if url:
+            lines += ["", f"Docs: {url}"]
         return "\n".join(lines)
     return render(rule)
 

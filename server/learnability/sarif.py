@@ -58,12 +58,16 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
     help_text = f"{rule.summary}\n\nWhy: {rule.rationale}"
     if rule.fix_summary:
         help_text += f"\n\nFix: {rule.fix_summary}"
-    return {
+    out: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
-        "helpUri": docs_url(rule.id),
+    }
+    url = docs_url(rule.id)  # only a configured project URL ($LEARNABILITY_DOCS_URL): none is invented
+    if url:
+        out["helpUri"] = url
+    return out | {
         "help": {"text": help_text},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"category": rule.category.value, "tags": [rule.category.value],

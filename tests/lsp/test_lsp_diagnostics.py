@@ -29,7 +29,7 @@ async def test_open_publishes_full_diagnostics():
         d = by_code["LRN101"]
         assert d.source == "learnability"
         assert d.severity == types.DiagnosticSeverity.Warning
-        assert d.code_description is not None and "lrn101" in d.code_description.href.lower()
+        assert d.code_description is None  # no rulesDocument from this client and no project URL: no link
         assert (d.range.start.line, d.range.start.character, d.range.end.character) == (9, 41, 50)
         assert d.data["rule"] == "LRN101" and d.data["fix"]["safe"] is True
         assert d.data["fix"]["edits"][0]["newText"] == "relu"
@@ -180,3 +180,25 @@ async def test_bad_settings_are_reported_not_fatal():
         assert codes(diags) == engine_codes(ARTICLE1)
         messages = " ".join(m.message for m in client.log_messages)
         assert "lintOn" in messages and "select" in messages
+
+
+async def test_code_description_opens_the_clients_rules_document_or_the_project_url():
+    """The extension sends its shipped docs/rules.md (initializationOptions.rulesDocument): each code links
+    to the rule's heading line there; a configured project URL ($LEARNABILITY_DOCS_URL) wins."""
+    doc = FIXTURES.parent.parent / "docs" / "rules.md"
+    heading = {ln.strip(): n for n, ln in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1)}
+    async with session(init_options={"settings": {}, "rulesDocument": doc.as_uri()},
+                       env={"LEARNABILITY_DOCS_URL": ""}) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        diags = await wait_diagnostics(client, rec, URI)
+        assert diags
+        for d in diags:
+            assert d.code_description.href == f"{doc.as_uri()}#L{heading['## ' + d.code]}"
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=9, character=43)))
+        assert f"[rule documentation]({doc.as_uri()}#L{heading['## LRN101']})" in hover.contents.value
+    async with session(init_options={"rulesDocument": doc.as_uri()},
+                       env={"LEARNABILITY_DOCS_URL": "https://docs.example.org/rules.md#{id}"}) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        diags = await wait_diagnostics(client, rec, URI)
+        assert {d.code_description.href for d in diags if d.code == "LRN101"} == {"https://docs.example.org/rules.md#lrn101"}

@@ -1,5 +1,5 @@
-"""The file fuzz: more than 5,000 generated and mutated versions of the shipped Keras files (examples/,
-tests/fixtures/) through the analyzer and `--fix`, as an editor sends them while someone types and as
+"""The file fuzz: more than 5,000 generated and mutated versions of the shipped Keras files
+(tests/fixtures/) through the analyzer and `--fix`, as an editor sends them while someone types and as
 files arrive from other systems. Mutations: characters and lines deleted, inserted, duplicated and
 swapped, truncation, line ends swapped (LF, CRLF, CR-only, mixed), IPython magics and shell lines,
 non-ASCII and Unicode line separators, BOMs, deep nesting, large literals. Checked for every input:
@@ -35,7 +35,7 @@ from learnability.fixes import apply_fixes
 from learnability.lines import line_starts, split_lines, to_lf
 from learnability.sources import Source, _source_values, fixed_source, load_source, notebook_program
 
-CORPUS = sorted((ROOT / "tests" / "fixtures").glob("*.py")) + sorted((ROOT / "examples").glob("*.py"))
+CORPUS = sorted((ROOT / "tests" / "fixtures").glob("*.py"))
 TEXTS = [p.read_text(encoding="utf-8") for p in CORPUS]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1500"))
 SEED = random.randrange(1 << 30) if os.environ.get("FUZZ_RANDOM") == "1" else 20261201

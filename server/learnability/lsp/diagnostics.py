@@ -215,9 +215,10 @@ def place_finding(snap: Snapshot, f: Finding) -> Placed | None:
     if f.data:
         data["details"] = _json_safe(f.data)
     message = f.message if snap.label is None else relabel_lines(f.message, lambda n: snap.label(n, uri))
+    href = docs_url(f.rule)
     diag = types.Diagnostic(
         range=rng, message=message, severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
-        code=f.rule, code_description=types.CodeDescription(href=docs_url(f.rule)),
+        code=f.rule, code_description=types.CodeDescription(href=href) if href else None,
         source=SOURCE, related_information=related or None, data=data,
     )
     start = snap.where(f.span.line)

@@ -38,8 +38,8 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
         example = hover_example(rule) if rule is not None else ""
         if example:
             lines += ["", example]
-        lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]` · "
-                      f"[rule documentation]({docs_url(f.rule)})"]
+        url = docs_url(f.rule)
+        lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]`" + (f" · [rule documentation]({url})" if url else "")]
         sections.append("\n".join(lines))
     evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
     if evidence:

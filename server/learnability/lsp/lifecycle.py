@@ -39,7 +39,10 @@ async def pull_configuration(ls: Any) -> bool:
 def register(ls: Any) -> None:
     @ls.feature(types.INITIALIZE)
     def initialize(ls: Any, params: types.InitializeParams) -> None:
+        from learnability.lsp.server import set_rules_document
+
         apply_settings(ls, params.initialization_options, "initializationOptions")
+        set_rules_document(params.initialization_options)
         try:
             ls.worker.start()
         except Exception as exc:  # it is retried on the first analysis

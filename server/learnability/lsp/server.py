@@ -378,12 +378,29 @@ class LearnabilityServer(LanguageServer):
         return encoding_of(self)
 
 
-def docs_url(rule_id: str) -> str:
-    """The rule's documentation link (imported lazily: the rule catalog pulls in libcst, which only
-    the analysis worker needs)."""
-    from learnability.rules.base import DOCS_URL
+# The docs/rules.md the client ships, as a file URI (initializationOptions "rulesDocument"; the VS Code
+# extension sends its bundled copy): rule links open it offline when no project URL is configured.
+_rules_document: str | None = None
 
-    return DOCS_URL.format(id=rule_id.lower())
+
+def set_rules_document(options: object) -> None:
+    """Take the client's `rulesDocument` from initializationOptions (ignored unless a string URI)."""
+    global _rules_document
+    value = options.get("rulesDocument") if isinstance(options, dict) else None
+    _rules_document = value if isinstance(value, str) and value else None
+
+
+def docs_url(rule_id: str) -> str | None:
+    """The rule's documentation link (codeDescription, hover): the configured project URL
+    ($LEARNABILITY_DOCS_URL), else the client's shipped docs/rules.md at the rule's heading, else None.
+    Imported lazily: the rule catalog pulls in libcst, which only the analysis worker needs."""
+    from learnability.rules.base import docs_url as project_url
+    from learnability.rules.base import rules_document_href
+
+    url = project_url(rule_id)
+    if url is None and _rules_document is not None:
+        url = rules_document_href(_rules_document, rule_id)
+    return url
 
 
 def warm_up() -> None:

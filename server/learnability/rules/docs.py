@@ -54,8 +54,10 @@ def markdown(rule: Rule, heading: str = "##", *, title: str | None = None, valid
 
 
 def explain_markdown(rule: Rule) -> str:
-    """`learnability.explain` (LSP command): the docs entry under the id and name, with a link."""
-    return markdown(rule, "###", title=f"{rule.id} {rule.name}").rstrip("\n") + f"\n\n[Rule documentation]({docs_url(rule.id)})"
+    """`learnability.explain` (LSP command): the docs entry under the id and name, with a link to the
+    published documentation when one is configured (rules.base.docs_url)."""
+    url = docs_url(rule.id)
+    return markdown(rule, "###", title=f"{rule.id} {rule.name}").rstrip("\n") + (f"\n\n[Rule documentation]({url})" if url else "")
 
 
 def explain_text(rule: Rule) -> str:
@@ -74,7 +76,8 @@ def explain_text(rule: Rule) -> str:
     quiet = [c.note for c in rule.valid if c.note and c.xfail is None]
     if quiet:
         lines += ["", "Not reported:", *(f"  - {n}" for n in quiet)]
-    lines += ["", f"Suppress on a line with: # learnability: ignore[{rule.id}]", f"Docs: {docs_url(rule.id)}"]
+    url = docs_url(rule.id)
+    lines += ["", f"Suppress on a line with: # learnability: ignore[{rule.id}]"] + ([f"Docs: {url}"] if url else [])
     return "\n".join(lines)
 
 
