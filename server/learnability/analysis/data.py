@@ -170,8 +170,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         if left.source == "unknown":  # scale * np.random.rand(...): nothing known of the product
             return DataInfo(notes=["combined with an unknown array"])
         info = replace(left, constant=left.constant and right.constant)
-        if right.low is None or right.high is None:
-            info.low = info.high = None
+        info.low, info.high = _interval(op, left, right, node.left.deep_equals(node.right))
         return info
     if isinstance(node, (cst.List, cst.Tuple)):
         return _label_list(program, node, index)
@@ -332,6 +331,22 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
             info.n_classes = len(distinct)
         info.ordered_blocks = len(distinct) > 1 and len(parts) == len(distinct) and all(c is None or c > 1 for c in counts)
     return info
+
+
+def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[float | None, float | None]:
+    """Bounds of array (op) array from the bounds of both sides (interval arithmetic); `same` when both sides
+    are one expression, so x * x is a square (never negative) and not any product of two values in x's range."""
+    if None in (left.low, left.high, right.low, right.high):
+        return None, None
+    if op == "Add":
+        return left.low + right.low, left.high + right.high
+    if op == "Multiply":
+        if same:
+            squares = (left.low * left.low, left.high * left.high)
+            return (0.0 if left.low <= 0 <= left.high else min(squares)), max(squares)
+        products = [a * b for a in (left.low, left.high) for b in (right.low, right.high)]
+        return min(products), max(products)
+    return None, None  # x ** y, x % y, x // y: not followed
 
 
 def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression, index: int, left: bool) -> DataInfo:
