@@ -9,6 +9,7 @@ several modules spell alike), one small handler each.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -448,6 +449,33 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
     return DataInfo()
 
 
+_INT_DTYPE = re.compile(r"u?int(8|16|32|64)?|long")
+
+
+def _integer_dtype(program: Program, node: cst.BaseExpression, index: int) -> bool:
+    """An integer dtype: "int32", int, np.int64, tf.int32, "uint8"."""
+    value = program.const(node, index)
+    if isinstance(value, str):
+        return bool(_INT_DTYPE.fullmatch(value))
+    name = node.value if isinstance(node, cst.Name) else last(program.qualname(node) or dotted(node) or "")
+    return bool(name) and bool(_INT_DTYPE.fullmatch(name))
+
+
+def _truncated(info: DataInfo) -> DataInfo:
+    """Values cast to an integer dtype: (ages / 10).astype(int) bins ages into class indices again, unless every
+    value was a fraction that truncates to 0 (y / 255 of class labels), which stays 'rescaled'."""
+    info = replace(info, notes=list(info.notes))
+    if info.low is not None and info.high is not None:
+        info.low, info.high = float(math.trunc(info.low)), float(math.trunc(info.high))
+        collapsed = info.low == info.high == 0.0
+    else:
+        collapsed = False  # unknown range: binning and collapse cannot be told apart, so claim neither
+    if info.rescaled and not collapsed:
+        info.rescaled = False
+        info.integer_labels = True
+    return info
+
+
 def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     func = node.func
     args = [a for a in node.args if a.keyword is None and not a.star]
@@ -457,6 +485,8 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
     elif isinstance(func, cst.Attribute) and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
+        if method == "astype" and args and _integer_dtype(program, args[0].value, index):
+            return _truncated(describe(program, func.value, index, depth + 1))
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
         if method in ("fit_transform", "transform"):
@@ -742,12 +772,13 @@ def _repeat(c: _Call) -> DataInfo:
                 info.n_samples = reps * len(values)
             return info
     if isinstance(first, cst.Call) and last(program.qualname(first.func)) == "arange":
-        k = program.const(first.args[0].value, c.index) if first.args else NOTHING
+        # np.arange(k) or np.arange(start, stop[, step]): the values (and their count) are arange's
+        values = describe(program, first, c.index, c.depth + 1)
         info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node)
-        if isinstance(k, int):
-            info.n_classes, info.low, info.high = k, 0.0, float(k - 1)
+        if values.integer_labels and values.n_samples:
+            info.n_classes, info.low, info.high = values.n_samples, values.low, values.high
             if isinstance(reps, int):
-                info.n_samples = k * reps
+                info.n_samples = values.n_samples * reps
         return info
     return DataInfo()
 
