@@ -55,3 +55,30 @@ def test_no_rule_reports_anything_on_a_correct_program(analyzer: Analyzer, path:
 def test_an_allow_header_is_read():
     assert allowed("# idiom: x\n# allow: LRN001 LRN002 (Keras 2 code)\n") == {"LRN001", "LRN002"}
     assert allowed("# idiom: x\n") == set()
+
+
+# Silence on a correct program means something only if the rule sees the program: the same program with its
+# fault put back (one edit) makes the rule fire.
+FAULT_PUT_BACK = [
+    ("permutation_index_both.py", "x = x[idx]\n", "", "LRN605"),
+    ("split_then_scaler.py", "X_test = scaler.transform(X_test)\n", "", "LRN606"),
+    ("sigmoid_then_rescaling.py", "    layers.Rescaling(100.0),\n", "", "LRN206"),
+    ("multilabel_sigmoid_bce.py", 'layers.Dense(5, activation="sigmoid")', 'layers.Dense(5, activation="softmax")',
+     "LRN207"),
+    ("age_bins_as_classes.py", "y = (ages / 10).astype(int)", "y = ages / 10", "LRN208"),
+    ("large_targets_sgd_msle.py", 'loss="msle"', 'loss="mse"', "LRN209"),
+    ("mnist_reshape_both.py", 'x_train = np.expand_dims(x_train, -1).astype("float32") / 255',
+     'x_train = np.expand_dims(x_train, -1).astype("float32") / 255 / 255', "LRN502"),
+    ("relu_square_of_signed.py", "y = x ** 2", "y = x ** 3", "LRN206"),
+    ("relu_product_self.py", "y = x * x", "y = x * 1.0", "LRN206"),
+    ("pipeline_scaler_test_transform.py", "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
+     "X_test = scaler.fit_transform(X_test)\nX_train = scaler.transform(X_train)", "LRN607"),
+    ("labels_shifted_arange.py", "y = classes - 1", "y = classes - 2", "LRN604"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "rule"), FAULT_PUT_BACK, ids=[m[0][:-3] for m in FAULT_PUT_BACK])
+def test_the_rule_fires_when_the_fault_is_put_back(analyzer: Analyzer, name: str, old: str, new: str, rule: str):
+    text = (CORRECT / name).read_text()
+    assert old in text
+    assert rule in {f.rule for f in analyzer.analyze(text.replace(old, new), name).findings}
