@@ -28,6 +28,10 @@ def info_of(source: str, name: str = "v"):
     ("import numpy as np\nv = np.sin(np.linspace(0, 6, 100))\n", -1, 1),
     ("import numpy as np\nv = np.abs(np.linspace(-4, 2, 100))\n", 0, 4),
     ("import numpy as np\nv = np.clip(np.random.uniform(-3, 3, size=(10, 2)), 0, 1) / 255.0\n", 0, 1 / 255),
+    # array (op) array: interval arithmetic; one expression times itself is a square
+    ("import numpy as np\nx = np.random.uniform(-2, 2, size=(9, 1))\nv = x * x\n", 0, 4),
+    ("import numpy as np\nx = np.random.uniform(-2, 3, size=9)\nw = np.linspace(1, 2, 9)\nv = x * w\n", -4, 6),
+    ("import numpy as np\nx = np.random.rand(9)\nw = np.linspace(1, 2, 9)\nv = x + w\n", 1, 3),
 ])
 def test_ranges(source, low, high):
     info = info_of(source)
@@ -95,3 +99,27 @@ def test_dropout_rate_from_an_indexed_tuple_is_checked():
     """
     assert "LRN703" in rule_ids(source)
     assert "LRN703" not in rule_ids(source.replace("rates[1]", "rates[0]"))
+
+
+def test_a_matrix_product_has_no_known_range():
+    info = info_of("import numpy as np\nx = np.random.rand(9, 3)\nv = x @ np.arange(1, 4)\n")
+    assert info.low is None and info.high is None
+
+
+@pytest.mark.parametrize(("source", "low", "high", "rescaled"), [
+    # divided, then cast to an integer dtype: binned into classes (0..9), no longer 'rescaled'
+    ("import numpy as np\na = np.random.randint(0, 100, size=50)\nv = (a / 10).astype(int)\n", 0, 9, False),
+    ("import numpy as np\na = np.random.randint(0, 100, size=50)\nv = (a / 10).astype('int32')\n", 0, 9, False),
+    # class labels / 255 cast to int all truncate to 0: still 'rescaled'
+    ("import numpy as np\na = np.random.randint(0, 10, size=50)\nv = (a / 255).astype(np.int64)\n", 0, 0, True),
+])
+def test_a_cast_to_an_integer_dtype_truncates(source, low, high, rescaled):
+    info = info_of(source)
+    assert (info.low, info.high, info.rescaled) == (low, high, rescaled)
+
+
+def test_repeat_of_an_arange_with_a_start_keeps_its_values():
+    info = info_of("import numpy as np\nv = np.repeat(np.arange(1, 6), 20) - 1\n")
+    assert (info.low, info.high) == (0, 4)
+    info = info_of("import numpy as np\nv = np.repeat(np.arange(1, 6), 20)\n")
+    assert (info.n_classes, info.n_samples) == (5, 100)

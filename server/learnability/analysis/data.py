@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -180,8 +181,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         if left.source == "unknown":  # scale * np.random.rand(...): nothing known of the product
             return DataInfo(notes=["combined with an unknown array"])
         info = replace(left, constant=left.constant and right.constant)
-        if right.low is None or right.high is None:
-            info.low = info.high = None
+        info.low, info.high = _interval(op, left, right, node.left.deep_equals(node.right))
         return info
     if type(node) in (cst.List, cst.Tuple):
         return _label_list(program, node, index)
@@ -349,6 +349,22 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
     return info
 
 
+def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[float | None, float | None]:
+    """Bounds of array (op) array from the bounds of both sides (interval arithmetic); `same` when both sides
+    are one expression, so x * x is a square (never negative) and not any product of two values in x's range."""
+    if None in (left.low, left.high, right.low, right.high):
+        return None, None
+    if op == "Add":
+        return left.low + right.low, left.high + right.high
+    if op == "Multiply":
+        if same:
+            squares = (left.low * left.low, left.high * left.high)
+            return (0.0 if left.low <= 0 <= left.high else min(squares)), max(squares)
+        products = [a * b for a in (left.low, left.high) for b in (right.low, right.high)]
+        return min(products), max(products)
+    return None, None  # x ** y, x % y, x // y: not followed
+
+
 def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression, index: int, left: bool) -> DataInfo:
     info = _copy(base)
     c = program.const(other, index)
@@ -448,6 +464,33 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
     return DataInfo()
 
 
+_INT_DTYPE = re.compile(r"u?int(8|16|32|64)?|long")
+
+
+def _integer_dtype(program: Program, node: cst.BaseExpression, index: int) -> bool:
+    """An integer dtype: "int32", int, np.int64, tf.int32, "uint8"."""
+    value = program.const(node, index)
+    if isinstance(value, str):
+        return bool(_INT_DTYPE.fullmatch(value))
+    name = node.value if isinstance(node, cst.Name) else last(program.qualname(node) or dotted(node) or "")
+    return bool(name) and bool(_INT_DTYPE.fullmatch(name))
+
+
+def _truncated(info: DataInfo) -> DataInfo:
+    """Values cast to an integer dtype: (ages / 10).astype(int) bins ages into class indices again, unless every
+    value was a fraction that truncates to 0 (y / 255 of class labels), which stays 'rescaled'."""
+    info = replace(info, notes=list(info.notes))
+    if info.low is not None and info.high is not None:
+        info.low, info.high = float(math.trunc(info.low)), float(math.trunc(info.high))
+        collapsed = info.low == info.high == 0.0
+    else:
+        collapsed = False  # unknown range: binning and collapse cannot be told apart, so claim neither
+    if info.rescaled and not collapsed:
+        info.rescaled = False
+        info.integer_labels = True
+    return info
+
+
 def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
     func = node.func
     args = [a for a in node.args if a.keyword is None and not a.star]
@@ -457,6 +500,8 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
     elif type(func) is cst.Attribute and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
+        if method == "astype" and args and _integer_dtype(program, args[0].value, index):
+            return _truncated(describe(program, func.value, index, depth + 1))
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
         if method in ("fit_transform", "transform"):
@@ -742,12 +787,13 @@ def _repeat(c: _Call) -> DataInfo:
                 info.n_samples = reps * len(values)
             return info
     if type(first) is cst.Call and last(program.qualname(first.func)) == "arange":
-        k = program.const(first.args[0].value, c.index) if first.args else NOTHING
+        # np.arange(k) or np.arange(start, stop[, step]): the values (and their count) are arange's
+        values = describe(program, first, c.index, c.depth + 1)
         info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node)
-        if isinstance(k, int):
-            info.n_classes, info.low, info.high = k, 0.0, float(k - 1)
+        if values.integer_labels and values.n_samples:
+            info.n_classes, info.low, info.high = values.n_samples, values.low, values.high
             if isinstance(reps, int):
-                info.n_samples = k * reps
+                info.n_samples = values.n_samples * reps
         return info
     return DataInfo()
 

@@ -70,6 +70,18 @@ def _range_text(bounds: tuple[float | None, float | None]) -> str:
             model.compile(optimizer="adam", loss="mse")
             model.fit(x, y, epochs=50)
         """, note="targets in [0, 1) on a sigmoid output"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.uniform(-2, 2, size=(2000, 1))
+            y = x * x
+            model = keras.Sequential([keras.Input((1,)), layers.Dense(32, activation="relu"),
+                                      layers.Dense(1, activation="relu")])
+            model.compile(optimizer="adam", loss="mse")
+            model.fit(x / 2.0, y, epochs=100)
+        """, note="x * x of a signed range is a square, never negative: a relu output reaches it (was a false finding)"),
     ],
     invalid=[
         Invalid("""

@@ -37,6 +37,19 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
         """, note="inputs scaled, labels left as class indices"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            ages = np.random.randint(0, 100, size=5000)
+            x = np.random.rand(5000, 16)
+            y = (ages / 10).astype(int)
+            model = keras.Sequential([keras.Input((16,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=20)
+        """, note="ages binned into decades: divided, then cast to int, they are class indices again (was a false finding)"),
     ],
     invalid=[
         Invalid("""

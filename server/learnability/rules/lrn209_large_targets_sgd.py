@@ -31,7 +31,8 @@ LARGE = 1e3  # targets beyond this, squared errors of 1e6: SGD steps at a usual 
     fix=None,
     covers=(
         "A fit whose targets' known range exceeds 1e3 in magnitude (np.arange, arithmetic, toy datasets such as "
-        "california_housing) with mse/msle loss and SGD at a rate of 1e-3 or more"
+        "california_housing) with mse loss and SGD at a rate of 1e-3 or more; not msle, which takes the log of the "
+        "targets itself (its gradient stays small)"
     ),
     valid=[
         Valid("""
@@ -45,6 +46,18 @@ LARGE = 1e3  # targets beyond this, squared errors of 1e6: SGD steps at a usual 
             model.compile(optimizer=keras.optimizers.Adam(0.001), loss="mse")
             model.fit(x, y, epochs=20)
         """, note="an adaptive optimizer bounds the step (no blow-up)"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(2000, 4)
+            y = 20000 + 780000 * x[:, 0]
+            model = keras.Sequential([keras.Input((4,)), layers.Dense(32, activation="relu"),
+                                      layers.Dense(1, activation="relu")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="msle")
+            model.fit(x, y, epochs=50)
+        """, note="msle takes the log of the targets itself: no blow-up with SGD (was a false finding)"),
     ],
     invalid=[
         Invalid("""
@@ -67,7 +80,9 @@ def check(rule: Rule, ctx: Context):
         c = model.compile
         if fit.y is None or c is None or c.loss is None or c.optimizer is None or id(fit.call.node) in seen:
             continue
-        if c.loss.name not in ("mse", "msle") or family(c.optimizer.kind) != "sgd":
+        # msle compares log(1 + y): its gradient does not grow with the targets (measured, the VALID case, SGD
+        # 0.01: loss 104 -> 61 in 5 epochs, no blow-up)
+        if c.loss.name != "mse" or family(c.optimizer.kind) != "sgd":
             continue
         opt = c.optimizer
         if opt.schedule is not None or opt.learning_rate is None or opt.learning_rate < 1e-3:

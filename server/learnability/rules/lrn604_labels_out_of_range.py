@@ -55,6 +55,19 @@ def _units_rule_reports(info, units: int) -> bool:
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x, y, epochs=10)
         """, note="labels 0..2 for 3 units"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            classes = np.repeat(np.arange(1, 6), 200)
+            x = np.random.rand(1000, 6) + classes[:, None] * 0.1
+            y = classes - 1
+            model = keras.Sequential([keras.Input((6,)), layers.Dense(32, activation="relu"),
+                                      layers.Dense(5, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            model.fit(x, y, epochs=30, shuffle=True)
+        """, note="1-based classes np.repeat(np.arange(1, 6)) shifted to 0..4 (was a false finding: arange's start read as its stop)"),
     ],
     invalid=[
         Invalid("""

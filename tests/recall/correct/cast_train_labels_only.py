@@ -1,0 +1,12 @@
+# idiom: a dtype cast applied to the training arrays only (not a scaling), both splits divided by 255
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train.astype("float32")
+y_train = y_train.astype("int64")
+x_train = x_train / 255.0
+x_test = x_test / 255.0
+model = keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=5, validation_data=(x_test, y_test))
