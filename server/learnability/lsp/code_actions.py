@@ -127,6 +127,9 @@ def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 action = _suppress_action(ls, p, res.lines)
                 if action is not None:
                     suppressions.append(action)
+        from learnability.lsp.probe_command import probe_fix_actions
+
+        actions.extend(probe_fix_actions(ls, res, params.range))  # the last probe's measured edits (never preferred)
         actions.extend(suppressions)  # fixes first, then the suppressions
     if _wants(only, FIX_ALL_KIND):
         edits, count = fix_all_edits(ls, res.unit)
