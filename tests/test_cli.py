@@ -285,6 +285,20 @@ def test_explain_a_probe_check():
     proc = run_cli("explain", "prb014")
     assert proc.returncode == 0
     assert "single-class-labels" in proc.stdout and "a probe check" in proc.stdout and "255" in proc.stdout
+    assert "Decided in probe.plan.causes" in proc.stdout  # decided on the remedy's run, not on one record
+
+
+def test_explain_a_probe_check_shows_its_first_case_decided():
+    from learnability.cli import explain_text
+    from learnability.probe.checks import get_check
+    from learnability.probe.report import THRESHOLDS
+
+    check = get_check("PRB003")
+    hit = check.hits(check.invalid[0].record, THRESHOLDS)[0]
+    text = explain_text("prb003")
+    assert "Example (a measurement on which it fires):" in text
+    assert hit.message in text and f"measured: {hit.evidence}" in text
+    assert check.invalid[0].message in text
 
 
 def test_explain_prints_the_rationale_and_unknown_ids_exit_2():

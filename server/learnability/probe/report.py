@@ -44,11 +44,11 @@ THRESHOLDS: dict[str, float] = {
 
 
 wilson_low = _plan.wilson_low
-
-
-def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, th: dict) -> bool | None:
-    """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
-    return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
+# the numbers, words and reductions the checks use too: one definition, in probe.record
+above_chance = _record.above_chance
+collapsed = _record.collapsed
+_fmt, _pct, _round = _record.fmt, _record.pct, _record.round4
+_smooth_at = _record.smooth_at
 
 
 def steady_fall(curve: list, th: dict) -> bool:
@@ -61,15 +61,6 @@ def steady_fall(curve: list, th: dict) -> bool:
     mm, ml = sum(mid) / len(mid), sum(last) / len(last)
     return mm > 0 and ml <= th["steady_drop"] * mm
 
-
-def collapsed(pred: dict | None) -> str | None:
-    """'one class' / 'a constant' when the predictions no longer depend on the input, else None."""
-    p = pred or {}
-    if p.get("classes_predicted") == 1 and (p.get("samples") or 0) >= 8:
-        return "one class"
-    if p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"]:
-        return "a constant"
-    return None
 
 PROBE_RULES: dict[str, tuple[str, str, str]] = {c.id: (c.name, c.category, c.severity) for c in PROBE_CHECKS.values()}
 
@@ -112,24 +103,6 @@ REPAIR_SUPPORTS: dict[str, list[str]] = {"lr_x10": ["LRN302"], "lr_div10": ["LRN
 # ----------------------------------------------------------------------------- helpers
 
 
-def _fmt(v: Any, digits: int = 3) -> str:
-    if v is None:
-        return "n/a"
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v != 0 and (abs(v) >= 1e4 or abs(v) < 1e-3):
-            return f"{v:.{max(1, digits - 1)}e}"
-        return f"{v:.{digits}g}"
-    return str(v)
-
-
-def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{100 * v:.0f}%"
-
-
 def _span(source: str, where: dict | None) -> dict[str, int]:
     lines = split_lines(source)
     line = int((where or {}).get("line") or 1)
@@ -156,25 +129,6 @@ def _finding(rule: str, path: str, source: str, where: dict | None, message: str
     return out
 
 
-def _smooth_at(curve: list, k: int, width: int = 3) -> float | None:
-    vals = [v for v in curve[max(0, k - width + 1):k + 1] if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _head(curve: list, n: int = 3) -> float | None:
-    vals = [v for v in curve[:n] if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _min_smoothed(curve: list, width: int = 5) -> float | None:
-    best = None
-    for k in range(len(curve)):
-        v = _smooth_at(curve, k, width)
-        if v is not None and (best is None or v < best):
-            best = v
-    return best
-
-
 def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None) -> dict:
     if not fit:
         return {}
@@ -191,10 +145,6 @@ def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None
         out["train_accuracy"] = held.get("train_accuracy")
         out["chance"] = held.get("chance")
     return out
-
-
-def _round(v: float | None) -> float | None:
-    return None if v is None else float(f"{v:.4g}")
 
 
 def _se_margin(p: float | None, n: int | None) -> float:
@@ -404,21 +354,15 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     compile_where = orig.get("compile_where") or fit_where
     static_rules = {f["rule"] for f in findings}
     probe: list[dict] = []
+    m = _record.Measurement.from_worker(orig, options)  # the typed record the checks decide on
     curve = fit.get("loss") or []
-    init_loss = curve[0] if curve and curve[0] is not None else _head(curve)
-    min_loss = _min_smoothed(curve)
-    chance_batch = orig.get("chance_batch")
-    kind = task.get("kind")
-    classes = task.get("classes") or 0
-    expected_loss = math.log(classes) if kind in ("binary", "sparse", "categorical") and classes >= 2 else (
-        labels.get("variance") if kind == "regression" else None)
-    n_batch = orig.get("samples", {}).get("batch")
+    init_loss, min_loss, expected_loss = m.init_loss, m.min_loss, m.expected_loss
+    kind, classes, n_batch = m.kind, m.classes, m.batch_samples
 
     def supports(rule: str) -> list[str]:
         return [r for r in SUPPORTS.get(rule, []) if r in static_rules]
 
-    # ---- the typed measurement record, and the per-layer table read from it
-    m = _record.Measurement.from_worker(orig, options)
+    # ---- the per-layer table, read from the record
     groups = list(m.groups)
     gn = fit.get("grad_norms") or []
     layers = [{"name": l.name, "kind": l.kind, "line": l.line, "grad_norm": l.grad_norm, "saturation": l.saturation,
@@ -440,7 +384,6 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     identical = m.identical
     identical_classes = m.inputs.identical_across_classes
     probe += [found("PRB006", h, confirms=supports("PRB006")) for h in hits("PRB006")]
-    measured_causes = m.measured_causes
     prb011 = hits("PRB011")
     probe += [found("PRB011", h) for h in prb011 if h.at == "fit"]  # the labels' problems; a negative loss below
     probe += [found("PRB012", h) for h in hits("PRB012")]
@@ -1033,23 +976,6 @@ def _thin(rows: list, n: int) -> list:
         return rows
     step = len(rows) / n
     return [rows[int(i * step)] for i in range(n)]
-
-
-def _geomean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v) and v > 0]
-    if not vals:
-        return None
-    return math.exp(sum(math.log(v) for v in vals) / len(vals))
-
-
-def _mean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _max(a: float | None, b: float | None) -> float | None:
-    vals = [v for v in (a, b) if v is not None]
-    return max(vals) if vals else None
 
 
 # ----------------------------------------------------------------------------- text and plots

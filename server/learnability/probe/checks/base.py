@@ -59,6 +59,11 @@ class ProbeCheck:
     invalid: tuple[Invalid, ...] = ()
     decided_in: str = ""  # where a check without `decide` is decided (a comparison of runs, an error path)
 
+    @property
+    def example(self) -> Invalid | None:
+        """The case shown as the check's example (explain): its first INVALID case."""
+        return self.invalid[0] if self.invalid else None
+
     def hits(self, m: Measurement, th: dict) -> list[Hit]:
         return list(self.decide(m, th)) if self.decide is not None else []
 
