@@ -80,6 +80,17 @@ def above_chance(acc: float | None, chance: float | None, n: int | None, kind: s
     return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
 
 
+def steady_fall(curve: list, th: dict) -> bool:
+    """The loss is still falling steadily at the end: last third's mean <= 95% of the middle third's."""
+    vals = [v for v in curve or [] if v is not None and math.isfinite(v)]
+    if len(vals) < 9:
+        return False
+    k = len(vals) // 3
+    mid, last = vals[k:2 * k], vals[2 * k:]
+    mm, ml = sum(mid) / len(mid), sum(last) / len(last)
+    return mm > 0 and ml <= th["steady_drop"] * mm
+
+
 def collapsed(pred: "Predictions | dict | None") -> str | None:
     """'one class' / 'a constant' when the predictions no longer depend on the input, else None."""
     p = pred.__dict__ if isinstance(pred, Predictions) else (pred or {})
@@ -172,6 +183,8 @@ class HeldOut:
     above_chance: bool | None = None
     loss: tuple[float | None, ...] = ()
     predictions: Predictions | None = None
+    user_steps: int | None = None  # the script's own epochs x steps per epoch, within this run
+    train_accuracy_at_user_steps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +214,7 @@ class Measurement:
     train_samples: int | None = None
     batch_samples: int | None = None
     learning_rate: float | None = None
+    epochs: int | None = None  # the script's fit(epochs=...) when it is an integer
     chance_batch: float | None = None  # the best input-independent accuracy on the batch
     inputs: Inputs = field(default_factory=Inputs)
     labels: Labels = field(default_factory=Labels)
@@ -294,6 +308,7 @@ class Measurement:
                 dead_fraction_init=round4((acts_init.get(name) or {}).get("dead_fraction"))))
         info = {"task": task, "labels": labels, "layers": orig.get("layers")}
         causes = _plan.causes({**info, "inputs": inputs})
+        epochs = (orig.get("fit_args") or {}).get("epochs")
         return cls(
             kind=task.get("kind"), classes=task.get("classes") or 0, loss_name=task.get("loss_name"),
             output_activation=_plan.output_activation(info),
@@ -313,11 +328,13 @@ class Measurement:
             held=None if not held or "skipped" in held else HeldOut(
                 held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance"),
                 held.get("train_samples"), held.get("held_out_samples"), held.get("steps"), held.get("margin"),
-                held.get("above_chance"), tuple(held.get("loss") or ()), Predictions.read(held.get("predictions"))),
+                held.get("above_chance"), tuple(held.get("loss") or ()), Predictions.read(held.get("predictions")),
+                held.get("user_steps"), held.get("train_accuracy_at_user_steps")),
             layers=tuple(layers), groups=tuple(groups),
             target_scale=bool((_plan.target_misfit(info) or {}).get("scale")),
             input_max_abs=float(options.get("input_max_abs", 10.0)),
             measured_causes=tuple(c[0] for c in causes),
+            epochs=epochs if isinstance(epochs, int) else None,
         )
 
 

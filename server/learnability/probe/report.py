@@ -49,17 +49,7 @@ above_chance = _record.above_chance
 collapsed = _record.collapsed
 _fmt, _pct, _round = _record.fmt, _record.pct, _record.round4
 _smooth_at = _record.smooth_at
-
-
-def steady_fall(curve: list, th: dict) -> bool:
-    """The loss is still falling steadily at the end: last third's mean <= 95% of the middle third's."""
-    vals = [v for v in curve or [] if v is not None and math.isfinite(v)]
-    if len(vals) < 9:
-        return False
-    k = len(vals) // 3
-    mid, last = vals[k:2 * k], vals[2 * k:]
-    mm, ml = sum(mid) / len(mid), sum(last) / len(last)
-    return mm > 0 and ml <= th["steady_drop"] * mm
+steady_fall = _record.steady_fall
 
 
 PROBE_RULES: dict[str, tuple[str, str, str]] = {c.id: (c.name, c.category, c.severity) for c in PROBE_CHECKS.values()}
@@ -563,7 +553,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     if unpredictable and above_chance(facts.train_accuracy, facts.chance, facts.train_samples, kind, th) is False:
         facts.unpredictable = True  # it memorises one batch and nothing else
         verdict, why_not = decide_verdict(facts, th)
-    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
+    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, m, th)
     if epochs is not None:
         epochs["confirms"] = supports("PRB017")
         probe.append(epochs)
@@ -938,37 +928,15 @@ def _attach_fix(finding: dict, fix: dict | None) -> dict:
     return finding
 
 
-def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: dict | None, kind: Any,
-                    th: dict) -> dict | None:
-    """Too few epochs: after the script's own steps the training accuracy is at chance; after the probe's longer
-    run it is clearly above (and the loss still falls). The projection: steps where the curve got there."""
-    if not held or held.get("user_steps") is None or held.get("train_accuracy_at_user_steps") is None:
-        return None
-    u, steps = held["user_steps"], held.get("steps") or 0
-    at_u, end, ch, n = held["train_accuracy_at_user_steps"], held.get("train_accuracy"), held.get("chance"), \
-        held.get("train_samples")
-    if kind == "regression":
-        ch = 0.0
-    if above_chance(at_u, ch, n, kind, th) is not False or above_chance(end, ch, n, kind, th) is not True:
-        return None
-    fa = orig.get("fit_args") or {}
-    epochs = fa.get("epochs") if isinstance(fa.get("epochs"), int) else 1
-    per_epoch = max(1, u // max(1, epochs))
-    need = steps * (2 if steady_fall(held.get("loss") or [], th) else 1)
-    projected = max(epochs + 1, int(math.ceil(need / per_epoch)))
-    reg = kind == "regression"
-    score = (lambda v: _fmt(v)) if reg else _pct
-    fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"), f"train for {projected} epochs") \
-        if isinstance(fa.get("epochs"), int) else None
-    return _attach_fix(_finding(
-        "PRB017", path, source, fit_where,
-        f"too few epochs: {epochs} epoch{'s' if epochs != 1 else ''} ({u} steps) stop it before it learns; "
-        f"about {projected} are needed",
-        f"training {'R²' if reg else 'accuracy'} after the script's {u} steps {score(at_u)}"
-        + ("" if reg else f" (chance {_pct(ch)})") + f", after {steps} steps {score(end)}"
-        + ("; the loss is still falling" if steady_fall(held.get("loss") or [], th) else "")
-        + f"; {per_epoch} steps per epoch",
-        confirmed=True, data={"epochs": epochs, "projected_epochs": projected, "user_steps": u}), fix)
+def _epochs_finding(path: str, source: str, fit_where: Any, m: "_record.Measurement", th: dict) -> dict | None:
+    """PRB017 (decided on the record), with an edit of the script's epochs literal where there is one."""
+    for h in get_check("PRB017").hits(m, th):
+        epochs, projected = h.data["epochs"], h.data["projected_epochs"]
+        fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"),
+                          f"train for {projected} epochs") if m.epochs is not None else None
+        return _attach_fix(_finding("PRB017", path, source, fit_where, h.message, h.evidence, confirmed=True,
+                                    data=h.data), fix)
+    return None
 
 
 def _thin(rows: list, n: int) -> list:
