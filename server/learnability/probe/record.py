@@ -147,11 +147,20 @@ class Labels:
     variance: float | None = None
     balance: float | None = None  # normalised perplexity of the class counts
     classes_seen: int = 0
-    distinct: int = 0
+    distinct: int | None = None
     counts: Any = None
     problems: tuple[str, ...] = ()  # what the worker found wrong with them for the loss / output
     output_units: Any = None
     integer_scale: float | None = None
+    shape: Any = None  # per sample
+
+
+@dataclass(frozen=True)
+class TargetMisfit:
+    """Regression targets the output cannot produce (`range`) or far from unit scale (`scale`): plan.target_misfit."""
+    activation: str | None = None
+    range: bool = False
+    scale: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,12 @@ class Measurement:
     held: HeldOut | None = None
     layers: tuple[Layer, ...] = ()
     groups: tuple[str, ...] = ()  # the layer groups of fit.grad_norms' columns, first to last
-    target_scale: bool = False  # regression targets far from unit scale (plan.target_misfit)
+    target_misfit: TargetMisfit | None = None
+
+    @property
+    def target_scale(self) -> bool:
+        """Regression targets far from unit scale (huge losses are theirs, not an exploding optimizer's)."""
+        return bool(self.target_misfit and self.target_misfit.scale)
     input_max_abs: float = 10.0  # the option: inputs beyond this count as unscaled
     measured_causes: tuple[str, ...] = ()  # the checks whose cause is measured in the data (plan.causes)
     explained: bool = False  # a static fix improves training (set by the report once the retrained runs are read)
@@ -308,6 +322,7 @@ class Measurement:
                 dead_fraction_init=round4((acts_init.get(name) or {}).get("dead_fraction"))))
         info = {"task": task, "labels": labels, "layers": orig.get("layers")}
         causes = _plan.causes({**info, "inputs": inputs})
+        misfit = _plan.target_misfit(info)
         epochs = (orig.get("fit_args") or {}).get("epochs")
         return cls(
             kind=task.get("kind"), classes=task.get("classes") or 0, loss_name=task.get("loss_name"),
@@ -319,9 +334,9 @@ class Measurement:
                           bool(inputs.get("identical_across_classes")), inputs.get("constant_feature_fraction")),
             labels=Labels(labels.get("encoding"), labels.get("min"), labels.get("max"), labels.get("mean"),
                           labels.get("std"), labels.get("variance"), labels.get("balance"),
-                          labels.get("classes_seen") or 0, labels.get("distinct") or 0, labels.get("counts"),
+                          labels.get("classes_seen") or 0, labels.get("distinct"), labels.get("counts"),
                           tuple(labels.get("problems") or ()), labels.get("output_units"),
-                          labels.get("integer_scale")),
+                          labels.get("integer_scale"), labels.get("shape")),
             fit=Fit(tuple(fit.get("loss") or ()), fit.get("steps") or 0, bool(fit.get("fitted")), fit.get("steps_to_fit"),
                     bool(fit.get("nonfinite")), fit.get("final_loss"), fit.get("final_accuracy"), fit.get("stop"),
                     fit.get("error"), tuple(tuple(row) for row in gn), Predictions.read(fit.get("predictions"))),
@@ -331,7 +346,8 @@ class Measurement:
                 held.get("above_chance"), tuple(held.get("loss") or ()), Predictions.read(held.get("predictions")),
                 held.get("user_steps"), held.get("train_accuracy_at_user_steps")),
             layers=tuple(layers), groups=tuple(groups),
-            target_scale=bool((_plan.target_misfit(info) or {}).get("scale")),
+            target_misfit=None if misfit is None else TargetMisfit(misfit.get("activation"), bool(misfit.get("range")),
+                                                                   bool(misfit.get("scale"))),
             input_max_abs=float(options.get("input_max_abs", 10.0)),
             measured_causes=tuple(c[0] for c in causes),
             epochs=epochs if isinstance(epochs, int) else None,

@@ -375,7 +375,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     identical_classes = m.inputs.identical_across_classes
     probe += [found("PRB006", h, confirms=supports("PRB006")) for h in hits("PRB006")]
     prb011 = hits("PRB011")
-    probe += [found("PRB011", h) for h in prb011 if h.at == "fit"]  # the labels' problems; a negative loss below
+    probe += [found("PRB011", h) for h in prb011 if h.subject is None and h.at == "fit"]  # the labels' problems
     probe += [found("PRB012", h) for h in hits("PRB012")]
     probe += [found("PRB013", h) for h in hits("PRB013")]
     unscaled = m.unscaled
@@ -479,9 +479,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     negative = m.negative_loss
     for rule, atoms, remedy in _plan.causes(info_view):
         res = by_key.get(rule) if atoms else None
-        probe.append(_cause_finding(rule, path, source, fit_where, compile_where, orig, fit, held, res, remedy,
-                                    negative, th, supports))
-    probe += [found("PRB011", h) for h in prb011 if h.at != "fit"]  # a negative loss, no label problem named
+        probe.append(_cause_finding(rule, path, source, place, m, fit, held, res, remedy, th, supports))
+    probe += [found("PRB011", h) for h in prb011 if h.subject is None and h.at != "fit"]  # a negative loss
     repairs = [r for k, r in by_key.items() if str(k).startswith("R:")]
     repair_ok = None
     for r in repairs:
@@ -810,42 +809,13 @@ def _run_words(fit: dict | None, held: dict | None, kind: Any) -> str:
     return out
 
 
-def _cause_finding(rule: str, path: str, source: str, fit_where: Any, compile_where: Any, orig: dict, fit: dict,
-                   held: dict | None, res: dict | None, remedy: str, negative: bool, th: dict, supports: Any) -> dict:
-    """A cause measured in the data (PRB011/014/015/016), with its remedy's before/after where it ran."""
-    labels, task = orig.get("labels") or {}, orig.get("task") or {}
-    kind = task.get("kind")
-    span = f"{_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}"
-    if rule == "PRB011":
-        msg = f"labels outside what {task.get('loss_name')} accepts: " + "; ".join(labels.get("problems") or [
-            f"labels span {span}"])
-        ev = f"labels {labels.get('encoding')} in {span} ({labels.get('distinct')} distinct values), " \
-             f"output units {labels.get('output_units')}"
-        if negative:
-            ev += f"; the loss goes negative (lowest {_fmt(min((v for v in fit.get('loss') or [] if v is not None), default=None))})"
-        where = fit_where
-    elif rule == "PRB014":
-        msg = "every label is the same class" + (
-            f": the labels look divided by {_fmt(labels.get('integer_scale'))}" if labels.get("integer_scale") else "")
-        ev = f"labels in {span}; the loss reads them as class counts {labels.get('counts')}"
-        where = fit_where
-    elif rule == "PRB015":
-        msg = "multi-hot labels trained through a softmax output: use sigmoid with binary crossentropy"
-        ev = f"labels {labels.get('shape')} with several 1s per row; softmax outputs sum to 1"
-        where = next((l for l in orig.get("layers") or [] if l.get("output")), {})
-        where = {"line": where.get("line")} if where.get("line") else compile_where
-    else:  # PRB016
-        mis = _plan.target_misfit({"task": task, "labels": labels, "layers": orig.get("layers")}) or {}
-        parts = []
-        if mis.get("range"):
-            parts.append(f"targets {span} are outside what a {mis.get('activation')} output can produce")
-        if mis.get("scale"):
-            parts.append(f"targets are far from unit scale (mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))})")
-        msg = "regression targets do not fit the output: " + "; ".join(parts)
-        ev = f"targets {span}, mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))}; output activation " \
-             f"{mis.get('activation')}"
-        out_layer = next((l for l in orig.get("layers") or [] if l.get("output")), {})
-        where = {"line": out_layer.get("line")} if mis.get("range") and out_layer.get("line") else fit_where
+def _cause_finding(rule: str, path: str, source: str, place: Any, m: "_record.Measurement", fit: dict,
+                   held: dict | None, res: dict | None, remedy: str, th: dict, supports: Any) -> dict:
+    """A cause measured in the data (PRB011/014/015/016: its check's hit on the record), with its remedy's
+    before/after where it ran."""
+    kind = m.kind
+    (hit,) = [h for h in get_check(rule).hits(m, th) if h.subject == "cause"]
+    msg, ev, where = hit.message, hit.evidence, place(hit)
     before, after = {}, {}
     if res is not None and res.get("status") == "ok":
         after_fit, after_held = res.get("fit"), res.get("held_out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, fmt, sample
+from learnability.probe.record import Fit, TargetMisfit, fmt, sample
 
 
 @probe_check(
@@ -15,7 +15,7 @@ from learnability.probe.record import Fit, fmt, sample
               "the loss reaches 1e3 from an initial loss below 10 (AutoTrainer), or a layer's gradient norm exceeds "
               "1e6 (TheDeepChecker). Huge regression targets make huge losses too: PRB016 names that cause instead.",
     valid=[Valid(sample()),
-           Valid(sample(kind="regression", target_scale=True, fit=Fit(loss=(1e15, 2e15), steps=2, grad_norms=((1e9, 1e9),))),
+           Valid(sample(kind="regression", target_misfit=TargetMisfit("linear", scale=True), fit=Fit(loss=(1e15, 2e15), steps=2, grad_norms=((1e9, 1e9),))),
                  "targets of 1e8: PRB016 says why the loss is huge")],
     invalid=[Invalid(sample(fit=Fit(loss=(0.7, 50.0, 5e3), steps=3, final_loss=5e3)),
                      "exploding: the loss or the gradients blow up during training"),
