@@ -285,7 +285,9 @@ def test_explain_a_probe_check():
     proc = run_cli("explain", "prb014")
     assert proc.returncode == 0
     assert "single-class-labels" in proc.stdout and "a probe check" in proc.stdout and "255" in proc.stdout
-    assert "Decided in probe.plan.causes" in proc.stdout  # decided on the remedy's run, not on one record
+    assert "every label is the same class: the labels look divided by 255" in proc.stdout  # its first case
+    proc = run_cli("explain", "PRB018")
+    assert proc.returncode == 0 and "Decided in probe.plan.generic" in proc.stdout  # on the repair runs
 
 
 def test_explain_a_probe_check_shows_its_first_case_decided():
