@@ -298,6 +298,22 @@ def test_explain_a_probe_check():
     proc = run_cli("explain", "prb014")
     assert proc.returncode == 0
     assert "single-class-labels" in proc.stdout and "a probe check" in proc.stdout and "255" in proc.stdout
+    assert "every label is the same class: the labels look divided by 255" in proc.stdout  # its first case
+    proc = run_cli("explain", "PRB018")
+    assert proc.returncode == 0 and "Decided in probe.plan.generic" in proc.stdout  # on the repair runs
+
+
+def test_explain_a_probe_check_shows_its_first_case_decided():
+    from learnability.cli import explain_text
+    from learnability.probe.checks import get_check
+    from learnability.probe.report import THRESHOLDS
+
+    check = get_check("PRB003")
+    hit = check.hits(check.invalid[0].record, THRESHOLDS)[0]
+    text = explain_text("prb003")
+    assert "Example (a measurement on which it fires):" in text
+    assert hit.message in text and f"measured: {hit.evidence}" in text
+    assert check.invalid[0].message in text
 
 
 def test_explain_prints_the_rationale_and_unknown_ids_exit_2():

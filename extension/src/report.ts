@@ -24,6 +24,10 @@ export interface ProbeFinding {
   message: string;
   evidence?: unknown;
   confirmed?: boolean | null;
+  /** "confirmed", "not confirmed", "undecided", "not tested", "not applicable" or "symptom" (older reports: absent). */
+  status?: string | null;
+  /** Why a finding is confirmed: "sufficient", "necessary", "sufficient and necessary" or "measured". */
+  how?: string | null;
   confirms?: string[] | null;
   before?: unknown;
   after?: unknown;
@@ -333,10 +337,49 @@ function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?
   return `<a href="#" class="line-link" ${attrs} title="Go to line ${line}">${escapeHtml(text ?? `line ${line}`)}</a>`;
 }
 
-function confirmedBadge(value: boolean | null | undefined): string {
-  if (value === true) return `<span class="badge ok">confirmed</span>`;
-  if (value === false) return `<span class="badge no">not confirmed</span>`;
-  return `<span class="badge muted">measured</span>`;
+/** The words for a status or `how` id ("not_applicable" and "not applicable" both read "not applicable"). */
+function words(id: string): string {
+  return id.replace(/[_-]+/g, " ").replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  confirmed: "ok",
+  "not confirmed": "no",
+  symptom: "symptom",
+};
+
+const STATUS_TITLES: Record<string, string> = {
+  confirmed: "The probe retrained with the fix, or measured the cause",
+  "not confirmed": "Removing this fix from the full set of fixes changes nothing",
+  undecided: "Alone the fix does not help; the runs that would say whether it is necessary were not made",
+  "not tested": "The probe did not test this finding",
+  "not applicable": "About what is reported (a metric), not about training",
+  symptom: "What training shows, not a cause: see the findings next to it",
+};
+
+const HOW_TITLES: Record<string, string> = {
+  sufficient: "this fix alone makes it learn",
+  necessary: "without this fix, all the others together do not make it learn",
+  "sufficient and necessary": "this fix alone makes it learn, and the others do not without it",
+  measured: "its own fix alone falls short, but the probe measured the cause",
+};
+
+/** The status of a finding in words: its `status` (and `how`), or for older reports its `confirmed`. */
+export function findingStatus(f: Pick<ProbeFinding, "confirmed" | "status" | "how">): { status: string; how: string } {
+  const status = typeof f.status === "string" && f.status.trim()
+    ? words(f.status)
+    : f.confirmed === true ? "confirmed" : f.confirmed === false ? "not confirmed" : "measured";
+  const how = typeof f.how === "string" && f.how.trim() ? words(f.how) : "";
+  return { status, how };
+}
+
+function statusBadge(f: ProbeFinding): string {
+  const { status, how } = findingStatus(f);
+  const cls = STATUS_CLASS[status] ?? "muted";
+  const titleParts = [STATUS_TITLES[status], how ? HOW_TITLES[how] ?? how : ""].filter(Boolean);
+  const title = titleParts.length ? `title="${escapeHtml(titleParts.join(": "))}" ` : "";
+  const label = how ? `${status} (${how})` : status;
+  return `<span ${title}class="badge ${cls}">${escapeHtml(label)}</span>`;
 }
 
 export interface RenderOptions {
@@ -375,6 +418,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.ok { background: #2e7d3240; }
 .badge.no { background: #c6282840; }
 .badge.muted { background: #8883; }
+.badge.symptom { background: #8e24aa40; }
 .chart { max-width: 100%; height: auto; }
 .chart .grid { stroke: var(--vscode-editorLineNumber-foreground, #888); stroke-opacity: 0.25; }
 .chart .axis { stroke: var(--vscode-foreground, #ccc); stroke-opacity: 0.6; }
@@ -445,7 +489,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
         : "";
       out.push(
         `<div class="finding" data-rule="${escapeHtml(f.rule)}">` +
-          `<div class="finding-head">${confirmedBadge(f.confirmed)} <code>${escapeHtml(f.rule)}</code> ${lineLink(f.line, f.column, f.end_line, f.end_column)}${confirms}</div>` +
+          `<div class="finding-head">${statusBadge(f)} <code>${escapeHtml(f.rule)}</code> ${lineLink(f.line, f.column, f.end_line, f.end_column)}${confirms}</div>` +
           `<div class="finding-msg">${escapeHtml(f.message)}</div>` +
           (evidence && evidence !== f.message ? `<div class="evidence muted">${escapeHtml(evidence)}</div>` : "") +
           (rows.length ? `<ul class="compare">${rows.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>` : "") +

@@ -274,6 +274,16 @@ def explain_text(rule_id: str) -> str | None:
         lines = [f"{c.id} {c.name} ({c.category}, {c.severity}; a probe check)", "", c.summary, "", "Why: " + c.rationale]
         if c.remedy:
             lines += ["", "Remedy the probe tries: " + c.remedy]
+        example = c.example
+        if example is not None:  # its first INVALID case, decided here as in the tests
+            from learnability.probe.report import THRESHOLDS
+
+            hit = c.hits(example.record, THRESHOLDS)[0]
+            lines += ["", "Example (a measurement on which it fires):", f"  {hit.message}", f"  measured: {hit.evidence}"]
+        elif c.decided_in:
+            lines += ["", "Decided in " + c.decided_in]
+        if c.cases:
+            lines += ["", "Probe cases: " + ", ".join(f"tests/probe/{case}" for case in c.cases)]
         url = docs_url(c.id)
         if url:
             lines += ["", f"Docs: {url}"]

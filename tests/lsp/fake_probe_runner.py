@@ -90,12 +90,44 @@ def article1_report(path: str, source: str) -> dict:
     }
 
 
+def rate_fix_report(path: str, source: str) -> dict:
+    """The shape of the real report's PRB007 for a script compiled with Adam(learning_rate=3.0): a probe-only
+    finding on the compile line whose `fix` (from `report.literal_fix`) replaces the rate literal, and a PRB017
+    whose fix sits on the fit line. Columns are 1-based code points on the program's lines."""
+    (line,) = _lines_with(source, "learning_rate=3.0")
+    col = source.splitlines()[line - 1].index("3.0") + 1
+    (fit,) = _lines_with(source, ".fit(")
+    ecol = source.splitlines()[fit - 1].index("epochs=1") + len("epochs=") + 1
+    return {
+        "version": 1, "file": path, "verdict": "does_not_learn", "summary": "learning rate 3 does not train it",
+        "metrics": {}, "layers": [], "curves": {}, "timing": {"total_s": 0.1},
+        "findings": [
+            {"rule": "PRB007", "name": "learning-rate-that-works", "category": "learning_rate", "severity": "warning",
+             **_span(source, line, "compile"), "message": "learning rate 3 does not train this model; 0.001 does",
+             "evidence": "range test 1e-06..10: lowest loss near 0.01", "confirmed": True, "status": "sufficient",
+             "confirms": [], "source": "probe", "fixable": True,
+             "fix": {"title": "use learning rate 0.001", "safe": False,
+                     "edits": [{"line": line, "column": col, "end_line": line, "end_column": col + 3,
+                                "new_text": "0.001"}]}},
+            {"rule": "PRB017", "name": "too-few-epochs", "category": "epochs", "severity": "warning",
+             **_span(source, fit, "fit"), "message": "1 epoch stops it before it learns; about 12 are needed",
+             "evidence": "at chance after 4 steps, 90% after 48", "confirmed": True, "confirms": [],
+             "source": "probe", "fixable": True,
+             "fix": {"title": "train for 12 epochs", "safe": False,
+                     "edits": [{"line": fit, "column": ecol, "end_line": fit, "end_column": ecol + 1,
+                                "new_text": "12"}]}},
+        ],
+    }
+
+
 def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, on_progress=None, cancel=None):
     source = source if source is not None else open(path, encoding="utf-8").read()
     if os.environ.get("FAKE_PROBE_MODE") == "article1":
         if on_progress:
             on_progress(0.5, "training")
         return article1_report(path, source)
+    if os.environ.get("FAKE_PROBE_MODE") == "rate_fix":
+        return rate_fix_report(path, source)
     if os.environ.get("FAKE_PROBE_MODE") == "slow":
         start = time.monotonic()
         i = 0

@@ -6,6 +6,7 @@ import {
   flattenMetrics,
   curvePoints,
   escapeHtml,
+  findingStatus,
   formatNumber,
   gradNormsSvg,
   isCancelledReport,
@@ -174,4 +175,49 @@ test("verdict labels, status bar text and number formatting", () => {
   assert.equal(formatNumber(Infinity), "∞");
   assert.equal(formatNumber(NaN), "NaN");
   assert.equal(formatNumber(1.5), "1.5");
+});
+
+test("each finding shows its status and how it was decided, in words", () => {
+  const finding = (rule: string, extra: Record<string, unknown>) => ({ rule, line: 3, message: `about ${rule}`, ...extra });
+  const report: ProbeReport = {
+    verdict: "does_not_learn",
+    findings: [
+      finding("LRN102", { confirmed: true, status: "confirmed", how: "sufficient" }),
+      finding("LRN301", { confirmed: true, status: "confirmed", how: "necessary" }),
+      finding("LRN501", { confirmed: true, status: "confirmed", how: "sufficient and necessary" }),
+      finding("LRN703", { confirmed: true, status: "confirmed", how: "measured" }),
+      finding("LRN204", { confirmed: null, status: "not applicable" }),
+      finding("PRB001", { confirmed: true, status: "symptom" }),
+      finding("LRN802", { confirmed: null, status: "undecided" }),
+      finding("LRN601", { confirmed: false, status: "not confirmed" }),
+      finding("LRN902", { confirmed: null, status: "not_tested" }),
+    ],
+  };
+  const html = renderReportHtml(report, OPTS);
+  const badge = (rule: string) => {
+    const m = new RegExp(`data-rule="${rule}"><div class="finding-head"><span [^>]*class="badge (\\w+)">([^<]*)</span>`).exec(html);
+    assert.ok(m, `no badge for ${rule}`);
+    return `${m[1]}: ${m[2]}`;
+  };
+  assert.equal(badge("LRN102"), "ok: confirmed (sufficient)");
+  assert.equal(badge("LRN301"), "ok: confirmed (necessary)");
+  assert.equal(badge("LRN501"), "ok: confirmed (sufficient and necessary)");
+  assert.equal(badge("LRN703"), "ok: confirmed (measured)");
+  assert.equal(badge("LRN204"), "muted: not applicable");
+  assert.equal(badge("PRB001"), "symptom: symptom");
+  assert.equal(badge("LRN802"), "muted: undecided");
+  assert.equal(badge("LRN601"), "no: not confirmed");
+  assert.equal(badge("LRN902"), "muted: not tested"); // ids read as words, never snake_case
+  assert.doesNotMatch(html, /not_tested|not_applicable/);
+  // a "not applicable" finding is not shown as "measured" or as refuted, whatever `confirmed` says
+  assert.match(html, /title="About what is reported \(a metric\), not about training"/);
+  assert.match(html, /title="The probe retrained with the fix, or measured the cause: this fix alone makes it learn"/);
+});
+
+test("reports without status fall back to confirmed", () => {
+  assert.deepEqual(findingStatus({ confirmed: true }), { status: "confirmed", how: "" });
+  assert.deepEqual(findingStatus({ confirmed: false }), { status: "not confirmed", how: "" });
+  assert.deepEqual(findingStatus({ confirmed: null }), { status: "measured", how: "" });
+  assert.deepEqual(findingStatus({ confirmed: true, status: "Not_Applicable", how: "" }), { status: "not applicable", how: "" });
+  assert.deepEqual(findingStatus({ confirmed: false, status: "  ", how: "necessary" }), { status: "not confirmed", how: "necessary" });
 });

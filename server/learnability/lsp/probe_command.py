@@ -29,7 +29,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from learnability.findings import Finding
-from learnability.lsp.positions import LineMap
+from learnability.lsp.code_actions import workspace_edit
+from learnability.lsp.positions import LineMap, ranges_overlap
 from learnability.lsp.server import PROBE_SOURCE, UriResults
 
 PROBE_REPORT = "learnability/probeReport"
@@ -175,34 +176,92 @@ def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
     for pf in state.findings:
         if _folded(static_rules, pf):
             continue  # about a static finding on its line: folded into its message (and hover), not repeated
-        try:
-            line = int(pf.get("line") or 0)
-        except (TypeError, ValueError):
-            continue
-        where = state.where(line)
-        if where is None or where[0] != res.uri:
-            continue
-        doc_line = where[1]
-        text = lm._text(doc_line - 1)
-        col = pf.get("column")
-        end_col = pf.get("end_column")
-        start = int(col) - 1 if isinstance(col, int) and col >= 1 else len(text) - len(text.lstrip())
-        end = int(end_col) - 1 if isinstance(end_col, int) and end_col >= 1 and pf.get("end_line") in (None, line) \
-            else len(text)
-        if end <= start:
-            end = len(text)
-        evidence = short_evidence(pf.get("evidence") or "", 200)
-        message = str(pf.get("message") or "measured by the probe")
-        if evidence and evidence not in message:
-            message = f"{message} (measured: {evidence})"
-        rule = pf.get("rule")
-        out.append(types.Diagnostic(
-            range=types.Range(start=lm.position(doc_line, start), end=lm.position(doc_line, end)),
-            message=message, severity=_SEVERITY.get(str(pf.get("severity")), types.DiagnosticSeverity.Information),
-            source=PROBE_SOURCE, code=str(rule) if rule else None,
-            data={"probe": True, "confirmed": pf.get("confirmed"), "confirms": pf.get("confirms") or []},
-        ))
+        d = _probe_diagnostic(ls, res, lm, state, pf)
+        if d is not None:
+            out.append(d)
     return out
+
+
+def _probe_diagnostic(ls: Any, res: UriResults, lm: LineMap, state: ProbeState, pf: dict) -> types.Diagnostic | None:
+    """The diagnostic of a probe finding on its line in `res`'s document; None where it lies elsewhere."""
+    try:
+        line = int(pf.get("line") or 0)
+    except (TypeError, ValueError):
+        return None
+    where = state.where(line)
+    if where is None or where[0] != res.uri:
+        return None
+    doc_line = where[1]
+    text = lm._text(doc_line - 1)
+    col = pf.get("column")
+    end_col = pf.get("end_column")
+    start = int(col) - 1 if isinstance(col, int) and col >= 1 else len(text) - len(text.lstrip())
+    end = int(end_col) - 1 if isinstance(end_col, int) and end_col >= 1 and pf.get("end_line") in (None, line) \
+        else len(text)
+    if end <= start:
+        end = len(text)
+    evidence = short_evidence(pf.get("evidence") or "", 200)
+    message = str(pf.get("message") or "measured by the probe")
+    if evidence and evidence not in message:
+        message = f"{message} (measured: {evidence})"
+    rule = pf.get("rule")
+    return types.Diagnostic(
+        range=types.Range(start=lm.position(doc_line, start), end=lm.position(doc_line, end)),
+        message=message, severity=_SEVERITY.get(str(pf.get("severity")), types.DiagnosticSeverity.Information),
+        source=PROBE_SOURCE, code=str(rule) if rule else None,
+        data={"probe": True, "confirmed": pf.get("confirmed"), "confirms": pf.get("confirms") or []},
+    )
+
+
+def _fix_edits(state: ProbeState, res: UriResults, lm: LineMap, fix: Any) -> list[types.TextEdit] | None:
+    """A probe fix's edits (program lines, 1-based code-point columns) in `res`'s document; None when any edit
+    is malformed or lies in another document (a fix is taken whole or not at all)."""
+    edits = fix.get("edits") if isinstance(fix, dict) else None
+    if not isinstance(edits, list) or not edits:
+        return None
+    out = []
+    for e in edits:
+        try:
+            line, end_line = int(e["line"]), int(e.get("end_line") or e["line"])
+            col, end_col, new_text = int(e["column"]), int(e["end_column"]), str(e["new_text"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        start, stop = state.where(line), state.where(end_line)
+        if start is None or stop is None or start[0] != res.uri or stop[0] != res.uri or col < 1 or end_col < 1:
+            return None
+        out.append(types.TextEdit(range=types.Range(start=lm.position(start[1], col - 1),
+                                                    end=lm.position(stop[1], end_col - 1)), new_text=new_text))
+    return out
+
+
+def probe_fix_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
+    """Quick fixes for the last probe's findings that carry a measured edit (PRB007's rate, PRB017's epochs,
+    PRB018's repair) on a line overlapping `rng`. Never "preferred" and titled "review": the probe proved the
+    change on a short run, not the user's whole training."""
+    state: ProbeState | None = ls.probe_reports.get(res.unit)
+    if state is None:
+        return []
+    lm = LineMap(res.lines, ls.encoding)
+    actions = []
+    for pf in state.findings:
+        fix = pf.get("fix")
+        if not isinstance(fix, dict):
+            continue
+        diag = _probe_diagnostic(ls, res, lm, state, pf)
+        edits = _fix_edits(state, res, lm, fix)
+        if diag is None or not edits:
+            continue
+        if not any(ranges_overlap(r, rng) for r in [diag.range] + [e.range for e in edits]):
+            continue
+        static = [p.diagnostic for p in res.placed
+                  if _folded({p.finding.span.line: {p.finding.rule}}, pf)]  # the diagnostic it is folded into
+        rule = pf.get("rule")
+        title = fix.get("title") or "apply the measured fix"
+        actions.append(types.CodeAction(
+            title=f"{title} ({rule}, measured by the probe; review)",
+            kind=types.CodeActionKind.QuickFix, diagnostics=static or [diag], is_preferred=False,
+            edit=workspace_edit(ls, [(res.uri, res.version, e) for e in edits])))
+    return actions
 
 
 def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:

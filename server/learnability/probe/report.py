@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from learnability.findings import Finding
 from learnability.probe import plan as _plan
+from learnability.probe import record as _record
+from learnability.probe.checks import PROBE_CHECKS, Hit, get_check
 from learnability.lines import split_lines
 
 VERSION = 1
@@ -43,34 +45,13 @@ THRESHOLDS: dict[str, float] = {
 
 
 wilson_low = _plan.wilson_low
+# the numbers, words and reductions the checks use too: one definition, in probe.record
+above_chance = _record.above_chance
+collapsed = _record.collapsed
+_fmt, _pct, _round = _record.fmt, _record.pct, _record.round4
+_smooth_at = _record.smooth_at
+steady_fall = _record.steady_fall
 
-
-def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, th: dict) -> bool | None:
-    """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
-    return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
-
-
-def steady_fall(curve: list, th: dict) -> bool:
-    """The loss is still falling steadily at the end: last third's mean <= 95% of the middle third's."""
-    vals = [v for v in curve or [] if v is not None and math.isfinite(v)]
-    if len(vals) < 9:
-        return False
-    k = len(vals) // 3
-    mid, last = vals[k:2 * k], vals[2 * k:]
-    mm, ml = sum(mid) / len(mid), sum(last) / len(last)
-    return mm > 0 and ml <= th["steady_drop"] * mm
-
-
-def collapsed(pred: dict | None) -> str | None:
-    """'one class' / 'a constant' when the predictions no longer depend on the input, else None."""
-    p = pred or {}
-    if p.get("classes_predicted") == 1 and (p.get("samples") or 0) >= 8:
-        return "one class"
-    if p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"]:
-        return "a constant"
-    return None
-
-from learnability.probe.checks import PROBE_CHECKS
 
 PROBE_RULES: dict[str, tuple[str, str, str]] = {c.id: (c.name, c.category, c.severity) for c in PROBE_CHECKS.values()}
 
@@ -113,24 +94,6 @@ REPAIR_SUPPORTS: dict[str, list[str]] = {"lr_x10": ["LRN302"], "lr_div10": ["LRN
 # ----------------------------------------------------------------------------- helpers
 
 
-def _fmt(v: Any, digits: int = 3) -> str:
-    if v is None:
-        return "n/a"
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v != 0 and (abs(v) >= 1e4 or abs(v) < 1e-3):
-            return f"{v:.{max(1, digits - 1)}e}"
-        return f"{v:.{digits}g}"
-    return str(v)
-
-
-def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{100 * v:.0f}%"
-
-
 def _span(source: str, where: dict | None) -> dict[str, int]:
     lines = split_lines(source)
     line = int((where or {}).get("line") or 1)
@@ -157,25 +120,6 @@ def _finding(rule: str, path: str, source: str, where: dict | None, message: str
     return out
 
 
-def _smooth_at(curve: list, k: int, width: int = 3) -> float | None:
-    vals = [v for v in curve[max(0, k - width + 1):k + 1] if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _head(curve: list, n: int = 3) -> float | None:
-    vals = [v for v in curve[:n] if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _min_smoothed(curve: list, width: int = 5) -> float | None:
-    best = None
-    for k in range(len(curve)):
-        v = _smooth_at(curve, k, width)
-        if v is not None and (best is None or v < best):
-            best = v
-    return best
-
-
 def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None) -> dict:
     if not fit:
         return {}
@@ -192,10 +136,6 @@ def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None
         out["train_accuracy"] = held.get("train_accuracy")
         out["chance"] = held.get("chance")
     return out
-
-
-def _round(v: float | None) -> float | None:
-    return None if v is None else float(f"{v:.4g}")
 
 
 def _se_margin(p: float | None, n: int | None) -> float:
@@ -453,158 +393,81 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     compile_where = orig.get("compile_where") or fit_where
     static_rules = {f["rule"] for f in findings}
     probe: list[dict] = []
+    m = _record.Measurement.from_worker(orig, options)  # the typed record the checks decide on
     curve = fit.get("loss") or []
-    init_loss = curve[0] if curve and curve[0] is not None else _head(curve)
-    min_loss = _min_smoothed(curve)
-    chance_batch = orig.get("chance_batch")
-    kind = task.get("kind")
-    classes = task.get("classes") or 0
-    expected_loss = math.log(classes) if kind in ("binary", "sparse", "categorical") and classes >= 2 else (
-        labels.get("variance") if kind == "regression" else None)
-    n_batch = orig.get("samples", {}).get("batch")
+    init_loss, min_loss, expected_loss = m.init_loss, m.min_loss, m.expected_loss
+    kind, classes, n_batch = m.kind, m.classes, m.batch_samples
 
     def supports(rule: str) -> list[str]:
         return [r for r in SUPPORTS.get(rule, []) if r in static_rules]
 
-    # ---- per-layer table
-    groups = orig.get("groups") or []
+    # ---- the per-layer table, read from the record
+    groups = list(m.groups)
     gn = fit.get("grad_norms") or []
-    ur = fit.get("update_ratios") or []
-    acts_end = {a["name"]: a for a in (orig.get("acts_end") or [])}
-    acts_init = {a["name"]: a for a in (orig.get("acts_init") or [])}
-    layers = []
-    for layer in orig.get("layers", []):
-        name = layer["name"]
-        gi = groups.index(name) if name in groups else None
-        g = _geomean([row[gi] for row in gn if gi is not None and gi < len(row)]) if gi is not None else None
-        u = _mean([row[gi] for row in ur if gi is not None and gi < len(row)]) if gi is not None else None
-        sat = _max((acts_init.get(name) or {}).get("saturation"), (acts_end.get(name) or {}).get("saturation"))
-        layers.append({"name": name, "kind": layer["kind"], "line": layer.get("line"), "grad_norm": _round(g),
-                       "saturation": _round(sat), "dead_fraction": _round((acts_end.get(name) or {}).get("dead_fraction")),
-                       "dead_fraction_init": _round((acts_init.get(name) or {}).get("dead_fraction")),
-                       "update_ratio": _round(u), "activation": layer.get("activation"), "output": layer.get("output")})
+    layers = [{"name": l.name, "kind": l.kind, "line": l.line, "grad_norm": l.grad_norm, "saturation": l.saturation,
+               "dead_fraction": l.dead_fraction, "dead_fraction_init": l.dead_fraction_init,
+               "update_ratio": l.update_ratio, "activation": l.activation, "output": l.output} for l in m.layers]
 
-    # ---- data findings
-    identical = bool(inputs.get("identical_samples"))
-    identical_classes = bool(inputs.get("identical_across_classes"))
-    if identical or identical_classes:
-        what = (f"all {orig['samples']['train']} samples in the training slice are identical"
-                + (f" (every value is {_fmt(inputs.get('min'))})" if inputs.get("min") == inputs.get("max") else "")
-                if identical else "the inputs of different classes are identical")
-        probe.append(_finding(
-            "PRB006", path, source, fit_where,
-            f"inputs are identical across samples: the model cannot tell the classes apart ({what})",
-            f"{what}; the model can only predict the label frequencies: fit-one-batch accuracy "
-            f"{_pct(fit.get('final_accuracy'))} (best input-independent: {_pct(chance_batch)})",
-            confirmed=True, confirms=supports("PRB006"),
-            data={"min": inputs.get("min"), "max": inputs.get("max")}))
-    measured_causes = _plan.causes({"task": task, "labels": labels, "inputs": inputs, "layers": orig.get("layers")})
-    for problem in (labels.get("problems") or []) if "PRB011" not in {c[0] for c in measured_causes} else []:
-        probe.append(_finding("PRB011", path, source, fit_where, f"labels do not match the output: {problem}",
-                              f"labels {labels.get('encoding')} in {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}, "
-                              f"output units {labels.get('output_units')}, loss {task.get('loss_name')}",
-                              confirmed=True))
-    if labels.get("balance") is not None and labels.get("classes_seen", 0) > 1 and labels["balance"] < th["balance"]:
-        probe.append(_finding("PRB012", path, source, fit_where,
-                              f"labels are imbalanced (normalised perplexity {_fmt(labels['balance'])})",
-                              f"class counts in the slice: {labels.get('counts')}", confirmed=True))
-    cff = inputs.get("constant_feature_fraction")
-    if cff is not None and not identical and cff > th["constant_features"]:
-        probe.append(_finding("PRB013", path, source, fit_where,
-                              f"{_pct(cff)} of the input features are constant across the slice",
-                              f"{_pct(cff)} of {inputs.get('shape')} features have zero variance over "
-                              f"{orig['samples']['train']} samples", confirmed=True))
-    max_abs = max(abs(inputs.get("max") or 0.0), abs(inputs.get("min") or 0.0)) if inputs else 0.0
-    unscaled = max_abs > float(options.get("input_max_abs", 10.0)) and not identical
+    def place(h: Hit) -> Any:
+        return fit_where if h.at == "fit" else compile_where if h.at == "compile" else {"line": h.at}
+
+    def found(rule: str, h: Hit, **kw: Any) -> dict:
+        """A probe check's hit as a finding of the report (`kw`: what the report adds: confirmation, comparisons)."""
+        kw.setdefault("confirmed", True)
+        return _finding(rule, path, source, place(h), h.message, h.evidence, data=h.data, **kw)
+
+    def hits(rule: str) -> list[Hit]:
+        return get_check(rule).hits(m, th)
+
+    # ---- data findings (each check decides on the record; the report adds what the retrained runs show)
+    identical = m.identical
+    identical_classes = m.inputs.identical_across_classes
+    probe += [found("PRB006", h, confirms=supports("PRB006")) for h in hits("PRB006")]
+    prb011 = hits("PRB011")
+    probe += [found("PRB011", h) for h in prb011 if h.subject is None and h.at == "fit"]  # the labels' problems
+    probe += [found("PRB012", h) for h in hits("PRB012")]
+    probe += [found("PRB013", h) for h in hits("PRB013")]
+    unscaled = m.unscaled
     if unscaled and "LRN501" in static_rules:
         for f in findings:
             if f["rule"] == "LRN501":
-                f["measured"] = (f"measured: inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} "
-                                 f"(mean {_fmt(inputs.get('mean'))}, std {_fmt(inputs.get('std'))})")
+                f["measured"] = "measured: " + hits("PRB009")[0].evidence
     if unscaled and (by_key.get("PRB009") or "LRN501" not in static_rules):
-        ev = f"inputs span {_fmt(inputs.get('min'))}..{_fmt(inputs.get('max'))} (mean {_fmt(inputs.get('mean'))}, " \
-             f"std {_fmt(inputs.get('std'))})"
-        rem = by_key.get("PRB009")
-        conf, before, after = None, {}, {}
-        if rem and rem.get("fit"):
-            conf, cev, before, after, _ = compare(fit, rem["fit"], held, rem.get("held_out"), th=th,
-                                                  regression=kind == "regression")
-            ev += "; standardised: " + cev.replace("with the fix", "standardised")
-        probe.append(_finding("PRB009", path, source, fit_where,
-                              f"inputs are not scaled: values up to {_fmt(max_abs)}", ev, confirmed=conf,
-                              confirms=supports("PRB009") if conf else [], before=before, after=after))
+        for h in hits("PRB009"):
+            ev = h.evidence
+            rem = by_key.get("PRB009")
+            conf, before, after = None, {}, {}
+            if rem and rem.get("fit"):
+                conf, cev, before, after, _ = compare(fit, rem["fit"], held, rem.get("held_out"), th=th,
+                                                      regression=kind == "regression")
+                ev += "; standardised: " + cev.replace("with the fix", "standardised")
+            probe.append(_finding("PRB009", path, source, place(h), h.message, ev, confirmed=conf,
+                                  confirms=supports("PRB009") if conf else [], before=before, after=after))
 
     # ---- gradients and activations
-    vanish = None
-    if len(groups) >= 2 and gn:
-        window = gn[: min(len(gn), 20)]
-        first = _geomean([row[0] for row in window])
-        last = _geomean([row[len(groups) - 1] for row in window])
-        if first is not None and last:
-            vanish = first / last
-            if vanish < th["vanish_ratio"] and first < th["vanish_abs"]:
-                lyr = layers[0] if layers else {}
-                where = {"line": next((l["line"] for l in layers if l["name"] == groups[0] and l.get("line")), None)}
-                probe.append(_finding("PRB002", path, source, where,
-                                      f"vanishing gradients: the first layer ({groups[0]}) gets "
-                                      f"{_fmt(vanish)} of the last layer's gradient",
-                                      f"gradient norm {_fmt(first)} at {groups[0]} vs {_fmt(last)} at {groups[-1]} "
-                                      f"(geometric mean over the first {len(window)} steps)",
-                                      confirmed=True, confirms=supports("PRB002")))
+    ends = m.gradient_ends
+    vanish = ends[0] / ends[1] if ends else None
+    probe += [found("PRB002", h, confirms=supports("PRB002")) for h in hits("PRB002")]
     relu_run = by_key.get("PRB008")
     relu_cmp = None
     if relu_run and relu_run.get("status") == "ok" and relu_run.get("fit"):
         relu_cmp = compare(fit, relu_run["fit"], held, relu_run.get("held_out"), th=th,
                            regression=kind == "regression")
-    for lyr in layers:
-        if lyr.get("output"):
+    order = {l.name: i for i, l in enumerate(m.layers)}
+    per_layer = sorted([("PRB008", h) for h in hits("PRB008")] + [("PRB003", h) for h in hits("PRB003")],
+                       key=lambda rh: order.get(rh[1].subject, -1))  # layer by layer, saturation first
+    for rule, h in per_layer:
+        if rule == "PRB003":
+            probe.append(found("PRB003", h, confirms=supports("PRB003")))
             continue
-        if lyr["saturation"] is not None and lyr["saturation"] > th["saturation"]:
-            init_s = (acts_init.get(lyr["name"]) or {}).get("saturation")
-            end_s = (acts_end.get(lyr["name"]) or {}).get("saturation")
-            ev = (f"outputs beyond |pre-activation| 5: {_pct(init_s)} at init, {_pct(end_s)} after "
-                  f"training on the batch; its gradient there is under 1% of the maximum")
-            conf, before, after = True, {}, {}
-            if relu_cmp is not None and lyr["name"] in (relu_run.get("layers") or []):
-                conf, cev, before, after, _ = relu_cmp
-                ev += f"; with relu in {', '.join(relu_run['layers'])}: " + cev.replace("with the fix", "with relu")
-            probe.append(_finding("PRB008", path, source, {"line": lyr.get("line")},
-                                  f"{lyr['activation']} layer {lyr['name']} is saturated: "
-                                  f"{_pct(lyr['saturation'])} of its outputs sit on the flat ends", ev,
-                                  confirmed=conf, confirms=supports("PRB008") if conf else [],
-                                  before=before, after=after))
-        d_end, d_init = lyr["dead_fraction"], lyr.get("dead_fraction_init") or 0.0
-        if d_end is not None and d_end >= th["dead_fraction"] and (d_end - d_init >= th["dead_growth"] or d_init > 0.9):
-            probe.append(_finding("PRB003", path, source, {"line": lyr.get("line")},
-                                  f"dead ReLUs: {_pct(lyr['dead_fraction'])} of {lyr['name']}'s units never activate",
-                                  f"units with output 0 on all of 64 samples: {_pct(lyr['dead_fraction_init'])} at init, "
-                                  f"{_pct(lyr['dead_fraction'])} after training on the batch "
-                                  f"(update ratio {_fmt(lyr['update_ratio'])} per step)",
-                                  confirmed=True, confirms=supports("PRB003")))
-    finite_losses = [v for v in curve if v is not None and math.isfinite(v) and v < 1e29]
-    max_grad = max((v for row in gn for v in row if v is not None and math.isfinite(v)), default=0.0)
-    exploding = (init_loss is not None and init_loss < 10 and finite_losses and max(finite_losses) >= th["explode_loss"]) \
-        or max_grad > th["explode_grad"]
-    target_scale = (_plan.target_misfit({"task": task, "labels": labels, "layers": orig.get("layers")}) or {}).get("scale")
-    if exploding and not fit.get("nonfinite") and not target_scale:  # huge targets make huge losses: PRB016 says why
-        probe.append(_finding("PRB005", path, source, compile_where,
-                              "exploding: the loss or the gradients blow up during training",
-                              f"loss {_fmt(init_loss)} at step 0, up to {_fmt(max(finite_losses) if finite_losses else None)}; "
-                              f"largest layer gradient norm {_fmt(max_grad)}; learning rate {_fmt(orig.get('learning_rate'))}",
-                              confirmed=True, confirms=supports("PRB005")))
-    if fit.get("nonfinite"):
-        probe.append(_finding("PRB005", path, source, compile_where,
-                              f"the loss or gradients became NaN/inf after {fit['steps']} steps",
-                              f"loss curve: {_fmt(init_loss)} ... {_fmt(fit.get('final_loss'))}; "
-                              f"learning rate {_fmt(orig.get('learning_rate'))}", confirmed=True,
-                              confirms=supports("PRB005")))
-    if init_loss is not None and expected_loss and kind != "regression" and \
-            init_loss > th["init_loss_factor"] * expected_loss and init_loss > expected_loss + 1.0:
-        probe.append(_finding("PRB010", path, source, compile_where,
-                              f"loss at initialisation {_fmt(init_loss)} is far above -log(1/{classes}) = "
-                              f"{_fmt(expected_loss)}: the outputs start overconfident",
-                              f"loss at step 0 {_fmt(init_loss)}, expected about {_fmt(expected_loss)} "
-                              f"for {classes} classes", confirmed=True))
+        ev, conf, before, after = h.evidence, True, {}, {}
+        if relu_cmp is not None and h.subject in (relu_run.get("layers") or []):
+            conf, cev, before, after, _ = relu_cmp
+            ev += f"; with relu in {', '.join(relu_run['layers'])}: " + cev.replace("with the fix", "with relu")
+        probe.append(_finding("PRB008", path, source, place(h), h.message, ev, confirmed=conf,
+                              confirms=supports("PRB008") if conf else [], before=before, after=after))
+    probe += [found("PRB005", h, confirms=supports("PRB005")) for h in hits("PRB005")]
+    probe += [found("PRB010", h) for h in hits("PRB010")]
 
     # ---- counterfactuals for static findings
     cf_results: dict[str, dict] = {}
@@ -662,16 +525,11 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     # ---- measured causes (plan.causes) and the repair search, each retrained from the same initial weights
     info_view = {"task": task, "labels": labels, "inputs": inputs, "layers": orig.get("layers"),
                  "learning_rate": orig.get("learning_rate"), "optimizer": orig.get("optimizer")}
-    negative = kind in ("binary", "sparse", "categorical") and min((v for v in curve if v is not None), default=0.0) < -1e-6
+    negative = m.negative_loss
     for rule, atoms, remedy in _plan.causes(info_view):
         res = by_key.get(rule) if atoms else None
-        probe.append(_cause_finding(rule, path, source, fit_where, compile_where, orig, fit, held, res, remedy,
-                                    negative, th, supports))
-    if negative and not any(p["rule"] == "PRB011" for p in probe):
-        probe.append(_finding("PRB011", path, source, compile_where, "the loss is negative: the labels are outside "
-                              "what the loss accepts", f"loss {_fmt(init_loss)} at step 0, down to {_fmt(min_loss)}; "
-                              f"labels {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}, loss {task.get('loss_name')}",
-                              confirmed=True))
+        probe.append(_cause_finding(rule, path, source, place, m, fit, held, res, remedy, th, supports))
+    probe += [found("PRB011", h) for h in prb011 if h.subject is None and h.at != "fit"]  # a negative loss
     repairs = [r for k, r in by_key.items() if str(k).startswith("R:")]
     repair_ok = None
     for r in repairs:
@@ -723,8 +581,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     facts = Facts(
         kind=kind, fitted=fitted, nonfinite=bool(fit.get("nonfinite")), negative_loss=negative,
         identical=identical or identical_classes, single_class=labels.get("classes_seen") == 1,
-        collapsed=collapsed((held_ok or {}).get("predictions")) or (
-            collapsed(fit.get("predictions")) if (chance_batch or 1.0) < 1.0 else None),
+        collapsed=m.collapsed,
         dead=[l["name"] for l in dead_layers],
         train_accuracy=(held_ok or {}).get("train_accuracy"), train_samples=(held_ok or {}).get("train_samples"),
         chance=(held_ok or {}).get("chance") if kind != "regression" else 0.0,
@@ -734,43 +591,17 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         faster_with_fix=bool(speedups), error=fit.get("error"))
     verdict, why_not = decide_verdict(facts, th)
 
-    if not fitted:
-        probe.insert(0, _finding(
-            "PRB001", path, source, fit_where,
-            f"the model does not fit a batch of {n_batch} samples in {fit['steps']} steps (a symptom: see the causes)",
-            f"loss {_fmt(init_loss)} -> {_fmt(fit.get('final_loss'))} (lowest {_fmt(min_loss)}), "
-            + (f"batch R² {_fmt(fit.get('final_accuracy'))} (a constant prediction scores 0)" if kind == "regression" else
-               f"batch accuracy {_pct(fit.get('final_accuracy'))} vs {_pct(chance_batch)} by always predicting the "
-               "majority class")
-            + (f"; expected loss at chance {_fmt(expected_loss)}" if expected_loss and kind != "regression" else ""),
-            confirmed=True, severity="error" if verdict == "does_not_learn" else "warning"))
-    if facts.collapsed:
-        preds = (held_ok or {}).get("predictions") or fit.get("predictions") or {}
-        probe.append(_finding(
-            "PRB019", path, source, fit_where, f"the trained model predicts {facts.collapsed} for every sample",
-            (f"after training it predicts class(es) {preds.get('classes_predicted')} for {preds.get('samples')} samples"
-             if facts.collapsed == "one class" else
-             f"prediction spread {_fmt(preds.get('pred_std'))} vs target spread {_fmt(preds.get('target_std'))}"),
-            confirmed=True))
-    if held_ok and held_ok.get("held_out_accuracy") is not None and kind != "regression":
-        tr_acc, h_acc, ch = held.get("train_accuracy"), held.get("held_out_accuracy"), held.get("chance")
-        learned_train = above_chance(tr_acc, ch, held.get("train_samples"), kind, th)
-        memorised = (fitted and learned_train is False and not facts.collapsed and not unscaled  # fits 16 samples,
-                     and not measured_causes and not facts.single_class
-                     and not any(cr.get("improved") for cr in cf_results.values()))  # nothing general, nothing else
-        if not held.get("above_chance") and (learned_train or memorised):
-            probe.append(_finding(
-                "PRB004", path, source, fit_where,
-                "labels are not predictable from the inputs: held-out accuracy stays at chance",
-                f"after {held['steps']} steps on {held['train_samples']} samples: training accuracy {_pct(tr_acc)}, "
-                f"held-out accuracy {_pct(h_acc)} on {held['held_out_samples']} samples vs chance {_pct(ch)} "
-                f"(above chance would need > {_pct(ch + (held.get('margin') or 0))})",
-                confirmed=True, confirms=supports("PRB004")))
+    for h in hits("PRB001"):  # a symptom, as grave as the verdict
+        probe.insert(0, found("PRB001", h, severity="error" if verdict == "does_not_learn" else "warning"))
+    probe += [found("PRB019", h) for h in hits("PRB019")]
+    explained = any(cr.get("improved") for cr in cf_results.values())  # a static fix improves training
+    probe += [found("PRB004", h, confirms=supports("PRB004"))
+              for h in get_check("PRB004").hits(replace(m, explained=explained), th)]
     unpredictable = any(p["rule"] == "PRB004" for p in probe)
     if unpredictable and above_chance(facts.train_accuracy, facts.chance, facts.train_samples, kind, th) is False:
         facts.unpredictable = True  # it memorises one batch and nothing else
         verdict, why_not = decide_verdict(facts, th)
-    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, orig, held_ok, kind, th)
+    epochs = None if unpredictable else _epochs_finding(path, source, fit_where, m, th)
     if epochs is not None:
         epochs["confirms"] = supports("PRB017")
         probe.append(epochs)
@@ -1027,42 +858,13 @@ def _run_words(fit: dict | None, held: dict | None, kind: Any) -> str:
     return out
 
 
-def _cause_finding(rule: str, path: str, source: str, fit_where: Any, compile_where: Any, orig: dict, fit: dict,
-                   held: dict | None, res: dict | None, remedy: str, negative: bool, th: dict, supports: Any) -> dict:
-    """A cause measured in the data (PRB011/014/015/016), with its remedy's before/after where it ran."""
-    labels, task = orig.get("labels") or {}, orig.get("task") or {}
-    kind = task.get("kind")
-    span = f"{_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}"
-    if rule == "PRB011":
-        msg = f"labels outside what {task.get('loss_name')} accepts: " + "; ".join(labels.get("problems") or [
-            f"labels span {span}"])
-        ev = f"labels {labels.get('encoding')} in {span} ({labels.get('distinct')} distinct values), " \
-             f"output units {labels.get('output_units')}"
-        if negative:
-            ev += f"; the loss goes negative (lowest {_fmt(min((v for v in fit.get('loss') or [] if v is not None), default=None))})"
-        where = fit_where
-    elif rule == "PRB014":
-        msg = "every label is the same class" + (
-            f": the labels look divided by {_fmt(labels.get('integer_scale'))}" if labels.get("integer_scale") else "")
-        ev = f"labels in {span}; the loss reads them as class counts {labels.get('counts')}"
-        where = fit_where
-    elif rule == "PRB015":
-        msg = "multi-hot labels trained through a softmax output: use sigmoid with binary crossentropy"
-        ev = f"labels {labels.get('shape')} with several 1s per row; softmax outputs sum to 1"
-        where = next((l for l in orig.get("layers") or [] if l.get("output")), {})
-        where = {"line": where.get("line")} if where.get("line") else compile_where
-    else:  # PRB016
-        mis = _plan.target_misfit({"task": task, "labels": labels, "layers": orig.get("layers")}) or {}
-        parts = []
-        if mis.get("range"):
-            parts.append(f"targets {span} are outside what a {mis.get('activation')} output can produce")
-        if mis.get("scale"):
-            parts.append(f"targets are far from unit scale (mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))})")
-        msg = "regression targets do not fit the output: " + "; ".join(parts)
-        ev = f"targets {span}, mean {_fmt(labels.get('mean'))}, std {_fmt(labels.get('std'))}; output activation " \
-             f"{mis.get('activation')}"
-        out_layer = next((l for l in orig.get("layers") or [] if l.get("output")), {})
-        where = {"line": out_layer.get("line")} if mis.get("range") and out_layer.get("line") else fit_where
+def _cause_finding(rule: str, path: str, source: str, place: Any, m: "_record.Measurement", fit: dict,
+                   held: dict | None, res: dict | None, remedy: str, th: dict, supports: Any) -> dict:
+    """A cause measured in the data (PRB011/014/015/016: its check's hit on the record), with its remedy's
+    before/after where it ran."""
+    kind = m.kind
+    (hit,) = [h for h in get_check(rule).hits(m, th) if h.subject == "cause"]
+    msg, ev, where = hit.message, hit.evidence, place(hit)
     before, after = {}, {}
     if res is not None and res.get("status") == "ok":
         after_fit, after_held = res.get("fit"), res.get("held_out")
@@ -1145,37 +947,15 @@ def _attach_fix(finding: dict, fix: dict | None) -> dict:
     return finding
 
 
-def _epochs_finding(path: str, source: str, fit_where: Any, orig: dict, held: dict | None, kind: Any,
-                    th: dict) -> dict | None:
-    """Too few epochs: after the script's own steps the training accuracy is at chance; after the probe's longer
-    run it is clearly above (and the loss still falls). The projection: steps where the curve got there."""
-    if not held or held.get("user_steps") is None or held.get("train_accuracy_at_user_steps") is None:
-        return None
-    u, steps = held["user_steps"], held.get("steps") or 0
-    at_u, end, ch, n = held["train_accuracy_at_user_steps"], held.get("train_accuracy"), held.get("chance"), \
-        held.get("train_samples")
-    if kind == "regression":
-        ch = 0.0
-    if above_chance(at_u, ch, n, kind, th) is not False or above_chance(end, ch, n, kind, th) is not True:
-        return None
-    fa = orig.get("fit_args") or {}
-    epochs = fa.get("epochs") if isinstance(fa.get("epochs"), int) else 1
-    per_epoch = max(1, u // max(1, epochs))
-    need = steps * (2 if steady_fall(held.get("loss") or [], th) else 1)
-    projected = max(epochs + 1, int(math.ceil(need / per_epoch)))
-    reg = kind == "regression"
-    score = (lambda v: _fmt(v)) if reg else _pct
-    fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"), f"train for {projected} epochs") \
-        if isinstance(fa.get("epochs"), int) else None
-    return _attach_fix(_finding(
-        "PRB017", path, source, fit_where,
-        f"too few epochs: {epochs} epoch{'s' if epochs != 1 else ''} ({u} steps) stop it before it learns; "
-        f"about {projected} are needed",
-        f"training {'R²' if reg else 'accuracy'} after the script's {u} steps {score(at_u)}"
-        + ("" if reg else f" (chance {_pct(ch)})") + f", after {steps} steps {score(end)}"
-        + ("; the loss is still falling" if steady_fall(held.get("loss") or [], th) else "")
-        + f"; {per_epoch} steps per epoch",
-        confirmed=True, data={"epochs": epochs, "projected_epochs": projected, "user_steps": u}), fix)
+def _epochs_finding(path: str, source: str, fit_where: Any, m: "_record.Measurement", th: dict) -> dict | None:
+    """PRB017 (decided on the record), with an edit of the script's epochs literal where there is one."""
+    for h in get_check("PRB017").hits(m, th):
+        epochs, projected = h.data["epochs"], h.data["projected_epochs"]
+        fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"),
+                          f"train for {projected} epochs") if m.epochs is not None else None
+        return _attach_fix(_finding("PRB017", path, source, fit_where, h.message, h.evidence, confirmed=True,
+                                    data=h.data), fix)
+    return None
 
 
 def _thin(rows: list, n: int) -> list:
@@ -1183,23 +963,6 @@ def _thin(rows: list, n: int) -> list:
         return rows
     step = len(rows) / n
     return [rows[int(i * step)] for i in range(n)]
-
-
-def _geomean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v) and v > 0]
-    if not vals:
-        return None
-    return math.exp(sum(math.log(v) for v in vals) / len(vals))
-
-
-def _mean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v)]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _max(a: float | None, b: float | None) -> float | None:
-    vals = [v for v in (a, b) if v is not None]
-    return max(vals) if vals else None
 
 
 # ----------------------------------------------------------------------------- text and plots
