@@ -215,7 +215,6 @@ def more() -> None:
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 8)).astype("float32")
-    yb = (x[:, 0] + x[:, 1] > 0).astype("float32")
     y3 = ((x[:, 0] > 0).astype(int) + (x[:, 1] > 0).astype(int))
 
     def attempt(name, fn):

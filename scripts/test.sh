@@ -25,6 +25,9 @@ bash scripts/setup.sh >/dev/null
 mkdir -p test-artifacts
 set -o pipefail
 
+# --- lint gate: pyflakes (unused/undefined names), syntax errors, import order ([tool.ruff] in pyproject.toml)
+.venv/bin/ruff check .
+
 # --- the real-world corpus gate (tests/test_corpus.py) needs the corpus files: third-party code fetched at
 # pinned commits (tests/corpus/SOURCES.toml), never committed. Where neither GitHub nor a local mirror
 # (LEARNABILITY_CORPUS_MIRROR: a folder of git clones) can be reached, the gate cannot run: say so loudly.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import textwrap
 
 import libcst
-
 from conftest import analyze_text
+
 from learnability.findings import Finding, Span
 from learnability.fixes import apply_edits
 

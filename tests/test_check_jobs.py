@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, conv_script
+
 from learnability import cli, parallel
 from learnability.cli import main
 

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import FIXTURES, ROOT, conv_script
+
 from learnability.cli import main
 from learnability.findings import Category
 from learnability.rules import all_rules

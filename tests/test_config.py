@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import conv_script
+
 from learnability.cli import main
 from learnability.config import Config, ConfigError, find_pyproject, load_config
 

@@ -3,10 +3,9 @@ to small programs that must stay silent, each next to the true case that must st
 
 from __future__ import annotations
 
-import json
-
 from conftest import analyze_text
 from fixcheck import apply_fix, findings_of
+
 from learnability.engine import Analyzer
 from learnability.findings import Severity
 from learnability.fixes import apply_edits

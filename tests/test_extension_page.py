@@ -10,7 +10,6 @@ import struct
 import subprocess
 
 import pytest
-
 from conftest import ROOT
 
 PACKAGE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import FIXTURES, analyze_text
+
 from learnability.findings import Severity
 
 

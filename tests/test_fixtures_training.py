@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import libcst
 import pytest
-
 from conftest import FIXTURES, analyze_text
+
 from learnability.fixes import apply_fixes
 
 TRAINING_RULES = {"LRN001", "LRN301", "LRN302", "LRN401", "LRN402", "LRN501", "LRN601", "LRN602", "LRN603", "LRN604",

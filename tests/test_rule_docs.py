@@ -7,6 +7,7 @@ import importlib.util
 import re
 
 from conftest import ROOT
+
 from learnability.rules import all_rules
 from learnability.rules.base import docs_url, rules_document_href
 

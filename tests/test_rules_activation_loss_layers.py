@@ -7,10 +7,10 @@ import textwrap
 
 import libcst
 import pytest
-
 from conftest import FIXTURES, analyze_text, rule_ids
-from learnability.fixes import apply_edits, apply_fixes
+
 from learnability.findings import Severity
+from learnability.fixes import apply_edits, apply_fixes
 from learnability.rules import get_rule
 
 MY_RULES = ("LRN102", "LRN103", "LRN104", "LRN201", "LRN202", "LRN203", "LRN204", "LRN205", "LRN701", "LRN702")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import analyze_text, rule_ids
 from fixcheck import apply_fix, findings_of
+
 from learnability.analysis.data import describe
 from learnability.findings import Severity
 

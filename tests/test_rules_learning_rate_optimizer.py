@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import rule_ids
 from fixcheck import apply_fix, findings_of
+
 from learnability.config import Config
 from learnability.findings import Severity
 

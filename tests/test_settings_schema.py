@@ -9,6 +9,7 @@ import json
 import re
 
 from conftest import ROOT
+
 from learnability.config import DEFAULT_THRESHOLDS, SEVERITIES
 from learnability.lsp.settings import LINT_ON, LOG_LEVELS, Settings
 from learnability.probe.runner import DEFAULT_TIMEOUT_S, DEFAULTS

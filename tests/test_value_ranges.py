@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-
 from conftest import analyze_text
+
 from learnability.analysis.data import describe
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import time
 
+from lsp_helpers import (
+    FIXTURES,
+    apply_text_edits,
+    edits_of,
+    open_doc,
+    replace_all,
+    session,
+    vscode_caps,
+    wait_diagnostics,
+)
 from lsprotocol import types
 
 from learnability.engine import Analyzer
-from lsp_helpers import (FIXTURES, apply_text_edits, edits_of, open_doc, replace_all, session, vscode_caps,
-                         wait_diagnostics)
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+from lsp_helpers import FIXTURES, codes, open_doc, replace_all, session, vscode_caps, wait_diagnostics, wait_for
 from lsprotocol import types
 
 from learnability.config import Config
 from learnability.engine import Analyzer
-from lsp_helpers import (FIXTURES, codes, open_doc, replace_all, session, vscode_caps, wait_diagnostics, wait_for)
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from lsp_helpers import FIXTURES, open_doc, replace_all, session, wait_diagnostics, wait_for
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-
-from lsp_helpers import FIXTURES, open_doc, replace_all, session, wait_diagnostics, wait_for
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()
@@ -79,9 +78,10 @@ async def test_list_rules_and_explain_a_probe_check():
 
 
 async def test_advertised_capabilities():
-    from lsp_helpers import make_client, vscode_caps
     import os
     import sys
+
+    from lsp_helpers import make_client, vscode_caps
 
     client, _ = make_client()
     await client.start_io(sys.executable, "-m", "learnability", "serve", env=dict(os.environ))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from lsprotocol import types
-
 from lsp_helpers import apply_text_edits, edits_of, notebook_caps, session, wait_diagnostics
+from lsprotocol import types
 
 NB = "file:///tmp/learnability-demo.ipynb"
 CELLS = [

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from lsprotocol import types
-
 from lsp_helpers import apply_text_edits, edits_of, open_doc, session, wait_diagnostics
+from lsprotocol import types
 
 # the flagged literals follow non-ASCII text on their lines: the edits must land in UTF-16 columns
 SCRIPT = '''import numpy as np

@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from lsprotocol import types
-
 from lsp_helpers import FIXTURES, open_doc, session, wait_diagnostics
+from lsprotocol import types
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()

@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from lsp_helpers import open_doc, replace_all, session, wait_for
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-
-from lsp_helpers import open_doc, replace_all, session, wait_for
 
 pytestmark = [
     pytest.mark.probe,

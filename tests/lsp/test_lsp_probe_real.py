@@ -8,9 +8,8 @@ import importlib.util
 from collections import Counter
 
 import pytest
-from lsprotocol import types
-
 from lsp_helpers import FIXTURES, open_doc, session, wait_diagnostics, wait_for
+from lsprotocol import types
 
 pytestmark = [
     pytest.mark.probe,

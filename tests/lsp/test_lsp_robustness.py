@@ -6,11 +6,9 @@ import asyncio
 import time
 
 import pytest
+from lsp_helpers import FIXTURES, open_doc, raw_notify, raw_request, replace_all, session, wait_diagnostics, wait_for
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-
-from lsp_helpers import (FIXTURES, open_doc, raw_notify, raw_request, replace_all, session, wait_diagnostics,
-                         wait_for)
 
 ARTICLE1 = (FIXTURES / "article1_sigmoid_scaled.py").read_text()
 URI = (FIXTURES / "article1_sigmoid_scaled.py").as_uri()

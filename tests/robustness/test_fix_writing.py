@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, conv_script
+
 from learnability import sources
 from learnability.cli import main
 from learnability.findings import Span, TextEdit

@@ -24,10 +24,10 @@ import signal
 import warnings
 from pathlib import Path
 
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from learnability.cli import check_file
 from learnability.config import Config
 from learnability.engine import Analyzer

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from conftest import ROOT
+
 from learnability.analysis.chunks import MAX_CHUNK_CHARS
 from learnability.engine import Analyzer
 

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+from lsp_stream import INITIALIZE, INITIALIZED, RawServer, frame, notification, request
 
 from learnability.lsp.server import MAX_MESSAGE_BYTES, FramedStdin
-from lsp_stream import INITIALIZE, INITIALIZED, RawServer, frame, notification, request
 
 PARSE_ERROR, INVALID_REQUEST, NOT_INITIALIZED = -32700, -32600, -32002
 

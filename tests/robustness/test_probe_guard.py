@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from proc_tools import STUBBORN, alive, kill_all, read_pids, wait_gone
 
 from learnability.probe import guard, runner
-from proc_tools import STUBBORN, alive, kill_all, read_pids, wait_gone
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process trees through /proc (Linux)")
 

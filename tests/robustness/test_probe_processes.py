@@ -17,9 +17,10 @@ import pytest
 
 pytest.importorskip("tensorflow", reason="the probe tests need TensorFlow (pip install tensorflow-cpu)")
 
+from proc_tools import STUBBORN, alive, kill_all, read_pids, wait_gone  # noqa: E402
+
 from learnability.probe import runner  # noqa: E402
 from learnability.probe.runner import run_probe  # noqa: E402
-from proc_tools import STUBBORN, alive, kill_all, read_pids, wait_gone  # noqa: E402
 
 pytestmark = [pytest.mark.probe,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process trees through /proc")]

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import conv_script
+
 from learnability.cli import main
 from learnability.probe.runner import probe_settings
 

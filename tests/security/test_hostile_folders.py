@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, conv_script
+
 from learnability.cli import main
 
 SIGMOID = conv_script('optimizer="adam", loss="sparse_categorical_crossentropy"')  # LRN101

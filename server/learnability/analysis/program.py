@@ -24,8 +24,21 @@ import libcst as cst
 from learnability.analysis.chunks import ChunkCache, PlacedChunk
 from learnability.analysis.names import last
 from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the rules' imports)
-    KNOWN_LAYERS, NOTHING, Block, Frame, RawStmt, SemanticModel, Stmt, _is_literal, _once, _through_returns,
-    dominates, exclusive, flatten, reach, string_value,
+    KNOWN_LAYERS,
+    NOTHING,
+    Block,
+    Frame,
+    RawStmt,
+    SemanticModel,
+    Stmt,
+    _is_literal,
+    _once,
+    _through_returns,
+    dominates,
+    exclusive,
+    flatten,
+    reach,
+    string_value,
 )
 from learnability.findings import Span
 

@@ -19,9 +19,9 @@ from pygls import uris
 
 from learnability.findings import AnalysisError, Finding, Severity, Span
 from learnability.lsp.positions import LineMap, split_lines
-from learnability.sources import relabel_lines
 from learnability.lsp.server import BIG_BYTES, LIVE_LIMIT_BYTES, SOURCE, Placed, Unit, UriResults, docs_url
 from learnability.lsp.worker import Outcome, Superseded, WorkerCrashed
+from learnability.sources import relabel_lines
 
 SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

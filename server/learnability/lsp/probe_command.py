@@ -318,7 +318,7 @@ def _percent(fraction: Any) -> int:
 
 
 async def run_probe_command(ls: Any, *args: Any) -> dict:
-    from learnability.lsp.diagnostics import fs_path, publish_uri, take_snapshot
+    from learnability.lsp.diagnostics import publish_uri, take_snapshot
     from learnability.lsp.notebooks import unit_of
 
     if len(args) != 1 or not isinstance(args[0], str) or not args[0]:

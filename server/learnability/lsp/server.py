@@ -17,8 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import (JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
-                              JsonRpcServerNotInitialized)
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
@@ -417,8 +422,16 @@ def warm_up() -> None:
 
 
 def create_server() -> LearnabilityServer:
-    from learnability.lsp import (code_actions, code_lens, commands, diagnostics, hover, lifecycle, notebooks,
-                                  probe_command)
+    from learnability.lsp import (
+        code_actions,
+        code_lens,
+        commands,
+        diagnostics,
+        hover,
+        lifecycle,
+        notebooks,
+        probe_command,
+    )
 
     server = LearnabilityServer()
     for module in (lifecycle, diagnostics, notebooks, code_actions, hover, code_lens, commands, probe_command):

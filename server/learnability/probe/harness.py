@@ -249,6 +249,7 @@ def seed_all(seed, tf, keras):
     """keras.utils.set_random_seed without tf.random.set_seed's cache flush (which makes the next step of an
     already traced function cost as much as a trace): same Python, NumPy, Keras and TF-global seeds."""
     import random
+
     import numpy as np
     try:
         from keras.src.backend.common import global_state
@@ -726,8 +727,8 @@ def main():
     t = time.perf_counter()
     try:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import tensorflow as tf
         import keras
+        import tensorflow as tf
     except BaseException as exc:
         send({"type": "fatal", "message": f"TensorFlow could not be imported in {sys.executable}: "
                                           f"{type(exc).__name__}: {exc}. Install it there "

@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+import keras
 import numpy as np
 import tensorflow as tf
-import keras
 
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh"}
 RELU_LIKE = {"relu", "relu6"}

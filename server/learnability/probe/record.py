@@ -13,7 +13,6 @@ from typing import Any
 
 from learnability.probe import plan as _plan
 
-
 # ----------------------------------------------------------------------------- numbers and words
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from learnability.findings import Finding
+from learnability.lines import split_lines
 from learnability.probe import plan as _plan
 from learnability.probe import record as _record
 from learnability.probe.checks import PROBE_CHECKS, Hit, get_check
-from learnability.lines import split_lines
 
 VERSION = 1
 
@@ -975,10 +975,10 @@ VERDICT_STYLE = {"learns": "bold green", "learns_slowly": "bold yellow", "does_n
 
 def render_text(report: dict, console: Any = None) -> None:
     """Print a readable report with rich."""
+    import sys
+
     from rich.console import Console
     from rich.table import Table
-
-    import sys
 
     con = console or Console(width=None if sys.stdout.isatty() else 120)
     v = report["verdict"]

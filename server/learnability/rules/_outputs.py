@@ -8,12 +8,20 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import module_name, normalize
-from learnability.analysis.chunks import PlacedChunk
+from learnability.analysis.program import (
+    ACTIVATION_LAYERS,
+    CONV_LAYERS,
+    NOTHING,
+    FitInfo,
+    LayerInfo,
+    LossInfo,
+    ModelInfo,
+    Program,
+)
 from learnability.analysis.semantic import exclusive
-from learnability.analysis.program import (ACTIVATION_LAYERS, CONV_LAYERS, NOTHING, FitInfo, LayerInfo, LossInfo, ModelInfo,
-                                          Program)
 from learnability.findings import TextEdit
 from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix

@@ -7,8 +7,14 @@ import libcst as cst
 from learnability.analysis.program import CONV_LAYERS
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (class_count, final_activation, labels_of, units_arg, units_change_is_safe,
-                                         units_of)
+from learnability.rules._outputs import (
+    class_count,
+    final_activation,
+    labels_of,
+    units_arg,
+    units_change_is_safe,
+    units_of,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 

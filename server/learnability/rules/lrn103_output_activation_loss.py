@@ -6,8 +6,15 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (CATEGORICAL, CROSSENTROPY, PROBABILITY, add_keyword, losses_and_outputs,
-                                         model_quote, output_key)
+from learnability.rules._outputs import (
+    CATEGORICAL,
+    CROSSENTROPY,
+    PROBABILITY,
+    add_keyword,
+    losses_and_outputs,
+    model_quote,
+    output_key,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 

@@ -6,8 +6,16 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
-                                         loss_change_is_safe, losses_and_outputs, one_hot_labels, output_key)
+from learnability.rules._outputs import (
+    CATEGORICAL,
+    class_count,
+    integer_class_labels,
+    labels_of,
+    loss_change_is_safe,
+    losses_and_outputs,
+    one_hot_labels,
+    output_key,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 

@@ -6,8 +6,16 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (fit_labels, integer_class_labels, labels_reach_compile, loss_change_is_safe, loss_of,
-                                         one_hot_labels, output_of, path_note)
+from learnability.rules._outputs import (
+    fit_labels,
+    integer_class_labels,
+    labels_reach_compile,
+    loss_change_is_safe,
+    loss_of,
+    one_hot_labels,
+    output_of,
+    path_note,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 

@@ -6,8 +6,17 @@ import libcst as cst
 
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._outputs import (REGRESSION, class_count, class_labels, integer_class_labels, labels_of,
-                                         loss_change_is_safe, loss_of, one_hot_labels, output_of)
+from learnability.rules._outputs import (
+    REGRESSION,
+    class_count,
+    class_labels,
+    integer_class_labels,
+    labels_of,
+    loss_change_is_safe,
+    loss_of,
+    one_hot_labels,
+    output_of,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 

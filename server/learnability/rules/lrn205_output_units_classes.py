@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from learnability.findings import Category, Fix, Severity
-from learnability.rules._outputs import (CATEGORICAL, class_count, integer_class_labels, labels_of,
-                                         losses_and_outputs, one_hot_labels, output_key, units_change_is_safe,
-                                         units_literal)
+from learnability.rules._outputs import (
+    CATEGORICAL,
+    class_count,
+    integer_class_labels,
+    labels_of,
+    losses_and_outputs,
+    one_hot_labels,
+    output_key,
+    units_change_is_safe,
+    units_literal,
+)
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number_of_classes", "num_class", "n_class",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from learnability.analysis.data import describe
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits, with_string_value
-from learnability.analysis.data import describe
 from learnability.rules._outputs import REGRESSION, _masked, output_of
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from learnability.analysis.semantic import exclusive
 from learnability.analysis.program import TRAINING_METHODS
+from learnability.analysis.semantic import exclusive
 from learnability.findings import Category, Severity
-from learnability.rules._optim import family, optimizer_calls, is_legacy
+from learnability.rules._optim import family, is_legacy, optimizer_calls
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # family -> {argument: position in Keras 3's signature (None: keyword only here)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import libcst as cst
 
 from learnability.analysis.data import _base_name, _is_rng, _is_shuffling_index, names_behind
-from learnability.analysis.names import last
 from learnability.analysis.program import Program
 from learnability.findings import Category, Severity
 from learnability.rules._helpers import fits

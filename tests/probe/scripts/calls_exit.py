@@ -1,5 +1,6 @@
 """Calls sys.exit before fit."""
 import sys
+
 import numpy as np
 from tensorflow import keras
 

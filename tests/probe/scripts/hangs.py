@@ -1,5 +1,6 @@
 """Hangs before fit (waits forever for something)."""
 import time
+
 import numpy as np
 from tensorflow import keras
 

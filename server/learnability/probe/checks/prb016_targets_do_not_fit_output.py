@@ -5,7 +5,6 @@ from __future__ import annotations
 from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
 from learnability.probe.record import Labels, TargetMisfit, fmt, sample
 
-
 _REG = dict(kind="regression", measured_causes=("PRB016",))
 
 
