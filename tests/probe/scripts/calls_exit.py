@@ -1,6 +1,5 @@
 """Calls sys.exit before fit."""
 import sys
-
 import numpy as np
 from tensorflow import keras
 

@@ -2,7 +2,6 @@
 import numpy as np
 import tensorflow as tf
 from tensorflow import keras
-
 import learnability.probe
 
 rng = np.random.default_rng(0)

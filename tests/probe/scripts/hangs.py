@@ -1,6 +1,5 @@
 """Hangs before fit (waits forever for something)."""
 import time
-
 import numpy as np
 from tensorflow import keras
 
