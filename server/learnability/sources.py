@@ -232,11 +232,6 @@ def _cell_text(cell: dict[str, Any]) -> str:
     return str(source)
 
 
-def _json_indent(raw: str) -> int | None:
-    m = re.search(r"^\{\s*\n( *)\"", raw)
-    return len(m.group(1)) if m else None
-
-
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
