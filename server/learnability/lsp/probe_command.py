@@ -389,8 +389,7 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
                                     budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
                                     on_progress=on_progress, cancel=cancel)
         except BaseException as exc:  # the probe's failure is a report, never a crash
-            result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
-                      "findings": []}
+            result = _error_report(path, f"the probe failed: {exc!r}")
         try:
             loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
         except RuntimeError:
@@ -408,8 +407,7 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
                 message="cancelled" if cancel.is_set() else "done"))
     if not isinstance(report, dict):
-        report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
-                  "findings": []}
+        report = _error_report(path, "the probe returned no report")
     if ls.units.get(unit.uri) is unit:
         ls.probe_reports[unit.uri] = ProbeState(report, snap.where, _probe_findings(report))
         for doc_uri in list(unit.cell_uris or [unit.uri]):
@@ -424,6 +422,13 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
         except Exception:
             pass
     return {"ok": verdict != "error", "verdict": verdict, "summary": summary, "report": report}
+
+
+def _error_report(path: str, message: str) -> dict:
+    """A report of the probe's own failure, of the report's one shape (probe.messages.ProbeReport)."""
+    from learnability.probe.report import error_report
+
+    return error_report(path, message)
 
 
 def register(ls: Any) -> None:
