@@ -1,52 +1,11 @@
-// The probe report: its shape (version 1, as the server sends it), verdict labels, and the webview
-// HTML with inline SVG plots. Pure: no `vscode`, no network, every string escaped.
+// The probe report: verdict labels, and the webview HTML with inline SVG plots. Pure: no `vscode`, no
+// network, every string escaped.
 
-export type Verdict = "learns" | "learns_slowly" | "does_not_learn" | "inconclusive" | "error";
+// The report's types are generated from the server's (server/learnability/probe/messages.py ->
+// schemas/probe-report.schema.json -> generated/probeReport.ts): never written here by hand.
+import type { ProbeFinding, ProbeLayer, ProbeReport, Verdict } from "./generated/probeReport";
 
-export interface ProbeLayer {
-  name: string;
-  kind?: string;
-  line?: number | null;
-  grad_norm?: number | null;
-  saturation?: number | null;
-  dead_fraction?: number | null;
-  update_ratio?: number | null;
-}
-
-export interface ProbeFinding {
-  rule: string;
-  category?: string;
-  severity?: string;
-  line?: number | null;
-  column?: number | null;
-  end_line?: number | null;
-  end_column?: number | null;
-  message: string;
-  evidence?: unknown;
-  confirmed?: boolean | null;
-  /** "confirmed", "not confirmed", "undecided", "not tested", "not applicable" or "symptom" (older reports: absent). */
-  status?: string | null;
-  /** Why a finding is confirmed: "sufficient", "necessary", "sufficient and necessary" or "measured". */
-  how?: string | null;
-  confirms?: string[] | null;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface ProbeReport {
-  version?: number;
-  file?: string;
-  verdict: Verdict | string;
-  device?: string;
-  summary?: string;
-  message?: string;
-  metrics?: Record<string, unknown>;
-  layers?: ProbeLayer[];
-  findings?: ProbeFinding[];
-  curves?: Record<string, unknown>;
-  plots?: Record<string, unknown>;
-  timing?: Record<string, unknown>;
-}
+export type { FindingStatus, FitNumbers, ProbeFinding, ProbeLayer, ProbeMetrics, ProbeReport, ProbeTiming, Verdict } from "./generated/probeReport";
 
 export const VERDICT_LABELS: Record<Verdict, string> = {
   learns: "Learns",
@@ -78,7 +37,7 @@ export function statusBarText(report: ProbeReport | undefined): string {
 /** True when the report says the probe could not import TensorFlow in the user's interpreter. */
 export function isMissingTensorflow(report: ProbeReport | undefined): boolean {
   if (!report || report.verdict !== "error") return false;
-  const text = [report.summary, report.message, ...(report.findings ?? []).map((f) => f.message)]
+  const text = [report.summary, ...(report.findings ?? []).map((f) => f.message)]
     .filter((s): s is string => typeof s === "string")
     .join("\n");
   return /No module named ['"]?(tensorflow|keras)\b|tensorflow (is )?(not installed|missing)|cannot import tensorflow/i.test(text);
@@ -86,7 +45,7 @@ export function isMissingTensorflow(report: ProbeReport | undefined): boolean {
 
 /** True for the report of a probe the user cancelled (the probe answers "inconclusive" / "cancelled"). */
 export function isCancelledReport(report: ProbeReport | undefined): boolean {
-  return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? report.message ?? ""));
+  return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? ""));
 }
 
 export function escapeHtml(value: unknown): string {
@@ -194,8 +153,8 @@ export function comparisonRows(before: unknown, after: unknown): string[] {
 }
 
 /** Nested measurements as [dotted key, text] rows (arrays longer than 8 are left out). */
-export function flattenMetrics(obj: Record<string, unknown> | undefined, prefix = "", depth = 0, out: [string, string][] = []): [string, string][] {
-  for (const [k, v] of Object.entries(obj ?? {})) {
+export function flattenMetrics(obj: object | undefined, prefix = "", depth = 0, out: [string, string][] = []): [string, string][] {
+  for (const [k, v] of Object.entries(obj ?? {}) as [string, unknown][]) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === "object" && !Array.isArray(v)) {
       if (depth < 2) flattenMetrics(v as Record<string, unknown>, key, depth + 1, out);
@@ -365,7 +324,7 @@ const HOW_TITLES: Record<string, string> = {
 };
 
 /** The status of a finding in words: its `status` (and `how`), or for older reports its `confirmed`. */
-export function findingStatus(f: Pick<ProbeFinding, "confirmed" | "status" | "how">): { status: string; how: string } {
+export function findingStatus(f: { confirmed?: boolean | null; status?: string | null; how?: string | null }): { status: string; how: string } {
   const status = typeof f.status === "string" && f.status.trim()
     ? words(f.status)
     : f.confirmed === true ? "confirmed" : f.confirmed === false ? "not confirmed" : "measured";
@@ -471,7 +430,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
       "</p>",
   );
   if (opts.notice) out.push(`<p class="notice">${opts.notice}</p>`);
-  const summary = report.summary ?? report.message;
+  const summary = report.summary;
   if (summary) out.push(`<p class="summary">${escapeHtml(summary)}</p>`);
 
   out.push(`<h2>Loss curves</h2>`, lossCurvesSvg(report.curves));
@@ -527,7 +486,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     }
     out.push("</tbody></table></details>");
   }
-  const timing = flattenMetrics(report.timing as Record<string, unknown> | undefined);
+  const timing = flattenMetrics(report.timing);
   if (timing.length) {
     out.push(
       `<p class="muted timing">Timing: ${timing

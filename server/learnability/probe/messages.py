@@ -431,6 +431,8 @@ def parse_worker_line(line: str) -> WorkerMessage | Malformed:
         obj = json.loads(line)
     except ValueError as exc:
         return Malformed(f"not JSON ({exc}): {line[:80]!r}")
+    except RecursionError:  # (json's own reader recurses too)
+        return Malformed("nested too deep")
     try:
         return parse_worker_message(obj)
     except MessageError as exc:
