@@ -94,6 +94,11 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+def _is_class(tp: Any) -> bool:
+    """A dataclass (the class, not an instance)."""
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
 def _union_args(tp: Any) -> tuple[Any, ...] | None:
     if typing.get_origin(tp) is Union or isinstance(tp, types.UnionType):
         return typing.get_args(tp)
@@ -116,7 +121,7 @@ def _type_name(tp: Any) -> str:
         return "an array"
     if origin is dict or tp is dict:
         return "an object"
-    if dataclasses.is_dataclass(tp):
+    if _is_class(tp):
         return f"an object ({tp.__name__})"
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false", type(None): "null",
             Any: "a JSON value"}.get(tp, str(tp))
@@ -159,7 +164,7 @@ def from_json(tp: Any, value: Any, where: str = "") -> Any:
             raise MessageError(f"{here}: expected an object, got {_describe(value)}")
         item = typing.get_args(tp)[1] if typing.get_args(tp) else Any
         return {k: from_json(item, v, f"{where}.{k}" if where else k) for k, v in value.items()}
-    if dataclasses.is_dataclass(tp):
+    if _is_class(tp):
         return _read_object(tp, value, where)
     if tp is bool:
         if isinstance(value, bool):
@@ -234,7 +239,7 @@ def json_schema(root: Any, *, title: str | None = None, description: str | None 
     return out
 
 
-def _doc(cls: type) -> str | None:
+def _doc(cls: Any) -> str | None:
     doc = cls.__doc__ or ""
     if not doc or doc.startswith(cls.__name__ + "("):  # dataclass's generated signature
         return None
@@ -264,7 +269,7 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is dict or tp is dict:
         items = typing.get_args(tp)
         return {"type": "object", "additionalProperties": _schema(items[1], defs) if items else {}}
-    if dataclasses.is_dataclass(tp):
+    if _is_class(tp):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # (recursion guard)
@@ -298,11 +303,10 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     raise TypeError(f"messages: no JSON Schema for {tp!r}")
 
 
-def doc(text: str, default: Any = dataclasses.MISSING) -> Any:
-    """A field with a description (it goes into the JSON Schema and the generated TypeScript)."""
-    if default is dataclasses.MISSING:
-        return field(metadata={"doc": text})
-    return field(default=default, metadata={"doc": text})
+def doc(text: str) -> dict[str, str]:
+    """A field's description, as its metadata (it goes into the JSON Schema and the generated TypeScript):
+    `count: int = field(metadata=doc("GPUs, or CPU cores"))`."""
+    return {"doc": text}
 
 
 # ----------------------------------------------------------------------------- worker -> parent
@@ -321,10 +325,10 @@ class Hello:
 class Device:
     """Where the worker trains."""
 
-    kind: str = doc('"GPU" or "CPU"')
-    name: str = doc("the GPU's name, or the CPU's architecture")
-    count: int = doc("GPUs, or CPU cores")
-    text: str = doc('in words: "GPU (NVIDIA H200)", "CPU (x86_64, 16 cores)"')
+    kind: str = field(metadata=doc('"GPU" or "CPU"'))
+    name: str = field(metadata=doc("the GPU's name, or the CPU's architecture"))
+    count: int = field(metadata=doc("GPUs, or CPU cores"))
+    text: str = field(metadata=doc('in words: "GPU (NVIDIA H200)", "CPU (x86_64, 16 cores)"'))
 
 
 @dataclass(frozen=True)
@@ -366,8 +370,8 @@ class RunData:
     measurements (fit, held_out, inputs, layers, ...) are the open rest: `measure.py` makes them and
     `record.Measurement.from_worker` reads them."""
 
-    key: str = doc('as_written, a rule id (the fixed source), ALL, ALL-<rule>, a probe check id, R:<repair>, '
-                   'or _timeout')
+    key: str = field(metadata=doc("as_written, a rule id (the fixed source), ALL, ALL-<rule>, a probe check id, "
+                                  "R:<repair>, or _timeout"))
     status: RunStatus
     measurements: dict[str, Any] = rest_field()
 
@@ -420,7 +424,7 @@ def parse_worker_message(obj: Any) -> WorkerMessage:
         raise MessageError(f"expected a JSON object, got {_describe(obj)}")
     kind = obj.get("type")
     cls = WORKER_MESSAGES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    if cls is None or not isinstance(kind, str):
         raise MessageError(f"unknown message type {_describe(kind)}")
     return typing.cast(WorkerMessage, from_json(cls, obj, kind))
 
@@ -449,12 +453,12 @@ class ProbeOptions:
     """The probe's budget and thresholds for one job (defaults: runner.DEFAULTS)."""
 
     seed: int
-    max_steps: int = doc("fit-one-batch: at most this many steps per run")
-    budget_s: float = doc("at most this many seconds per training phase")
-    held_steps: int = doc("steps of training on the training slice before the held-out accuracy")
+    max_steps: int = field(metadata=doc("fit-one-batch: at most this many steps per run"))
+    budget_s: float = field(metadata=doc("at most this many seconds per training phase"))
+    held_steps: int = field(metadata=doc("steps of training on the training slice before the held-out accuracy"))
     n_train: int
     n_held: int
-    batch: int = doc("fit-one-batch size")
+    batch: int = field(metadata=doc("fit-one-batch size"))
     range_steps: int
     input_max_abs: float
     max_counterfactuals: int
@@ -521,7 +525,7 @@ class ReportEdit:
 @dataclass(frozen=True)
 class ReportFix:
     title: str
-    safe: bool = doc("applied by `check --fix` and fix-all")
+    safe: bool = field(metadata=doc("applied by `check --fix` and fix-all"))
     edits: list[ReportEdit]
 
 
@@ -545,7 +549,7 @@ class FitNumbers:
     final_loss: float | None | Absent = ABSENT
     final_accuracy: float | None | Absent = ABSENT
     nonfinite: bool | None | Absent = ABSENT
-    k: int | Absent = doc("the step the losses are compared at (1-based)", ABSENT)
+    k: int | Absent = field(default=ABSENT, metadata=doc("the step the losses are compared at (1-based)"))
     loss_at_k: float | None | Absent = ABSENT
     held_out_accuracy: float | None | Absent = ABSENT
     train_accuracy: float | None | Absent = ABSENT
@@ -573,19 +577,20 @@ class ProbeFinding:
     fixable: bool
     source: Literal["static", "probe"]
     evidence: str
-    confirmed: bool | None = doc("true: confirmed, false: not confirmed, null: not tested or undecided")
-    confirms: list[str] = doc("static rules this probe finding supports")
+    confirmed: bool | None = field(metadata=doc("true: confirmed, false: not confirmed, null: not tested or undecided"))
+    confirms: list[str] = field(metadata=doc("static rules this probe finding supports"))
     before: FitNumbers
     after: FitNumbers
-    name: str | Absent = doc("a probe check's name", ABSENT)
+    name: str | Absent = field(default=ABSENT, metadata=doc("a probe check's name"))
     status: FindingStatus | Absent = ABSENT
-    how: str | Absent = doc('why confirmed: "sufficient", "necessary", "sufficient and necessary" or "measured"',
-                            ABSENT)
-    confirmed_by: list[str] | Absent = doc("probe checks whose measurement backs this static finding", ABSENT)
+    how: str | Absent = field(default=ABSENT, metadata=doc(
+        'why confirmed: "sufficient", "necessary", "sufficient and necessary" or "measured"'))
+    confirmed_by: list[str] | Absent = field(default=ABSENT, metadata=doc(
+        "probe checks whose measurement backs this static finding"))
     fix: ReportFix | Absent = ABSENT
     related: list[ReportRelated] | Absent = ABSENT
-    cell: int | Absent = doc("notebooks: the code cell the lines are in", ABSENT)
-    data: dict[str, Any] | Absent = doc("what the check measured, for tools", ABSENT)
+    cell: int | Absent = field(default=ABSENT, metadata=doc("notebooks: the code cell the lines are in"))
+    data: dict[str, Any] | Absent = field(default=ABSENT, metadata=doc("what the check measured, for tools"))
 
 
 @dataclass(frozen=True)
@@ -614,7 +619,7 @@ class Samples:
 @dataclass(frozen=True)
 class Gradients:
     layers: list[str]
-    norms: list[list[float | None]] = doc("per sampled step, one norm per layer group")
+    norms: list[list[float | None]] = field(metadata=doc("per sampled step, one norm per layer group"))
 
 
 @dataclass(frozen=True)
@@ -663,7 +668,7 @@ class ProbeTiming:
 
     total_s: float | Absent = ABSENT
     static_s: float | Absent = ABSENT
-    warm: bool | Absent = doc("the worker was already running (TensorFlow imported)", ABSENT)
+    warm: bool | Absent = field(default=ABSENT, metadata=doc("the worker was already running (TensorFlow imported)"))
     startup_s: float | Absent = ABSENT
     job_s: float | Absent = ABSENT
     tf_import_s: float | None | Absent = ABSENT
@@ -680,14 +685,15 @@ class ProbeReport:
     version: Literal[1]
     file: str
     verdict: Verdict
-    device: str | None = doc("where it trained, in words; null when it did not get that far")
+    device: str | None = field(metadata=doc("where it trained, in words; null when it did not get that far"))
     summary: str
     metrics: ProbeMetrics
     layers: list[ProbeLayer]
     findings: list[ProbeFinding]
-    curves: dict[str, list[float | None]] = doc("loss per step of fit-one-batch: as_written and each run's key")
+    curves: dict[str, list[float | None]] = field(metadata=doc(
+        "loss per step of fit-one-batch: as_written and each run's key"))
     timing: ProbeTiming
-    plots: dict[str, str] | Absent = doc("PNG files written by `--plots`", ABSENT)
+    plots: dict[str, str] | Absent = field(default=ABSENT, metadata=doc("PNG files written by `--plots`"))
 
 
 _NAMED: dict[Any, str] = {Verdict: "Verdict", FindingStatus: "FindingStatus", RunStatus: "RunStatus"}
