@@ -216,3 +216,31 @@ def test_the_types_module_imports_only_the_standard_library():
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(Path(msgs.__file__))], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def record(name: str) -> None:
+    """Probe SOURCES[name] for real and write what the worker sent to tests/probe/recorded/NAME.json (needs
+    TensorFlow): `.venv/bin/python tests/test_report_schema.py NAME`."""
+    from learnability.probe import runner
+
+    seen: dict = {}
+    build = rpt.build_report
+
+    def spy(**kw):
+        seen.update(kw)
+        return build(**kw)
+
+    rpt.build_report = spy
+    try:
+        runner.run_probe(str(SOURCES[name]), budget_s=60)  # the step budget decides, not the clock
+    finally:
+        rpt.build_report = build
+    out = {"runs": seen["runs"], "ready": {k: v for k, v in msgs.to_json(seen["ready"]).items() if k != "type"},
+           "status": seen["status"], "options": seen["options"], "counterfactuals": seen["counterfactuals"],
+           "timeout": seen["timeout"]}
+    (RECORDED / f"{name}.json").write_text(json.dumps(out, indent=1, sort_keys=True), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or sorted(SOURCES):
+        record(arg)
