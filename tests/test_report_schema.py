@@ -127,6 +127,17 @@ def test_a_report_of_another_shape_is_refused_with_the_place_named():
     assert not _validator("probe-report.schema.json").is_valid(bad)
 
 
+def test_the_report_types_name_the_same_values_as_the_code_that_makes_them():
+    import typing
+
+    from learnability.findings import Severity
+
+    hints = typing.get_type_hints(msgs.ProbeFinding)
+    assert set(typing.get_args(hints["severity"])) == {s.value for s in Severity}
+    assert set(typing.get_args(msgs.Verdict)) == set(rpt.VERDICT_TEXT)
+    assert rpt.VERSION == msgs.REPORT_VERSION == typing.get_args(typing.get_type_hints(msgs.ProbeReport)["version"])[0]
+
+
 # ----------------------------------------------------------------------------- the protocol
 
 SAMPLES = [
