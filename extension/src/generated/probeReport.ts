@@ -72,9 +72,7 @@ export interface ProbeMetrics {
     [k: string]: unknown;
   } | null;
   counterfactuals?: {
-    [k: string]: {
-      [k: string]: unknown;
-    };
+    [k: string]: CounterfactualResult;
   };
   gradients?: Gradients;
   thresholds?: {
@@ -88,6 +86,78 @@ export interface Samples {
   train: number;
   held_out: number;
   batch: number;
+}
+/**
+ * What one fixed source (a static rule's fixes, ALL, ALL-<rule>) did.
+ */
+export interface CounterfactualResult {
+  /**
+   * "ok", "not_run", or why the fixed script did not reach fit
+   */
+  status: string;
+  evidence?: string;
+  improved?: boolean;
+  gains?: Gains;
+  fixes?: string[];
+  rules?: string[];
+  /**
+   * alone it makes the model learn
+   */
+  sufficient?: boolean;
+  /**
+   * without it the other fixes do not (null: not measured)
+   */
+  necessary?: boolean | null;
+  /**
+   * without it (the other fixes) and with all the fixes
+   */
+  necessary_numbers?: FitNumbers[];
+  necessary_evidence?: string;
+}
+/**
+ * How the change compares with the script as written (report.compare).
+ */
+export interface Gains {
+  /**
+   * the comparison in words: "now fits the batch", "2.0x faster", ...
+   */
+  reason: string;
+  /**
+   * steps to fit as written / with the change
+   */
+  speedup?: number;
+  /**
+   * training accuracy (R²) gained
+   */
+  train_accuracy?: number;
+  /**
+   * held-out accuracy (R²) gained
+   */
+  held_out_accuracy?: number;
+}
+/**
+ * A run's numbers, as written (`before`) or with the change (`after`); only what was measured.
+ */
+export interface FitNumbers {
+  fitted?: boolean | null;
+  steps_to_fit?: number | null;
+  steps?: number | null;
+  init_loss?: number | null;
+  final_loss?: number | null;
+  final_accuracy?: number | null;
+  nonfinite?: boolean | null;
+  /**
+   * the step the losses are compared at (1-based)
+   */
+  k?: number;
+  loss_at_k?: number | null;
+  held_out_accuracy?: number | null;
+  train_accuracy?: number | null;
+  chance?: number | null;
+  remedy?: string;
+  repair?: string;
+  learning_rate?: number | null;
+  learning_rate_that_works?: number | null;
 }
 export interface Gradients {
   layers: string[];
@@ -162,30 +232,6 @@ export interface ProbeFinding {
   data?: {
     [k: string]: unknown;
   };
-}
-/**
- * A run's numbers, as written (`before`) or with the change (`after`); only what was measured.
- */
-export interface FitNumbers {
-  fitted?: boolean | null;
-  steps_to_fit?: number | null;
-  steps?: number | null;
-  init_loss?: number | null;
-  final_loss?: number | null;
-  final_accuracy?: number | null;
-  nonfinite?: boolean | null;
-  /**
-   * the step the losses are compared at (1-based)
-   */
-  k?: number;
-  loss_at_k?: number | null;
-  held_out_accuracy?: number | null;
-  train_accuracy?: number | null;
-  chance?: number | null;
-  remedy?: string;
-  repair?: string;
-  learning_rate?: number | null;
-  learning_rate_that_works?: number | null;
 }
 export interface ReportFix {
   title: string;

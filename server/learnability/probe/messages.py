@@ -623,6 +623,34 @@ class Gradients:
 
 
 @dataclass(frozen=True)
+class Gains:
+    """How the change compares with the script as written (report.compare)."""
+
+    reason: str = field(metadata=doc('the comparison in words: "now fits the batch", "2.0x faster", ...'))
+    speedup: float | Absent = field(default=ABSENT, metadata=doc("steps to fit as written / with the change"))
+    train_accuracy: float | Absent = field(default=ABSENT, metadata=doc("training accuracy (R²) gained"))
+    held_out_accuracy: float | Absent = field(default=ABSENT, metadata=doc("held-out accuracy (R²) gained"))
+
+
+@dataclass(frozen=True)
+class CounterfactualResult:
+    """What one fixed source (a static rule's fixes, ALL, ALL-<rule>) did."""
+
+    status: str = field(metadata=doc('"ok", "not_run", or why the fixed script did not reach fit'))
+    evidence: str | Absent = ABSENT
+    improved: bool | Absent = ABSENT
+    gains: Gains | Absent = ABSENT
+    fixes: list[str] | Absent = ABSENT
+    rules: list[str] | Absent = ABSENT
+    sufficient: bool | Absent = field(default=ABSENT, metadata=doc("alone it makes the model learn"))
+    necessary: bool | None | Absent = field(default=ABSENT, metadata=doc(
+        "without it the other fixes do not (null: not measured)"))
+    necessary_numbers: list[FitNumbers] | Absent = field(default=ABSENT, metadata=doc(
+        "without it (the other fixes) and with all the fixes"))
+    necessary_evidence: str | Absent = ABSENT
+
+
+@dataclass(frozen=True)
 class ProbeMetrics:
     """What was measured on the script as written (empty when the probe could not measure)."""
 
@@ -647,7 +675,7 @@ class ProbeMetrics:
     nonfinite: bool | None | Absent = ABSENT
     learning_rate_that_works: float | None | Absent = ABSENT
     lr_range: dict[str, Any] | None | Absent = ABSENT
-    counterfactuals: dict[str, dict[str, Any]] | Absent = ABSENT
+    counterfactuals: dict[str, CounterfactualResult] | Absent = ABSENT
     gradients: Gradients | Absent = ABSENT
     thresholds: dict[str, float] | Absent = ABSENT
     budget: dict[str, float] | Absent = ABSENT

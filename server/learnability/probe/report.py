@@ -566,7 +566,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             nec, nev, nb, na, _ = compare(mres["fit"], full["fit"], mres.get("held_out"), full.get("held_out"), th=th,
                                           regression=kind == "regression")
             cr["necessary"] = bool(nec)
-            cr["necessary_numbers"] = (nb, na)
+            cr["necessary_numbers"] = [nb, na]
             if minus == "as_written":  # one fix: "all but it" is the script as written
                 cr["necessary_evidence"] = cr["evidence"]
                 continue
