@@ -54,6 +54,18 @@ class MessageError(ValueError):
     """A JSON value that is not what the type says; the message names where (`ready.device.count: ...`)."""
 
 
+def _key(f: dataclasses.Field[Any]) -> str:
+    """A field's JSON key: its name, or `json_key(...)`'s for a name Python reserves (`from`)."""
+    return str(f.metadata.get("json", f.name))
+
+
+def json_key(key: str, default: Any = dataclasses.MISSING) -> Any:
+    """A field stored under another key in JSON: `from_: str = json_key("from")`."""
+    if default is dataclasses.MISSING:
+        return field(metadata={"json": key})
+    return field(default=default, metadata={"json": key})
+
+
 def rest_field() -> Any:
     """The field that holds an open object's other keys."""
     return field(default_factory=dict, metadata={"rest": True})
@@ -71,7 +83,7 @@ def to_json(value: Any) -> Any:
             if f.metadata.get("rest"):
                 out.update({k: to_json(x) for k, x in v.items()})
             elif v is not ABSENT:
-                out[f.name] = to_json(v)
+                out[_key(f)] = to_json(v)
         return out
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
@@ -204,12 +216,13 @@ def _read_object(cls: Any, value: Any, where: str) -> Any:
         if f.metadata.get("rest"):
             rest_name = f.name
             continue
-        known.add(f.name)
-        sub = f"{where}.{f.name}" if where else f.name
-        if f.name in value:
-            kwargs[f.name] = from_json(hints[f.name], value[f.name], sub)
+        key = _key(f)
+        known.add(key)
+        sub = f"{where}.{key}" if where else key
+        if key in value:
+            kwargs[f.name] = from_json(hints[f.name], value[key], sub)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise MessageError(f"{here}: missing {f.name!r} ({_type_name(hints[f.name])})")
+            raise MessageError(f"{here}: missing {key!r} ({_type_name(hints[f.name])})")
     extra = {k: v for k, v in value.items() if k not in known}
     if rest_name is not None:
         kwargs[rest_name] = extra
@@ -288,9 +301,9 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                 prop = _schema(hints[f.name], defs)
                 if f.metadata.get("doc"):
                     prop = {"description": f.metadata["doc"], **prop}
-                props[f.name] = prop
+                props[_key(f)] = prop
                 if f.default is not ABSENT:
-                    required.append(f.name)
+                    required.append(_key(f))
             d: dict[str, Any] = {"title": name, "type": "object"}
             if _doc(tp):
                 d["description"] = _doc(tp)
