@@ -142,9 +142,10 @@ def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             fix_all = _fix_all_action(ls, res.unit, types.CodeActionKind.QuickFix, minimum=2)
             if fix_all is not None:
                 actions.append(fix_all)
-        from learnability.lsp.probe_command import probe_fix_actions
+        from learnability.lsp.probe_command import port_actions, probe_fix_actions
 
         actions.extend(probe_fix_actions(ls, res, params.range))  # the last probe's measured edits (never preferred)
+        actions.extend(port_actions(ls, res, params.range))  # "probe a ported copy" after a Keras 2 API failure
         actions.extend(suppressions)  # fixes first, then the suppressions
     if _wants(only, FIX_ALL_KIND):
         fix_all = _fix_all_action(ls, res.unit, FIX_ALL_KIND)

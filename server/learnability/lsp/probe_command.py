@@ -1,4 +1,6 @@
-"""`learnability.runProbe` [uri]: train the file's model briefly and confirm each diagnosis.
+"""`learnability.runProbe` [uri] (or [uri, {"ported": true}]): train the file's model briefly and confirm each
+diagnosis. With "ported", a temporary copy with the safe Keras 3 fixes applied is probed instead (probe/port.py;
+the document is never changed), and the report's lines are mapped back to the document's.
 
 The probe itself is `learnability.probe.runner.run_probe` (blocking; it starts its own interpreter,
 the one from the `interpreter` setting or this one). Here it runs in a daemon thread with work-done
@@ -264,6 +266,33 @@ def probe_fix_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.
     return actions
 
 
+def port_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
+    """"Probe a ported copy" on the diagnostic of a probe that stopped before fit on a Keras 2 / TF 1 API a safe
+    Keras 3 fix changes (the report's `port` offer): runs `learnability.runProbe [uri, {"ported": true}]`."""
+    state: ProbeState | None = ls.probe_reports.get(res.unit)
+    offer = state.report.get("port") if state is not None else None
+    if not isinstance(offer, dict):
+        return []
+    lm = LineMap(res.lines, ls.encoding)
+    actions = []
+    for pf in state.findings:  # type: ignore[union-attr]
+        if pf.get("rule") != "PRB090":
+            continue
+        diag = _probe_diagnostic(ls, res, lm, state, pf)  # type: ignore[arg-type]
+        static = [p.diagnostic for p in res.placed if _folded({p.finding.span.line: {p.finding.rule}}, pf)]
+        ranges = [d.range for d in ([diag] if diag is not None else []) + static]
+        if not any(ranges_overlap(r, rng) for r in ranges):
+            continue
+        rules = ", ".join(offer.get("rules") or [])
+        actions.append(types.CodeAction(
+            title=f"Probe a ported copy ({rules} fixes applied to a temporary copy; this file unchanged)",
+            kind=types.CodeActionKind.QuickFix, diagnostics=static or ([diag] if diag is not None else []),
+            is_preferred=False,
+            command=types.Command(title="Probe a ported copy", command=str(offer.get("lsp_command") or "learnability.runProbe"),
+                                  arguments=[res.unit, *(offer.get("lsp_arguments") or [{"ported": True}])])))
+    return actions
+
+
 def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
     """Markdown lines of measured evidence for a hover."""
     state: ProbeState | None = ls.probe_reports.get(unit)
@@ -321,9 +350,11 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
     from learnability.lsp.diagnostics import publish_uri, take_snapshot
     from learnability.lsp.notebooks import unit_of
 
-    if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
-        raise JsonRpcInvalidParams("learnability.runProbe takes one argument: the document's URI")
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str) or not args[0] or \
+            (len(args) == 2 and not isinstance(args[1], dict)):
+        raise JsonRpcInvalidParams("learnability.runProbe takes the document's URI and optionally {\"ported\": true}")
     uri = args[0]
+    ported = len(args) == 2 and args[1].get("ported") is True
     unit_uri = unit_of(ls, uri)
     unit = ls.units.get(unit_uri) if unit_uri else None
     if unit is None:
@@ -385,9 +416,16 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
 
     def work() -> None:
         try:
-            result: Any = run_probe(path, source=snap.text, python=settings.interpreter or sys.executable,
-                                    budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
-                                    on_progress=on_progress, cancel=cancel)
+            probe: Callable[..., Any] = run_probe
+            if ported:  # the safe Keras 3 fixes on a temporary copy, run under this document's path
+                from functools import partial
+
+                from learnability.probe.port import probe_ported
+
+                probe = partial(probe_ported, run_probe)
+            result: Any = probe(path, source=snap.text, python=settings.interpreter or sys.executable,
+                                budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
+                                on_progress=on_progress, cancel=cancel)
         except BaseException as exc:  # the probe's failure is a report, never a crash
             result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
                       "findings": []}
@@ -411,7 +449,13 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
         report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
                   "findings": []}
     if ls.units.get(unit.uri) is unit:
-        ls.probe_reports[unit.uri] = ProbeState(report, snap.where, _probe_findings(report))
+        where = snap.where
+        blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
+        if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
+            from learnability.probe.port import original_line
+
+            where = (lambda w, b: lambda line: w(original_line(b, line)))(snap.where, blocks)
+        ls.probe_reports[unit.uri] = ProbeState(report, where, _probe_findings(report))
         for doc_uri in list(unit.cell_uris or [unit.uri]):
             publish_uri(ls, doc_uri)
     ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
