@@ -194,7 +194,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
     if type(node) in (cst.List, cst.Tuple):
         return _label_list(program, node, index)
     if type(node) is cst.ListComp:
-        return _comprehension(node)
+        return _comprehension(program, node, index)
     if type(node) is cst.Call:
         return _call(program, node, index, depth)
     return DataInfo()
@@ -348,13 +348,36 @@ def _multi_hot_write(program: Program, name: str, start: int, end: int) -> Stmt 
     return None
 
 
-def _comprehension(node: cst.ListComp) -> DataInfo:
-    """[[1 if c in tags else 0 for c in classes] for tags in rows]: a membership test of each class in the
-    row's own collection gives several ones per row (multi-hot). Nothing else is read from a comprehension."""
+def _rows_are_collections(program: Program, rows: cst.BaseExpression, index: int, depth: int = 0) -> bool:
+    """A literal list of lists (or a name bound to one, or one repeated: [[...], [...]] * n)."""
+    if type(rows) is cst.BinaryOperation and type(rows.operator) is cst.Multiply:
+        rows = rows.left
+    if type(rows) in (cst.List, cst.Tuple):
+        elements = rows.elements  # type: ignore[attr-defined]
+        return bool(elements) and all(type(e.value) in (cst.List, cst.Tuple, cst.Set) for e in elements)
+    if type(rows) is cst.Name and depth < 5:
+        value, vstmt = program.value_of(rows.value, index)
+        return value is not None and vstmt is not None and _rows_are_collections(program, value, vstmt.index, depth + 1)
+    return False
+
+
+def _comprehension(program: Program, node: cst.ListComp, index: int) -> DataInfo:
+    """[[1 if c in tags else 0 for c in classes] for tags in rows], [np.isin(classes, tags) for tags in rows]: a
+    membership test of each class in the row's own collection gives several ones per row (multi-hot). Nothing
+    else is read from a comprehension."""
     inner = node.elt
+    row_names = _names_in(node.for_in.target)
+    while type(inner) is cst.Call and type(inner.func) is cst.Attribute and inner.func.attr.value == "astype":
+        inner = inner.func.value
+    if type(inner) is cst.Call and last(dotted(inner.func) or "") in ("isin", "in1d") and len(inner.args) >= 2 \
+            and _names_in(inner.args[1].value) & row_names:  # [np.isin(classes, tags) for tags in rows]
+        tags = inner.args[1].value  # several per row only when each row is a collection (not one label)
+        split = type(tags) is cst.Call and type(tags.func) is cst.Attribute and tags.func.attr.value == "split"
+        if split or _rows_are_collections(program, node.for_in.iter, index):
+            return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
+        return DataInfo()
     if type(inner) is not cst.ListComp:
         return DataInfo()
-    row_names = _names_in(node.for_in.target)
     membership: list[cst.Comparison] = []
 
     class _Tests(cst.CSTVisitor):
