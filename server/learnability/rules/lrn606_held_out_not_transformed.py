@@ -232,12 +232,12 @@ def check(rule: Rule, ctx: Context):
             if id(node) in reported:
                 continue
             held = describe(program, node, index)
+            if not _raw(held, limit) and (held.ndim is None or held.reshaped):
+                continue  # scaled, or of unknown rank: nothing a training split could differ in
             for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
                 train_info = describe(program, train.x, train.call.index)
-                if not _same_origin(program, train, train_info, node, index, held):
-                    continue
                 message = _scale_mismatch(train_info, held, where, limit) or _rank_mismatch(model, train_info, held, where)
-                if message is None:
+                if message is None or not _same_origin(program, train, train_info, node, index, held):
                     continue
                 reported.add(id(node))
                 related = [(train.call.placed, train.x, "the training inputs")]
@@ -273,6 +273,11 @@ def _rank_mismatch(model, train: DataInfo, held: DataInfo, where: str) -> str | 
 def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], reported: set[int]):
     """One-hot training labels with categorical crossentropy, integer labels in validation_data / evaluate."""
     program = ctx.program
+    one_hot = [f for f in trains if f.y is not None and f.compile is not None and f.compile.loss is not None
+               and f.compile.loss.name == "categorical_crossentropy"
+               and describe(program, f.y, f.call.index).one_hot]
+    if not one_hot:  # the cheap side first: most models train on something else
+        return
     checks: list[tuple[str, cst.BaseExpression, int, FitInfo, FitInfo | None]] = []
     for fit in trains:
         y = _held_out(fit, 1)
@@ -287,10 +292,8 @@ def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], repo
         held = describe(program, node, index)
         if held.one_hot or not held.integer_labels or held.source == "unknown":
             continue
-        for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
-            comp = train.compile
-            loss = comp.loss.name if comp is not None and comp.loss is not None else None
-            if train.y is None or loss != "categorical_crossentropy":
+        for train in ([own] if own is not None else [f for f in one_hot if f.call.index < index]):
+            if train not in one_hot:
                 continue
             train_info = describe(program, train.y, train.call.index)
             same = (train_info.dataset is not None and train_info.dataset == held.dataset) or bool(
