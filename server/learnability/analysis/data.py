@@ -71,6 +71,7 @@ class DataInfo:
     rescaled: bool = False  # divided by a constant, standardised or min-max scaled on the way (labels: not classes any more)
     centred: bool = False  # standardised (mean 0): about half the values are negative
     from_file: bool = False  # read from a tabular file: range unknown, often unscaled
+    read_at: Stmt | None = None  # the statement that read the file
     ndim: int | None = None  # number of dimensions, where known (a data set's images, after a reshape)
     reshaped: bool = False  # reshaped / given an axis on the way (reshape, expand_dims, [..., None])
     n_samples: int | None = None
@@ -874,7 +875,8 @@ def _clip(c: _Call) -> DataInfo:
 
 def _file(c: _Call) -> DataInfo:
     """pd.read_csv / np.loadtxt / np.genfromtxt: a tabular file; its range is not known here."""
-    return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"])
+    at = c.program.stmts[c.index] if 0 <= c.index < len(c.program.stmts) else None
+    return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"], read_at=at)
 
 
 def _multilabel(c: _Call) -> DataInfo:

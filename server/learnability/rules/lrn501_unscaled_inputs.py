@@ -315,9 +315,10 @@ def check(rule: Rule, ctx: Context):
 def _file_finding(rule: Rule, ctx: Context, fit: FitInfo, info):
     """Columns read from a file with no scaling on the way: their range is unknown, so "likely", at info."""
     origin, related = "", []
-    if info.origin is not None and info.origin.placed is not None:
-        origin = f" (read on line {info.origin.placed.span(info.origin.raw.node).line})"
-        related.append((info.origin.placed, info.origin.raw.node, "the inputs are read from a file here"))
+    read = info.read_at
+    if read is not None and read.placed is not None and info.origin_node is not None:
+        origin = f" (read on line {read.placed.span(info.origin_node).line})"
+        related.append((read.placed, info.origin_node, "the inputs are read from a file here"))
     return rule.finding(
         ctx, fit.call.placed, fit.x,
         f"inputs read from a file{origin} reach fit with no scaling on the way: likely unscaled columns (their "
