@@ -120,8 +120,34 @@ def rate_fix_report(path: str, source: str) -> dict:
     }
 
 
+def keras2_report(path: str, source: str) -> dict:
+    """A Keras 2 script (`nb_epoch=` at fit) fails before fit, and the report offers the ported probe (the shape
+    report.build_report gives); the ported copy (no `nb_epoch`) learns, with a finding on its fit line."""
+    (fit,) = _lines_with(source, ".fit(")
+    where = _span(source, fit, ".fit(")
+    if "nb_epoch" in source:
+        text = ("the script failed before fit: TypeError: fit() got an unexpected keyword argument 'nb_epoch'. "
+                f"LRN001 explains it; to probe a copy with the safe Keras 3 fixes applied: learnability probe --ported {path}")
+        offer = {"rules": ["LRN001"], "fixes": ["Rename nb_epoch to epochs"], "command": f"learnability probe --ported {path}",
+                 "lsp_command": "learnability.runProbe", "lsp_arguments": [{"ported": True}]}
+        return {"version": 1, "file": path, "verdict": "error", "device": None, "summary": text, "metrics": {},
+                "layers": [], "curves": {}, "timing": {}, "port": offer,
+                "findings": [{"rule": "PRB090", "category": "api", "severity": "error", "path": path, **where,
+                              "message": text, "fixable": False, "source": "probe", "evidence": "TypeError",
+                              "confirmed": None, "confirms": ["LRN001"], "before": {}, "after": {},
+                              "data": {"exception": "TypeError", "port": offer}}]}
+    return {"version": 1, "file": path, "verdict": "learns", "device": "cpu", "summary": "fits the batch in 9 steps",
+            "metrics": {}, "layers": [], "curves": {}, "timing": {},
+            "findings": [{"rule": "PRB017", "category": "training", "severity": "info", "path": path, **where,
+                          "message": "the ported copy trains", "fixable": False, "source": "probe",
+                          "evidence": "measured: fits the batch in 9 steps", "confirmed": True, "confirms": [],
+                          "before": {}, "after": {}}]}
+
+
 def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, on_progress=None, cancel=None):
     source = source if source is not None else open(path, encoding="utf-8").read()
+    if os.environ.get("FAKE_PROBE_MODE") == "keras2":
+        return keras2_report(path, source)
     if os.environ.get("FAKE_PROBE_MODE") == "article1":
         if on_progress:
             on_progress(0.5, "training")

@@ -14,6 +14,7 @@ from typing import Any
 from learnability.findings import Finding
 from learnability.lines import split_lines
 from learnability.probe import plan as _plan
+from learnability.probe import port as _port
 from learnability.probe import record as _record
 from learnability.probe.checks import PROBE_CHECKS, Hit, get_check
 
@@ -363,14 +364,25 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
             text = f"the script stopped before fit: {msg}"
         else:
             text = f"the script failed before fit: {exc_type}: {msg}{_hint(exc_type, msg, orig.get('library'))}"
-        # static API findings on the failing line are confirmed by the failure itself
-        here = [f for f in findings if f["category"] == "api" and f["line"] <= (where.get("line") or 0) <= f["end_line"]]
+        # static API findings on the failing line are confirmed by the failure itself (unless another library
+        # raised it: scikit-learn's rejected argument is not Keras 3's)
+        library = orig.get("library")
+        here = [] if library and library not in KERAS_PACKAGES else \
+            [f for f in findings if f["category"] == "api" and f["line"] <= (where.get("line") or 0) <= f["end_line"]]
         for f in here:
             f["confirmed"] = True
             f["evidence"] = f"confirmed: the script fails on this line: {exc_type}: {msg}"
-        return finish("error", text, [_finding("PRB090", path, source, where, text, f"{exc_type}: {msg}",
-                                               confirms=sorted({f["rule"] for f in here}),
-                                               data={"exception": exc_type})])
+        data: dict = {"exception": exc_type}
+        port_offer = _port.offer(path, findings, where.get("line"), library, KERAS_PACKAGES) if st == "error" else None
+        if port_offer is not None:  # a Keras 3 fix explains the failure: offer to probe a ported copy
+            data["port"] = port_offer
+            text += (f". {', '.join(port_offer['rules'])} explains it; to probe a copy with the safe Keras 3 fixes "
+                     f"applied (this file unchanged): {port_offer['command']}")
+        report = finish("error", text, [_finding("PRB090", path, source, where, text, f"{exc_type}: {msg}",
+                                                 confirms=sorted({f["rule"] for f in here}), data=data)])
+        if port_offer is not None:
+            report["port"] = port_offer
+        return report
     if st == "no_fit":
         text = orig.get("message", "the script did not call fit")
         return finish("inconclusive", text, [_finding("PRB091", path, source, orig.get("where"), text, text)])

@@ -63,7 +63,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
         "output_shape. Where the Keras 3 spelling is certain the fix writes it."
     ),
     fix="Use the Keras 3 spelling: keras.optimizers.Adam(learning_rate) for tf.train.AdamOptimizer(learning_rate) "
-        "in compile",
+        "in compile, layer.output.shape / layer.input.shape for layer.output_shape / input_shape",
     covers=(
         "`tf.Session`, `tf.InteractiveSession`, `tf.placeholder`, `tf.global_variables_initializer`, "
         "`K.get_session` / `set_session`; `tf.train.*Optimizer` and `tf.compat.v1.train.*Optimizer` passed to "
@@ -141,7 +141,13 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
 
             model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
             print(model.layers[0].output_shape)
-        """, message="Keras 3 layers have no output_shape"),
+        """, message="Keras 3 layers have no output_shape", fixed="""
+            import keras
+            from keras import layers
+
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
+            print(model.layers[0].output.shape)
+        """),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -254,6 +260,8 @@ def _shape_attributes(rule: Rule, ctx: Context):
         stmt.raw.node.visit(visitor)
         for attr in visitor.found:
             new = "output.shape" if attr.attr.value == "output_shape" else "input.shape"
+            # Keras 2's output_shape needed a called layer too, and gave the same tuple for a one-output layer
+            fix = Fix(f"Use layer.{new}", (ctx.replace(stmt.placed, attr.attr, new),))
             yield rule.finding(ctx, stmt.placed, attr,
                                f"Keras 3 layers have no {attr.attr.value} (AttributeError); use layer.{new} "
-                               "(the layer must have been called, as in a built model)", old=attr.attr.value)
+                               "(the layer must have been called, as in a built model)", fix=fix, old=attr.attr.value)
