@@ -81,7 +81,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=5)
             model.evaluate(x_test, y_test)
-        """, message="evaluate gets them unscaled (values up to 255)"),
+        """, message="evaluate gets unscaled inputs (up to 255), training scaled ones: apply the same transform"),
         Invalid("""
             import numpy as np
             import keras
@@ -96,7 +96,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))
-        """, message="validation_data gets them unscaled (values up to 1000)"),
+        """, message="validation_data gets unscaled inputs (up to 1000), training scaled ones: apply the same transform"),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -132,8 +132,7 @@ def check(rule: Rule, ctx: Context):
                     related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
                 yield rule.finding(
                     ctx, placed, node,
-                    f"the model is trained on scaled inputs, but {where} gets them unscaled (values up to "
-                    f"{held.max_abs:g}): the weights learnt for scaled values make these predictions meaningless; "
-                    "apply the same transform to every split",
+                    f"{where} gets unscaled inputs (up to {held.max_abs:g}), training scaled ones: "
+                    "apply the same transform",
                     related=related, max_abs=held.max_abs)
                 break
