@@ -1,5 +1,7 @@
-"""Hover on a flagged range: what is wrong, why (the rule's rationale), the fix; after a probe, the
-numbers it measured."""
+"""Hover on a flagged range: the rule, why (the rationale's first sentence; Explain has the rest), the fix and
+how to suppress; after a probe, its result in one line. The message itself is not repeated: the editor shows
+it right above. Kept short (tests/lsp/test_lsp_hover_lens_probe.py measures it) so that the hover's
+*Quick Fix…* stays in view."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from learnability.lsp.server import docs_url
 
 def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
     from learnability.rules import get_rule
-    from learnability.rules.docs import hover_example
+    from learnability.rules.docs import hover_why
 
     uri = params.text_document.uri
     res = ls.results.get(uri)
@@ -27,23 +29,19 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
     for p in hits:
         f = p.finding
         rule = get_rule(f.rule)
-        lines = [f"**{f.rule}** {rule.name if rule else ''} ({f.category.value}, {f.severity.value})".replace("  ", " "),
-                 "", f.message]
-        if rule is not None:
-            lines += ["", f"**Why:** {rule.rationale}"]
+        title = f"**{f.rule}** {rule.name}" if rule else f"**{f.rule}**"
+        lines = [f"{title} · {f.category.value}" + (f" · **Why:** {hover_why(rule)}" if rule is not None else "")]
         if f.fix is not None:
-            lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it: not applied by fix-all)")]
+            lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it)")]
         elif rule is not None and rule.fix_summary:
             lines += ["", f"**Fix:** {rule.fix_summary}"]
-        example = hover_example(rule) if rule is not None else ""
-        if example:
-            lines += ["", example]
         url = docs_url(f.rule)
-        lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]`" + (f" · [rule documentation]({url})" if url else "")]
+        lines += ["", "More: *Learnability: Explain rule*" + (f" · [documentation]({url})" if url else "")
+                  + f" · suppress: `# learnability: ignore[{f.rule}]`"]
         sections.append("\n".join(lines))
     evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
     if evidence:
-        sections.append("\n\n".join(evidence))
+        sections.append("\n\n".join(evidence))  # one short line per finding, and the verdict
     if not sections:
         return None
     text = "\n\n---\n\n".join(sections)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-import re
 import sys
 import threading
 import uuid
@@ -116,43 +115,24 @@ def _folded(static_rules: dict[int, set[str]], pf: dict) -> bool:
     return pf.get("rule") in rules or (isinstance(confirms, list) and any(r in rules for r in confirms))
 
 
-# "confirmed:", "not confirmed:", "confirmed by measurement:", "confirmed by the probe —", "measured:" ...
-_VERDICT_PREFIX = re.compile(
-    r"^\s*(?:(?:not\s+)?(?:confirmed|refuted)(?:\s+by\s+(?:the\s+)?[a-z]+)?|measured)\s*(?:[:—–,]|-+)\s*", re.I)
-
-
-def strip_verdict(text: Any) -> str:
-    """The evidence without the verdict words it starts with (the message or hover says them)."""
-    text = str(text or "").strip()
-    while True:
-        stripped = _VERDICT_PREFIX.sub("", text, count=1).strip()
-        if stripped == text:
-            return text
-        text = stripped
-
-
-def short_evidence(text: str, limit: int = 160) -> str:
-    """The first clauses of the evidence, without a leading "confirmed:" (the message says it)."""
-    text = strip_verdict(text)
-    clauses = text.split("; ")
-    out = clauses[0]
-    for c in clauses[1:]:
-        if len(out) + 2 + len(c) > limit:
-            break
-        out += "; " + c
-    return out if len(out) <= limit else out[: limit - 1] + "…"
+def probe_result(pf: dict) -> str:
+    """The probe's answer about a finding in a few words ("confirmed: fits in 6 steps instead of 26"): the
+    report's `result`, or for reports without one its verdict alone. The evidence is the hover's and the report's."""
+    result = pf.get("result")
+    if isinstance(result, str) and result.strip():
+        return result.strip()
+    if pf.get("source") == "probe" or str(pf.get("rule", "")).startswith("PRB"):
+        return "confirmed by measurement" if pf.get("confirmed") is True else ""
+    return {True: "confirmed by the probe", False: "probe: no measurable effect"}.get(pf.get("confirmed"), "")
 
 
 def message_suffix(state: ProbeState, f: Finding) -> str:
+    """A short suffix for a static diagnostic the probe spoke about: " (confirmed: fits in 6 steps instead of 26)"."""
     pf = verdict_for(state, f)
     if pf is None:
         return ""
-    evidence = short_evidence(pf.get("evidence") or pf.get("message") or "")
-    if pf.get("confirmed") is True:
-        return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
-    if pf.get("confirmed") is False:
-        return f" (probe: not confirmed — {evidence})" if evidence else " (not confirmed by the probe)"
-    return ""
+    result = probe_result(pf)
+    return f" ({result})" if result else ""
 
 
 def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
@@ -200,10 +180,10 @@ def _probe_diagnostic(ls: Any, res: UriResults, lm: LineMap, state: ProbeState, 
         else len(text)
     if end <= start:
         end = len(text)
-    evidence = short_evidence(pf.get("evidence") or "", 200)
     message = str(pf.get("message") or "measured by the probe")
-    if evidence and evidence not in message:
-        message = f"{message} (measured: {evidence})"
+    result = probe_result(pf) if str(pf.get("rule", "")).startswith("LRN") else str(pf.get("result") or "")
+    if result and result not in message:
+        message = f"{message} ({result})"
     rule = pf.get("rule")
     return types.Diagnostic(
         range=types.Range(start=lm.position(doc_line, start), end=lm.position(doc_line, end)),
@@ -265,7 +245,8 @@ def probe_fix_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.
 
 
 def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
-    """Markdown lines of measured evidence for a hover."""
+    """Markdown lines for a hover: the probe's result for each finding, in one short line each, then the verdict
+    (the evidence in full is in the report view)."""
     state: ProbeState | None = ls.probe_reports.get(unit)
     if state is None:
         return []
@@ -281,18 +262,22 @@ def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0:
         if where == (uri, line0 + 1) and id(pf) not in seen:
             seen.add(id(pf))
             out.append(_evidence_md(pf))
+    out = [line for line in out if line]
     if out:
         verdict = state.report.get("verdict")
-        summary = state.report.get("summary")
-        if verdict or summary:
-            out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
+        if verdict:
+            out.append(f"Probe verdict: **{verdict_title(verdict)}** (the report: *Learnability: Show last probe report*)")
     return out
 
 
 def _evidence_md(pf: dict) -> str:
-    state = {True: "confirmed", False: "not confirmed", None: "inconclusive"}.get(pf.get("confirmed"), "")
-    evidence = strip_verdict(pf.get("evidence") or pf.get("message") or "")
-    return f"**Measured by the probe** ({pf.get('rule', '?')}, {state}): {evidence}"
+    """One line: what the probe says about a finding. A probe finding of its own: its message (and a fix's effect)."""
+    rule = pf.get("rule", "?")
+    if str(rule).startswith("PRB"):
+        result = str(pf.get("result") or "")
+        return f"**Probe** ({rule}): {pf.get('message') or ''}" + (f" ({result})" if result else "")
+    result = probe_result(pf)
+    return f"**Probe:** {result.removeprefix('probe: ')}" if result else ""
 
 
 # ----------------------------------------------------------------------------- the command
