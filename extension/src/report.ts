@@ -218,8 +218,10 @@ export function flattenMetrics(obj: Record<string, unknown> | undefined, prefix 
   return out;
 }
 
-const PALETTE = ["#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2", "#d19a66", "#abb2bf"];
-const DASHES = ["", "6 3", "2 3", "8 3 2 3", "4 4", "10 4", "1 2", "12 3 3 3"];
+// twelve colours, each curve its own, and a dash pattern besides (the curve as written is the only solid one)
+const PALETTE = ["#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2", "#d19a66", "#abb2bf", "#ff79c6",
+  "#8be9fd", "#b5e853", "#f4a6a6"];
+const DASHES = ["", "6 3", "2 3", "8 3 2 3", "4 4", "10 4", "1 3", "12 3 3 3"];
 
 /** An axis label a reader takes in at a glance: 1, 10, 100, 1k, 10k, 1M; 0.5, 0.01, 0.001; 2.5k. */
 export function formatTick(value: number): string {
@@ -325,7 +327,7 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
     `<text class="label" x="${(m.l + width - m.r) / 2}" y="${height - 4}" text-anchor="middle">step</text>`,
     `<text class="label" transform="translate(12 ${(m.t + height - m.b) / 2}) rotate(-90)" text-anchor="middle">${logY ? "loss (log scale)" : "loss"}</text>`,
   );
-  const style = (i: number) => ({ color: PALETTE[i % PALETTE.length], dash: DASHES[i % DASHES.length] });
+  const style = (i: number) => ({ color: PALETTE[i % PALETTE.length], dash: i === 0 ? "" : DASHES[1 + ((i - 1) % (DASHES.length - 1))] });
   series.forEach((s, i) => {
     const { color, dash } = style(i);
     const d = s.pts.map((p, j) => `${j ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(" ");
