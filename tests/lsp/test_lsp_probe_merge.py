@@ -64,8 +64,8 @@ async def test_probe_wording_reads_once():
         hover = await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(URI), types.Position(9, 45)))
         text = hover.contents.value
-        assert "**Probe:** confirmed: fits in 15 steps instead of 26" in text
-        assert "**Probe** (PRB008): sigmoid layer conv2d is saturated: 82% of its outputs" in text
+        assert "**Fix:** Use 'relu' instead of 'sigmoid' · **Probe:** confirmed: fits in 15 steps instead of 26" in text
+        assert "PRB008" not in text  # the measurement behind LRN101 (folded into it) is the report's
         assert msg["LRN101", 10].split(" (confirmed")[0] not in text  # the message is the editor's, not repeated
         assert "as written it fits the batch" not in text  # the long evidence is the report's
         hover = await client.text_document_hover_async(types.HoverParams(

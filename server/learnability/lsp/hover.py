@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 
 from learnability.lsp.positions import ranges_overlap
-from learnability.lsp.probe_command import evidence_lines
+from learnability.lsp.probe_command import hover_results
 from learnability.lsp.server import docs_url
 
 
@@ -26,22 +26,25 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
     point = types.Range(start=pos, end=pos)
     hits = [p for p in res.placed if ranges_overlap(p.range, point)]
     sections: list[str] = []
-    for p in hits:
+    results, extra = hover_results(ls, res.unit, [p.finding for p in hits], uri, pos.line)
+    for p, result in zip(hits, results):
         f = p.finding
         rule = get_rule(f.rule)
-        title = f"**{f.rule}** {rule.name}" if rule else f"**{f.rule}**"
-        lines = [f"{title} · {f.category.value}" + (f" · **Why:** {hover_why(rule)}" if rule is not None else "")]
-        if f.fix is not None:
-            lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it)")]
-        elif rule is not None and rule.fix_summary:
-            lines += ["", f"**Fix:** {rule.fix_summary}"]
         url = docs_url(f.rule)
-        lines += ["", "More: *Learnability: Explain rule*" + (f" · [documentation]({url})" if url else "")
-                  + f" · suppress: `# learnability: ignore[{f.rule}]`"]
+        name = (f"[{rule.name}]({url})" if url else rule.name) if rule else ""
+        lines = [f"**{f.rule}** {name}".rstrip() + (f" · **Why:** {hover_why(rule)}" if rule is not None else "")]
+        fix = ""
+        if f.fix is not None:
+            fix = f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it)")
+        elif rule is not None and rule.fix_summary:
+            fix = f"**Fix:** {rule.fix_summary}"
+        probe = f"**Probe:** {result}" if result else ""
+        if fix or probe:
+            lines += ["", " · ".join(x for x in (fix, probe) if x)]
+        lines += ["", f"Suppress: `# learnability: ignore[{f.rule}]` · more: *Learnability: Explain rule*"]
         sections.append("\n".join(lines))
-    evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
-    if evidence:
-        sections.append("\n\n".join(evidence))  # one short line per finding, and the verdict
+    if extra:
+        sections.append("\n\n".join(extra))
     if not sections:
         return None
     text = "\n\n---\n\n".join(sections)

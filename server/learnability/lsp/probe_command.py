@@ -244,40 +244,26 @@ def probe_fix_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.
     return actions
 
 
-def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
-    """Markdown lines for a hover: the probe's result for each finding, in one short line each, then the verdict
-    (the evidence in full is in the report view)."""
+def hover_results(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> tuple[list[str], list[str]]:
+    """What the last probe says, for a hover: its result for each static finding in a few words ("" where it
+    said nothing), and one line for each probe finding of its own on this line that no static finding there
+    covers. The evidence in full is the report view's."""
     state: ProbeState | None = ls.probe_reports.get(unit)
     if state is None:
-        return []
-    out: list[str] = []
-    seen: set[int] = set()
+        return [""] * len(findings), []
+    results = []
     for f in findings:
         pf = verdict_for(state, f)
-        if pf is not None and id(pf) not in seen:
-            seen.add(id(pf))
-            out.append(_evidence_md(pf))
-    for pf in state.findings:  # probe findings on this line that no static finding covers
+        results.append(probe_result(pf).removeprefix("probe: ") if pf is not None else "")
+    static_rules = {f.span.line: {g.rule for g in findings if g.span.line == f.span.line} for f in findings}
+    extra = []
+    for pf in state.findings:
         where = state.where(int(pf.get("line") or 0)) if isinstance(pf.get("line"), int) else None
-        if where == (uri, line0 + 1) and id(pf) not in seen:
-            seen.add(id(pf))
-            out.append(_evidence_md(pf))
-    out = [line for line in out if line]
-    if out:
-        verdict = state.report.get("verdict")
-        if verdict:
-            out.append(f"Probe verdict: **{verdict_title(verdict)}** (the report: *Learnability: Show last probe report*)")
-    return out
-
-
-def _evidence_md(pf: dict) -> str:
-    """One line: what the probe says about a finding. A probe finding of its own: its message (and a fix's effect)."""
-    rule = pf.get("rule", "?")
-    if str(rule).startswith("PRB"):
+        if where != (uri, line0 + 1) or not str(pf.get("rule", "")).startswith("PRB") or _folded(static_rules, pf):
+            continue
         result = str(pf.get("result") or "")
-        return f"**Probe** ({rule}): {pf.get('message') or ''}" + (f" ({result})" if result else "")
-    result = probe_result(pf)
-    return f"**Probe:** {result.removeprefix('probe: ')}" if result else ""
+        extra.append(f"**Probe** ({pf['rule']}): {pf.get('message') or ''}" + (f" ({result})" if result else ""))
+    return results, extra
 
 
 # ----------------------------------------------------------------------------- the command

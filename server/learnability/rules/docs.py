@@ -82,7 +82,7 @@ def explain_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-def hover_why(rule: Rule, limit: int = 240) -> str:
+def hover_why(rule: Rule, limit: int = 160) -> str:
     """The hover's "why": the rationale's first sentences that fit in `limit` characters (the first one cut at a
     clause when it alone is longer); the whole rationale, with its measurements, is Explain's."""
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", rule.rationale.strip())
