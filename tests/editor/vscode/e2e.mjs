@@ -32,6 +32,9 @@ const probeTimeoutMs = Number(process.env.E2E_PROBE_TIMEOUT_S || 300) * 1000;
 const artifacts = path.join(repo, "test-artifacts", "vscode");
 const fixture = path.join(repo, "tests/fixtures/article1_sigmoid_scaled.py");
 const FILE = "article1_sigmoid_scaled.py";
+// the issue's script: four classic mistakes (sigmoid convs, pixels up to 255, Adam at 0.5, softmax on one unit)
+const FOUR = "four_mistakes.py";
+const fourFixture = path.join(here, FOUR);
 
 const results = [];
 const cleanups = [];
@@ -564,6 +567,57 @@ async function main() {
       }, 15000, 200);
       await waitFor("no training process left", () => !ours().some((l) => l.includes("harness.py")), 10000, 200);
       log(`stopped ${((Date.now() - t0) / 1000).toFixed(1)} s after Cancel`);
+    });
+  }
+
+  if (!skipProbe) {
+    await step("four mistakes: the report says Does not learn, ranks the causes, and Apply all fixes fixes them in one edit", async () => {
+      const target4 = path.join(workspace, FOUR);
+      fs.copyFileSync(fourFixture, target4);
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+P");
+      const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+      await input.fill(FOUR);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${FOUR}"]`, { timeout: 15000 });
+      await page.keyboard.press("Enter");
+      await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${FOUR}"]`, { timeout: 15000 });
+      await openProblems();
+      await waitFor("LRN102 in the Problems panel", async () => (await problemsRows()).some((t) => t.includes("LRN102")), 60000, 500);
+      for (const r of (await problemsRows()).filter((t) => /learnability/.test(t))) {
+        const msg = rowMessage(r);
+        log(`four mistakes: ${msg}`);
+        if (msg.length > 100) throw new Error(`a message of ${msg.length} characters: ${msg}`);
+      }
+      await shot("four-mistakes-diagnostics");
+      await page.click(".monaco-editor .view-lines");
+      await runCommand("Learnability: Run learnability probe");
+      const frame = await waitFor("the report of four_mistakes.py", async () => {
+        for (const f of page.frames()) {
+          const name = await f.$eval("code.file", (e) => e.textContent).catch(() => "");
+          if (name === FOUR) return f;
+        }
+        return undefined;
+      }, probeTimeoutMs, 1000);
+      await page.waitForTimeout(1000);
+      const verdict = await frame.$eval("#verdict", (el) => el.getAttribute("data-verdict"));
+      const causes = await frame.$$eval("li.cause", (els) => els.map((e) => e.getAttribute("data-rule")));
+      log(`verdict ${verdict}; causes ${causes.join(", ")}`);
+      await shot("four-mistakes-report");
+      if (verdict !== "does_not_learn") throw new Error(`verdict ${verdict}`);
+      for (const rule of ["LRN101", "LRN102", "LRN301", "LRN501"]) if (!causes.includes(rule)) throw new Error(`${rule} is not among the causes`);
+      const original4 = fs.readFileSync(target4, "utf8");
+      await frame.locator("#apply-all").click({ timeout: 10000 });
+      const lines = async () => (await page.$$eval(".monaco-editor .view-line", (ls) => ls.map((l) => (l.textContent || "").replace(/\u00a0/g, " ")))).join("\n");
+      const fixed = await waitFor("every fix in the editor", async () => {
+        const t = await lines();
+        return /Dense\(1, activation="sigmoid"\)/.test(t) && /learning_rate=0\.001/.test(t) && !/Conv2D\(8, 3, activation="sigmoid"\)/.test(t) ? t : undefined;
+      }, 15000, 250);
+      log(`after Apply all fixes:\n${fixed}`);
+      await shot("four-mistakes-apply-all");
+      await page.click(".monaco-editor .view-lines");
+      await page.keyboard.press("Control+Z");
+      await waitFor("one undo to bring the script back", async () => /activation="softmax"/.test(await lines()) && /learning_rate=0\.5/.test(await lines()), 10000, 250);
+      if (fs.readFileSync(target4, "utf8") !== original4) throw new Error("the file on disk changed");
     });
   }
 
