@@ -182,6 +182,7 @@ async function main() {
   fs.mkdirSync(workspace, { recursive: true });
   const target = path.join(workspace, FILE);
   fs.copyFileSync(fixture, target);
+  fs.copyFileSync(fourFixture, path.join(workspace, FOUR)); // there from the start: Quick Open lists it
   const original = fs.readFileSync(target, "utf8");
   const settingsFile = path.join(userData, "User/settings.json");
   fs.writeFileSync(
@@ -573,7 +574,6 @@ async function main() {
   if (!skipProbe) {
     await step("four mistakes: the report says Does not learn, ranks the causes, and Apply all fixes fixes them in one edit", async () => {
       const target4 = path.join(workspace, FOUR);
-      fs.copyFileSync(fourFixture, target4);
       await page.keyboard.press("Escape");
       await page.keyboard.press("Control+P");
       const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
