@@ -607,17 +607,28 @@ async function main() {
       for (const rule of ["LRN101", "LRN102", "LRN301", "LRN501"]) if (!causes.includes(rule)) throw new Error(`${rule} is not among the causes`);
       const original4 = fs.readFileSync(target4, "utf8");
       await frame.locator("#apply-all").click({ timeout: 10000 });
-      const lines = async () => (await page.$$eval(".monaco-editor .view-line", (ls) => ls.map((l) => (l.textContent || "").replace(/\u00a0/g, " ")))).join("\n");
-      const fixed = await waitFor("every fix in the editor", async () => {
-        const t = await lines();
-        return /Dense\(1, activation="sigmoid"\)/.test(t) && /learning_rate=0\.001/.test(t) && !/Conv2D\(8, 3, activation="sigmoid"\)/.test(t) ? t : undefined;
+      const status = await waitFor("the view to say the fixes are applied", async () => {
+        const s = await frame.$eval('.fix-status[data-for="apply-all"]', (e) => e.textContent || "").catch(() => "");
+        return s || undefined;
       }, 15000, 250);
-      log(`after Apply all fixes:\n${fixed}`);
+      log(`Apply all fixes: ${status}`);
       await shot("four-mistakes-apply-all");
+      // what the edit did, read from the saved file; then one undo takes it all back
+      await page.click(`.tabs-container .tab[aria-label*="${FOUR}"]`);
+      await page.keyboard.press("Control+S");
+      const fixed = await waitFor("the fixed script on disk", () => {
+        const t = fs.readFileSync(target4, "utf8");
+        return t !== original4 ? t : undefined;
+      }, 10000, 250);
+      log(`after Apply all fixes:\n${fixed}`);
+      const want = [/Conv2D\(8, 3, activation="relu"\),\n\s+layers\.Conv2D\(8, 3, activation="relu"\)/, /Dense\(1, activation="sigmoid"\)/,
+        /learning_rate=0\.001/, /fit\(X \/ 255\.0, y/];
+      const missed = want.filter((re) => !re.test(fixed));
+      if (missed.length) throw new Error(`fixes missing: ${missed.join(", ")}`);
       await page.click(".monaco-editor .view-lines");
       await page.keyboard.press("Control+Z");
-      await waitFor("one undo to bring the script back", async () => /activation="softmax"/.test(await lines()) && /learning_rate=0\.5/.test(await lines()), 10000, 250);
-      if (fs.readFileSync(target4, "utf8") !== original4) throw new Error("the file on disk changed");
+      await page.keyboard.press("Control+S");
+      await waitFor("one undo to bring the script back", () => fs.readFileSync(target4, "utf8") === original4, 10000, 250);
     });
   }
 
