@@ -694,7 +694,7 @@ details.evidence > summary { font-weight: normal; opacity: 0.7; }
 .finding { padding: 6px 0 6px; border-bottom: 1px solid var(--vscode-panel-border, #8882); }
 .finding-msg { margin: 2px 0; }
 .compare { margin: 4px 0 0; padding-left: 18px; font-variant-numeric: tabular-nums; }
-a.line-link { color: var(--vscode-textLink-foreground); text-decoration: none; }
+a.line-link { color: var(--vscode-textLink-foreground); text-decoration: none; white-space: nowrap; }
 a.line-link:hover { text-decoration: underline; }
 `;
 
