@@ -137,7 +137,7 @@ def test_one_epoch_of_few_steps_is_reported_with_the_step_count():
     assert findings_of("import numpy as np\n" + texts, "LRN901") == []
     # steps_per_epoch says it directly
     gen = head + MODEL + "model.fit(gen, epochs=1, steps_per_epoch=20)\n"
-    assert "20 optimizer steps" in findings_of(gen, "LRN901")[0].message
+    assert "is only 20 steps" in findings_of(gen, "LRN901")[0].message
     assert findings_of(head + MODEL + "model.fit(gen, epochs=1, steps_per_epoch=500)\n", "LRN901") == []
 
 
