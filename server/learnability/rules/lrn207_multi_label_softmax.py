@@ -86,7 +86,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(5, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(X, Y, epochs=20)
-        """, message="multi-label targets (several ones per row)"),
+        """, message="softmax and categorical crossentropy with several labels per row: use sigmoid, binary_crossentropy"),
         Invalid("""
             import numpy as np
             import keras
@@ -117,7 +117,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(3, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, y, epochs=20)
-        """, message="multi-label targets (several ones per row)"),
+        """, message="with several labels per row: use sigmoid"),
         Invalid("""
             import numpy as np
             import keras
@@ -131,7 +131,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(3, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, y, epochs=20)
-        """, message="multi-label targets"),
+        """, message="several labels per row"),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -149,7 +149,7 @@ def check(rule: Rule, ctx: Context):
         if act != "softmax" and loss != "categorical_crossentropy":
             continue
         seen.add(id(fit.call.node))
-        what = " and ".join(x for x in (("a softmax output" if act == "softmax" else ""),
+        what = " and ".join(x for x in (("softmax" if act == "softmax" else ""),
                                         ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
         related = []
         if out is not None:
@@ -158,6 +158,5 @@ def check(rule: Rule, ctx: Context):
             related.append((info.origin.placed, info.origin.raw.node, "the multi-label targets are made here"))
         yield rule.finding(
             ctx, fit.call.placed, fit.y,
-            f"multi-label targets (several ones per row) trained with {what}, which assume one class per row: "
-            "each of k true labels gets at most 1/k; use a sigmoid output with binary crossentropy",
+            f"{what} with several labels per row: use sigmoid, binary_crossentropy",
             related=related, activation=act, loss=loss)

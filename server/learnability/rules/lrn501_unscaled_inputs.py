@@ -130,8 +130,11 @@ def file_inputs(program: Program, model: ModelInfo, fit: FitInfo):
         "huge first steps, and the first layer's gradient is scaled by the input, so one learning rate cannot "
         "suit every layer. Divide by the maximum (x / 255.0), standardise, or start the model with Rescaling. "
         "A model with no hidden layer (linear or logistic regression) has nothing to saturate: it is reported, "
-        "at info, only for values above 100, where the poor conditioning needs a tiny SGD rate. Threshold: "
-        "input_max_abs."
+        "at info, only for values above 100, where the poor conditioning needs a tiny SGD rate. Columns read "
+        "from a file (read_csv, loadtxt, genfromtxt) with no scaling on the way are \"likely unscaled\" (info): "
+        "their range is not known statically, and tabular columns such as prices, counts or areas are often in "
+        "the hundreds or more; standardise them with a scaler fitted on the training split, or start the model "
+        "with a Normalization layer adapted to them. Threshold: input_max_abs."
     ),
     fix="Divide the array at the fit call by its maximum, add rescale= to the ImageDataGenerator, or add a first "
         "Rescaling(1/255) layer for image datasets.",
@@ -203,7 +206,7 @@ def file_inputs(program: Program, model: ModelInfo, fit: FitInfo):
                                       layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="inputs reach fit unscaled: mnist pixels up to 255", fixed="""
+        """, message="inputs reach fit unscaled (mnist pixels up to 255, made on line 4): divide by 255.0", fixed="""
             import keras
             from keras import layers
 
@@ -224,7 +227,7 @@ def file_inputs(program: Program, model: ModelInfo, fit: FitInfo):
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="inputs reach fit unscaled: values up to 100", fixed="""
+        """, message="inputs reach fit unscaled (values up to 100, made on line 5): divide by 100.0", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -281,7 +284,7 @@ def check(rule: Rule, ctx: Context):
             fix = Fix(f"Divide the inputs by {divisor}", (ctx.replace(fit.call.placed, x, new),))
         origin = ""
         if info.origin is not None and info.origin.placed is not None:
-            origin = f" (made on line {info.origin.placed.span(info.origin.raw.node).line})"
+            origin = f", made on line {info.origin.placed.span(info.origin.raw.node).line}"
         if info.dataset:
             how = f"{info.dataset} pixels"
         elif info.source == "image_directory":
@@ -294,20 +297,14 @@ def check(rule: Rule, ctx: Context):
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, f"the inputs are made here: {how} up to {peak:g}"))
         if no_hidden:
-            effect = ("the model has no hidden layer, so nothing saturates, but each weight's gradient scales "
-                      "with its input: the problem is badly conditioned and plain SGD needs a tiny rate")
             severity = Severity.INFO
         elif first_act in SATURATING:
-            effect = f"large inputs saturate the first layer's {first_act} units and distort its gradients"
             severity = None
         else:
-            effect = ("large inputs make the first layer's pre-activations and gradients far larger than its "
-                      "initialisation assumes")
             severity = None
         yield rule.finding(
             ctx, fit.call.placed, fit.x,
-            f"inputs reach fit unscaled: {how} up to {peak:g}{origin}; {effect}; divide by {divisor} or add a "
-            "Rescaling layer",
+            f"inputs reach fit unscaled ({how} up to {peak:g}{origin}): divide by {divisor}",
             fix=fix, related=related, severity=severity, max_abs=peak, source=info.source,
         )
 
@@ -321,8 +318,5 @@ def _file_finding(rule: Rule, ctx: Context, fit: FitInfo, info):
         related.append((read.placed, info.origin_node, "the inputs are read from a file here"))
     return rule.finding(
         ctx, fit.call.placed, fit.x,
-        f"inputs read from a file{origin} reach fit with no scaling on the way: likely unscaled columns (their "
-        "range is not known here; tabular columns such as prices, counts or areas are often in the hundreds or "
-        "more); standardise them with a scaler fitted on the training split, or start the model with a "
-        "Normalization layer adapted to them",
+        f"likely unscaled: columns read from a file{origin} reach fit as read: standardise them",
         related=related, severity=Severity.INFO, source=info.source)

@@ -52,7 +52,10 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
         "A model trained on scaled inputs (x / 255, standardised columns) has learnt weights for that scale. "
         "Given the same kind of data unscaled, its first layer sees values hundreds of times larger: validation "
         "and test accuracy fall to chance and predictions are meaningless, although training looks fine. Apply "
-        "the very same transform (the scaler fitted on the training split) to every split."
+        "the very same transform (the scaler fitted on the training split) to every split. Training inputs "
+        "reshaped to another rank than the held-out ones stop evaluate/predict with a shape error; one-hot "
+        "training labels with categorical crossentropy cannot be compared with integer held-out labels; and a "
+        "scaled copy that is never read (or is overwritten first) leaves fit with the raw values."
     ),
     fix=None,
     covers=(
@@ -137,7 +140,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=5)
             model.evaluate(x_test, y_test)
-        """, message="evaluate gets them unscaled (values up to 255)"),
+        """, message="evaluate gets unscaled inputs (up to 255), training scaled ones: apply the same transform"),
         Invalid("""
             import numpy as np
             import keras
@@ -152,7 +155,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))
-        """, message="validation_data gets them unscaled (values up to 1000)"),
+        """, message="validation_data gets unscaled inputs (up to 1000)"),
         Invalid("""
             import keras
             from keras import layers
@@ -165,7 +168,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
             model.evaluate(x_test, y_test)
-        """, message="reshaped to 2 dimensions, but evaluate gets them with 3"),
+        """, message="training inputs reshaped to 2-D, evaluate gets 3-D"),
         Invalid("""
             import keras
             from keras import layers
@@ -177,7 +180,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
             model = keras.Sequential([keras.Input((32, 32, 3)), layers.Flatten(), layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x_train, y_train, epochs=10, validation_data=(x_test, y_test))
-        """, message="validation_data gets integer class labels"),
+        """, message="integer labels in validation_data"),
         Invalid("""
             import pandas as pd
             import keras
@@ -194,7 +197,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(X_train, y_train, epochs=30, validation_data=(X_test, y_test))
-        """, message="the scaled copy X_scaled (line 10) is never used"),
+        """, message="scaled copy X_scaled (line 10) is never used"),
         Invalid("""
             import numpy as np
             import keras
@@ -209,7 +212,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(X_scaled, y_train, epochs=20)
-        """, message="is overwritten on line 9 before it is used"),
+        """, message="is overwritten on line 9 unread"),
     ],
 )
 def check(rule: Rule, ctx: Context):
@@ -252,9 +255,7 @@ def check(rule: Rule, ctx: Context):
 def _scale_mismatch(train: DataInfo, held: DataInfo, where: str, limit: float) -> str | None:
     if not (_raw(held, limit) and _scaled(train, limit)):
         return None
-    return (f"the model is trained on scaled inputs, but {where} gets them unscaled (values up to {held.max_abs:g}): "
-            "the weights learnt for scaled values make these predictions meaningless; apply the same transform to "
-            "every split")
+    return f"{where} gets unscaled inputs (up to {held.max_abs:g}), training scaled ones: apply the same transform"
 
 
 def _rank_mismatch(model, train: DataInfo, held: DataInfo, where: str) -> str | None:
@@ -265,9 +266,7 @@ def _rank_mismatch(model, train: DataInfo, held: DataInfo, where: str) -> str | 
     first = next((layer for layer in model.layers if layer.kind not in ("Input", "InputLayer")), None)
     if first is None or first.kind in _ANY_RANK or getattr(model, "opaque", ()):
         return None
-    return (f"the training inputs are reshaped to {train.ndim} dimensions, but {where} gets them with {held.ndim} "
-            f"(as loaded): the model built for {train.ndim}-dimensional inputs stops with a shape error there; "
-            "reshape every split the same way")
+    return f"training inputs reshaped to {train.ndim}-D, {where} gets {held.ndim}-D: reshape every split the same way"
 
 
 def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], reported: set[int]):
@@ -303,9 +302,7 @@ def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], repo
             reported.add(id(node))
             yield rule.finding(
                 ctx, call.call.placed, node,
-                f"the model trains on one-hot labels with categorical crossentropy, but {where} gets integer class "
-                "labels: the loss cannot compare them (a shape error, or a meaningless score); one-hot encode every "
-                "split's labels (to_categorical) or use sparse_categorical_crossentropy throughout",
+                f"one-hot training labels, integer labels in {where}: one-hot every split or use a sparse loss",
                 related=[(train.call.placed, train.y, "the one-hot training labels")])
             break
 
@@ -345,8 +342,7 @@ def _dead_scaled_copies(rule: Rule, ctx: Context):
             line = stmt.placed.span(raw.node).line
             yield rule.finding(
                 ctx, fit.call.placed, fit.x,
-                f"the scaled copy {name} (line {line}) {dead}, so fit gets the unscaled values it was made from: "
-                "split and train on the scaled array, not the raw one",
+                f"fit gets raw values: scaled copy {name} (line {line}) {dead}; train on it",
                 related=[(stmt.placed, raw.node, f"{name}: the scaled copy")])
             break
 
@@ -364,5 +360,5 @@ def _never_read(program: Program, lines: list[str], stmt, name: str) -> str | No
         m = rebind.match(text)
         if m is None or word.search(text[m.end():]):
             return None  # read (or rebound from itself)
-        return f"is overwritten on line {n + 1} before it is used"
+        return f"is overwritten on line {n + 1} unread"
     return "is never used"

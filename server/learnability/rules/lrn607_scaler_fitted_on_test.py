@@ -95,9 +95,7 @@ def check(rule: Rule, ctx: Context):
                     fstmt, node, held = fitted.pop(receiver.value)
                     yield rule.finding(
                         ctx, fstmt.placed, node,
-                        f"the scaler is fitted on {held} and then transforms {data}: the training inputs get the "
-                        "held-out split's statistics (and the held-out data leaks into training); fit it on the "
-                        "training split and transform the others with it",
+                        f"the scaler is fitted on {held} and then transforms {data}: fit it on the training split",
                         related=[(stmt.placed, call, "the training split is transformed here")])
 
 
