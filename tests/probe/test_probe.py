@@ -4,6 +4,10 @@ crash, exit, hang or train in a custom loop, reproducibility, and cancellation.
 
 The expectations on the article's programs are what was measured here (TF 2.21, CPU, seed 0); where the
 measurement decides (the sigmoid example), the test checks that numbers are reported, not which way.
+
+The Keras backend is the one the environment names (KERAS_BACKEND, else keras.json, else TensorFlow):
+scripts/test.sh runs this file under TensorFlow and again under KERAS_BACKEND=jax, and
+scripts/test-backends.sh under PyTorch.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("tensorflow", reason="the probe tests need TensorFlow (pip install tensorflow-cpu)")
+from learnability.probe import runner
+from learnability.probe.backend import detect
+from learnability.probe.runner import run_probe
 
-from learnability.probe import runner  # noqa: E402
-from learnability.probe.runner import run_probe  # noqa: E402
+BACKEND = detect(None)["name"]
+pytest.importorskip(BACKEND, reason=f"the probe tests need Keras's {BACKEND} backend installed")
 
 pytestmark = pytest.mark.probe
 
@@ -94,6 +100,9 @@ def test_article2_high_lr_does_not_learn_and_lower_rate_confirmed(article):
     assert _finding(r, "PRB001") is not None
     assert r["metrics"]["learning_rate_that_works"] == pytest.approx(1e-3)
     assert r["device"].startswith(("CPU", "GPU"))
+    be = r["metrics"]["backend"]  # which backend trained, its version, why that one, and the device it saw
+    assert be["name"] == BACKEND and be["version"] and be["keras"].startswith("3.")
+    assert be["device"]["text"] == r["device"] and be["source"]
     assert Path(r["plots"]["loss"]).is_file() and Path(r["plots"]["gradients"]).is_file()
 
 
@@ -278,7 +287,8 @@ def test_interpreter_without_tensorflow(tmp_path):
     assert subprocess.run([python, "-c", "import tensorflow"], capture_output=True).returncode != 0
     r = run_probe(str(FIXTURES / "article2_fixed.py"), python=python, timeout_s=30)
     assert r["verdict"] == "error"
-    assert "TensorFlow" in r["summary"] and _finding(r, "PRB093") is not None
+    name = {"tensorflow": "TensorFlow", "jax": "'jax' backend", "torch": "'torch' backend"}[BACKEND]
+    assert name in r["summary"] and _finding(r, "PRB093") is not None
 
 
 def _group_alive(pgid: int) -> list[int]:
