@@ -1,7 +1,9 @@
 """The probe's train step on each installed Keras backend is Keras's own: from the same weights, three
 `Trainer.run_step`s give the losses and weights of three `train_on_batch` calls, and the measurements
-(per-layer gradient norms, update ratios) come out on every backend. Each backend runs in a subprocess
-(a process imports one backend, once), as in the probe's worker."""
+(per-layer gradient norms, update ratios) come out on every backend. From the same initial weights every
+backend measures the same numbers; what differs between backends in a probe of a user's script is the
+initial weights each draws with its own random generator. Each backend runs in a subprocess (a process
+imports one backend, once), as in the probe's worker."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.probe
@@ -41,6 +44,8 @@ def build():
     return model
 
 a, b = build(), build()
+init = np.load(sys.argv[2])
+a.set_weights([init[f"w{i}"] for i in range(len(init.files))])
 b.set_weights(a.get_weights())
 tr = m.Trainer(a, X, y)
 tr.reset(0)
@@ -62,13 +67,28 @@ print(json.dumps({"backend": tr.backend, "losses": [s[0] for s in steps], "ref":
 '''
 
 
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict:
+    """Each installed backend's run from one set of initial weights (drawn here with NumPy)."""
+    tmp = tmp_path_factory.mktemp("trainer")
+    rng = np.random.default_rng(7)
+    shapes = [(3, 3, 3, 4), (4,), (144, 8), (8,), (8, 1), (1,)]
+    init = tmp / "init.npz"
+    np.savez(init, **{f"w{i}": (rng.uniform(-0.4, 0.4, s) if len(s) > 1 else np.zeros(s)).astype("float32")
+                      for i, s in enumerate(shapes)})
+    out = {}
+    for backend in BACKENDS:
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2", KERAS_HOME=str(tmp))
+        proc = subprocess.run([sys.executable, "-c", CHECK, str(MEASURE), str(init)], capture_output=True, text=True,
+                              env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        out[backend] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_trainer_step_is_kerass_own_step(backend, tmp_path):
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2", KERAS_HOME=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-c", CHECK, str(MEASURE)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
+def test_trainer_step_is_kerass_own_step(backend, measured):
+    r = measured[backend]
     assert r["backend"] == backend
     assert r["losses"] == pytest.approx(r["ref"], rel=1e-5)
     assert r["weight_diff"] < 1e-5  # the same weights after three steps
@@ -78,3 +98,13 @@ def test_trainer_step_is_kerass_own_step(backend, tmp_path):
         assert len(norms) == len(ratios) == 3 and all(v > 0 for v in norms + ratios)
     assert r["pred_shape"] == [16, 1] and r["pred_ref"] < 1e-5
     assert r["lr"] == pytest.approx(0.5)
+
+
+def test_every_backend_measures_the_same_from_the_same_weights(measured):
+    assert set(measured) >= {"tensorflow", "jax"}  # CI installs both (scripts/setup.sh)
+    first = measured["tensorflow"]
+    for backend, r in measured.items():
+        assert r["losses"] == pytest.approx(first["losses"], rel=1e-4), backend
+        for key in ("grad_norms", "update_ratios"):
+            for mine, theirs in zip(r[key], first[key]):
+                assert mine == pytest.approx(theirs, rel=1e-3), (backend, key)
