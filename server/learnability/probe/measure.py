@@ -590,7 +590,7 @@ class Trainer:
         weight_ids = {id(v) for v in model.weights}
         self.seed_init = [(v, np.array(v.numpy())) for v in getattr(model, "variables", [])
                           if id(v) not in weight_ids and "seed_generator" in str(getattr(v, "path", v.name))]
-        if not opt.built:
+        if not getattr(opt, "built", getattr(opt, "_built", False)):  # (tf_keras: `_built`)
             opt.build(self.tvars)
         self._lr_var = getattr(opt, "_learning_rate", None)
         self.lr_is_variable = hasattr(self._lr_var, "assign")
