@@ -489,22 +489,32 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
     layers = list(getattr(model, "layers", []))
     if not layers:
         return None
-    outputs = None
     try:
-        if type(model).__name__ == "Sequential":
-            h = keras.ops.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
-            outputs = []
-            for layer in layers:
-                h = layer(h, training=False)
-                outputs.append(h)
-        else:
-            feat = keras.Model(model.inputs, [l.output for l in layers if not isinstance(l, keras.layers.InputLayer)])
-            got = feat(x, training=False)
-            got = got if isinstance(got, (list, tuple)) else [got]
-            it = iter(got)
-            outputs = [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
+        with no_grad(model_backend(model)):
+            outputs = _layer_outputs(model, layers, x)
     except Exception:
         return None
+    return _activation_stats(layers, outputs)
+
+
+def _layer_outputs(model: Any, layers: list, x: Any) -> list:
+    """Each top-level layer's output on `x`, inference mode (None for an InputLayer)."""
+    if type(model).__name__ == "Sequential":
+        h = keras.ops.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
+        outputs = []
+        for layer in layers:
+            h = layer(h, training=False)
+            outputs.append(h)
+        return outputs
+    feat = keras.Model(model.inputs, [l.output for l in layers if not isinstance(l, keras.layers.InputLayer)])
+    got = feat(x, training=False)
+    got = got if isinstance(got, (list, tuple)) else [got]
+    it = iter(got)
+    return [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
+
+
+def _activation_stats(layers: list, outputs: list) -> list[dict]:
+    """Saturation of sigmoid/tanh-like layers (beyond |pre-activation| SAT_PREACT) and dead ReLU units."""
     stats = []
     for layer, out in zip(layers, outputs):
         act = layer_activation(layer)
@@ -536,6 +546,17 @@ def model_backend(model: Any) -> str:
     if any(c.__module__.startswith("tf_keras") for c in type(model).__mro__):
         return "tensorflow"
     return keras.backend.backend()
+
+
+def no_grad(backend: str) -> Any:
+    """PyTorch: no autograd graph for inference (as Keras's own predict); elsewhere nothing to do."""
+    if backend == "torch":
+        import torch
+
+        return torch.no_grad()
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def _sq(a: Any) -> Any:
@@ -783,8 +804,9 @@ class Trainer:
                 out = self._predict(self._state[0], self._state[1], take(x, idx))
                 outs.append(_map(lambda a, k=min(n - s, PREDICT_CHUNK): np.asarray(a)[:k], out))
         else:
-            for s in range(0, n, PREDICT_CHUNK):
-                outs.append(to_numpy(self.model(take(x, np.arange(s, min(n, s + PREDICT_CHUNK))), training=False)))
+            with no_grad(self.backend):
+                for s in range(0, n, PREDICT_CHUNK):
+                    outs.append(to_numpy(self.model(take(x, np.arange(s, min(n, s + PREDICT_CHUNK))), training=False)))
         return np.concatenate(outs, axis=0) if outs else None
 
 
