@@ -197,7 +197,10 @@ def test_article_verdicts_and_confirmations_are_the_same_on_every_backend(articl
     for name in ARTICLE:
         _, r = article[name]
         tested = {f["rule"]: f["confirmed"] for f in r["findings"] if f["rule"].startswith("LRN") and f["confirmed"] is not None}
-        assert tested == CONFIRMED[name], (name, tested)
+        assert {rule: tested.get(rule) for rule in CONFIRMED[name]} == CONFIRMED[name], (name, tested)
+        # and nothing refuted anywhere (on TensorFlow, where the sigmoid network learns, its random labels,
+        # LRN602, are measured too: confirmed; where it stays on one class they are not tested)
+        assert all(v is True for v in tested.values()), (name, tested)
         assert r["verdict"] == VERDICT.get(name) or r["verdict"] in SEED0_VERDICT[name][BACKEND], (name, r["summary"])
 
 
