@@ -51,6 +51,9 @@ VERDICT = {"article1_fixed": "learns", "article2_high_lr": "does_not_learn", "ar
 # memorise 150 random labels within 40 steps. Seed 0 as measured; on TensorFlow itself seed 2 gives "learns"
 # for article2_fixed, and on JAX seed 2 "does_not_learn". From the same initial weights every backend measures
 # the same numbers (test_backend_trainer.py).
+# Does article2's network (conv + dense relu) fit one batch with Adam at 1e-3 from the backend's initial weights
+# (seed 0)? From PyTorch's it dies at 1e-3 too (the loss settles at 0.693); the range test finds a rate that fits.
+FITS_AT_1E3 = {"tensorflow": True, "jax": True, "torch": False}
 SEED0_VERDICT = {"article1_sigmoid_scaled": {"tensorflow": {"learns", "learns_slowly"}, "jax": {"does_not_learn"},
                                              "torch": {"does_not_learn"}},
                  "article2_fixed": {"tensorflow": {"does_not_learn"}, "jax": {"learns"}, "torch": {"does_not_learn"}}}
@@ -58,9 +61,10 @@ SEED0_VERDICT = {"article1_sigmoid_scaled": {"tensorflow": {"learns", "learns_sl
 
 def _cli_start(path: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    # --budget 60: the step budget decides, never the clock, even on a loaded machine
+    # --budget 60: the step budget decides, never the clock, even on a loaded machine (--timeout 600: six
+    # probes at once on two cores; PyTorch's eager steps take longest)
     return subprocess.Popen([sys.executable, "-m", "learnability", "probe", str(path), "--format", "json",
-                             "--budget", "60", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--budget", "60", "--timeout", "600", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, cwd=str(ROOT))
 
 
@@ -114,11 +118,11 @@ def test_article2_high_lr_does_not_learn_and_lower_rate_confirmed(article):
     assert lr["before"]["fitted"] is False
     assert "as_written" in r["curves"] and "LRN301" in r["curves"]
     assert _finding(r, "PRB001") is not None
-    if BACKEND != "torch":
+    if FITS_AT_1E3[BACKEND]:
         assert lr["after"]["fitted"] is True
         assert r["metrics"]["learning_rate_that_works"] == pytest.approx(1e-3)
-    else:  # from PyTorch's initial weights 1e-3 stalls too (it learns the slice faster: confirmed, necessary);
-        # the range test finds a rate that fits the batch, still under LRN301's ceiling of 1e-2
+    else:  # 1e-3 stalls too (it learns the slice faster: confirmed, necessary); the range test finds a rate
+        # that fits the batch, still under LRN301's ceiling of 1e-2
         assert lr["after"]["train_accuracy"] > lr["before"]["train_accuracy"]
         assert _finding(r, "PRB007")["confirmed"] is True and r["metrics"]["learning_rate_that_works"] < 1e-2
     assert r["device"].startswith(("CPU", "GPU"))
@@ -135,7 +139,7 @@ def test_article2_fixed_fits_but_its_random_labels_cannot_be_learned(article):
     # is "does not learn"; with JAX's initial weights it memorises the slice (see SEED0_VERDICT)
     rc, r = article["article2_fixed"]
     _check_contract(r)
-    assert r["metrics"]["fit_one_batch"]["fitted"] is True
+    assert r["metrics"]["fit_one_batch"]["fitted"] is FITS_AT_1E3[BACKEND]
     assert "PRB005" not in _rules(r)
     assert r["metrics"]["held_out"]["above_chance"] is False
     assert _finding(r, "PRB004")["confirmed"] is True
@@ -307,7 +311,7 @@ def test_unsaved_source_is_probed(probe):
     r = run_probe(str(FIXTURES / "article2_high_lr.py"), source=text)
     # the buffer's rate (1e-3) was trained, not the file's (0.1, which never fits the batch)
     assert r["metrics"]["learning_rate"] == pytest.approx(1e-3)
-    assert r["metrics"]["fit_one_batch"]["fitted"] is True
+    assert r["metrics"]["fit_one_batch"]["fitted"] is FITS_AT_1E3[BACKEND]
     assert _finding(r, "LRN301") is None
 
 
