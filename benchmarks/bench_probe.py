@@ -101,12 +101,19 @@ def train_as_written(path: Path, python: str, backend: str) -> dict:
     raise RuntimeError(f"training {path} failed: {proc.stderr[-1000:]}")
 
 
+def _worker_tree() -> list[int]:
+    """The warm workers' processes: each guardian and the harness below it (guard.py), where the work is."""
+    from learnability.probe.guard import descendants
+
+    return [p for w in runner.worker_pids() for p in [w, *descendants(w)]]
+
+
 def probe_once(path: Path, python: str, budget: float | None) -> dict:
-    before = {pid: _cpu_of(pid) for pid in runner.worker_pids()}
+    before = {pid: _cpu_of(pid) for pid in _worker_tree()}
     t = time.perf_counter()
     report = runner.run_probe(str(path), python=python, budget_s=budget)
     wall = time.perf_counter() - t
-    cpu = sum(_cpu_of(pid) - before.get(pid, 0.0) for pid in runner.worker_pids())
+    cpu = sum(_cpu_of(pid) - before.get(pid, 0.0) for pid in _worker_tree())
     cfs = [k for k in report.get("curves", {}) if k != "as_written"]
     return {"wall_s": wall, "cpu_s": cpu, "verdict": report["verdict"], "device": report.get("device"),
             "counterfactuals": cfs, "timing": report.get("timing", {}),
