@@ -108,3 +108,12 @@ def test_every_backend_measures_the_same_from_the_same_weights(measured):
         for key in ("grad_norms", "update_ratios"):
             for mine, theirs in zip(r[key], first[key]):
                 assert mine == pytest.approx(theirs, rel=1e-3), (backend, key)
+
+
+def test_a_backend_that_cannot_train_is_named(monkeypatch):
+    from learnability.probe.runner import run_probe
+
+    monkeypatch.setenv("KERAS_BACKEND", "numpy")  # Keras runs inference only there
+    r = run_probe(str(Path(__file__).parent / "scripts" / "healthy_cnn.py"), timeout_s=120)
+    assert r["verdict"] == "error"
+    assert "'numpy' backend cannot train" in r["summary"] and "KERAS_BACKEND=numpy" in r["summary"]

@@ -158,7 +158,7 @@ def _no_custom_loop(fn):
 
 
 def patch_tf(tf):
-    """Intercept tf.GradientTape.gradient (custom loops) and a separate tf.keras (tf_keras) Model."""
+    """Intercept tf.GradientTape.gradient: a custom loop stops the script (once per process)."""
     tape = tf.GradientTape
     if not hasattr(tape.gradient, "__wrapped__"):
         tape.gradient = _no_custom_loop(tape.gradient)
@@ -728,6 +728,9 @@ def main():
         what = "TensorFlow" if wanted == "tensorflow" else f"Keras with its '{wanted}' backend"
         hint = {"tensorflow": "pip install tensorflow", "jax": "pip install keras jax",
                 "torch": "pip install keras torch"}.get(wanted, "set KERAS_BACKEND to tensorflow, jax or torch")
+        if wanted in BACKEND.UNTRAINABLE:  # Keras imported, but this backend runs inference only
+            send({"type": "fatal", "message": f"{exc} (KERAS_BACKEND={wanted})"})
+            return 2
         send({"type": "fatal", "message": f"{what} could not be imported in {sys.executable}: "
                                           f"{type(exc).__name__}: {exc}. Install it there "
                                           f"({hint}) or pass --python."})
