@@ -138,6 +138,13 @@ def use_wheels(python: str, folder: Path) -> str:
     vpy = venv / "bin" / "python"
     if not vpy.exists():
         subprocess.run([python, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+        # `python` may itself be a virtual environment (or conda's): its own site folders go on the new one's
+        # path too, so pip sees its packages as installed and adds only what is missing
+        code = "import json, site, sysconfig; print(json.dumps([sysconfig.get_paths()[k] for k in ('purelib', 'platlib')] + site.getsitepackages()))"
+        base = json.loads(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout)
+        purelib = subprocess.run([str(vpy), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        Path(purelib, "_learnability_bench_base.pth").write_text("\n".join(dict.fromkeys(base)) + "\n")
         subprocess.run([str(vpy), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(folder),
                         *WHEEL_PACKAGES], check=True)
     return str(vpy)
