@@ -149,6 +149,8 @@ def worker_env(backend: Mapping[str, Any]) -> dict[str, str]:
     env = {"KERAS_BACKEND": str(backend["name"])}
     if backend.get("legacy"):
         env["TF_USE_LEGACY_KERAS"] = "1"
+    elif "TF_USE_LEGACY_KERAS" in os.environ:  # the script turns it off before importing Keras
+        env["TF_USE_LEGACY_KERAS"] = "0"
     return env
 
 
