@@ -143,7 +143,12 @@ def test_the_report_types_name_the_same_values_as_the_code_that_makes_them():
 SAMPLES = [
     msgs.Hello(pid=12, python="3.11.7"),
     msgs.Ready(device=msgs.Device(kind="CPU", name="x86_64", count=2, text="CPU (x86_64, 2 cores)"),
-               tensorflow="2.21.0", keras="3.15.1", import_s=3.2, pid=12),
+               backend="tensorflow", backend_version="2.21.0", keras="3.15.1", tensorflow="2.21.0",
+               legacy_keras=False, import_s=3.2, pid=12),
+    msgs.Ready(device=msgs.Device(kind="GPU", name="NVIDIA H200", count=1, text="GPU (NVIDIA H200, 139.8 GiB)",
+                                  memory_gib=139.8, free_gib=None),
+               backend="jax", backend_version="0.6.2", keras="3.15.1", tensorflow=None, legacy_keras=False,
+               import_s=3.2, pid=12),
     msgs.Fatal(message="TensorFlow could not be imported"),
     msgs.Progress(stage="as_written", frac=0.5, msg="fit one batch"),
     msgs.Run(data=msgs.RunData(key="as_written", status="ok", measurements={"fit": {"steps": 3}, "seconds": 1})),
@@ -181,7 +186,8 @@ def test_each_message_round_trips_and_validates(message):
     ('{"type": "done", "seconds": true}', "done.seconds: expected a number, got true"),
     ('{"type": "done", "seconds": 1, "rm": "-rf"}', "unexpected key 'rm'"),
     ('{"type": "progress", "stage": "x", "frac": 0.1, "msg": null}', "progress.msg: expected a string, got null"),
-    ('{"type": "ready", "device": "GPU", "tensorflow": "2", "keras": "3", "import_s": 1, "pid": 1}',
+    ('{"type": "ready", "device": "GPU", "backend": "jax", "backend_version": null, "tensorflow": null, "keras": "3", '
+     '"legacy_keras": false, "import_s": 1, "pid": 1}',
      "ready.device: expected an object (Device)"),
     ('{"type": "run", "data": {"key": "as_written", "status": "fine"}}', "run.data.status: expected \"ok\""),
     ('{"type": "run", "data": {"status": "ok"}}', "run.data: missing 'key'"),

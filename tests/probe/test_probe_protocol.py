@@ -21,7 +21,8 @@ SCRIPT = "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel
 
 HELLO = json.dumps({"type": "hello", "pid": 1, "python": "3.11"})
 READY = json.dumps({"type": "ready", "device": {"kind": "CPU", "name": "x", "count": 1, "text": "CPU (x, 1 core)"},
-                    "tensorflow": "2.21.0", "keras": "3.15.1", "import_s": 0.1, "pid": 1})
+                    "backend": "tensorflow", "backend_version": "2.21.0", "keras": "3.15.1", "tensorflow": "2.21.0",
+                    "legacy_keras": False, "import_s": 0.1, "pid": 1})
 
 
 def _fake_python(tmp_path, after_job: list[str], before_job: list[str] | None = None) -> str:
@@ -76,8 +77,7 @@ def test_a_malformed_message_during_a_job_is_an_error_report(tmp_path, bad, reas
 
 
 def test_a_malformed_ready_is_an_error_report(tmp_path):
-    bad_ready = json.dumps({"type": "ready", "device": "a GPU", "tensorflow": "2", "keras": "3", "import_s": 1,
-                            "pid": 1})
+    bad_ready = json.dumps({**json.loads(READY), "device": "a GPU"})
     r = _probe(tmp_path, _fake_python(tmp_path, [], before_job=[HELLO, bad_ready]))
     assert r["verdict"] == "error"
     assert "ready.device: expected an object (Device)" in r["summary"]

@@ -16,6 +16,13 @@ export interface ProbeReport {
    * where it trained, in words; null when it did not get that far
    */
   device: string | null;
+  /**
+   * the verdict with its evidence, one sentence (the report view's first line)
+   */
+  headline: string;
+  /**
+   * the headline, then the confirmed causes and their evidence (the CLI's text)
+   */
   summary: string;
   metrics: ProbeMetrics;
   layers: ProbeLayer[];
@@ -33,6 +40,8 @@ export interface ProbeReport {
   plots?: {
     [k: string]: string;
   };
+  port?: PortOffer;
+  ported?: Ported;
 }
 /**
  * What was measured on the script as written (empty when the probe could not measure).
@@ -40,6 +49,7 @@ export interface ProbeReport {
 export interface ProbeMetrics {
   tensorflow?: string | null;
   keras?: string | null;
+  backend?: BackendInfo;
   task?: string | null;
   classes?: number | null;
   loss?: string | null;
@@ -81,6 +91,53 @@ export interface ProbeMetrics {
   budget?: {
     [k: string]: number;
   };
+}
+/**
+ * Which Keras backend trained, and why that one.
+ */
+export interface BackendInfo {
+  name: string | null;
+  version: string | null;
+  keras: string | null;
+  legacy_keras: boolean;
+  /**
+   * why this backend, in words: "Keras's default", "the script (line 3)", ...
+   */
+  source: string;
+  /**
+   * the script's line that chose it
+   */
+  line: number | null;
+  device: Device | null;
+}
+/**
+ * Where the worker trains.
+ */
+export interface Device {
+  /**
+   * "GPU" or "CPU"
+   */
+  kind: string;
+  /**
+   * the GPU's name, or the CPU's architecture
+   */
+  name: string;
+  /**
+   * GPUs, or CPU cores
+   */
+  count: number;
+  /**
+   * in words: "GPU (NVIDIA H200, 139.8 GiB)", "CPU (x86_64, 16 cores)"
+   */
+  text: string;
+  /**
+   * a GPU's memory, where the backend says
+   */
+  memory_gib?: number | null;
+  /**
+   * ... and how much of it is free
+   */
+  free_gib?: number | null;
 }
 export interface Samples {
   train: number;
@@ -227,6 +284,10 @@ export interface ProbeFinding {
    */
   cell?: number;
   /**
+   * the probe's answer in a few words ("confirmed: fits in 6 steps instead of 26"); "" when it has none
+   */
+  result?: string;
+  /**
    * what the check measured, for tools
    */
   data?: {
@@ -285,4 +346,48 @@ export interface AsWrittenTiming {
   first_step_s: number | null;
   fit_s: number | null;
   held_out_s: number | null;
+}
+/**
+ * The script failed before fit on an API that a safe Keras 3 fix ports: how to probe a ported copy.
+ */
+export interface PortOffer {
+  rules: string[];
+  /**
+   * the fixes' titles
+   */
+  fixes: string[];
+  /**
+   * the command line that probes the ported copy
+   */
+  command: string;
+  lsp_command: string;
+  lsp_arguments: {
+    [k: string]: unknown;
+  }[];
+}
+/**
+ * This report is of a ported copy (`learnability probe --ported`): the safe Keras 3 fixes applied to a temporary copy; the user's file is unchanged.
+ */
+export interface Ported {
+  /**
+   * the user's script
+   */
+  from: string;
+  /**
+   * the ported copy's path
+   */
+  copy: string;
+  fixes: PortedFix[];
+  /**
+   * [copy line, original line, count] per block of lines, 1-based
+   */
+  blocks: number[][];
+}
+export interface PortedFix {
+  rule: string;
+  /**
+   * in the original script
+   */
+  line: number;
+  title: string;
 }

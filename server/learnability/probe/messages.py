@@ -55,15 +55,9 @@ class MessageError(ValueError):
 
 
 def _key(f: dataclasses.Field[Any]) -> str:
-    """A field's JSON key: its name, or `json_key(...)`'s for a name Python reserves (`from`)."""
+    """A field's JSON key: its name, or its metadata's "json" for a name Python reserves
+    (`from_: str = field(metadata={"json": "from"})`)."""
     return str(f.metadata.get("json", f.name))
-
-
-def json_key(key: str, default: Any = dataclasses.MISSING) -> Any:
-    """A field stored under another key in JSON: `from_: str = json_key("from")`."""
-    if default is dataclasses.MISSING:
-        return field(metadata={"json": key})
-    return field(default=default, metadata={"json": key})
 
 
 def rest_field() -> Any:
@@ -341,24 +335,29 @@ class Device:
     kind: str = field(metadata=doc('"GPU" or "CPU"'))
     name: str = field(metadata=doc("the GPU's name, or the CPU's architecture"))
     count: int = field(metadata=doc("GPUs, or CPU cores"))
-    text: str = field(metadata=doc('in words: "GPU (NVIDIA H200)", "CPU (x86_64, 16 cores)"'))
+    text: str = field(metadata=doc('in words: "GPU (NVIDIA H200, 139.8 GiB)", "CPU (x86_64, 16 cores)"'))
+    memory_gib: float | None | Absent = field(default=ABSENT, metadata=doc("a GPU's memory, where the backend says"))
+    free_gib: float | None | Absent = field(default=ABSENT, metadata=doc("... and how much of it is free"))
 
 
 @dataclass(frozen=True)
 class Ready:
-    """TensorFlow is imported: the worker takes jobs."""
+    """The backend (TensorFlow, JAX or PyTorch) and Keras are imported: the worker takes jobs."""
 
     TYPE: ClassVar[str] = "ready"
     device: Device
-    tensorflow: str
+    backend: str = field(metadata=doc('the Keras backend that trains: "tensorflow", "jax" or "torch"'))
+    backend_version: str | None
     keras: str
+    tensorflow: str | None = field(metadata=doc("TensorFlow's version when it is the backend"))
+    legacy_keras: bool = field(metadata=doc("tf_keras (TF_USE_LEGACY_KERAS) rather than Keras 3"))
     import_s: float
     pid: int
 
 
 @dataclass(frozen=True)
 class Fatal:
-    """The worker cannot work (TensorFlow cannot be imported); it exits."""
+    """The worker cannot work (the backend cannot be imported); it exits."""
 
     TYPE: ClassVar[str] = "fatal"
     message: str
@@ -603,6 +602,8 @@ class ProbeFinding:
     fix: ReportFix | Absent = ABSENT
     related: list[ReportRelated] | Absent = ABSENT
     cell: int | Absent = field(default=ABSENT, metadata=doc("notebooks: the code cell the lines are in"))
+    result: str | Absent = field(default=ABSENT, metadata=doc(
+        'the probe\'s answer in a few words ("confirmed: fits in 6 steps instead of 26"); "" when it has none'))
     data: dict[str, Any] | Absent = field(default=ABSENT, metadata=doc("what the check measured, for tools"))
 
 
@@ -664,11 +665,25 @@ class CounterfactualResult:
 
 
 @dataclass(frozen=True)
+class BackendInfo:
+    """Which Keras backend trained, and why that one."""
+
+    name: str | None
+    version: str | None
+    keras: str | None
+    legacy_keras: bool
+    source: str = field(metadata=doc('why this backend, in words: "Keras\'s default", "the script (line 3)", ...'))
+    line: int | None = field(metadata=doc("the script's line that chose it"))
+    device: Device | None
+
+
+@dataclass(frozen=True)
 class ProbeMetrics:
     """What was measured on the script as written (empty when the probe could not measure)."""
 
     tensorflow: str | None | Absent = ABSENT
     keras: str | None | Absent = ABSENT
+    backend: BackendInfo | Absent = ABSENT
     task: str | None | Absent = ABSENT
     classes: int | None | Absent = ABSENT
     loss: str | None | Absent = ABSENT
@@ -719,6 +734,35 @@ class ProbeTiming:
 
 
 @dataclass(frozen=True)
+class PortOffer:
+    """The script failed before fit on an API that a safe Keras 3 fix ports: how to probe a ported copy."""
+
+    rules: list[str]
+    fixes: list[str] = field(metadata=doc("the fixes' titles"))
+    command: str = field(metadata=doc("the command line that probes the ported copy"))
+    lsp_command: str
+    lsp_arguments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PortedFix:
+    rule: str
+    line: int = field(metadata=doc("in the original script"))
+    title: str
+
+
+@dataclass(frozen=True)
+class Ported:
+    """This report is of a ported copy (`learnability probe --ported`): the safe Keras 3 fixes applied to a
+    temporary copy; the user's file is unchanged."""
+
+    from_: str = field(metadata={"json": "from", "doc": "the user's script"})
+    copy: str = field(metadata=doc("the ported copy's path"))
+    fixes: list[PortedFix]
+    blocks: list[list[int]] = field(metadata=doc("[copy line, original line, count] per block of lines, 1-based"))
+
+
+@dataclass(frozen=True)
 class ProbeReport:
     """The probe's report on one script, as the language server sends it (notification
     `learnability/probeReport`) and `learnability probe --format json` prints it."""
@@ -727,7 +771,8 @@ class ProbeReport:
     file: str
     verdict: Verdict
     device: str | None = field(metadata=doc("where it trained, in words; null when it did not get that far"))
-    summary: str
+    headline: str = field(metadata=doc("the verdict with its evidence, one sentence (the report view's first line)"))
+    summary: str = field(metadata=doc("the headline, then the confirmed causes and their evidence (the CLI's text)"))
     metrics: ProbeMetrics
     layers: list[ProbeLayer]
     findings: list[ProbeFinding]
@@ -735,6 +780,8 @@ class ProbeReport:
         "loss per step of fit-one-batch: as_written and each run's key"))
     timing: ProbeTiming
     plots: dict[str, str] | Absent = field(default=ABSENT, metadata=doc("PNG files written by `--plots`"))
+    port: PortOffer | Absent = ABSENT
+    ported: Ported | Absent = ABSENT
 
 
 _NAMED: dict[Any, str] = {Verdict: "Verdict", FindingStatus: "FindingStatus", RunStatus: "RunStatus"}
