@@ -42,6 +42,9 @@ export interface ProbeReport {
   };
   port?: PortOffer;
   ported?: Ported;
+  rule_thresholds?: {
+    [k: string]: RuleThreshold;
+  };
 }
 /**
  * What was measured on the script as written (empty when the probe could not measure).
@@ -237,6 +240,10 @@ export interface ProbeLayer {
   update_ratio: number | null;
   activation: string | null;
   output: boolean;
+  /**
+   * notebooks: the code cell the lines are in
+   */
+  cell?: number;
 }
 /**
  * A finding of the report: a static rule's (source "static", with the probe's verdict on it) or a probe check's (source "probe"). Lines and columns are 1-based.
@@ -311,6 +318,10 @@ export interface ReportEdit {
   end_line: number;
   end_column: number;
   new_text: string;
+  /**
+   * notebooks: the code cell the lines are in
+   */
+  cell?: number;
 }
 export interface ReportRelated {
   line: number;
@@ -318,6 +329,10 @@ export interface ReportRelated {
   end_line: number;
   end_column: number;
   message: string;
+  /**
+   * notebooks: the code cell the lines are in
+   */
+  cell?: number;
 }
 /**
  * Seconds spent (only what applies).
@@ -390,4 +405,11 @@ export interface PortedFix {
    */
   line: number;
   title: string;
+}
+/**
+ * A rule threshold the probe's static analysis used, and where its value came from.
+ */
+export interface RuleThreshold {
+  value: number;
+  from: "editor settings" | "pyproject.toml" | "default";
 }

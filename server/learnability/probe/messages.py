@@ -532,6 +532,7 @@ class ReportEdit:
     end_line: int
     end_column: int
     new_text: str
+    cell: int | Absent = field(default=ABSENT, metadata=doc("notebooks: the code cell the lines are in"))
 
 
 @dataclass(frozen=True)
@@ -548,6 +549,7 @@ class ReportRelated:
     end_line: int
     end_column: int
     message: str
+    cell: int | Absent = field(default=ABSENT, metadata=doc("notebooks: the code cell the lines are in"))
 
 
 @dataclass(frozen=True)
@@ -621,6 +623,7 @@ class ProbeLayer:
     update_ratio: float | None
     activation: str | None
     output: bool
+    cell: int | Absent = field(default=ABSENT, metadata=doc("notebooks: the code cell the lines are in"))
 
 
 @dataclass(frozen=True)
@@ -763,6 +766,14 @@ class Ported:
 
 
 @dataclass(frozen=True)
+class RuleThreshold:
+    """A rule threshold the probe's static analysis used, and where its value came from."""
+
+    value: float
+    from_: Literal["editor settings", "pyproject.toml", "default"] = field(metadata={"json": "from"})
+
+
+@dataclass(frozen=True)
 class ProbeReport:
     """The probe's report on one script, as the language server sends it (notification
     `learnability/probeReport`) and `learnability probe --format json` prints it."""
@@ -782,6 +793,7 @@ class ProbeReport:
     plots: dict[str, str] | Absent = field(default=ABSENT, metadata=doc("PNG files written by `--plots`"))
     port: PortOffer | Absent = ABSENT
     ported: Ported | Absent = ABSENT
+    rule_thresholds: dict[str, RuleThreshold] | Absent = ABSENT
 
 
 _NAMED: dict[Any, str] = {Verdict: "Verdict", FindingStatus: "FindingStatus", RunStatus: "RunStatus"}
