@@ -7,6 +7,8 @@ export interface ProbeLayer {
   name: string;
   kind?: string;
   line?: number | null;
+  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
+  cell?: number | null;
   grad_norm?: number | null;
   saturation?: number | null;
   dead_fraction?: number | null;
@@ -18,6 +20,8 @@ export interface ProbeFinding {
   category?: string;
   severity?: string;
   line?: number | null;
+  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
+  cell?: number | null;
   column?: number | null;
   end_line?: number | null;
   end_column?: number | null;
@@ -324,17 +328,21 @@ export function gradNormsSvg(layers: ProbeLayer[] | undefined, width = 560): str
   return `<figure class="plot">${parts.join("")}</figure>`;
 }
 
-function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?: unknown, text?: string): string {
+/** A link that reveals a line (in a notebook: a line of a cell) in the editor. */
+function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?: unknown, text?: string, cell?: unknown): string {
   if (typeof line !== "number" || line < 1) return text ? escapeHtml(text) : "–";
+  const inCell = typeof cell === "number" && cell >= 1 ? cell : undefined;
+  const where = inCell ? `line ${line} of cell ${inCell}` : `line ${line}`;
   const attrs = [
     `data-line="${line}"`,
+    inCell ? `data-cell="${inCell}"` : "",
     typeof column === "number" ? `data-column="${column}"` : "",
     typeof endLine === "number" ? `data-end-line="${endLine}"` : "",
     typeof endColumn === "number" ? `data-end-column="${endColumn}"` : "",
   ]
     .filter(Boolean)
     .join(" ");
-  return `<a href="#" class="line-link" ${attrs} title="Go to line ${line}">${escapeHtml(text ?? `line ${line}`)}</a>`;
+  return `<a href="#" class="line-link" ${attrs} title="Go to ${where}">${escapeHtml(text ?? where)}</a>`;
 }
 
 /** The words for a status or `how` id ("not_applicable" and "not applicable" both read "not applicable"). */
@@ -445,7 +453,7 @@ document.addEventListener('click', (e) => {
   if (!a) return;
   e.preventDefault();
   const n = (k) => a.dataset[k] === undefined ? undefined : Number(a.dataset[k]);
-  vscode.postMessage({ type: 'reveal', line: n('line'), column: n('column'), endLine: n('endLine'), endColumn: n('endColumn') });
+  vscode.postMessage({ type: 'reveal', cell: n('cell'), line: n('line'), column: n('column'), endLine: n('endLine'), endColumn: n('endColumn') });
 });
 `;
 
@@ -489,7 +497,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
         : "";
       out.push(
         `<div class="finding" data-rule="${escapeHtml(f.rule)}">` +
-          `<div class="finding-head">${statusBadge(f)} <code>${escapeHtml(f.rule)}</code> ${lineLink(f.line, f.column, f.end_line, f.end_column)}${confirms}</div>` +
+          `<div class="finding-head">${statusBadge(f)} <code>${escapeHtml(f.rule)}</code> ${lineLink(f.line, f.column, f.end_line, f.end_column, undefined, f.cell)}${confirms}</div>` +
           `<div class="finding-msg">${escapeHtml(f.message)}</div>` +
           (evidence && evidence !== f.message ? `<div class="evidence muted">${escapeHtml(evidence)}</div>` : "") +
           (rows.length ? `<ul class="compare">${rows.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>` : "") +
@@ -511,7 +519,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     );
     for (const l of layers) {
       out.push(
-        `<tr><td><code>${escapeHtml(l.name)}</code></td><td>${escapeHtml(l.kind ?? "")}</td><td>${lineLink(l.line)}</td>` +
+        `<tr><td><code>${escapeHtml(l.name)}</code></td><td>${escapeHtml(l.kind ?? "")}</td><td>${lineLink(l.line, undefined, undefined, undefined, undefined, l.cell)}</td>` +
           `<td class="num">${escapeHtml(formatNumber(l.grad_norm))}</td><td class="num">${escapeHtml(percent(l.saturation))}</td>` +
           `<td class="num">${escapeHtml(percent(l.dead_fraction))}</td><td class="num">${escapeHtml(formatNumber(l.update_ratio))}</td></tr>`,
       );
@@ -553,4 +561,9 @@ export function revealRange(msg: { line?: number; column?: number; endLine?: num
   let endColumn = typeof msg.endColumn === "number" && msg.endColumn >= 1 ? msg.endColumn - 1 : startColumn;
   if (endLine === startLine && endColumn < startColumn) endColumn = startColumn;
   return { startLine, startColumn, endLine, endColumn };
+}
+
+/** The notebook cell a webview message points into, as an index into the notebook's cells (0-based); undefined for a plain file. */
+export function revealCellIndex(msg: { cell?: number }): number | undefined {
+  return typeof msg.cell === "number" && Number.isInteger(msg.cell) && msg.cell >= 1 ? msg.cell - 1 : undefined;
 }

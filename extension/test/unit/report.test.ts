@@ -14,6 +14,7 @@ import {
   lossCurvesSvg,
   ProbeReport,
   renderReportHtml,
+  revealCellIndex,
   revealRange,
   statusBarText,
   verdictLabel,
@@ -106,6 +107,25 @@ test("lines link back to the file", () => {
   assert.deepEqual(revealRange({ line: 3 }), { startLine: 2, startColumn: 0, endLine: 2, endColumn: 0 });
   assert.equal(revealRange({ line: 0 }), undefined);
   assert.equal(revealRange({}), undefined);
+});
+
+test("in a notebook a link names and reveals the cell and the line in it", () => {
+  const nb: ProbeReport = {
+    verdict: "does_not_learn",
+    file: "/w/nb.ipynb",
+    findings: [{ rule: "LRN301", cell: 4, line: 2, column: 5, end_line: 2, end_column: 9, message: "rate too high" }],
+    layers: [{ name: "dense", kind: "Dense", cell: 3, line: 6 }],
+  };
+  const html = renderReportHtml(nb, OPTS);
+  assert.match(html, /<a href="#" class="line-link" data-line="2" data-cell="4" data-column="5"[^>]*title="Go to line 2 of cell 4">line 2 of cell 4<\/a>/);
+  assert.match(html, /data-line="6" data-cell="3"[^>]*>line 6 of cell 3<\/a>/);
+  // the webview posts the cell with the line
+  assert.match(html, /postMessage\(\{ type: 'reveal', cell: n\('cell'\), line: n\('line'\)/);
+  assert.equal(revealCellIndex({ cell: 4 }), 3);
+  assert.equal(revealCellIndex({ cell: 1 }), 0);
+  for (const bad of [{}, { cell: 0 }, { cell: 1.5 }, { cell: -2 }]) assert.equal(revealCellIndex(bad), undefined);
+  // a plain file's links name no cell
+  assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /data-cell=|of cell/);
 });
 
 test("CSP: no remote resources, nonce on the only script and style", () => {
