@@ -50,6 +50,8 @@ export interface ProbeReport {
   curves?: Record<string, unknown>;
   plots?: Record<string, unknown>;
   timing?: Record<string, unknown>;
+  /** The rule thresholds the probe's static analysis used, and where each came from ("editor settings", "pyproject.toml", "default"). */
+  rule_thresholds?: Record<string, { value?: unknown; from?: unknown }>;
 }
 
 export const VERDICT_LABELS: Record<Verdict, string> = {
@@ -457,6 +459,24 @@ document.addEventListener('click', (e) => {
 });
 `;
 
+/**
+ * Which rule thresholds the probe used: the ones set (editor settings, pyproject.toml) in the summary line,
+ * every one in the table below it. Empty for a report without them (older servers, errors before analysis).
+ */
+export function thresholdsHtml(used: ProbeReport["rule_thresholds"]): string {
+  const rows = Object.entries(used ?? {}).filter(([, t]) => t && typeof t === "object");
+  if (!rows.length) return "";
+  const set = rows.filter(([, t]) => t.from && t.from !== "default");
+  const head = set.length
+    ? `${set.map(([k, t]) => `<code>${escapeHtml(k)}</code> = ${escapeHtml(formatNumber(t.value))} (${escapeHtml(String(t.from))})`).join(", ")}; ` +
+      (set.length < rows.length ? "the others at their defaults" : "")
+    : "all at their defaults";
+  const table = rows
+    .map(([k, t]) => `<tr><th><code>${escapeHtml(k)}</code></th><td class="num">${escapeHtml(formatNumber(t.value))}</td><td>${escapeHtml(String(t.from ?? ""))}</td></tr>`)
+    .join("");
+  return `<details class="thresholds" id="thresholds"><summary>Thresholds used: ${head}</summary><table class="metrics"><tbody>${table}</tbody></table></details>`;
+}
+
 /** The whole webview document for a report. */
 export function renderReportHtml(report: ProbeReport, opts: RenderOptions): string {
   const verdict = String(report.verdict ?? "inconclusive");
@@ -535,6 +555,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     }
     out.push("</tbody></table></details>");
   }
+  out.push(thresholdsHtml(report.rule_thresholds));
   const timing = flattenMetrics(report.timing as Record<string, unknown> | undefined);
   if (timing.length) {
     out.push(

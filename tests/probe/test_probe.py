@@ -258,6 +258,21 @@ def test_unsaved_source_is_probed(probe):
     assert _finding(r, "LRN301") is None
 
 
+def test_the_editors_thresholds_reach_the_probe(probe):
+    """The probe tests what the linter shows: with the editor's lr_max_adaptive above the script's rate
+    (Adam at 0.1), no LRN301 is tested or reported, and the report says which thresholds it used."""
+    from learnability.config import Config
+
+    config = Config().merged({"thresholds": {"lr_max_adaptive": 0.5}})
+    r = probe("article2_high_lr.py", config=config, editor_thresholds={"lr_max_adaptive"})
+    assert _finding(r, "LRN301") is None
+    assert "LRN301" not in r["curves"]
+    assert r["rule_thresholds"]["lr_max_adaptive"] == {"value": 0.5, "from": "editor settings"}
+    assert r["rule_thresholds"]["input_max_abs"] == {"value": 10.0, "from": "default"}
+    # without the editor's config the file's own settings (none here: the defaults) apply, and LRN301 is back
+    assert _finding(probe("article2_high_lr.py"), "LRN301") is not None
+
+
 def test_notebook(probe, tmp_path):
     cells = [(FIXTURES / "article3_constant_inputs.py").read_text().split("model = keras.Sequential")[0],
              "model = keras.Sequential" + (FIXTURES / "article3_constant_inputs.py").read_text().split(

@@ -17,6 +17,7 @@ import {
   revealCellIndex,
   revealRange,
   statusBarText,
+  thresholdsHtml,
   verdictLabel,
 } from "../../src/report";
 
@@ -126,6 +127,24 @@ test("in a notebook a link names and reveals the cell and the line in it", () =>
   for (const bad of [{}, { cell: 0 }, { cell: 1.5 }, { cell: -2 }]) assert.equal(revealCellIndex(bad), undefined);
   // a plain file's links name no cell
   assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /data-cell=|of cell/);
+});
+
+test("the report says which thresholds the probe used and where each came from", () => {
+  const used = {
+    lr_max_adaptive: { value: 0.6, from: "editor settings" },
+    input_max_abs: { value: 300, from: "pyproject.toml" },
+    dropout_max: { value: 0.5, from: "default" },
+  };
+  const html = renderReportHtml({ ...REPORT, rule_thresholds: used }, OPTS);
+  assert.match(
+    html,
+    /<summary>Thresholds used: <code>lr_max_adaptive<\/code> = 0\.6 \(editor settings\), <code>input_max_abs<\/code> = 300 \(pyproject\.toml\); the others at their defaults<\/summary>/,
+  );
+  assert.match(html, /<th><code>dropout_max<\/code><\/th><td class="num">0\.5<\/td><td>default<\/td>/);
+  assert.match(thresholdsHtml({ dropout_max: { value: 0.5, from: "default" } }), /Thresholds used: all at their defaults/);
+  assert.equal(thresholdsHtml(undefined), "");
+  assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /Thresholds used/);
+  assert.match(thresholdsHtml({ x: { value: 1, from: "<b>" } }), /\(&lt;b&gt;\)/);
 });
 
 test("CSP: no remote resources, nonce on the only script and style", () => {
