@@ -248,7 +248,6 @@ export interface DiscoveryInputs {
   probe: FileProbe;
   /** The folders `conda env list --json` named, when conda could be run. */
   condaEnvs?: readonly string[];
-  findOnPath: (command: string) => string | undefined;
 }
 
 /** `$PYENV_ROOT`, else `~/.pyenv` (pyenv-win: `~/.pyenv/pyenv-win`). */
@@ -264,7 +263,8 @@ export function pyenvRoot(inputs: { home?: string; env?: Record<string, string |
 /**
  * Every interpreter worth offering: the workspace's own environments (trusted workspaces only), conda
  * environments (`conda env list`, `~/.conda/environments.txt`, `$CONDA_PREFIX`), pyenv versions, then
- * `python3`/`python` on PATH. Each interpreter once (the first kind that names it), only existing ones.
+ * `python3`/`python` on `env.PATH` past any pyenv shims (a shim is not an environment: it runs whichever
+ * version the folder selects). Each interpreter once (the first kind that names it), only existing ones.
  */
 export function discoverEnvironments(inputs: DiscoveryInputs): EnvironmentCandidate[] {
   const platform = inputs.platform ?? process.platform;
@@ -293,10 +293,11 @@ export function discoverEnvironments(inputs: DiscoveryInputs): EnvironmentCandid
     }
   }
   const shims = root ? p.join(root, "shims") : undefined;
+  const sep = platform === "win32" ? ";" : ":";
+  const dirs = (inputs.env?.PATH ?? "").split(sep).filter((d) => !(shims && isInside(d, shims, platform)));
   for (const name of platform === "win32" ? ["python", "py", "python3"] : ["python3", "python"]) {
-    const found = inputs.findOnPath(name);
-    // a pyenv shim is not an environment: it runs whichever version the folder selects
-    if (found && !(shims && isInside(found, shims, platform))) out.push({ path: found, kind: "path", name });
+    const found = whichSync(name, dirs.join(sep), probe.isExecutable, platform);
+    if (found) out.push({ path: found, kind: "path", name });
   }
   const seen = new Set<string>();
   return out.filter((c) => {
@@ -398,7 +399,8 @@ const KIND_HEADINGS: Record<EnvironmentKind, string> = {
 /**
  * The interpreter quick pick's rows: "Browse…" first, then the candidates grouped by kind, each as
  * "Python 3.12.1 (.venv)" with its path; the interpreter in use marked. `versions` maps a path to its
- * version when it is known (a candidate whose version could not be read is still listed).
+ * version when it is known: one older than MIN_PYTHON is left out (it cannot run the server); one whose
+ * version could not be read is still listed.
  */
 export function interpreterPickItems(
   candidates: readonly EnvironmentCandidate[],
@@ -407,11 +409,12 @@ export function interpreterPickItems(
   const out: InterpreterPickItem[] = [{ label: "$(folder-opened) Browse…", description: "choose a Python on disk", browse: true }];
   let kind: EnvironmentKind | undefined;
   for (const c of candidates) {
+    const version = opts.versions?.get(c.path);
+    if (version && !isSupportedVersion(parseVersion(version))) continue;
     if (c.kind !== kind) {
       kind = c.kind;
       out.push({ label: KIND_HEADINGS[kind], separator: true });
     }
-    const version = opts.versions?.get(c.path);
     const named = c.kind !== "path" && c.name !== version ? ` (${c.name})` : "";
     const label = version ? `Python ${version}${named}` : c.name;
     const current = opts.current !== undefined && opts.current === c.path;

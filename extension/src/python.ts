@@ -184,7 +184,6 @@ export async function findEnvironments(log: vscode.LogOutputChannel): Promise<En
     env: process.env,
     probe: fileProbe,
     condaEnvs: await condaEnvironments(log),
-    findOnPath: (cmd) => whichSync(cmd, process.env.PATH, isExecutable),
   });
 }
 

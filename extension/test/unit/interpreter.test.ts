@@ -217,6 +217,8 @@ test("discovery lists workspace, conda, pyenv (newest first) and PATH interprete
       "/home/u/.pyenv/versions/3.9.18/bin/python",
       "/home/u/.pyenv/versions/3.12.1/bin/python",
       "/home/u/.pyenv/versions/3.11.7/bin/python",
+      "/home/u/.pyenv/shims/python3",
+      "/home/u/.pyenv/shims/python",
       "/usr/bin/python3",
     ],
     { "/home/u/.conda/environments.txt": "/home/u/miniconda3/envs/ml\n/opt/conda/envs/tf\n/gone/env\n" },
@@ -225,11 +227,11 @@ test("discovery lists workspace, conda, pyenv (newest first) and PATH interprete
     workspaceFolders: ["/ws"],
     trusted: true,
     home: "/home/u",
-    env: { CONDA_PREFIX: "/opt/conda" },
+    // the shims come first on PATH, as pyenv sets it up: PATH's own python3 is the one after them
+    env: { CONDA_PREFIX: "/opt/conda", PATH: "/home/u/.pyenv/shims:/usr/bin" },
     platform: "linux",
     probe: fs,
     condaEnvs: ["/opt/conda/envs/tf"],
-    findOnPath: onPath({ python3: "/home/u/.pyenv/shims/python3", python: "/usr/bin/python3" }),
   });
   assert.deepEqual(
     found.map((c) => [c.kind, c.name, c.path]),
@@ -241,7 +243,7 @@ test("discovery lists workspace, conda, pyenv (newest first) and PATH interprete
       ["pyenv", "3.12.1", "/home/u/.pyenv/versions/3.12.1/bin/python"],
       ["pyenv", "3.11.7", "/home/u/.pyenv/versions/3.11.7/bin/python"],
       ["pyenv", "3.9.18", "/home/u/.pyenv/versions/3.9.18/bin/python"],
-      ["path", "python", "/usr/bin/python3"],
+      ["path", "python3", "/usr/bin/python3"],
     ],
   );
   // untrusted: the workspace's environment (and a conda env inside the folder) is left out
@@ -251,7 +253,7 @@ test("discovery lists workspace, conda, pyenv (newest first) and PATH interprete
     platform: "linux",
     probe: fakeFs(["/ws/.venv/bin/python", "/ws/conda-env/bin/python", "/usr/bin/python3"]),
     condaEnvs: ["/ws/conda-env"],
-    findOnPath: onPath({ python3: "/usr/bin/python3" }),
+    env: { PATH: "/usr/bin" },
   });
   assert.deepEqual(untrusted.map((c) => c.path), ["/usr/bin/python3"]);
 });
@@ -290,17 +292,19 @@ test("TensorFlow is offered for install into a venv, conda or pyenv version, nev
   assert.match(tensorflowAdvice("/home/u/.pyenv/shims/python3", "pyenv-shim", true).message, /pyenv shim/);
 });
 
-test("the quick pick: Browse… first, then each kind under its heading, with versions and the one in use marked", () => {
+test("the quick pick: Browse… first, then each kind under its heading, with versions and the one in use marked; too old ones left out", () => {
   const items = interpreterPickItems(
     [
       { path: "/ws/.venv/bin/python", kind: "workspace", name: ".venv" },
       { path: "/opt/conda/envs/tf/bin/python", kind: "conda", name: "tf" },
       { path: "/home/u/.pyenv/versions/3.12.1/bin/python", kind: "pyenv", name: "3.12.1" },
+      { path: "/home/u/.pyenv/versions/3.8.18/bin/python", kind: "pyenv", name: "3.8.18" },
       { path: "/usr/bin/python3", kind: "path", name: "python3" },
     ],
     {
       current: "/usr/bin/python3",
       versions: new Map([
+        ["/home/u/.pyenv/versions/3.8.18/bin/python", "3.8.18"],
         ["/ws/.venv/bin/python", "3.11.7"],
         ["/home/u/.pyenv/versions/3.12.1/bin/python", "3.12.1"],
         ["/usr/bin/python3", "3.11.2"],
