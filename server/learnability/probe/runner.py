@@ -450,7 +450,9 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
               editor_thresholds: set[str] | frozenset[str] = frozenset()) -> dict:
     """Probe one script: run it until fit in the warm worker, measure, confirm each fix. Blocking.
 
-    `source` replaces the file's text (an unsaved editor buffer). `python` is the interpreter that has
+    `source` replaces the file's text (an unsaved editor buffer; a notebook's joined code cells, whose report
+    then counts lines in that program). A notebook read from disk gets a report in cell terms (`cell`, and
+    lines in the cell: sources.report_in_cells). `python` is the interpreter that has
     TensorFlow (default: this one). `budget_s`: seconds of training per run at most. `timeout_s`: hard limit
     for the whole probe (the worker's process group is killed). `on_progress(fraction, message)` is called
     from this thread. Setting `cancel` kills the worker within a second and returns a cancelled report.
@@ -482,11 +484,14 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             except Exception:
                 pass
 
+    notebook = None  # a notebook read here: its report's lines are then counted in its cells
     if source is None:
         from learnability.sources import SourceError, load_source
 
         try:
-            source = load_source(Path(path)).text  # a notebook becomes its code cells, joined
+            loaded = load_source(Path(path))
+            source = loaded.text  # a notebook becomes its code cells, joined
+            notebook = loaded if loaded.is_notebook else None
         except SourceError as exc:
             return rpt.error_report(path, str(exc), timing={"total_s": 0.0})
     try:  # start the worker first: it imports TensorFlow while the static analysis runs
@@ -602,4 +607,8 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     )
     report["rule_thresholds"] = thresholds_used(config, editor_thresholds)
     progress(1.0, "done")
+    if notebook is not None:
+        from learnability.sources import report_in_cells
+
+        report = report_in_cells(report, notebook.locate)
     return report
