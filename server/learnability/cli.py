@@ -301,7 +301,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from learnability.lsp.server import run_server
+    from learnability.lsp.main import run_server
 
     return run_server(tcp=args.tcp)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pygls.exceptions import JsonRpcInvalidParams
 
+from learnability.lsp.server import LearnabilityServer
+
 
 def explain_markdown(rule_id: str) -> str | None:
     """The rule's or probe check's explanation (what docs/rules.md says of it) as Markdown."""
@@ -32,13 +34,13 @@ def rule_list() -> list[dict[str, str]]:
             for r in [*all_rules(), *all_checks()]]
 
 
-def register(ls: Any) -> None:
-    @ls.command("learnability.listRules")
-    def list_rules(ls: Any, *args: Any) -> list[dict[str, str]]:
+def register(server: LearnabilityServer) -> None:
+    @server.command("learnability.listRules")
+    def list_rules(ls: LearnabilityServer, *args: Any) -> list[dict[str, str]]:
         return rule_list()
 
-    @ls.command("learnability.explain")
-    def explain(ls: Any, *args: Any) -> str:
+    @server.command("learnability.explain")
+    def explain(ls: LearnabilityServer, *args: Any) -> str:
         if len(args) != 1 or not isinstance(args[0], str):
             raise JsonRpcInvalidParams("learnability.explain takes one argument: a rule id such as LRN101")
         md = explain_markdown(args[0])

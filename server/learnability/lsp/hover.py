@@ -3,16 +3,40 @@ numbers it measured."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from lsprotocol import types
 
+from learnability.findings import Finding
 from learnability.lsp.positions import ranges_overlap
-from learnability.lsp.probe_command import evidence_lines
-from learnability.lsp.server import docs_url
+from learnability.lsp.probe_view import evidence_md, verdict_for, verdict_title
+from learnability.lsp.server import LearnabilityServer
+from learnability.lsp.state import ProbeFinding
 
 
-def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+def evidence_lines(ls: LearnabilityServer, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
+    """Markdown lines of measured evidence for a hover: what the last probe says of the static findings
+    under the cursor, and of its own findings on this line."""
+    state = ls.probe_reports.get(unit)
+    if state is None:
+        return []
+    shown: list[ProbeFinding] = []
+    for f in findings:
+        pf = verdict_for(state, f)
+        if pf is not None and not any(pf is s for s in shown):
+            shown.append(pf)
+    for pf in state.findings:  # probe findings on this line that no static finding covers
+        on_line = pf.line is not None and state.snapshot.where(pf.line) == (uri, line0 + 1)
+        if on_line and not any(pf is s for s in shown):
+            shown.append(pf)
+    out = [evidence_md(pf) for pf in shown]
+    if out:
+        verdict = state.report.get("verdict")
+        summary = state.report.get("summary")
+        if verdict or summary:
+            out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
+    return out
+
+
+def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | None:
     from learnability.rules import get_rule
     from learnability.rules.docs import hover_example
 
@@ -38,7 +62,7 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
         example = hover_example(rule) if rule is not None else ""
         if example:
             lines += ["", example]
-        url = docs_url(f.rule)
+        url = ls.docs_url(f.rule)
         lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]`" + (f" · [rule documentation]({url})" if url else "")]
         sections.append("\n".join(lines))
     evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
@@ -59,7 +83,7 @@ def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
     return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=rng)
 
 
-def register(ls: Any) -> None:
-    @ls.feature(types.TEXT_DOCUMENT_HOVER)
-    def on_hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+def register(server: LearnabilityServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | None:
         return hover(ls, params)
