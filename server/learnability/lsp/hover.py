@@ -33,7 +33,7 @@ def evidence_lines(ls: LearnabilityServer, unit: str, findings: list[Finding], u
         summary = state.report.get("summary")
         if verdict or summary:
             out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
-    return out
+    return [state.snapshot.relabel(line, uri) for line in out]  # a notebook's lines: in their cells
 
 
 def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | None:
@@ -52,7 +52,7 @@ def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | No
         f = p.finding
         rule = get_rule(f.rule)
         lines = [f"**{f.rule}** {rule.name if rule else ''} ({f.category.value}, {f.severity.value})".replace("  ", " "),
-                 "", f.message]
+                 "", p.diagnostic.message]  # as published: a notebook's lines in their cells
         if rule is not None:
             lines += ["", f"**Why:** {rule.rationale}"]
         if f.fix is not None:
