@@ -98,7 +98,12 @@ class LearnabilityExtension {
   }
 
   start(): Promise<void> {
-    return this.enqueue(() => this.startNow());
+    return this.enqueue(async () => {
+      // a start asked for while a restart was under way (the probe during an interpreter change): done already
+      if (this.client?.isRunning()) return;
+      await this.stopNow(); // a client that failed to start: its registrations (server commands) go first
+      await this.startNow();
+    });
   }
 
   restart(reason: string): Promise<void> {
