@@ -540,6 +540,7 @@ async function main() {
       // a system Python: never pip into it; a .venv is offered instead, and "Select interpreter" opens the pick
       if (text.includes("pip install")) throw new Error("the notification offers to pip-install into a system Python");
       if (!(await toast.$('.monaco-button:has-text("Create .venv")'))) throw new Error("no Create .venv button for a system Python");
+      await page.waitForTimeout(800); // the toast slides in
       await shot("tensorflow-missing");
       await (await toast.$('.monaco-button:has-text("Select interpreter")')).click();
       await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="Browse"]', { timeout: 15000 });
