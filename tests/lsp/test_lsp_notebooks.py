@@ -130,7 +130,7 @@ async def test_a_probe_of_a_notebook_reads_in_cells_and_uses_the_editors_setting
         # the diagnostics and the hover say it in the cell's terms too
         d3 = await wait_diagnostics(client, rec, cell_uri(3), after=n)
         own = next(d for d in d3 if d.code == "PRB001")
-        assert own.range.start.line == 1 and "the inputs made on line 4 of cell 1 span" in own.message
+        assert own.range.start.line == 1 and "the inputs made on line 4 of cell 1 are large" in own.message
         hover = await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(cell_uri(3)), types.Position(1, 2)))
         assert "made on line 4 of cell 1" in hover.contents.value

@@ -89,7 +89,8 @@ def test_one_list_per_cell_merges_static_findings_their_verdicts_and_the_probes_
         (params.uri, [d.message for d in params.diagnostics]))
     report = {"verdict": "does_not_learn", "findings": [
         {"rule": "PRB007", "line": 5, "confirms": ["LRN301"], "confirmed": True,
-         "evidence": "confirmed: the loss stays at 0.69; at 0.001 it falls to 0.2"},
+         "evidence": "confirmed: the loss stays at 0.69; at 0.001 it falls to 0.2",
+         "result": "confirmed: at 0.001 the loss falls to 0.2"},
         {"rule": "PRB009", "line": 2, "message": "inputs reach 1e4", "severity": "warning"},
     ]}
     record_probe(ls, unit, report, snap)
@@ -98,6 +99,5 @@ def test_one_list_per_cell_merges_static_findings_their_verdicts_and_the_probes_
     assert [(d.source, d.code, d.message) for d in c1] == [(PROBE_SOURCE, "PRB009", "inputs reach 1e4")]
     # the verdict about LRN301 is folded into its message, not published a second time
     assert [(d.source, d.code) for d in c2] == [(SOURCE, "LRN301")]
-    assert c2[0].message == ("learning rate 0.1 is above 0.01 for Adam (confirmed by probe: the loss stays at 0.69; "
-                             "at 0.001 it falls to 0.2)")
+    assert c2[0].message == "learning rate 0.1 is above 0.01 for Adam (confirmed: at 0.001 the loss falls to 0.2)"
     assert dict(sent)[C2] == [c2[0].message]

@@ -221,6 +221,26 @@ def test_keras2_argument(probe):
         assert static["confirmed"] is True and static["rule"] in f["confirms"]  # the crash confirms it
 
 
+def test_keras2_argument_offers_a_ported_copy_which_trains(probe):
+    from learnability.probe.port import probe_ported
+
+    path = SCRIPTS / "keras2_argument.py"
+    before = path.read_text(encoding="utf-8")
+    r = probe("keras2_argument.py")
+    assert r["port"]["rules"] == ["LRN001"] and f"learnability probe --ported {path}" in r["summary"]
+    ported = probe_ported(run_probe, str(path), budget_s=60)
+    _check_contract(ported)
+    copy = Path(ported["ported"]["copy"])
+    try:
+        assert ported["verdict"] in ("learns", "learns_slowly", "does_not_learn"), ported["summary"]
+        assert ported["metrics"]["fit_one_batch"]["steps"] > 0  # the ported copy reached fit and trained
+        assert "epochs=3" in copy.read_text(encoding="utf-8") and ported["file"] == str(copy)
+        assert path.read_text(encoding="utf-8") == before  # the script itself is never written
+    finally:
+        copy.unlink()
+        copy.parent.rmdir()
+
+
 def test_custom_loop_says_how_to_probe_it(probe):
     r = probe("custom_loop.py")
     assert r["verdict"] == "inconclusive"

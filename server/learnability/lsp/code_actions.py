@@ -144,6 +144,7 @@ def code_actions(ls: LearnabilityServer, params: types.CodeActionParams) -> list
             if fix_all is not None:
                 actions.append(fix_all)
         actions.extend(probe_fix_actions(ls, res, params.range))  # the last probe's measured edits (never preferred)
+        actions.extend(port_actions(ls, res, params.range))  # "probe a ported copy" after a Keras 2 API failure
         actions.extend(suppressions)  # fixes first, then the suppressions
     if _wants(only, FIX_ALL_KIND):
         fix_all = _fix_all_action(ls, res.unit, FIX_ALL_KIND)
@@ -173,6 +174,33 @@ def probe_fix_actions(ls: LearnabilityServer, res: UriResults, rng: types.Range)
             title=f"{fix.title} ({p.finding.rule}, measured by the probe; review)",
             kind=types.CodeActionKind.QuickFix, diagnostics=static or [p.diagnostic], is_preferred=False,
             edit=workspace_edit(ls, p.fix_edits)))
+    return actions
+
+
+def port_actions(ls: LearnabilityServer, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
+    """"Probe a ported copy" on the diagnostic of a probe that stopped before fit on a Keras 2 / TF 1 API a safe
+    Keras 3 fix changes (the report's `port` offer): runs `learnability.runProbe [uri, {"ported": true}]`."""
+    state = ls.probe_reports.get(res.unit)
+    offer = state.report.get("port") if state is not None else None
+    if state is None or not isinstance(offer, dict):
+        return []
+    actions = []
+    for p in state.placed.get(res.uri, []):
+        if p.finding.rule != "PRB090":
+            continue
+        static = [s.diagnostic for s in res.placed
+                  if s.finding.span.line == p.finding.line and p.finding.about(s.finding.rule)]
+        if not any(ranges_overlap(d.range, rng) for d in [p.diagnostic, *static]):
+            continue
+        rules = ", ".join(str(r) for r in offer.get("rules") or [])
+        arguments = offer.get("lsp_arguments")
+        actions.append(types.CodeAction(
+            title=f"Probe a ported copy ({rules} fixes applied to a temporary copy; this file unchanged)",
+            kind=types.CodeActionKind.QuickFix, diagnostics=static or [p.diagnostic], is_preferred=False,
+            command=types.Command(title="Probe a ported copy",
+                                  command=str(offer.get("lsp_command") or "learnability.runProbe"),
+                                  arguments=[res.unit, *(arguments if isinstance(arguments, list)
+                                                         else [{"ported": True}])])))
     return actions
 
 

@@ -1,44 +1,20 @@
-"""Hover on a flagged range: what is wrong, why (the rule's rationale), the fix; after a probe, the
-numbers it measured."""
+"""Hover on a flagged range: the rule, why (the rationale's first sentence; Explain has the rest), the fix and
+how to suppress; after a probe, its result in one line. The message itself is not repeated: the editor shows
+it right above. Kept short (tests/lsp/test_lsp_hover_lens_probe.py measures it) so that the hover's
+*Quick Fix…* stays in view."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from learnability.findings import Finding
 from learnability.lsp.positions import ranges_overlap
-from learnability.lsp.probe_view import evidence_md, verdict_for, verdict_title
+from learnability.lsp.probe_view import hover_results
 from learnability.lsp.server import LearnabilityServer
-from learnability.lsp.state import ProbeFinding
-
-
-def evidence_lines(ls: LearnabilityServer, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
-    """Markdown lines of measured evidence for a hover: what the last probe says of the static findings
-    under the cursor, and of its own findings on this line."""
-    state = ls.probe_reports.get(unit)
-    if state is None:
-        return []
-    shown: list[ProbeFinding] = []
-    for f in findings:
-        pf = verdict_for(state, f)
-        if pf is not None and not any(pf is s for s in shown):
-            shown.append(pf)
-    for pf in state.findings:  # probe findings on this line that no static finding covers
-        on_line = pf.line is not None and state.snapshot.where(pf.line) == (uri, line0 + 1)
-        if on_line and not any(pf is s for s in shown):
-            shown.append(pf)
-    out = [evidence_md(pf) for pf in shown]
-    if out:
-        verdict = state.report.get("verdict")
-        summary = state.report.get("summary")
-        if verdict or summary:
-            out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
-    return [state.snapshot.relabel(line, uri) for line in out]  # a notebook's lines: in their cells
 
 
 def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | None:
     from learnability.rules import get_rule
-    from learnability.rules.docs import hover_example
+    from learnability.rules.docs import hover_why
 
     uri = params.text_document.uri
     res = ls.results.get(uri)
@@ -48,26 +24,25 @@ def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | No
     point = types.Range(start=pos, end=pos)
     hits = [p for p in res.placed if ranges_overlap(p.range, point)]
     sections: list[str] = []
-    for p in hits:
+    results, extra = hover_results(ls.probe_reports.get(res.unit), [p.finding for p in hits], uri, pos.line)
+    for p, result in zip(hits, results):
         f = p.finding
         rule = get_rule(f.rule)
-        lines = [f"**{f.rule}** {rule.name if rule else ''} ({f.category.value}, {f.severity.value})".replace("  ", " "),
-                 "", p.diagnostic.message]  # as published: a notebook's lines in their cells
-        if rule is not None:
-            lines += ["", f"**Why:** {rule.rationale}"]
-        if f.fix is not None:
-            lines += ["", f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it: not applied by fix-all)")]
-        elif rule is not None and rule.fix_summary:
-            lines += ["", f"**Fix:** {rule.fix_summary}"]
-        example = hover_example(rule) if rule is not None else ""
-        if example:
-            lines += ["", example]
         url = ls.docs_url(f.rule)
-        lines += ["", f"Suppress with `# learnability: ignore[{f.rule}]`" + (f" · [rule documentation]({url})" if url else "")]
+        name = (f"[{rule.name}]({url})" if url else rule.name) if rule else ""
+        lines = [f"**{f.rule}** {name}".rstrip() + (f" · **Why:** {hover_why(rule)}" if rule is not None else "")]
+        fix = ""
+        if f.fix is not None:
+            fix = f"**Fix:** {f.fix.title}" + ("" if f.fix.safe else " (review it)")
+        elif rule is not None and rule.fix_summary:
+            fix = f"**Fix:** {rule.fix_summary}"
+        probe = f"**Probe:** {result}" if result else ""
+        if fix or probe:
+            lines += ["", " · ".join(x for x in (fix, probe) if x)]
+        lines += ["", f"Suppress: `# learnability: ignore[{f.rule}]` · more: *Learnability: Explain rule*"]
         sections.append("\n".join(lines))
-    evidence = evidence_lines(ls, res.unit, [p.finding for p in hits], uri, pos.line)
-    if evidence:
-        sections.append("\n\n".join(evidence))
+    if extra:
+        sections.append("\n\n".join(extra))
     if not sections:
         return None
     text = "\n\n---\n\n".join(sections)

@@ -1,4 +1,6 @@
-"""`learnability.runProbe` [uri]: train the file's model briefly and confirm each diagnosis.
+"""`learnability.runProbe` [uri] (or [uri, {"ported": true}]): train the file's model briefly and confirm each
+diagnosis. With "ported", a temporary copy with the safe Keras 3 fixes applied is probed instead (probe/port.py;
+the document is never changed), and the report's lines are mapped back to the document's.
 
 The probe itself is `learnability.probe.runner.run_probe` (blocking; it starts its own interpreter,
 the one from the `interpreter` setting or this one). Here it runs in a daemon thread with work-done
@@ -88,9 +90,11 @@ def _percent(fraction: Any) -> int:
 
 
 async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
-    if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
-        raise JsonRpcInvalidParams("learnability.runProbe takes one argument: the document's URI")
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str) or not args[0] or \
+            (len(args) == 2 and not isinstance(args[1], dict)):
+        raise JsonRpcInvalidParams("learnability.runProbe takes the document's URI and optionally {\"ported\": true}")
     uri = args[0]
+    ported = len(args) == 2 and args[1].get("ported") is True
     unit_uri = unit_of(ls, uri)
     unit = ls.units.get(unit_uri) if unit_uri else None
     if unit is None:
@@ -156,10 +160,17 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
 
     def work() -> None:
         try:
-            result: Any = run_probe(path, source=snap.text, python=settings.interpreter or sys.executable,
-                                    budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
-                                    on_progress=on_progress, cancel=cancel, config=config,
-                                    editor_thresholds=editor_thresholds)
+            probe: Callable[..., Any] = run_probe
+            if ported:  # the safe Keras 3 fixes on a temporary copy, run under this document's path
+                from functools import partial
+
+                from learnability.probe.port import probe_ported
+
+                probe = partial(probe_ported, run_probe)
+            result: Any = probe(path, source=snap.text, python=settings.interpreter or sys.executable,
+                                budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
+                                on_progress=on_progress, cancel=cancel, config=config,
+                                editor_thresholds=editor_thresholds)
         except BaseException as exc:  # the probe's failure is a report, never a crash
             result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
                       "findings": []}
@@ -182,10 +193,19 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
     if not isinstance(report, dict):
         report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
                   "findings": []}
+    blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
+    line_of: Callable[[int], int] | None = None
+    if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
+        from learnability.probe.port import original_line
+
+        line_of = (lambda b: lambda line: original_line(b, line))(blocks)
     if ls.units.get(unit.uri) is unit:
-        record_probe(ls, unit, report, snap)
+        record_probe(ls, unit, report, snap, line_of=line_of)
     # what the user reads: in a notebook every line counted in its cell (the kept report has program lines)
-    report = report_in_cells(report, snap.locate) if snap.locate is not None else report
+    locate = snap.locate
+    if locate is not None:
+        cells = locate if line_of is None else (lambda lo, loc: lambda line: loc(lo(line)))(line_of, locate)
+        report = report_in_cells(report, cells)
     ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
     verdict = report.get("verdict", "?")
     summary = report.get("summary") or ""

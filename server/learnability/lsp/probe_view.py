@@ -1,10 +1,9 @@
-"""How the last probe's findings read in the editor: verdict titles, the evidence folded into a static
+"""How the last probe's findings read in the editor: verdict titles, the probe's result folded into a static
 diagnostic's message, and which probe finding speaks about which static finding. Pure functions of the
 typed report (`state.ProbeFinding`); placing them in documents is `publish.py`'s job."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from learnability.findings import Finding
@@ -39,57 +38,51 @@ def folded(static_rules: dict[int, set[str]], pf: ProbeFinding) -> bool:
     return bool(rules) and any(pf.about(rule) for rule in rules or ())
 
 
-# "confirmed:", "not confirmed:", "confirmed by measurement:", "confirmed by the probe —", "measured:" ...
-_VERDICT_PREFIX = re.compile(
-    r"^\s*(?:(?:not\s+)?(?:confirmed|refuted)(?:\s+by\s+(?:the\s+)?[a-z]+)?|measured)\s*(?:[:—–,]|-+)\s*", re.I)
-
-
-def strip_verdict(text: Any) -> str:
-    """The evidence without the verdict words it starts with (the message or hover says them)."""
-    text = str(text or "").strip()
-    while True:
-        stripped = _VERDICT_PREFIX.sub("", text, count=1).strip()
-        if stripped == text:
-            return text
-        text = stripped
-
-
-def short_evidence(text: str, limit: int = 160) -> str:
-    """The first clauses of the evidence, without a leading "confirmed:" (the message says it)."""
-    text = strip_verdict(text)
-    clauses = text.split("; ")
-    out = clauses[0]
-    for c in clauses[1:]:
-        if len(out) + 2 + len(c) > limit:
-            break
-        out += "; " + c
-    return out if len(out) <= limit else out[: limit - 1] + "…"
+def probe_result(pf: ProbeFinding) -> str:
+    """The probe's answer about a finding in a few words ("confirmed: fits in 6 steps instead of 26"): the
+    report's `result`, or for reports without one its verdict alone. The evidence is the hover's and the report's."""
+    if pf.result.strip():
+        return pf.result.strip()
+    if pf.source == "probe" or (pf.rule or "").startswith("PRB"):
+        return "confirmed by measurement" if pf.confirmed is True else ""
+    return {True: "confirmed by the probe", False: "probe: no measurable effect"}.get(pf.confirmed, "")
 
 
 def message_suffix(state: ProbeState, f: Finding) -> str:
-    """What the last probe says of a static finding, appended to its message."""
+    """A short suffix for a static diagnostic the probe spoke about: " (confirmed: fits in 6 steps instead of 26)"."""
     pf = verdict_for(state, f)
     if pf is None:
         return ""
-    evidence = short_evidence(pf.evidence or pf.message)
-    if pf.confirmed is True:
-        return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
-    if pf.confirmed is False:
-        return f" (probe: not confirmed — {evidence})" if evidence else " (not confirmed by the probe)"
-    return ""
+    result = probe_result(pf)
+    return f" ({result})" if result else ""
 
 
 def probe_message(pf: ProbeFinding) -> str:
-    """The message of a probe finding's own diagnostic."""
-    evidence = short_evidence(pf.evidence, 200)
+    """The message of a probe finding's own diagnostic, with its result in a few words."""
     message = pf.message or "measured by the probe"
-    if evidence and evidence not in message:
-        message = f"{message} (measured: {evidence})"
+    result = probe_result(pf) if (pf.rule or "").startswith("LRN") else pf.result
+    if result and result not in message:
+        message = f"{message} ({result})"
     return message
 
 
-def evidence_md(pf: ProbeFinding) -> str:
-    """A hover line: what the probe measured about one finding."""
-    status = {True: "confirmed", False: "not confirmed", None: "inconclusive"}[pf.confirmed]
-    evidence = strip_verdict(pf.evidence or pf.message)
-    return f"**Measured by the probe** ({pf.rule or '?'}, {status}): {evidence}"
+def hover_results(state: ProbeState | None, findings: list[Finding], uri: str,
+                  line0: int) -> tuple[list[str], list[str]]:
+    """What the last probe says, for a hover: its result for each static finding in a few words ("" where it
+    said nothing), and one line for each probe finding of its own on this line that no static finding there
+    covers. The evidence in full is the report view's."""
+    if state is None:
+        return [""] * len(findings), []
+    results = []
+    for f in findings:
+        pf = verdict_for(state, f)
+        results.append(probe_result(pf).removeprefix("probe: ") if pf is not None else "")
+    static_rules = {f.span.line: {g.rule for g in findings if g.span.line == f.span.line} for f in findings}
+    extra = []
+    for pf in state.findings:
+        where = state.snapshot.where(pf.line) if pf.line is not None else None
+        if where != (uri, line0 + 1) or not (pf.rule or "").startswith("PRB") or folded(static_rules, pf):
+            continue
+        extra.append(f"**Probe** ({pf.rule}): {pf.message}" + (f" ({pf.result})" if pf.result else ""))
+    relabel = state.snapshot.relabel  # a notebook's program lines as "line n of cell C"
+    return [relabel(r, uri) for r in results], [relabel(x, uri) for x in extra]

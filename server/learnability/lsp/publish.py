@@ -11,7 +11,8 @@ the last probe's findings) is placed through `Snapshot.place` and merged here in
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Callable
 
 import attrs
 from lsprotocol import types
@@ -211,9 +212,9 @@ def publish_outcome(ls: LearnabilityServer, unit: Unit, snap: Snapshot, outcome:
         refresh_code_lenses(ls)
 
 
-def probe_state(report: dict[str, Any], snap: Snapshot) -> ProbeState:
-    """A probe's report with its findings typed and placed in the documents of `snap` (the text it ran on)."""
-    state = ProbeState(report, snap, ProbeState.findings_of(report))
+def probe_state(report: dict[str, Any], snap: Snapshot, findings: list[ProbeFinding]) -> ProbeState:
+    """A probe's report with its typed findings placed in the documents of `snap` (the text it ran on)."""
+    state = ProbeState(report, snap, findings)
     for pf in state.findings:
         placed = place_probe_finding(snap, pf)
         if placed is not None:
@@ -221,10 +222,19 @@ def probe_state(report: dict[str, Any], snap: Snapshot) -> ProbeState:
     return state
 
 
-def record_probe(ls: LearnabilityServer, unit: Unit, report: dict[str, Any], snap: Snapshot) -> None:
-    """Keep a probe's report with its findings typed and placed, and publish the unit's documents again."""
+def record_probe(ls: LearnabilityServer, unit: Unit, report: dict[str, Any], snap: Snapshot,
+                 line_of: Callable[[int], int] | None = None) -> None:
+    """Keep a probe's report with its findings typed and placed, and publish the unit's documents again.
+    `line_of` maps the lines of the program the probe ran onto the snapshot's program lines (a ported copy);
+    findings then flag whole lines and lose their measured fix (the copy's columns)."""
+    findings = ProbeState.findings_of(report)
+    if line_of is not None:
+        findings = [dataclasses.replace(
+            pf, fix=None, line=line_of(pf.line) if pf.line is not None else None,
+            end_line=line_of(pf.end_line) if pf.end_line is not None else None,
+            column=None, end_column=None) for pf in findings]  # the copy's columns: the whole line instead
     ls.probes_kept.pop(unit.uri, None)
-    ls.probe_reports[unit.uri] = probe_state(report, snap)
+    ls.probe_reports[unit.uri] = probe_state(report, snap, findings)
     for doc_uri in list(unit.cell_uris or [unit.uri]):
         publish_uri(ls, doc_uri)
 
@@ -254,7 +264,7 @@ def match_probe(ls: LearnabilityServer, unit: Unit, snap: Snapshot) -> bool:
     if kept is None or kept.snapshot.text != snap.text:
         return False
     del ls.probes_kept[unit.uri]
-    ls.probe_reports[unit.uri] = probe_state(kept.report, snap)
+    ls.probe_reports[unit.uri] = probe_state(kept.report, snap, kept.findings)
     return True
 
 

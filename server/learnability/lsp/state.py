@@ -191,6 +191,8 @@ class ProbeFinding:
     confirmed: bool | None = None  # True: the probe measured the problem; False: it did not; None: undecided
     confirms: tuple[str, ...] = ()  # the static rules this finding speaks for
     fix: ProbeFix | None = None
+    result: str = ""  # the probe's answer in a few words ("confirmed: fits in 6 steps instead of 26")
+    source: str = ""  # "probe" for a finding of the probe's own
 
     @classmethod
     def from_report(cls, data: Any) -> ProbeFinding | None:
@@ -212,6 +214,8 @@ class ProbeFinding:
             confirmed=confirmed if isinstance(confirmed, bool) else None,
             confirms=tuple(str(r) for r in confirms) if isinstance(confirms, list) else (),
             fix=ProbeFix.from_report(data.get("fix")) if isinstance(data.get("fix"), dict) else None,
+            result=data["result"] if isinstance(data.get("result"), str) else "",
+            source=data["source"] if isinstance(data.get("source"), str) else "",
         )
 
     def about(self, rule: str) -> bool:
