@@ -172,7 +172,8 @@ def test_a_probe_report_on_a_notebook_counts_lines_in_cells(tmp_path):
             {"rule": "PRB001", "line": conv, "column": 1, "end_line": compile_, "end_column": 3, "message": "m",
              "fix": {"title": "t", "edits": [{"line": compile_, "column": 1, "end_line": compile_, "end_column": 4,
                                               "new_text": "x"}]}},
-            {"rule": "PRB093", "line": None, "message": "no line"},
+            {"rule": "PRB093", "line": None, "message": "no line",
+             "data": {"traceback": [{"line": compile_, "code": "model.compile(...)"}]}},
         ],
         "layers": [{"name": "conv2d", "kind": "Conv2D", "line": conv}],
     }
@@ -189,6 +190,7 @@ def test_a_probe_report_on_a_notebook_counts_lines_in_cells(tmp_path):
     assert spanning["fix"]["edits"][0] == {"line": 1, "cell": 6, "column": 1, "end_line": 1, "end_column": 4,
                                                 "new_text": "x"}
     assert "cell" not in lineless and lineless["line"] is None
+    assert lineless["data"]["traceback"] == [{"line": 1, "cell": 6, "code": "model.compile(...)"}]
     assert (out["layers"][0]["cell"], out["layers"][0]["line"]) == (5, 2)
     # a plain file has no cells: nothing changes
     (tmp_path / "t.py").write_text("x = 1\n")

@@ -39,7 +39,7 @@ _ITEM_TEXTS = ("message", "evidence")
 
 def report_in_cells(report: dict, locate: Callable[[int], tuple[int, int] | None]) -> dict:
     """A probe report on a notebook's joined program, with every line the user reads counted in its cell:
-    each finding's and layer's `line` (and a fix edit's) becomes the line in its cell, with `cell`, the
+    each finding's and layer's `line` (and a fix edit's, a traceback frame's) becomes the line in its cell, with `cell`, the
     cell's number as the notebook shows it; "line N" in the summary, messages and evidence becomes "line n
     of cell C". `locate(program line)` -> (cell number, line in cell), or None for a line outside the
     cells. A copy: the report itself (program lines, what the probe's findings are matched by) is kept."""
@@ -90,6 +90,10 @@ def report_in_cells(report: dict, locate: Callable[[int], tuple[int, int] | None
             for edit in (fix.get("edits") or []) if isinstance(fix, dict) else []:
                 if isinstance(edit, dict):
                     place(edit)
+            data = item.get("data")
+            for frame in (data.get("traceback") or []) if isinstance(data, dict) else []:
+                if isinstance(frame, dict):  # a failed script's own frames
+                    place(frame)
     return out
 
 
