@@ -153,7 +153,8 @@ export async function editorSteps(t) {
     await step("a report link opens the notebook with the cell focused and the cursor on the line", async () => {
       const frame = await reportFrame();
       await frame.$eval("body", () => window.scrollTo(0, 0));
-      const link = frame.locator('.finding[data-rule="LRN101"] a.line-link[data-cell]').first();
+      // the cause's link, at the top of the report (the per-finding details below are folded)
+      const link = frame.locator('.cause[data-rule="LRN101"] a.line-link[data-cell], .finding[data-rule="LRN101"] a.line-link[data-cell]').first();
       const cell = Number(await link.getAttribute("data-cell"));
       const line = Number(await link.getAttribute("data-line"));
       const text = await link.textContent();
