@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import re
 import traceback
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from learnability.analysis.chunks import SKIPPED_PREFIX, ChunkCache
+from learnability.analysis.incremental import Incremental, affected
 from learnability.analysis.program import Program
 from learnability.config import Config
 from learnability.findings import AnalysisError, Finding, Severity
@@ -38,8 +40,18 @@ def suppressed_rules(line_text: str) -> set[str] | None:
 class Analyzer:
     """Holds the chunk cache, so re-analysing an edited document re-parses only what changed."""
 
+    # files whose last analysis is kept for the next one (an editor's open documents)
+    KEEP_FILES = 8
+
     def __init__(self, cache_size: int = 20000) -> None:
         self.cache = ChunkCache(cache_size)
+        # path -> (program, config, per-model rule results) of its last analysis (analysis/incremental.py)
+        self._last: OrderedDict[str, tuple[Program, Config, dict, Incremental]] = OrderedDict()
+
+    def last_incremental(self, path: str) -> Incremental | None:
+        """What the last analysis of `path` reused and computed (tests read it)."""
+        last = self._last.get(path)
+        return last[3] if last is not None else None
 
     def analyze(self, source: str, path: str = "<string>", config: Config | None = None) -> Result:
         # No cycle collection while analysing: the parse trees of every cached chunk are long-lived
@@ -68,7 +80,15 @@ class Analyzer:
                 e = replace(e, kind="skipped")
             errors.append(e)
         result = Result(errors=errors, program=program)
-        ctx = Context(program, config, path)
+        last = self._last.pop(path, None)
+        changed = None
+        if last is not None and last[1] == config:
+            try:
+                changed = affected(last[0], program)
+            except Exception:  # never let the shortcut take the analysis down: compute everything
+                changed = None
+        incremental = Incremental(program, changed, last[2] if last is not None else None)
+        ctx = Context(program, config, path, incremental)
         lines = source.split("\n")  # as Python counts lines (splitlines also breaks at \f, \u2028...)
         # a statement analysed more than once (a function called twice, a loop unrolled) can give the
         # same finding twice: each is reported once
@@ -88,6 +108,9 @@ class Analyzer:
             except Exception as exc:  # a rule bug must never take the analysis down
                 result.errors.append(_internal(path, f"rule {rule.id}", exc))
         result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+        self._last[path] = (program, config, incremental.entries, incremental)
+        while len(self._last) > self.KEEP_FILES:
+            self._last.popitem(last=False)
         return result
 
 

@@ -31,6 +31,7 @@ from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the ru
     RawStmt,
     SemanticModel,
     Stmt,
+    Watched,
     _is_literal,
     _once,
     _through_returns,
@@ -213,6 +214,16 @@ class ModelInfo:
     base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
     _views: dict = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
     _events: list = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
+    # the statements the model was read from (made, its layers, add / compile / fit / evaluate...): with the
+    # names they use, what a rule's work on the model depends on (analysis/incremental.py)
+    footprint: set = field(default_factory=set, repr=False)
+    variant: int = 0  # which of the models one statement made (one per combination of branch arms)
+
+    @property
+    def unit_key(self) -> tuple[int, int, int]:
+        """The model (or view) across analyses of one file: where it is made, its variant, its compile."""
+        c = self.compile if self.base is not None else None
+        return (self.call.index, self.variant, c.index if c is not None else -1)
 
     @property
     def obj(self) -> "ModelInfo":
@@ -265,7 +276,7 @@ class Program(SemanticModel):
         super().__init__(source, cache, path)
         self.models: list[ModelInfo] = []
         self._made: dict[int, ModelInfo] = {}  # statement index -> the model its value made
-        self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = {}
+        self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = _WatchedDict(self)
         self._activation_memo: dict[int, tuple[LayerInfo, tuple[str, cst.Arg | None]]] = {}
         # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
@@ -296,6 +307,7 @@ class Program(SemanticModel):
                 seen_calls.add(id(value))
                 self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))
         self._split_branches()
+        self.models = Watched(self.models, self)
 
     def _split_branches(self) -> None:
         """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
@@ -319,13 +331,14 @@ class Program(SemanticModel):
             if not split:
                 out.append(model)
                 continue
-            for combo in itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS):
+            for number, combo in enumerate(itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS)):
                 chosen = dict(zip(split, combo))
 
                 def keep(branch: tuple, chosen: dict = chosen) -> bool:
                     return all(chosen.get(bp, arm) == arm for bp, arm in branch if arm >= 0)
 
-                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None)
+                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None,
+                                              variant=number)
                 for branch, layer in model._events:
                     if not keep(branch):
                         continue
@@ -359,6 +372,7 @@ class Program(SemanticModel):
         call = self.call_view(value, stmt)
         if q in ("keras.Sequential", "keras.models.Sequential"):
             model = ModelInfo(var, "sequential", call)
+            model.footprint.add(stmt.index)
             arg = call.arg(0, "layers")
             if arg is not None:
                 lst = arg.value
@@ -377,7 +391,12 @@ class Program(SemanticModel):
             if outputs is None:
                 return
             model = ModelInfo(var, "functional", call)
-            for layer_call, lstmt in self._functional_chain(outputs.value, stmt.index, stmt):
+            model.footprint.add(stmt.index)
+            chain = self._functional_chain(outputs.value, stmt.index, stmt)
+            for layer_call, lstmt in chain:
+                applying = self.applied.get(id(layer_call))
+                if applying is not None:
+                    model.footprint.add(applying[1].index)
                 self._add_layer(model, layer_call, lstmt)
         self.models.append(model)
         self._made[stmt.index] = model
@@ -409,6 +428,7 @@ class Program(SemanticModel):
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
         at = stmt
+        model.footprint.add(stmt.index)
         if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
@@ -416,6 +436,7 @@ class Program(SemanticModel):
                 model._events.append((stmt.branch, None))
                 return
             node, at = value, vstmt
+            model.footprint.add(vstmt.index)
         if type(node) is not cst.Call:
             model.opaque.append(len(model.layers))
             model._events.append((stmt.branch, None))
@@ -493,6 +514,7 @@ class Program(SemanticModel):
             return
         view = self.call_view(call, stmt)
         for model in models:
+            model.footprint.add(stmt.index)
             if method == "add":
                 if view.args:
                     self._add_layer(model, view.args[0].value, stmt)
@@ -550,13 +572,20 @@ class Program(SemanticModel):
         return info
 
     # ----- queries
+    def calls_method(self, name: str) -> bool:
+        """Whether the program calls a method of that name anywhere (`x.name(...)` as a statement). The set of
+        such names is compared between analyses (`analysis/incremental.py`): asking is not reading it all."""
+        return dict.__contains__(self.calls_by_method, name)
+
     def trainings(self) -> list[ModelInfo]:
         """Each model once per compile (a view: `compile` is that compile and `fits` the fits it is in force
         for), and each model never compiled as it is. The loss rules read a loss with the labels of the fits
         that use that very compile."""
+        if self.recording:
+            self.read_all = True
         if self._trainings is None:
             out: list[ModelInfo] = []
-            for model in self.models:
+            for model in list.__iter__(self.models):
                 if not model.compiles:
                     out.append(model)
                 for c in model.compiles:
@@ -701,6 +730,48 @@ class Program(SemanticModel):
                 if nxt.kind not in ("Dropout", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape"):
                     break
         return act, layer, arg
+
+
+class _WatchedDict(dict):
+    """`Program.calls_by_method`: reading it is reading the whole program (see `Watched`)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: SemanticModel) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def _touch(self) -> None:
+        if self.owner.recording:
+            self.owner.read_all = True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._touch()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._touch()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: Any) -> bool:
+        self._touch()
+        return dict.__contains__(self, key)
+
+    def __iter__(self) -> Any:
+        self._touch()
+        return dict.__iter__(self)
+
+    def items(self) -> Any:
+        self._touch()
+        return dict.items(self)
+
+    def values(self) -> Any:
+        self._touch()
+        return dict.values(self)
+
+    def keys(self) -> Any:
+        self._touch()
+        return dict.keys(self)
 
 
 def _is_layer(q: str) -> bool:

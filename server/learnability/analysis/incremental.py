@@ -1,0 +1,235 @@
+"""Re-checking an edited file: which statements an edit can affect, and per-model rule work kept across analyses.
+
+An edit changes one chunk (a top-level statement); the program model is laid out again, and compared with
+the previous analysis of the same file (`affected`). When the two layouts have the same shape (the same
+statements in the same scopes, branches and calls, the same imports), statement `i` of one is statement
+`i` of the other, and the edit is a set of *dirty* statements: those read from another parsed chunk (or
+the same chunk at another line), or standing in a changed branch or call. From them, the *affected*
+statements: a statement that uses a name a dirty statement binds (or changes in place), in a scope where
+that binding is visible, is affected; so is a call whose analysed body returns an affected value; and so
+on to a fixed point. Everything else means the same as before, node for node.
+
+A rule's work on one model (`Incremental.run`) reads the model's own statements (`ModelInfo.footprint`)
+and what their names lead to. Its result is kept with the model's footprint and reused when the model
+has the same footprint and none of it is affected. Work that reads the whole program (every statement,
+every model, `calls_by_method`, the source text: `SemanticModel.recording`) is never kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable
+
+import libcst as cst
+
+from learnability.analysis.semantic import SemanticModel, Stmt
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MEMO_KEY = "_incremental_words"
+_MEMO_MAX = 4096
+
+
+def _words(stmt: Stmt) -> frozenset[str]:
+    """Every identifier-like word of the statement's code (a superset of the names it uses: attributes,
+    keywords and words inside strings too). Kept on the statement's node's chunk."""
+    raw = stmt.raw
+    memo = stmt.placed.chunk.__dict__.setdefault(_MEMO_KEY, {})
+    key = (id(raw.node), id(raw.value))
+    hit = memo.get(key)
+    if hit is not None and hit[0] is raw.node and hit[1] is raw.value:
+        return hit[2]
+    if len(memo) > _MEMO_MAX:  # statements made per analysis (a parameter bound to its default) add entries
+        memo.clear()
+    words: set[str] = set()
+    for node in (raw.node, raw.value):
+        if node is not None:
+            words.update(_WORD.findall(_code(node)))
+    found = frozenset(words)
+    memo[key] = (raw.node, raw.value, found)  # the memo holds the nodes: their ids are not reused meanwhile
+    return found
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _mutated_names(stmt: Stmt) -> tuple[str, ...]:
+    from learnability.analysis.data import _stmt_mutations  # the data layer's own reading of in-place changes
+
+    return _stmt_mutations(stmt.raw)
+
+
+def _frame_key(stmt: Stmt) -> tuple:
+    """The shape of the chain of calls a statement is analysed in (scopes and function names)."""
+    out = []
+    f = stmt.frame
+    while f is not None:
+        out.append((f.scope, f.name, f.lexical.scope if f.lexical is not None else -1))
+        f = f.parent
+    return tuple(out)
+
+
+def _same_frames(a: Stmt, b: Stmt) -> bool:
+    """Whether the calls the two statements are analysed in are the same call nodes at the same lines."""
+    fa, fb = a.frame, b.frame
+    while fa is not None and fb is not None:
+        if fa.call is not fb.call:
+            return False
+        pa, pb = fa.call_placed, fb.call_placed
+        if (pa is None) != (pb is None) or (pa is not None and (pa.chunk is not pb.chunk or pa.line_offset != pb.line_offset)):
+            return False
+        fa, fb = fa.parent, fb.parent
+    return fa is None and fb is None
+
+
+def affected(old: SemanticModel, new: SemanticModel) -> set[int] | None:
+    """The statements of `new` whose meaning may differ from the same statement of `old`; None when the two
+    layouts differ in shape (then nothing of the old analysis can be reused)."""
+    if old.aliases != new.aliases or old.star_imports != new.star_imports or old.assigned != new.assigned:
+        return None
+    if set(old.functions) != set(new.functions):
+        return None
+    methods = getattr(new, "calls_by_method", None)
+    if methods is not None and dict.keys(methods) != dict.keys(old.calls_by_method):  # Program.calls_method
+        return None
+    so, sn = list.__iter__(old.stmts), list.__iter__(new.stmts)
+    so, sn = list(so), list(sn)
+    if len(so) != len(sn):
+        return None
+    bo, bn = old._bp_info, new._bp_info
+    if len(bo) != len(bn):
+        return None
+    dirty_bp: set[int] = set()
+    for bp, (block, placed, arms, first) in bn.items():
+        other = bo.get(bp)
+        if other is None or other[2] != arms or other[3] != first:
+            return None
+        if other[0] is not block or other[1].chunk is not placed.chunk or other[1].line_offset != placed.line_offset:
+            dirty_bp.add(bp)
+    frames_ok: dict[int, bool] = {}
+    dirty: set[int] = set()
+    for i, (a, b) in enumerate(zip(so, sn)):
+        ra, rb = a.raw, b.raw
+        if ra is not rb:
+            if ra.kind != rb.kind or ra.targets != rb.targets or ra.aug_op != rb.aug_op or ra.func != rb.func \
+                    or ra.imports != rb.imports:
+                return None
+            if ra.node is not rb.node or ra.value is not rb.value:
+                dirty.add(i)
+        if a.scope != b.scope or a.eval_scope != b.eval_scope or a.branch != b.branch:
+            return None
+        ar, br = a.returns, b.returns
+        if (ar is None) != (br is None) or (ar is not None and ar.index != br.index):
+            return None
+        scope = b.frame.scope if b.frame is not None else -1
+        ok = frames_ok.get(scope)
+        if ok is None:
+            if _frame_key(a) != _frame_key(b):
+                return None
+            ok = frames_ok[scope] = _same_frames(a, b)
+        if not ok or a.placed.chunk is not b.placed.chunk or a.placed.line_offset != b.placed.line_offset:
+            dirty.add(i)
+        elif dirty_bp and any(bp in dirty_bp for bp, _arm in b.branch):
+            dirty.add(i)
+    if not dirty:
+        return dirty
+    return _spread(old, new, so, sn, dirty)
+
+
+def _chain(program: SemanticModel, scope: int) -> set[int]:
+    """A scope and the scopes its names fall back to (where its function was defined, ..., the module)."""
+    out = {0}
+    seen = 0
+    while scope and seen < 64:
+        out.add(scope)
+        frame = program._frames.get(scope)
+        outer = frame.lexical if frame is not None else None
+        scope = outer.scope if outer is not None else 0
+        seen += 1
+    return out
+
+
+def _spread(old: SemanticModel, new: SemanticModel, so: list[Stmt], sn: list[Stmt], dirty: set[int]) -> set[int]:
+    """Dirty statements and every statement whose value may depend on one (see the module docstring)."""
+    users: dict[str, list[int]] = {}
+    for stmt in sn:
+        for word in _words(stmt):
+            found = users.get(word)
+            if found is None:
+                users[word] = [stmt.index]
+            else:
+                found.append(stmt.index)
+    callers: dict[int, list[int]] = {}
+    for stmt in sn:
+        if stmt.returns is not None:
+            callers.setdefault(stmt.returns.index, []).append(stmt.index)
+    chains: dict[int, set[int]] = {}
+
+    def chain(scope: int) -> set[int]:
+        found = chains.get(scope)
+        if found is None:
+            found = chains[scope] = _chain(new, scope)
+        return found
+
+    out = set(dirty)
+    todo = list(dirty)
+    while todo:
+        i = todo.pop()
+        stmt = sn[i]
+        spread: list[tuple[str, int | None]] = [(name, stmt.scope) for name, _path in stmt.raw.targets]
+        for version in (so[i], stmt) if i in dirty else (stmt,):
+            spread.extend((name, None) for name in _mutated_names(version))  # in place: any scope
+        for name, scope in spread:
+            for j in users.get(name, ()):
+                if j in out:
+                    continue
+                user = sn[j]
+                if scope is None or scope in chain(user.eval_scope) or scope in chain(user.scope):
+                    out.add(j)
+                    todo.append(j)
+        for j in callers.get(i, ()):
+            if j not in out:
+                out.add(j)
+                todo.append(j)
+    return out
+
+
+class Incremental:
+    """Per-model rule work of one analysis, reusing what the previous analysis of the file computed where
+    the model's statements are not affected by the edit (`affected`)."""
+
+    def __init__(self, program: SemanticModel, affected: set[int] | None, previous: dict | None) -> None:
+        self.program = program
+        self.affected = affected
+        self.previous = previous if affected is not None and previous is not None else {}
+        self.entries: dict[tuple, tuple[frozenset[int], list[Any]]] = {}
+        self._asked: set[tuple] = set()
+        self._twice: set[tuple] = set()  # keys asked for two units: never kept nor reused
+        self.reused = 0  # units whose results were reused (tests read it)
+        self.computed = 0
+
+    def run(self, rule_id: str, unit: Any, fn: Callable[[Any], Iterable[Any]]) -> list[Any]:
+        """`list(fn(unit))`, or the list computed for the same model by the previous analysis when none of
+        its statements is affected. `unit` is a ModelInfo (a model or a view of one under one compile)."""
+        key = (rule_id, unit.unit_key)
+        if key in self._asked:
+            self._twice.add(key)
+            self.entries.pop(key, None)
+        self._asked.add(key)
+        footprint = unit.footprint
+        old = self.previous.get(key) if key not in self._twice else None
+        if old is not None and old[0] == footprint and self.affected is not None and self.affected.isdisjoint(footprint):
+            self.entries[key] = old
+            self.reused += 1
+            return old[1]
+        program = self.program
+        program.recording, program.read_all = True, False
+        try:
+            results = list(fn(unit))
+            keep = not program.read_all
+        finally:
+            program.recording, program.read_all = False, False
+        self.computed += 1
+        if keep and key not in self._twice:
+            self.entries[key] = (frozenset(footprint), results)
+        return results
