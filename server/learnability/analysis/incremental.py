@@ -17,40 +17,9 @@ every model, `calls_by_method`, the source text: `SemanticModel.recording`) is n
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Iterable
 
-import libcst as cst
-
-from learnability.analysis.semantic import SemanticModel, Stmt
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MEMO_KEY = "_incremental_words"
-_MEMO_MAX = 4096
-
-
-def _words(stmt: Stmt) -> frozenset[str]:
-    """Every identifier-like word of the statement's code (a superset of the names it uses: attributes,
-    keywords and words inside strings too). Kept on the statement's node's chunk."""
-    raw = stmt.raw
-    memo = stmt.placed.chunk.__dict__.setdefault(_MEMO_KEY, {})
-    key = (id(raw.node), id(raw.value))
-    hit = memo.get(key)
-    if hit is not None and hit[0] is raw.node and hit[1] is raw.value:
-        return hit[2]
-    if len(memo) > _MEMO_MAX:  # statements made per analysis (a parameter bound to its default) add entries
-        memo.clear()
-    words: set[str] = set()
-    for node in (raw.node, raw.value):
-        if node is not None:
-            words.update(_WORD.findall(_code(node)))
-    found = frozenset(words)
-    memo[key] = (raw.node, raw.value, found)  # the memo holds the nodes: their ids are not reused meanwhile
-    return found
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+from learnability.analysis.semantic import SemanticModel, Stmt, statement_words
 
 
 def _mutated_names(stmt: Stmt) -> tuple[str, ...]:
@@ -153,7 +122,7 @@ def _spread(old: SemanticModel, new: SemanticModel, so: list[Stmt], sn: list[Stm
     """Dirty statements and every statement whose value may depend on one (see the module docstring)."""
     users: dict[str, list[int]] = {}
     for stmt in sn:
-        for word in _words(stmt):
+        for word in statement_words(stmt):
             found = users.get(word)
             if found is None:
                 users[word] = [stmt.index]
@@ -202,7 +171,8 @@ class Incremental:
         self.program = program
         self.affected = affected
         self.previous = previous if affected is not None and previous is not None else {}
-        self.entries: dict[tuple, tuple[frozenset[int], list[Any]]] = {}
+        # (rule, model) -> (its footprint, every statement its work read, the work's results)
+        self.entries: dict[tuple, tuple[frozenset[int], frozenset[int], list[Any]]] = {}
         self._asked: set[tuple] = set()
         self._twice: set[tuple] = set()  # keys asked for two units: never kept nor reused
         self.reused = 0  # units whose results were reused (tests read it)
@@ -218,18 +188,20 @@ class Incremental:
         self._asked.add(key)
         footprint = unit.footprint
         old = self.previous.get(key) if key not in self._twice else None
-        if old is not None and old[0] == footprint and self.affected is not None and self.affected.isdisjoint(footprint):
+        if old is not None and old[0] == footprint and self.affected is not None and self.affected.isdisjoint(old[1]):
             self.entries[key] = old
             self.reused += 1
-            return old[1]
+            return old[2]
         program = self.program
-        program.recording, program.read_all = True, False
+        program.recording, program.read_all, program.extra_reads = True, False, set()
         try:
             results = list(fn(unit))
             keep = not program.read_all
+            reads = program.extra_reads
         finally:
-            program.recording, program.read_all = False, False
+            program.recording, program.read_all, program.extra_reads = False, False, set()
         self.computed += 1
         if keep and key not in self._twice:
-            self.entries[key] = (frozenset(footprint), results)
+            frozen = frozenset(footprint)
+            self.entries[key] = (frozen, frozen | reads, results)
         return results

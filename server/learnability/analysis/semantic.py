@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -195,6 +196,33 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
             arms = [statement_tree(_body_statements(case), func) for case in stmt.cases]
             items.append(Block("if", stmt, arms, False, labels=("case",) * len(arms)))
     return items
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORDS_KEY = "_statement_words"
+_WORDS_MAX = 4096
+
+
+def statement_words(stmt: "Stmt") -> frozenset[str]:
+    """Every identifier-like word of a placed statement's code: a superset of the names it uses (attributes,
+    keywords and words inside strings too). Kept with the statement's chunk."""
+    raw = stmt.raw
+    memo = stmt.placed.chunk.__dict__.get(_WORDS_KEY)
+    if memo is None:
+        memo = stmt.placed.chunk.__dict__[_WORDS_KEY] = {}
+    key = (id(raw.node), id(raw.value))
+    hit = memo.get(key)
+    if hit is not None and hit[0] is raw.node and hit[1] is raw.value:
+        return hit[2]
+    if len(memo) > _WORDS_MAX:  # statements made per analysis (a parameter bound to its default) add entries
+        memo.clear()
+    words: set[str] = set()
+    for node in (raw.node, raw.value):
+        if node is not None:
+            words.update(_WORD.findall(cst.Module(body=[]).code_for_node(node)))
+    found = frozenset(words)
+    memo[key] = (raw.node, raw.value, found)  # the memo holds the nodes: their ids are not reused meanwhile
+    return found
 
 
 def _called_functions(items: list[Any], out: set[str]) -> None:
@@ -429,6 +457,7 @@ class SemanticModel:
     # the whole program (every statement, every model, the source text), not only its model and names
     recording = False
     read_all = False
+    extra_reads: set[int] = set()  # statements the recorded work read beyond what its statements name
 
     def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
         self._source = source
@@ -745,8 +774,24 @@ class SemanticModel:
             found = memo.get(key)
             if found is None:
                 found = memo[key] = self._reaching(name, index, None, None)
+            if self.recording:
+                self._note_lookup(name, index, found)
             return found
         return self._reaching(name, index, scope, branch)
+
+    def _note_lookup(self, name: str, index: int, found: list[tuple[Stmt, tuple[int, ...]]]) -> None:
+        """While a rule's per-model work is recorded: a name looked up at a statement that does not use it
+        (a conventional name such as `num_classes`, or a lookup at the end of the program) makes the work
+        depend on the bindings found, beyond the statements the edit analysis follows by name."""
+        stmts = self.stmts
+        if found and not (0 <= index < len(stmts) and name in statement_words(stmts[index])):
+            extra = self.extra_reads
+            for stmt, _path in found:
+                extra.add(stmt.index)
+                ret = stmt.returns
+                while ret is not None:
+                    extra.add(ret.index)
+                    ret = ret.returns
 
     def _reaching(self, name: str, index: int, scope: int | None,
                   branch: Branch | None) -> list[tuple[Stmt, tuple[int, ...]]]:
