@@ -192,16 +192,77 @@ class Incremental:
             self.entries[key] = old
             self.reused += 1
             return old[2]
-        program = self.program
-        program.recording, program.read_all, program.extra_reads = True, False, set()
-        try:
-            results = list(fn(unit))
-            keep = not program.read_all
-            reads = program.extra_reads
-        finally:
-            program.recording, program.read_all, program.extra_reads = False, False, set()
+        results, keep, reads = self._record(fn, unit)
         self.computed += 1
         if keep and key not in self._twice:
             frozen = frozenset(footprint)
             self.entries[key] = (frozen, frozen | reads, results)
         return results
+
+    def _record(self, fn: Callable[[Any], Iterable[Any]], arg: Any) -> tuple[list[Any], bool, set[int]]:
+        """fn(arg) as a list, whether it read only its statements and names, and the statements it read beyond."""
+        program = self.program
+        program.recording, program.read_all, program.extra_reads = True, False, set()
+        try:
+            results = list(fn(arg))
+            return results, not program.read_all, program.extra_reads
+        finally:
+            program.recording, program.read_all, program.extra_reads = False, False, set()
+
+    def statements(self, rule_id: str, work: Callable[[Stmt], Iterable[Any]]) -> list[tuple[Stmt, list[Any]]]:
+        """(statement, `list(work(statement))`) for every laid-out statement whose work gives something, in order.
+        `work` must depend only on its statement and the names it uses; the previous analysis' results are
+        reused for every statement the edit does not affect."""
+        key = (rule_id, "statements")
+        old = self.previous.get(key) if key not in self._asked else None
+        self._asked.add(key)
+        affected = self.affected
+        stmts = list(list.__iter__(self.program.stmts))
+        found: dict[int, tuple[Stmt, list[Any]]] = {}
+        volatile: set[int] = set()
+        if old is not None and affected is not None:
+            old_found, old_volatile = old[2]
+            todo = sorted(affected | old_volatile)
+            for i, entry in old_found.items():
+                if i not in affected and i not in old_volatile:
+                    found[i] = entry
+            self.reused += len(stmts) - len(todo)
+        else:
+            todo = range(len(stmts))
+        for i in todo:
+            stmt = stmts[i]
+            results, keep, reads = self._record(work, stmt)
+            self.computed += 1
+            if not keep or reads - {i}:
+                volatile.add(i)
+            if results:
+                found[i] = (stmt, results)
+        self.entries[key] = (frozenset(), frozenset(), (found, frozenset(volatile)))
+        return [found[i] for i in sorted(found)]
+
+    def calls(self, rule_id: str, views: Iterable[Any], work: Callable[[Any], Iterable[Any]]) -> Iterable[Any]:
+        """`work(view)` for each call view (`analysis/calls.find_calls`), in order; the previous analysis' results
+        are reused for a call node at a statement the edit does not affect. `work` must depend only on its view
+        and the names its statement uses."""
+        key = (rule_id, "calls")
+        old = self.previous.get(key) if key not in self._asked else None
+        self._asked.add(key)
+        old_found = old[2] if old is not None and self.affected is not None else {}
+        affected = self.affected
+        found: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
+        for view in views:
+            at = (id(view.node), view.index)
+            hit = old_found.get(at)
+            if hit is not None and hit[0] is view.node and view.index not in affected:  # type: ignore[operator]
+                results = hit[1]
+                self.reused += 1
+            else:
+                results, keep, reads = self._record(work, view)
+                self.computed += 1
+                if keep and not reads - {view.index}:
+                    found[at] = (view.node, results)  # the entry holds the node: its id is not reused meanwhile
+                yield from results
+                continue
+            found[at] = hit
+            yield from results
+        self.entries[key] = (frozenset(), frozenset(), found)

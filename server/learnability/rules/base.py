@@ -13,7 +13,7 @@ import libcst as cst
 
 from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.incremental import Incremental
-from learnability.analysis.program import ModelInfo, Program
+from learnability.analysis.program import CallView, ModelInfo, Program, Stmt
 from learnability.config import Config
 from learnability.findings import Category, Finding, Fix, Related, Severity, Span, TextEdit
 
@@ -112,6 +112,28 @@ class Context:
                 yield from work(unit)
             else:
                 yield from inc.run(rule.id, unit, work)
+
+    def each_statement(self, rule: "Rule", work: Callable[[Stmt], Iterable[T]]) -> Iterator[tuple[Stmt, list[T]]]:
+        """(statement, its items) for every laid-out statement where `work(statement)` gives some, in order.
+        `work` must depend only on its statement and the names it uses (reused across edits, as `each_model`)."""
+        inc = self.incremental
+        if inc is not None:
+            yield from inc.statements(rule.id, work)
+            return
+        for stmt in self.program.stmts:
+            items = list(work(stmt))
+            if items:
+                yield stmt, items
+
+    def each_call(self, rule: "Rule", views: Iterable[CallView], work: Callable[[CallView], Iterable[T]]) -> Iterator[T]:
+        """`work(view)` for each call view in order; `work` must depend only on its call and the names its statement
+        uses (reused across edits, as `each_model`)."""
+        inc = self.incremental
+        if inc is not None:
+            yield from inc.calls(rule.id, views, work)
+            return
+        for view in views:
+            yield from work(view)
 
     def replace(self, placed: PlacedChunk, node: cst.CSTNode, new: cst.CSTNode | str) -> TextEdit:
         """An edit that replaces exactly `node`'s span with `new` (a node, rendered by libcst, or text)."""
