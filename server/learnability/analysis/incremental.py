@@ -119,19 +119,12 @@ def _chain(program: SemanticModel, scope: int) -> set[int]:
 
 
 def _spread(old: SemanticModel, new: SemanticModel, so: list[Stmt], sn: list[Stmt], dirty: set[int]) -> set[int]:
-    """Dirty statements and every statement whose value may depend on one (see the module docstring)."""
-    users: dict[str, list[int]] = {}
-    for stmt in sn:
-        for word in statement_words(stmt):
-            found = users.get(word)
-            if found is None:
-                users[word] = [stmt.index]
-            else:
-                found.append(stmt.index)
-    callers: dict[int, list[int]] = {}
-    for stmt in sn:
-        if stmt.returns is not None:
-            callers.setdefault(stmt.returns.index, []).append(stmt.index)
+    """Dirty statements and every statement whose value may depend on one (see the module docstring). One
+    pass in order: a name used at a statement is looked up among the bindings before it (`reach`), a call's
+    value is its analysed body's `return`, laid out before the call, and an in-place change that a use
+    sees stands before the use too."""
+    out: set[int] = set()
+    bound: dict[str, set[int | None]] = {}  # name -> scopes where an affected statement binds it (None: in place)
     chains: dict[int, set[int]] = {}
 
     def chain(scope: int) -> set[int]:
@@ -140,26 +133,29 @@ def _spread(old: SemanticModel, new: SemanticModel, so: list[Stmt], sn: list[Stm
             found = chains[scope] = _chain(new, scope)
         return found
 
-    out = set(dirty)
-    todo = list(dirty)
-    while todo:
-        i = todo.pop()
-        stmt = sn[i]
-        spread: list[tuple[str, int | None]] = [(name, stmt.scope) for name, _path in stmt.raw.targets]
+    for stmt in sn:
+        i = stmt.index
+        hit = i in dirty
+        if not hit and bound:
+            words = statement_words(stmt)
+            if not words.isdisjoint(bound):
+                for name in words.intersection(bound):
+                    scopes = bound[name]
+                    if None in scopes or not scopes.isdisjoint(chain(stmt.eval_scope)) or \
+                            not scopes.isdisjoint(chain(stmt.scope)):
+                        hit = True
+                        break
+        if not hit:
+            ret = stmt.returns
+            hit = ret is not None and ret.index in out
+        if not hit:
+            continue
+        out.add(i)
+        for name, _path in stmt.raw.targets:
+            bound.setdefault(name, set()).add(stmt.scope)
         for version in (so[i], stmt) if i in dirty else (stmt,):
-            spread.extend((name, None) for name in _mutated_names(version))  # in place: any scope
-        for name, scope in spread:
-            for j in users.get(name, ()):
-                if j in out:
-                    continue
-                user = sn[j]
-                if scope is None or scope in chain(user.eval_scope) or scope in chain(user.scope):
-                    out.add(j)
-                    todo.append(j)
-        for j in callers.get(i, ()):
-            if j not in out:
-                out.add(j)
-                todo.append(j)
+            for name in _mutated_names(version):
+                bound.setdefault(name, set()).add(None)
     return out
 
 

@@ -207,6 +207,9 @@ def statement_words(stmt: "Stmt") -> frozenset[str]:
     """Every identifier-like word of a placed statement's code: a superset of the names it uses (attributes,
     keywords and words inside strings too). Kept with the statement's chunk."""
     raw = stmt.raw
+    words = raw.__dict__.get(_WORDS_KEY)
+    if words is not None:  # a statement of a chunk's cached statement tree: its node never changes
+        return words
     memo = stmt.placed.chunk.__dict__.get(_WORDS_KEY)
     if memo is None:
         memo = stmt.placed.chunk.__dict__[_WORDS_KEY] = {}
@@ -222,6 +225,7 @@ def statement_words(stmt: "Stmt") -> frozenset[str]:
             words.update(_WORD.findall(cst.Module(body=[]).code_for_node(node)))
     found = frozenset(words)
     memo[key] = (raw.node, raw.value, found)  # the memo holds the nodes: their ids are not reused meanwhile
+    raw.__dict__[_WORDS_KEY] = found
     return found
 
 
