@@ -119,9 +119,11 @@ PROGRAMS = _programs()
 
 @pytest.mark.parametrize("name,text", PROGRAMS, ids=[n for n, _ in PROGRAMS])
 def test_random_edits_match_a_cold_check(name: str, text: str) -> None:
-    steps = 6 if "corpus" in name else 12
+    if "corpus" in name:  # 140 files: one shorter sequence each keeps the suite's time reasonable
+        _check_sequence(text, name, len(text), 4)
+        return
     for seed in range(2):
-        _check_sequence(text, name, seed * 7919 + len(text), steps)
+        _check_sequence(text, name, seed * 7919 + len(text), 10)
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -137,7 +139,7 @@ CASES = _cases()
 
 @pytest.mark.parametrize("name,text", CASES, ids=[n for n, _ in CASES])
 def test_random_edits_of_rule_cases_match_a_cold_check(name: str, text: str) -> None:
-    _check_sequence(text, name + ".py", hash(name) % 10_000, 8)
+    _check_sequence(text, name + ".py", sum(map(ord, name)), 6)
 
 
 def test_benchmark_edits_match_a_cold_check_and_reuse_work() -> None:

@@ -46,12 +46,12 @@ class Analyzer:
     def __init__(self, cache_size: int = 20000) -> None:
         self.cache = ChunkCache(cache_size)
         # path -> (program, config, per-model rule results) of its last analysis (analysis/incremental.py)
-        self._last: OrderedDict[str, tuple[Program, Config, dict, Incremental]] = OrderedDict()
+        self._last: OrderedDict[str, tuple[Program, Config, Incremental]] = OrderedDict()
 
     def last_incremental(self, path: str) -> Incremental | None:
         """What the last analysis of `path` reused and computed (tests read it)."""
         last = self._last.get(path)
-        return last[3] if last is not None else None
+        return last[2] if last is not None else None
 
     def analyze(self, source: str, path: str = "<string>", config: Config | None = None) -> Result:
         # No cycle collection while analysing: the parse trees of every cached chunk are long-lived
@@ -102,13 +102,16 @@ class Analyzer:
                     if key in reported or _is_suppressed(finding, lines):
                         continue
                     reported.add(key)
+                    # a finding may be one the previous analysis made (analysis/incremental.py): each result
+                    # gets its own copy, so what a caller changes in it stays in its result
+                    finding = replace(finding, related=list(finding.related), data=dict(finding.data))
                     if rule.id in config.severity:
                         finding.severity = Severity(config.severity[rule.id])
                     result.findings.append(finding)
             except Exception as exc:  # a rule bug must never take the analysis down
                 result.errors.append(_internal(path, f"rule {rule.id}", exc))
         result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
-        self._last[path] = (program, config, incremental.entries, incremental)
+        self._last[path] = (program, config, incremental)
         while len(self._last) > self.KEEP_FILES:
             self._last.popitem(last=False)
         return result

@@ -163,36 +163,56 @@ class Incremental:
     """Per-model rule work of one analysis, reusing what the previous analysis of the file computed where
     the model's statements are not affected by the edit (`affected`)."""
 
-    def __init__(self, program: SemanticModel, affected: set[int] | None, previous: dict | None) -> None:
+    def __init__(self, program: SemanticModel, affected: set[int] | None, previous: "Incremental | None") -> None:
         self.program = program
         self.affected = affected
-        self.previous = previous if affected is not None and previous is not None else {}
-        # (rule, model) -> (its footprint, every statement its work read, the work's results)
-        self.entries: dict[tuple, tuple[frozenset[int], frozenset[int], list[Any]]] = {}
+        usable = affected is not None and previous is not None
+        # (rule, unit key) -> (statements the work read beyond its model's footprint, the work's results)
+        self.previous: dict[tuple, tuple[frozenset[int], Any]] = previous.entries if usable else {}  # type: ignore[union-attr]
+        self.entries: dict[tuple, tuple[frozenset[int], Any]] = {}
+        self._old_footprints: dict[tuple, frozenset[int]] = previous.footprints if usable else {}  # type: ignore[union-attr]
+        self.footprints: dict[tuple, frozenset[int]] = {}  # unit key -> the model's footprint
+        self._units: dict[int, tuple[Any, tuple, bool]] = {}  # id(unit) -> (unit, its key, reusable)
+        self._twice: set[tuple] = set()  # unit keys of two units: never kept nor reused
         self._asked: set[tuple] = set()
-        self._twice: set[tuple] = set()  # keys asked for two units: never kept nor reused
         self.reused = 0  # units whose results were reused (tests read it)
         self.computed = 0
+
+    def _unit(self, unit: Any) -> tuple[tuple, bool]:
+        """The unit's key, and whether its model is the one of the previous analysis, untouched by the edit
+        (the same footprint, none of it affected). Once per unit and analysis: every rule asks."""
+        hit = self._units.get(id(unit))
+        if hit is not None and hit[0] is unit:
+            return hit[1], hit[2]
+        key = unit.unit_key
+        footprint = frozenset(unit.footprint)
+        if key in self.footprints:  # another unit with this key: neither is kept nor reused
+            self._twice.add(key)
+        self.footprints[key] = footprint
+        old = self._old_footprints.get(key)
+        ok = old is not None and old == footprint and key not in self._twice and \
+            self.affected is not None and self.affected.isdisjoint(footprint)
+        self._units[id(unit)] = (unit, key, ok)
+        return key, ok
 
     def run(self, rule_id: str, unit: Any, fn: Callable[[Any], Iterable[Any]]) -> list[Any]:
         """`list(fn(unit))`, or the list computed for the same model by the previous analysis when none of
         its statements is affected. `unit` is a ModelInfo (a model or a view of one under one compile)."""
-        key = (rule_id, unit.unit_key)
-        if key in self._asked:
-            self._twice.add(key)
-            self.entries.pop(key, None)
-        self._asked.add(key)
-        footprint = unit.footprint
-        old = self.previous.get(key) if key not in self._twice else None
-        if old is not None and old[0] == footprint and self.affected is not None and self.affected.isdisjoint(old[1]):
-            self.entries[key] = old
-            self.reused += 1
-            return old[2]
+        ukey, ok = self._unit(unit)
+        key = (rule_id, ukey)
+        twice = ukey in self._twice
+        if ok and not twice:
+            old = self.previous.get(key)
+            if old is not None and (not old[0] or self.affected.isdisjoint(old[0])):  # type: ignore[union-attr]
+                self.entries[key] = old
+                self.reused += 1
+                return old[1]
         results, keep, reads = self._record(fn, unit)
         self.computed += 1
-        if keep and key not in self._twice:
-            frozen = frozenset(footprint)
-            self.entries[key] = (frozen, frozen | reads, results)
+        if twice:
+            self.entries.pop(key, None)
+        elif keep:
+            self.entries[key] = (frozenset(reads), results)
         return results
 
     def _record(self, fn: Callable[[Any], Iterable[Any]], arg: Any) -> tuple[list[Any], bool, set[int]]:
@@ -217,7 +237,7 @@ class Incremental:
         found: dict[int, tuple[Stmt, list[Any]]] = {}
         volatile: set[int] = set()
         if old is not None and affected is not None:
-            old_found, old_volatile = old[2]
+            old_found, old_volatile = old[1]
             todo = sorted(affected | old_volatile)
             for i, entry in old_found.items():
                 if i not in affected and i not in old_volatile:
@@ -233,7 +253,7 @@ class Incremental:
                 volatile.add(i)
             if results:
                 found[i] = (stmt, results)
-        self.entries[key] = (frozenset(), frozenset(), (found, frozenset(volatile)))
+        self.entries[key] = (frozenset(), (found, frozenset(volatile)))
         return [found[i] for i in sorted(found)]
 
     def calls(self, rule_id: str, views: Iterable[Any], work: Callable[[Any], Iterable[Any]]) -> Iterable[Any]:
@@ -243,7 +263,7 @@ class Incremental:
         key = (rule_id, "calls")
         old = self.previous.get(key) if key not in self._asked else None
         self._asked.add(key)
-        old_found = old[2] if old is not None and self.affected is not None else {}
+        old_found = old[1] if old is not None and self.affected is not None else {}
         affected = self.affected
         found: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         for view in views:
@@ -261,4 +281,4 @@ class Incremental:
                 continue
             found[at] = hit
             yield from results
-        self.entries[key] = (frozenset(), frozenset(), found)
+        self.entries[key] = (frozenset(), found)
