@@ -202,3 +202,25 @@ def test_an_edit_that_a_model_reads_through_names_recomputes_it(before: str, aft
     warm = analyzer.analyze(edited, "m.py")
     assert [f.rule for f in warm.findings if f.rule == "LRN702"] == ["LRN702"]
     assert _summary(warm) == _summary(Analyzer().analyze(edited, "m.py"))
+
+
+def test_an_edit_of_a_rate_a_compile_reads_through_a_name_is_seen() -> None:
+    # the compile statement is not edited: its optimizer's rate comes from a constant that is
+    text = (
+        "import numpy as np\n"
+        "import keras\n"
+        "LR = 0.001\n"
+        "x = np.random.rand(256, 8)\n"
+        "y = (x.sum(axis=1) > 4).astype(int)\n"
+        "model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(64, activation='relu'),\n"
+        "                          keras.layers.Dense(64, activation='relu'), keras.layers.Dense(1, activation='sigmoid')])\n"
+        "model.compile(optimizer=keras.optimizers.Adam(learning_rate=LR), loss='binary_crossentropy')\n"
+        "model.fit(x, y, epochs=10)\n"
+    )
+    analyzer = Analyzer()
+    assert not [f for f in analyzer.analyze(text, "r.py").findings if f.rule == "LRN301"]
+    edited = text.replace("LR = 0.001", "LR = 5.0")
+    warm = analyzer.analyze(edited, "r.py")
+    assert [f.rule for f in warm.findings if f.rule == "LRN301"] == ["LRN301"]
+    assert analyzer.last_incremental("r.py").affected  # the edit was analysed incrementally
+    assert _summary(warm) == _summary(Analyzer().analyze(edited, "r.py"))

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from learnability.analysis.chunks import SKIPPED_PREFIX, ChunkCache
-from learnability.analysis.incremental import Incremental, affected
+from learnability.analysis.incremental import Incremental
 from learnability.analysis.program import Program
 from learnability.config import Config
 from learnability.findings import AnalysisError, Finding, Severity
@@ -70,8 +70,9 @@ class Analyzer:
     def _analyze(self, source: str, path: str, config: Config | None) -> Result:
         config = config or Config()
         source = to_lf(source)  # "\r\n" and "\r" end lines too: same lines, same columns
+        last = self._last.pop(path, None)
         try:
-            program = Program(source, self.cache, path)
+            program = Program(source, self.cache, path, previous=last[0] if last is not None else None)
         except Exception as exc:  # a model-building bug on odd input: report it, never raise
             return Result(errors=[_internal(path, "building the program model", exc)])
         errors = []
@@ -80,13 +81,11 @@ class Analyzer:
                 e = replace(e, kind="skipped")
             errors.append(e)
         result = Result(errors=errors, program=program)
-        last = self._last.pop(path, None)
-        changed = None
-        if last is not None and last[1] == config:
-            try:
-                changed = affected(last[0], program)
-            except Exception:  # never let the shortcut take the analysis down: compute everything
-                changed = None
+        # the rules' work of the last analysis is reused where the edit does not reach (analysis/incremental.py)
+        # when the settings and the set of methods called in the program (Program.calls_method) are the same
+        changed = program.affected
+        if last is None or last[1] != config or dict.keys(last[0].calls_by_method) != dict.keys(program.calls_by_method):
+            changed = None
         incremental = Incremental(program, changed, last[2] if last is not None else None)
         ctx = Context(program, config, path, incremental)
         lines = source.split("\n")  # as Python counts lines (splitlines also breaks at \f, \u2028...)

@@ -53,13 +53,11 @@ def _same_frames(a: Stmt, b: Stmt) -> bool:
 
 def affected(old: SemanticModel, new: SemanticModel) -> set[int] | None:
     """The statements of `new` whose meaning may differ from the same statement of `old`; None when the two
-    layouts differ in shape (then nothing of the old analysis can be reused)."""
+    layouts differ in shape (then nothing of the old analysis can be reused). Reads the semantic layer only:
+    `Program` asks it before building its Keras layer (which reuses what it can of `old`'s)."""
     if old.aliases != new.aliases or old.star_imports != new.star_imports or old.assigned != new.assigned:
         return None
     if set(old.functions) != set(new.functions):
-        return None
-    methods = getattr(new, "calls_by_method", None)
-    if methods is not None and dict.keys(methods) != dict.keys(old.calls_by_method):  # Program.calls_method
         return None
     so, sn = list.__iter__(old.stmts), list.__iter__(new.stmts)
     so, sn = list(so), list(sn)

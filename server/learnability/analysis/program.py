@@ -272,8 +272,23 @@ OPTIMIZER_DEFAULT_LR = {
 class Program(SemanticModel):
     """The Keras layer over the semantic model: models, layers, compile, fit (see the module docstring)."""
 
-    def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
+    def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>",
+                 previous: "Program | None" = None) -> None:
         super().__init__(source, cache, path)
+        # an earlier analysis of the same file: the statements an edit affects (analysis/incremental.py), and
+        # the Keras facts read off every other statement, reused as they are (`_kept`)
+        self.affected: set[int] | None = None
+        self._kept_before: dict = {}
+        if previous is not None:
+            from learnability.analysis.incremental import affected
+
+            try:
+                self.affected = affected(previous, self)
+            except Exception:  # the shortcut must never take the analysis down: build everything anew
+                self.affected = None
+            if self.affected is not None:
+                self._kept_before = previous._kept_now
+        self._kept_now: dict = {}
         self.models: list[ModelInfo] = []
         self._made: dict[int, ModelInfo] = {}  # statement index -> the model its value made
         self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = _WatchedDict(self)
@@ -284,6 +299,18 @@ class Program(SemanticModel):
         self._build()
 
     # ----- building
+    def _kept(self, kind: str, node: cst.CSTNode, index: int, compute: Any) -> Any:
+        """`compute()`, a fact read off `node` at statement `index` (and what its names lead to), or the same
+        fact of the previous analysis when the edit does not affect that statement."""
+        key = (kind, id(node), index)
+        hit = self._kept_before.get(key)
+        if hit is not None and hit[0] is node and index not in self.affected:  # type: ignore[operator]
+            self._kept_now[key] = hit
+            return hit[1]
+        value = compute()
+        self._kept_now[key] = (node, value)  # the entry holds the node: its id is not reused meanwhile
+        return value
+
     def _build(self) -> None:
         call_type = cst.Call  # exact types below: libcst's node classes are not subclassed
         seen_calls: set[int] = set()
@@ -392,7 +419,7 @@ class Program(SemanticModel):
                 return
             model = ModelInfo(var, "functional", call)
             model.footprint.add(stmt.index)
-            chain = self._functional_chain(outputs.value, stmt.index, stmt)
+            chain = self._chain(outputs.value, stmt)
             for layer_call, lstmt in chain:
                 applying = self.applied.get(id(layer_call))
                 if applying is not None:
@@ -427,20 +454,37 @@ class Program(SemanticModel):
         return models[0] if models else None
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
-        at = stmt
         model.footprint.add(stmt.index)
+        found = self._kept("layer", node, stmt.index, lambda: self._read_layer(node, stmt))
+        if found[-1] >= 0:
+            model.footprint.add(found[-1])
+        what = found[0]
+        if what == "input":
+            if found[1] is not None:
+                model.input_shape = found[1]
+        elif what == "layer":
+            _what, call_node, qualname, at, kind, _extra = found
+            call = CallView(call_node, qualname, at, self.stmts[at].placed)
+            layer = LayerInfo(call, kind, model, len(model.layers))
+            model.layers.append(layer)
+            model._events.append((stmt.branch, layer))
+        else:
+            model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
+
+    def _read_layer(self, node: cst.BaseExpression, stmt: Stmt) -> tuple:
+        """What an element of a model's layers is: ("layer", call, qualified name, its statement, kind, -),
+        ("input", shape or None, -) or ("opaque", -); the last item is the statement a name led to (or -1)."""
+        at = stmt
+        extra = -1
         if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None:
-                model.opaque.append(len(model.layers))
-                model._events.append((stmt.branch, None))
-                return
+                return ("opaque", -1)
             node, at = value, vstmt
-            model.footprint.add(vstmt.index)
+            extra = vstmt.index
         if type(node) is not cst.Call:
-            model.opaque.append(len(model.layers))
-            model._events.append((stmt.branch, None))
-            return
+            return ("opaque", extra)
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
             kind = call.name
@@ -450,14 +494,29 @@ class Program(SemanticModel):
                 if isinstance(shape, tuple):
                     batched = shape_arg is not None and shape_arg.keyword is not None and \
                         shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
-                    model.input_shape = shape[1:] if batched else shape
-                return
-            layer = LayerInfo(call, kind, model, len(model.layers))
-            model.layers.append(layer)
-            model._events.append((stmt.branch, layer))
-        else:
-            model.opaque.append(len(model.layers))
-            model._events.append((stmt.branch, None))
+                    return ("input", shape[1:] if batched else shape, extra)
+                return ("input", None, extra)
+            return ("layer", node, call.qualname, at.index, kind, extra)
+        return ("opaque", extra)
+
+    def _chain(self, node: cst.BaseExpression, stmt: Stmt) -> list[tuple[cst.Call, Stmt]]:
+        """`_functional_chain` from a Model(...) call's outputs, kept across analyses as `_kept` keeps facts."""
+        def read() -> list[tuple]:
+            chain = self._functional_chain(node, stmt.index, stmt)
+            out = []
+            for layer_call, lstmt in chain:
+                applying = self.applied.get(id(layer_call))
+                out.append((layer_call, lstmt.index, applying[0] if applying else None,
+                            applying[1].index if applying else -1))
+            return out
+
+        stmts = self.stmts
+        chain = []
+        for layer_call, at, applying, applying_at in self._kept("chain", node, stmt.index, read):
+            if applying is not None:
+                self.applied[id(layer_call)] = (applying, stmts[applying_at])
+            chain.append((layer_call, stmts[at]))
+        return chain
 
     def _functional_chain(self, node: cst.BaseExpression, index: int,
                           start: Stmt | None = None) -> list[tuple[cst.Call, Stmt]]:
@@ -537,6 +596,10 @@ class Program(SemanticModel):
                 (model.fits if training else model.uses).append(fit)
 
     def _compile(self, view: CallView, stmt: Stmt) -> CompileInfo:
+        optimizer, loss, metrics = self._kept("compile", view.node, stmt.index, lambda: self._read_compile(view, stmt))
+        return CompileInfo(view, optimizer, loss, metrics)
+
+    def _read_compile(self, view: CallView, stmt: Stmt) -> tuple:
         opt_arg = view.arg(0, "optimizer")
         loss_arg = view.arg(1, "loss")
         metrics_arg = view.arg(None, "metrics")
@@ -556,20 +619,25 @@ class Program(SemanticModel):
                 elif type(v) in (cst.Call, cst.Attribute, cst.Name):
                     q = self.qualname(v.func if type(v) is cst.Call else v, stmt)
                     metrics.append(last(q).lower())
-        return CompileInfo(view, optimizer, loss, metrics)
+        return optimizer, loss, metrics
 
     def _fit(self, view: CallView, method: str, stmt: Stmt) -> FitInfo:
+        fields = self._kept("fit", view.node, stmt.index, lambda: self._read_fit(view, method, stmt))
+        info = FitInfo(view, method, fields[0], fields[1])
+        info.batch_size, info.epochs, info.validation_split, info.shuffle = fields[2:]
+        return info
+
+    def _read_fit(self, view: CallView, method: str, stmt: Stmt) -> tuple:
         x = view.arg(0, "x", "generator")
         y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
-        if method not in TRAINING_METHODS:
-            return info  # evaluate / predict: their data is what the rules read
-        for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
-                                 ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
-            arg = view.arg(pos if method == "fit" else None, *names)
-            if arg is not None:
-                setattr(info, attr, self.const(arg, stmt.index))
-        return info
+        if method in TRAINING_METHODS:  # evaluate / predict: their data is what the rules read
+            for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
+                                     ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
+                arg = view.arg(pos if method == "fit" else None, *names)
+                if arg is not None:
+                    setattr(info, attr, self.const(arg, stmt.index))
+        return (info.x, info.y, info.batch_size, info.epochs, info.validation_split, info.shuffle)
 
     # ----- queries
     def calls_method(self, name: str) -> bool:
