@@ -199,34 +199,18 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_WORDS_KEY = "_statement_words"
-_WORDS_MAX = 4096
+_WORDS_KEY = "_words"
 
 
 def statement_words(stmt: "Stmt") -> frozenset[str]:
-    """Every identifier-like word of a placed statement's code: a superset of the names it uses (attributes,
-    keywords and words inside strings too). Kept with the statement's chunk."""
-    raw = stmt.raw
-    words = raw.__dict__.get(_WORDS_KEY)
-    if words is not None:  # a statement of a chunk's cached statement tree: its node never changes
-        return words
-    memo = stmt.placed.chunk.__dict__.get(_WORDS_KEY)
-    if memo is None:
-        memo = stmt.placed.chunk.__dict__[_WORDS_KEY] = {}
-    key = (id(raw.node), id(raw.value))
-    hit = memo.get(key)
-    if hit is not None and hit[0] is raw.node and hit[1] is raw.value:
-        return hit[2]
-    if len(memo) > _WORDS_MAX:  # statements made per analysis (a parameter bound to its default) add entries
-        memo.clear()
-    words: set[str] = set()
-    for node in (raw.node, raw.value):
-        if node is not None:
-            words.update(_WORD.findall(cst.Module(body=[]).code_for_node(node)))
-    found = frozenset(words)
-    memo[key] = (raw.node, raw.value, found)  # the memo holds the nodes: their ids are not reused meanwhile
-    raw.__dict__[_WORDS_KEY] = found
-    return found
+    """Every identifier-like word of the chunk a placed statement was read from: a superset of the names the
+    statement uses (its chunk's other statements, attributes, keywords and words inside strings too), read
+    once per parsed chunk (the edit analysis asks about every statement: analysis/incremental.py)."""
+    chunk = stmt.placed.chunk
+    words = chunk.__dict__.get(_WORDS_KEY)
+    if words is None:
+        words = chunk.__dict__[_WORDS_KEY] = frozenset(_WORD.findall(chunk.text))
+    return words
 
 
 def _called_functions(items: list[Any], out: set[str]) -> None:
