@@ -100,40 +100,43 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
     ],
 )
 def check(rule: Rule, ctx: Context):
-    program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     reported: set[int] = set()
-    for model in program.models:
-        trains = [f for f in model.fits if f.x is not None]
-        if not trains:
+    for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model, limit)):
+        if key not in reported:  # the same inputs met again (a builder called twice)
+            reported.add(key)
+            yield finding
+
+
+def _one(rule: Rule, ctx: Context, model, limit: float):
+    program = ctx.program
+    trains = [f for f in model.fits if f.x is not None]
+    if not trains:
+        return
+    helds: list[tuple[str, cst.BaseExpression, int, FitInfo | None]] = []
+    for fit in trains:
+        node = _held_out(fit)
+        if node is not None:
+            helds.append(("validation_data", node, fit.call.index, fit))
+    for use in model.uses:
+        if use.x is not None:
+            helds.append((use.method, use.x, use.call.index, None))
+    for where, node, index, own in helds:
+        held = describe(program, node, index)
+        if not _raw(held, limit):
             continue
-        helds: list[tuple[str, cst.BaseExpression, int, FitInfo | None]] = []
-        for fit in trains:
-            node = _held_out(fit)
-            if node is not None:
-                helds.append(("validation_data", node, fit.call.index, fit))
-        for use in model.uses:
-            if use.x is not None:
-                helds.append((use.method, use.x, use.call.index, None))
-        for where, node, index, own in helds:
-            if id(node) in reported:
+        for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
+            train_info = describe(program, train.x, train.call.index)
+            if not _scaled(train_info, limit) or not _same_origin(program, train, train_info, node, index, held):
                 continue
-            held = describe(program, node, index)
-            if not _raw(held, limit):
-                continue
-            for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
-                train_info = describe(program, train.x, train.call.index)
-                if not _scaled(train_info, limit) or not _same_origin(program, train, train_info, node, index, held):
-                    continue
-                reported.add(id(node))
-                placed = own.call.placed if own is not None else next(u.call.placed for u in model.uses if u.x is node)
-                related = [(train.call.placed, train.x, "the training inputs, scaled")]
-                if held.origin is not None:
-                    related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
-                yield rule.finding(
-                    ctx, placed, node,
-                    f"the model is trained on scaled inputs, but {where} gets them unscaled (values up to "
-                    f"{held.max_abs:g}): the weights learnt for scaled values make these predictions meaningless; "
-                    "apply the same transform to every split",
-                    related=related, max_abs=held.max_abs)
-                break
+            placed = own.call.placed if own is not None else next(u.call.placed for u in model.uses if u.x is node)
+            related = [(train.call.placed, train.x, "the training inputs, scaled")]
+            if held.origin is not None:
+                related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
+            yield id(node), rule.finding(
+                ctx, placed, node,
+                f"the model is trained on scaled inputs, but {where} gets them unscaled (values up to "
+                f"{held.max_abs:g}): the weights learnt for scaled values make these predictions meaningless; "
+                "apply the same transform to every split",
+                related=related, max_abs=held.max_abs)
+            break
