@@ -1,18 +1,28 @@
-"""Re-checking an edited file: which statements an edit can affect, and per-model rule work kept across analyses.
+"""Re-checking an edited file: which statements an edit can affect, and the work kept across analyses.
 
 An edit changes one chunk (a top-level statement); the program model is laid out again, and compared with
 the previous analysis of the same file (`affected`). When the two layouts have the same shape (the same
 statements in the same scopes, branches and calls, the same imports), statement `i` of one is statement
 `i` of the other, and the edit is a set of *dirty* statements: those read from another parsed chunk (or
 the same chunk at another line), or standing in a changed branch or call. From them, the *affected*
-statements: a statement that uses a name a dirty statement binds (or changes in place), in a scope where
-that binding is visible, is affected; so is a call whose analysed body returns an affected value; and so
-on to a fixed point. Everything else means the same as before, node for node.
+statements, in one pass in order: a statement that may use a name a dirty or affected statement binds (or
+changes in place), in a scope where that binding is visible, is affected, and so is a call whose analysed
+body returns an affected value. "May use" is read off the words of the statement's chunk, a superset of
+its names. Everything else means what it meant before, node for node.
 
-A rule's work on one model (`Incremental.run`) reads the model's own statements (`ModelInfo.footprint`)
-and what their names lead to. Its result is kept with the model's footprint and reused when the model
-has the same footprint and none of it is affected. Work that reads the whole program (every statement,
-every model, `calls_by_method`, the source text: `SemanticModel.recording`) is never kept.
+What is kept from the previous analysis for statements the edit does not affect:
+
+- the Keras layer's facts read off one statement (`Program._kept`: a compile's optimizer and loss, a fit's
+  arguments, what an element of a model's layers is, a functional model's chain of layers);
+- a rule's work on one model (`Incremental.run`, through `Context.each_model`): it reads the model's own
+  statements (`ModelInfo.footprint`) and what their names lead to; it is reused when the model has the same
+  footprint and none of it is affected;
+- a rule's work on one statement or one call (`Incremental.statements`, `Incremental.calls`).
+
+Work that reads the whole program (every statement, every model, `calls_by_method`, `instances`, the source
+text: `SemanticModel.recording`) is never kept; a name looked up at a statement that does not use it (a
+conventional name such as `num_classes`) adds the bindings found to what the work depends on.
+tests/test_incremental.py checks that a re-check gives exactly what a cold check of the same text gives.
 """
 
 from __future__ import annotations

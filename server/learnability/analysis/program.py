@@ -297,6 +297,7 @@ class Program(SemanticModel):
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
         self._trainings: list[ModelInfo] | None = None
         self._build()
+        self._kept_before = {}  # read by the build only: the previous analysis' facts are not held on to
 
     # ----- building
     def _kept(self, kind: str, node: cst.CSTNode, index: int, compute: Any) -> Any:
