@@ -323,6 +323,11 @@ def _hint(exc_type: str, message: str, library: str | None = None) -> str:
     return ""
 
 
+def _backend_title(report: dict) -> str:
+    name = ((report.get("metrics") or {}).get("backend") or {}).get("name") or "tensorflow"
+    return {"tensorflow": "TensorFlow", "jax": "Keras + JAX", "torch": "Keras + PyTorch"}.get(name, name)
+
+
 def build_report(*, path: str, source: str, static: list[Finding], runs: list[dict], ready: dict | None,
                  status: str, message: str, fatal: str | None, internal: dict | None, timing: dict,
                  timeout: float, options: dict, counterfactuals: list[dict]) -> dict:
@@ -1047,7 +1052,10 @@ def render_text(report: dict, console: Any = None) -> None:
     con = console or Console(width=None if sys.stdout.isatty() else 120)
     v = report["verdict"]
     con.print(f"[bold]{report['file']}[/bold]")
-    con.print(f"Verdict: [{VERDICT_STYLE.get(v, 'bold')}]{VERDICT_TEXT.get(v, v)}[/]   device: {report.get('device') or 'n/a'}")
+    be = (report.get("metrics") or {}).get("backend") or {}
+    on = f"   backend: {be['name']} {be.get('version') or ''} ({be.get('source')})" if be.get("name") else ""
+    con.print(f"Verdict: [{VERDICT_STYLE.get(v, 'bold')}]{VERDICT_TEXT.get(v, v)}[/]   device: {report.get('device') or 'n/a'}"
+              f"{on}", highlight=False)
     con.print(report.get("summary", ""), highlight=False, soft_wrap=True)
     layers = report.get("layers") or []
     if layers:
@@ -1090,7 +1098,7 @@ def render_text(report: dict, console: Any = None) -> None:
     tm = report.get("timing") or {}
     if tm:
         con.print(f"\n[dim]{tm.get('total_s')} s in all ({'warm worker' if tm.get('warm') else 'cold start'}"
-                  + (f", TensorFlow import {tm.get('tf_import_s')} s" if not tm.get('warm') and tm.get('tf_import_s') else "")
+                  + (f", {_backend_title(report)} import {tm.get('tf_import_s')} s" if not tm.get('warm') and tm.get('tf_import_s') else "")
                   + ")[/dim]")
     if report.get("plots"):
         for k, p in report["plots"].items():
