@@ -15,7 +15,7 @@ import {
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
-import { mayInstallInto, tensorflowAdvice, tensorflowInstallCommand } from "./interpreter";
+import { mayInstallInto, tensorflowAdvice, tensorflowInstallCommand, TRAINABLE_SNIPPET } from "./interpreter";
 import {
   createVenv,
   getPythonApi,
@@ -343,14 +343,10 @@ class LearnabilityExtension {
     return editor?.document.uri.scheme === "file" ? editor.document.uri : undefined;
   }
 
-  /** Fast check (no import) that TensorFlow can be found in the probe's interpreter. */
+  /** Fast check (no import) that the probe's interpreter has a Keras backend it trains on (TRAINABLE_SNIPPET). */
   private async hasTensorflow(python: string): Promise<boolean> {
     if (this.tensorflowOk.has(python)) return true;
-    const r = await runPython(
-      python,
-      ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('tensorflow') else 3)"],
-      20000,
-    );
+    const r = await runPython(python, ["-c", TRAINABLE_SNIPPET], 20000);
     if (r.code === 0) this.tensorflowOk.add(python);
     else if (r.code !== 3) return true; // could not tell: let the probe say what is wrong
     return r.code === 0;

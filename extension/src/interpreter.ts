@@ -138,6 +138,13 @@ export function whichSync(
 /** The snippet run to learn an interpreter's version, and whether TensorFlow imports there. */
 export const VERSION_SNIPPET = "import sys; print('%d.%d.%d' % sys.version_info[:3])";
 export const TENSORFLOW_SNIPPET = "import tensorflow as tf; print(tf.__version__)";
+/**
+ * Exit 0 when the probe can train in this interpreter (found without importing anything): TensorFlow (Keras 3 on
+ * TensorFlow, or tf_keras), or Keras 3 with a JAX or PyTorch backend (the probe trains on each); 3 when not.
+ */
+export const TRAINABLE_SNIPPET =
+  "import importlib.util as u, sys; f = lambda m: u.find_spec(m) is not None; " +
+  "sys.exit(0 if f('tensorflow') or (f('keras') and (f('jax') or f('torch'))) else 3)";
 
 export function parseVersion(stdout: string): [number, number, number] | undefined {
   const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(stdout.trim());
@@ -362,7 +369,7 @@ export function newVenvPython(folder: string, platform: NodeJS.Platform = proces
 export function tensorflowAdvice(python: string, kind: InterpreterKind, hasFolder: boolean): { message: string; actions: string[] } {
   if (mayInstallInto(kind)) {
     return {
-      message: `TensorFlow is not installed in ${python}. The probe trains your model with your own TensorFlow; install it with: ${tensorflowInstallCommand(python)}`,
+      message: `TensorFlow is not installed in ${python} (nor Keras 3 with JAX or PyTorch). The probe trains your model with your own Keras backend; install TensorFlow with: ${tensorflowInstallCommand(python)}`,
       actions: ["Install in terminal", "Copy command", "Select interpreter"],
     };
   }

@@ -1,5 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   chooseInterpreter,
   classifyInterpreter,
@@ -17,6 +21,7 @@ import {
   resolveVariables,
   tensorflowAdvice,
   tensorflowInstallCommand,
+  TRAINABLE_SNIPPET,
   whichSync,
   workspaceEnvironments,
 } from "../../src/interpreter";
@@ -326,4 +331,26 @@ test("the quick pick: Browse… first, then each kind under its heading, with ve
     ],
   );
   assert.deepEqual(interpreterPickItems([]).map((i) => i.browse), [true]);
+});
+
+test("TRAINABLE_SNIPPET: TensorFlow, or Keras 3 with JAX or PyTorch, and nothing else", () => {
+  const cases: [string[], number][] = [
+    [["tensorflow"], 0],
+    [["keras", "jax"], 0],
+    [["keras", "torch"], 0],
+    [["keras"], 3],
+    [["jax", "torch"], 3],
+    [[], 3],
+  ];
+  for (const [modules, code] of cases) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trainable-"));
+    for (const m of modules) {
+      fs.mkdirSync(path.join(dir, m));
+      fs.writeFileSync(path.join(dir, m, "__init__.py"), "raise SystemExit(9)  # never imported\n");
+    }
+    // -S: no site-packages, so only the fake packages above can be found
+    const r = spawnSync("python3", ["-S", "-c", TRAINABLE_SNIPPET], { env: { PYTHONPATH: dir } });
+    assert.equal(r.status, code, `${modules.join("+") || "nothing"}: ${r.stderr}`);
+    fs.rmSync(dir, { recursive: true });
+  }
 });
