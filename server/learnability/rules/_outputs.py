@@ -119,6 +119,36 @@ def loss_of(model: ModelInfo) -> LossInfo | None:
     return model.compile.loss if model.compile is not None else None
 
 
+SEEN = object()  # yielded by a body of `each_loss_and_output`: put this output's key in `seen`
+
+
+def each_loss_and_output(ctx: Context, rule, body) -> Iterator:
+    """`losses_and_outputs` as per-model work (`Context.each_model`): `body(model, loss, out)` yields the
+    findings of one (model, loss, output), and `SEEN` where the loop of `losses_and_outputs` would put the
+    output's key in `seen`; what is skipped for a key seen before is decided here, in order."""
+    program = ctx.program
+
+    def work(model: ModelInfo) -> list:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or out is None:
+            return []
+        return [(output_key(out), id(loss.node), list(body(model, loss, out)))]
+
+    seen: set[int] = set()
+    reported: set[tuple[int, int]] = set()
+    for key, loss_id, items in ctx.each_model(rule, program.trainings(), work):
+        if key in seen and (key, loss_id) in reported:
+            continue
+        for item in items:
+            if item is SEEN:
+                seen.add(key)
+            else:
+                yield item
+        if key in seen:
+            reported.add((key, loss_id))
+
+
 def losses_and_outputs(program: Program, seen: set[int]) -> Iterator[tuple[ModelInfo, LossInfo, Output]]:
     """(model, loss, output) for each compile of each model with a loss and a known output layer (the
     model as trained under that compile: `labels_of` gives the labels of the fits that use it), skipping
