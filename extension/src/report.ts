@@ -1,67 +1,11 @@
-// The probe report: its shape (version 1, as the server sends it), verdict labels, and the webview
-// HTML with inline SVG plots. Pure: no `vscode`, no network, every string escaped.
+// The probe report: verdict labels, and the webview HTML with inline SVG plots. Pure: no `vscode`, no
+// network, every string escaped.
 
-export type Verdict = "learns" | "learns_slowly" | "does_not_learn" | "inconclusive" | "error";
+// The report's types are generated from the server's (server/learnability/probe/messages.py ->
+// schemas/probe-report.schema.json -> generated/probeReport.ts): never written here by hand.
+import type { ProbeFinding, ProbeLayer, ProbeReport, Verdict } from "./generated/probeReport";
 
-export interface ProbeLayer {
-  name: string;
-  kind?: string;
-  line?: number | null;
-  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
-  cell?: number | null;
-  grad_norm?: number | null;
-  saturation?: number | null;
-  dead_fraction?: number | null;
-  update_ratio?: number | null;
-}
-
-export interface ProbeFinding {
-  rule: string;
-  category?: string;
-  severity?: string;
-  line?: number | null;
-  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
-  cell?: number | null;
-  column?: number | null;
-  end_line?: number | null;
-  end_column?: number | null;
-  message: string;
-  evidence?: unknown;
-  confirmed?: boolean | null;
-  /** "confirmed", "not confirmed", "undecided", "not tested", "not applicable" or "symptom" (older reports: absent). */
-  status?: string | null;
-  /** Why a finding is confirmed: "sufficient", "necessary", "sufficient and necessary" or "measured". */
-  how?: string | null;
-  confirms?: string[] | null;
-  before?: unknown;
-  after?: unknown;
-  /** The probe's answer in a few words ("confirmed: fits in 6 steps instead of 26"). */
-  result?: string | null;
-  /** "static" (a rule's finding) or "probe" (a measurement of the probe's own). */
-  source?: string | null;
-  /** A fix: the quick fix's title (static) or the probe's measured edit. */
-  fix?: { title?: string; safe?: boolean; edits?: unknown[] } | null;
-  data?: Record<string, unknown> | null;
-}
-
-export interface ProbeReport {
-  version?: number;
-  file?: string;
-  verdict: Verdict | string;
-  device?: string;
-  /** The verdict with its evidence in one sentence: the report view's first line. */
-  headline?: string;
-  summary?: string;
-  message?: string;
-  metrics?: Record<string, unknown>;
-  layers?: ProbeLayer[];
-  findings?: ProbeFinding[];
-  curves?: Record<string, unknown>;
-  plots?: Record<string, unknown>;
-  timing?: Record<string, unknown>;
-  /** The rule thresholds the probe's static analysis used, and where each came from ("editor settings", "pyproject.toml", "default"). */
-  rule_thresholds?: Record<string, { value?: unknown; from?: unknown }>;
-}
+export type { FindingStatus, FitNumbers, ProbeFinding, ProbeLayer, ProbeMetrics, ProbeReport, ProbeTiming, Verdict } from "./generated/probeReport";
 
 export const VERDICT_LABELS: Record<Verdict, string> = {
   learns: "Learns",
@@ -93,7 +37,7 @@ export function statusBarText(report: ProbeReport | undefined): string {
 /** True when the report says the probe could not import TensorFlow in the user's interpreter. */
 export function isMissingTensorflow(report: ProbeReport | undefined): boolean {
   if (!report || report.verdict !== "error") return false;
-  const text = [report.summary, report.message, ...(report.findings ?? []).map((f) => f.message)]
+  const text = [report.summary, ...(report.findings ?? []).map((f) => f.message)]
     .filter((s): s is string => typeof s === "string")
     .join("\n");
   return /No module named ['"]?(tensorflow|keras)\b|tensorflow (is )?(not installed|missing)|cannot import tensorflow/i.test(text);
@@ -101,7 +45,7 @@ export function isMissingTensorflow(report: ProbeReport | undefined): boolean {
 
 /** True for the report of a probe the user cancelled (the probe answers "inconclusive" / "cancelled"). */
 export function isCancelledReport(report: ProbeReport | undefined): boolean {
-  return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? report.message ?? ""));
+  return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? ""));
 }
 
 export function escapeHtml(value: unknown): string {
@@ -209,8 +153,8 @@ export function comparisonRows(before: unknown, after: unknown): string[] {
 }
 
 /** Nested measurements as [dotted key, text] rows (arrays longer than 8 are left out). */
-export function flattenMetrics(obj: Record<string, unknown> | undefined, prefix = "", depth = 0, out: [string, string][] = []): [string, string][] {
-  for (const [k, v] of Object.entries(obj ?? {})) {
+export function flattenMetrics(obj: object | undefined, prefix = "", depth = 0, out: [string, string][] = []): [string, string][] {
+  for (const [k, v] of Object.entries(obj ?? {}) as [string, unknown][]) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === "object" && !Array.isArray(v)) {
       if (depth < 2) flattenMetrics(v as Record<string, unknown>, key, depth + 1, out);
@@ -438,7 +382,7 @@ const HOW_TITLES: Record<string, string> = {
 };
 
 /** The status of a finding in words: its `status` (and `how`), or for older reports its `confirmed`. */
-export function findingStatus(f: Pick<ProbeFinding, "confirmed" | "status" | "how">): { status: string; how: string } {
+export function findingStatus(f: { confirmed?: boolean | null; status?: string | null; how?: string | null }): { status: string; how: string } {
   const status = typeof f.status === "string" && f.status.trim()
     ? words(f.status)
     : f.confirmed === true ? "confirmed" : f.confirmed === false ? "not confirmed" : "measured";
@@ -777,7 +721,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
       (fileName ? `<code class="file muted">${escapeHtml(fileName)}</code>` : "") +
       "</h1>",
   );
-  const headline = report.headline ?? report.summary ?? report.message;
+  const headline = report.headline || report.summary; // (a report saved by an older version has no headline)
   if (headline) out.push(`<p class="headline summary">${escapeHtml(arrows(String(headline)))}</p>`);
   if (opts.notice) out.push(`<p class="notice">${opts.notice}</p>`);
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from learnability.engine import Analyzer
-from learnability.probe import port, report
+from learnability.probe import messages, port, report
 
 KERAS2 = '''import numpy as np
 from tensorflow import keras
@@ -82,6 +82,7 @@ def _report(source: str, run: dict, path: str = "/work/train.py") -> dict:
 def test_a_failure_a_keras3_fix_explains_offers_the_ported_probe():
     r = _report(KERAS2, _failed_run(7, "keras"))
     assert r["verdict"] == "error"
+    assert messages.check_report(r) is r  # the offer is part of the report's one shape (probe.messages.PortOffer)
     offer = r["port"]
     assert offer["rules"] == ["LRN001"] and offer["command"] == "learnability probe --ported /work/train.py"
     assert offer["lsp_command"] == "learnability.runProbe" and offer["lsp_arguments"] == [{"ported": True}]
@@ -129,6 +130,18 @@ def test_probe_ported_runs_the_copy_under_the_scripts_own_path(tmp_path):
         assert r["summary"].startswith("ported copy (2 Keras 3 fixes applied to ") and "unchanged" in r["summary"]
         assert r["summary"].endswith("fits the batch in 12 steps")
         assert script.read_text(encoding="utf-8") == KERAS2  # the user's file is never written
+    finally:
+        os.unlink(r["ported"]["copy"])
+        os.rmdir(Path(r["ported"]["copy"]).parent)
+
+
+def test_a_ported_report_keeps_the_reports_shape(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(KERAS2, encoding="utf-8")
+    r = port.probe_ported(lambda path, **kw: report.error_report(path, "boom"), str(script))
+    try:
+        assert messages.check_report(r) is r and r["ported"]["from"] == str(script)
+        assert messages.from_json(messages.ProbeReport, r).ported.from_ == str(script)  # "from": a reserved word
     finally:
         os.unlink(r["ported"]["copy"])
         os.rmdir(Path(r["ported"]["copy"]).parent)

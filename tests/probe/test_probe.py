@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from learnability.probe import runner
@@ -90,7 +91,11 @@ def _rules(report: dict) -> set[str]:
     return {f["rule"] for f in report["findings"]}
 
 
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "probe-report.schema.json").read_text(encoding="utf-8"))
+
+
 def _check_contract(report: dict) -> None:
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(report)  # the report's one shape (probe.messages)
     for key in ("version", "file", "verdict", "device", "summary", "metrics", "layers", "findings", "curves", "timing"):
         assert key in report, key
     assert report["version"] == 1

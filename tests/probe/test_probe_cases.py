@@ -6,8 +6,10 @@ Every program in tests/probe/cases/ says what is wrong with it in its docstring 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 pytest.importorskip("tensorflow", reason="the probe tests need TensorFlow (pip install tensorflow-cpu)")
@@ -17,6 +19,7 @@ from learnability.probe.runner import run_probe  # noqa: E402
 pytestmark = pytest.mark.probe
 
 CASES = Path(__file__).parent / "cases"
+SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "probe-report.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,7 @@ def probe():
     def run(name: str) -> dict:
         if name not in cache:
             cache[name] = run_probe(str(CASES / name), budget_s=60)  # the step budget decides, not the clock
+            jsonschema.Draft202012Validator(SCHEMA).validate(cache[name])  # the report's one shape
         return cache[name]
 
     return run

@@ -18,6 +18,7 @@ import pytest
 from proc_tools import STUBBORN, alive, kill_all, read_pids, wait_gone
 
 from learnability.probe import guard, runner
+from learnability.probe import messages as msgs
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process trees through /proc (Linux)")
 
@@ -40,7 +41,7 @@ def fake_harness(tmp_path: Path, then: str = "hang") -> tuple[Path, Path]:
     script = tmp_path / "fake_harness.py"
     script.write_text(textwrap.dedent(f"""
         import os, signal, subprocess, sys, time
-        print('{{"type": "hello"}}', flush=True)
+        print('{{"type": "hello", "pid": 1, "python": "3"}}', flush=True)
         signal.signal(signal.SIGUSR1, lambda s, f: open({str(tmp_path / 'usr1')!r}, "w").write("got it"))
         same = subprocess.Popen([sys.executable, "-c", {STUBBORN!r}])
         detached = subprocess.Popen([sys.executable, "-c", {STUBBORN!r}], start_new_session=True)  # holds stderr
@@ -144,21 +145,21 @@ def test_worker_kill_never_blocks_on_pipes_held_by_detached_processes(tmp_path):
     w = runner.Worker(fake_python(tmp_path, script))
     pids = read_pids(pidfile, 4, 30)
     try:
-        assert w.messages.get(timeout=10) == {"type": "hello"}
+        assert w.messages.get(timeout=10) == msgs.Hello(pid=1, python="3")
         t = time.monotonic()
         w.kill()
         assert time.monotonic() - t < guard.GRACE_S + 3
         assert wait_gone(pids + [w.pid], 2) == []
         deadline = time.monotonic() + runner.PIPE_DRAIN_S + 3
         seen = []
-        while time.monotonic() < deadline and {"type": "eof"} not in seen:
+        while time.monotonic() < deadline and msgs.Eof() not in seen:
             try:
                 seen.append(w.messages.get(timeout=0.1))
             except queue.Empty:
                 pass
-        assert {"type": "eof"} in seen
+        assert msgs.Eof() in seen
         with pytest.raises(runner.WorkerError):
-            w.send({"cmd": "quit"})
+            w.send(msgs.Quit())
     finally:
         kill_all(pids + [w.pid])
 

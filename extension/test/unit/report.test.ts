@@ -20,6 +20,7 @@ import {
   isCancelledReport,
   isMissingTensorflow,
   lossCurvesSvg,
+  ProbeFinding,
   ProbeReport,
   renderReportHtml,
   revealCellIndex,
@@ -29,20 +30,34 @@ import {
   verdictLabel,
 } from "../../src/report";
 
-const REPORT: ProbeReport = {
-  version: 1,
+/** A report of the shape the server sends (generated/probeReport.ts), with `extra` on top. */
+function report(extra: Partial<ProbeReport> & Pick<ProbeReport, "verdict">): ProbeReport {
+  return { version: 1, file: "/w/train.py", device: null, headline: "", summary: "", metrics: {}, layers: [], findings: [], curves: {}, timing: {}, ...extra };
+}
+
+/** A finding of the shape the server sends, with `extra` on top. */
+function finding(extra: Partial<ProbeFinding> & Pick<ProbeFinding, "rule" | "message">): ProbeFinding {
+  return {
+    category: "probe", severity: "warning", path: "/w/train.py", line: 1, column: 1, end_line: 1, end_column: 2,
+    fixable: false, source: "static", evidence: "", confirmed: null, confirms: [], before: {}, after: {}, ...extra,
+  };
+}
+
+const LAYER = { dead_fraction_init: null, activation: "sigmoid", output: false };
+
+const REPORT: ProbeReport = report({
   file: "/w/article1_sigmoid_scaled.py",
   verdict: "learns_slowly",
   device: "CPU",
   summary: "Learns, slowly: loss 0.69 → 0.62 in 200 steps; relu on scaled inputs reaches 0.31.",
-  metrics: { loss_at_init: 0.6931, chance_loss: 0.6931, fit_one_batch: false, held_out_accuracy: 0.55 },
+  metrics: { init_loss: 0.6931, expected_init_loss: 0.6931, fit_one_batch: { fitted: false }, held_out: { held_out_accuracy: 0.55 } },
   layers: [
-    { name: "conv2d", kind: "Conv2D", line: 10, grad_norm: 0.00012, saturation: 0.93, dead_fraction: null, update_ratio: 1e-5 },
-    { name: "conv2d_1", kind: "Conv2D", line: 12, grad_norm: 0.004, saturation: 0.71, dead_fraction: null, update_ratio: 3e-4 },
-    { name: "dense", kind: "Dense", line: 14, grad_norm: 0.2, saturation: 0.1, dead_fraction: null, update_ratio: 2e-3 },
+    { name: "conv2d", kind: "Conv2D", line: 10, grad_norm: 0.00012, saturation: 0.93, dead_fraction: null, update_ratio: 1e-5, ...LAYER },
+    { name: "conv2d_1", kind: "Conv2D", line: 12, grad_norm: 0.004, saturation: 0.71, dead_fraction: null, update_ratio: 3e-4, ...LAYER },
+    { name: "dense", kind: "Dense", line: 14, grad_norm: 0.2, saturation: 0.1, dead_fraction: null, update_ratio: 2e-3, ...LAYER, output: true },
   ],
   findings: [
-    {
+    finding({
       rule: "LRN101",
       category: "activation",
       severity: "warning",
@@ -51,18 +66,18 @@ const REPORT: ProbeReport = {
       end_line: 10,
       end_column: 56,
       message: "sigmoid in a hidden Conv2D saturates",
-      evidence: { saturation: 0.93 },
+      evidence: "saturation 93%",
       confirmed: true,
       confirms: ["LRN101"],
-      before: { loss: 0.62 },
-      after: { loss: 0.31 },
-    },
-    { rule: "LRN501", line: 6, column: 1, message: "inputs up to 100 are not scaled <script>", confirmed: false, before: 0.62, after: 0.6 },
-    { rule: "LRN999", line: null, message: "untested", confirmed: null },
+      before: { final_loss: 0.62 },
+      after: { final_loss: 0.31 },
+    }),
+    finding({ rule: "LRN501", line: 6, column: 1, message: "inputs up to 100 are not scaled <script>", confirmed: false, before: { loss_at_k: 0.62 }, after: { loss_at_k: 0.6 } }),
+    finding({ rule: "LRN999", line: 1, message: "untested", confirmed: null }),
   ],
-  curves: { as_written: [0.69, 0.68, 0.66, 0.62], LRN101: [0.69, 0.5, 0.4, 0.31], LRN501: [[0, 0.69], [3, 0.6]] },
-  timing: { total: 8.2 },
-};
+  curves: { as_written: [0.69, 0.68, 0.66, 0.62], LRN101: [0.69, 0.5, 0.4, 0.31], LRN501: [0.69, null, null, 0.6] },
+  timing: { total_s: 8.2 },
+});
 
 const OPTS = { nonce: "abc123", cspSource: "vscode-webview://x" };
 
@@ -77,7 +92,7 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.match(html, /badge ok">confirmed/);
   assert.match(html, /badge no">not confirmed/);
   assert.match(html, /badge muted">measured/);
-  assert.match(html, /<li>loss 0\.62 → 0\.31<\/li>/);
+  assert.match(html, /<li>final loss 0\.62 → 0\.31<\/li>/);
   assert.match(html, /aria-label="Loss curves"/);
   assert.match(html, /data-series="as_written"/);
   assert.match(html, /data-series="LRN101"/);
@@ -86,7 +101,7 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.equal((html.match(/class="bar"/g) ?? []).length, 3);
   assert.match(html, /<table class="layers">/);
   assert.match(html, /93%/);
-  assert.match(html, /loss at init/);
+  assert.match(html, /init loss/);
   assert.match(html, /<summary>Timing: 8\.2 s in all<\/summary>/);
 });
 
@@ -105,7 +120,7 @@ test("before/after measurements, nested metrics and log-scale curves", () => {
   ]);
   assert.match(lossCurvesSvg({ as_written: [0.5, 40, 0.01] }), /loss \(log scale\)/);
   assert.doesNotMatch(lossCurvesSvg({ as_written: [0.7, 0.6] }), /log scale/);
-  const html = renderReportHtml({ verdict: "learns", timing: { total_s: 15.2, runs: { as_written: 2.8 }, trace_reused: { as_written: true } } }, OPTS);
+  const html = renderReportHtml(report({ verdict: "learns", timing: { total_s: 15.2, runs: { as_written: 2.8 }, trace_reused: { as_written: true } } }), OPTS);
   assert.match(html, /<summary>Timing: 15\.2 s in all<\/summary>/);
   assert.match(html, /<th>run: as written<\/th><td class="num">2\.8 s<\/td>/);
   assert.doesNotMatch(visibleText(html), /trace|reused/i);
@@ -122,12 +137,12 @@ test("lines link back to the file", () => {
 });
 
 test("in a notebook a link names and reveals the cell and the line in it", () => {
-  const nb: ProbeReport = {
+  const nb: ProbeReport = report({
     verdict: "does_not_learn",
     file: "/w/nb.ipynb",
-    findings: [{ rule: "LRN301", cell: 4, line: 2, column: 5, end_line: 2, end_column: 9, message: "rate too high" }],
-    layers: [{ name: "dense", kind: "Dense", cell: 3, line: 6 }],
-  };
+    findings: [finding({ rule: "LRN301", cell: 4, line: 2, column: 5, end_line: 2, end_column: 9, message: "rate too high" })],
+    layers: [{ name: "dense", kind: "Dense", cell: 3, line: 6, grad_norm: null, saturation: null, dead_fraction: null, update_ratio: null, ...LAYER }],
+  });
   const html = renderReportHtml(nb, OPTS);
   assert.match(html, /<a href="#" class="line-link" data-line="2" data-cell="4" data-column="5"[^>]*title="Go to line 2 of cell 4">line 2 of cell 4<\/a>/);
   assert.match(html, /data-line="6" data-cell="3"[^>]*>line 6 of cell 3<\/a>/);
@@ -141,7 +156,7 @@ test("in a notebook a link names and reveals the cell and the line in it", () =>
 });
 
 test("the report says which thresholds the probe used and where each came from", () => {
-  const used = {
+  const used: ProbeReport["rule_thresholds"] = {
     lr_max_adaptive: { value: 0.6, from: "editor settings" },
     input_max_abs: { value: 300, from: "pyproject.toml" },
     dropout_max: { value: 0.5, from: "default" },
@@ -155,7 +170,8 @@ test("the report says which thresholds the probe used and where each came from",
   assert.match(thresholdsHtml({ dropout_max: { value: 0.5, from: "default" } }), /Thresholds used: all at their defaults/);
   assert.equal(thresholdsHtml(undefined), "");
   assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /Thresholds used/);
-  assert.match(thresholdsHtml({ x: { value: 1, from: "<b>" } }), /\(&lt;b&gt;\)/);
+  const hostile = { x: { value: 1, from: "<b>" } } as unknown as ProbeReport["rule_thresholds"]; // not of the type: still escaped
+  assert.match(thresholdsHtml(hostile), /\(&lt;b&gt;\)/);
 });
 
 test("CSP: no remote resources, nonce on the only script and style", () => {
@@ -189,34 +205,35 @@ test("curves in several shapes", () => {
 });
 
 test("empty and error reports render without plots", () => {
-  const html = renderReportHtml({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }, OPTS);
+  const html = renderReportHtml(report({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }), OPTS);
   assert.match(html, /Probe error/);
   // no empty sections: what is not there is not announced
   assert.doesNotMatch(html, /No loss curves|No per-layer|No findings|<h2>|<details/);
   assert.match(lossCurvesSvg({ as_written: [0.5] }), /<svg/);
   assert.equal(lossCurvesSvg({}), "");
-  assert.match(gradNormsSvg([{ name: "d", grad_norm: 0 }]), /<svg/);
+  assert.match(gradNormsSvg([{ name: "d", kind: "Dense", line: 3, grad_norm: 0, saturation: null, dead_fraction: null, update_ratio: null, ...LAYER }]), /<svg/);
 });
 
 test("a cancelled probe is recognised", () => {
-  assert.equal(isCancelledReport({ verdict: "inconclusive", summary: "cancelled" }), true);
-  assert.equal(isCancelledReport({ verdict: "inconclusive", summary: "too few samples" }), false);
-  assert.equal(isCancelledReport({ verdict: "learns", summary: "cancelled" }), false);
+  assert.equal(isCancelledReport(report({ verdict: "inconclusive", summary: "cancelled" })), true);
+  assert.equal(isCancelledReport(report({ verdict: "inconclusive", summary: "too few samples" })), false);
+  assert.equal(isCancelledReport(report({ verdict: "learns", summary: "cancelled" })), false);
 });
 
 test("TensorFlow missing is recognised from the report", () => {
-  assert.equal(isMissingTensorflow({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }), true);
-  assert.equal(isMissingTensorflow({ verdict: "error", message: "TensorFlow is not installed in /usr/bin/python3" }), true);
-  assert.equal(isMissingTensorflow({ verdict: "error", summary: "SyntaxError" }), false);
-  assert.equal(isMissingTensorflow({ verdict: "learns", summary: "No module named 'tensorflow'" }), false);
+  assert.equal(isMissingTensorflow(report({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" })), true);
+  const fatal = finding({ rule: "PRB093", message: "TensorFlow is not installed in /usr/bin/python3" });
+  assert.equal(isMissingTensorflow(report({ verdict: "error", summary: "the probe failed", findings: [fatal] })), true);
+  assert.equal(isMissingTensorflow(report({ verdict: "error", summary: "SyntaxError" })), false);
+  assert.equal(isMissingTensorflow(report({ verdict: "learns", summary: "No module named 'tensorflow'" })), false);
 });
 
 test("verdict labels, status bar text and number formatting", () => {
   assert.equal(verdictLabel("does_not_learn"), "Does not learn");
   assert.equal(verdictLabel("something_new"), "something new");
   assert.equal(statusBarText(undefined), "$(beaker) Learnability");
-  assert.equal(statusBarText({ verdict: "learns" }), "$(pass) Learns");
-  assert.equal(statusBarText({ verdict: "does_not_learn" }), "$(error) Does not learn");
+  assert.equal(statusBarText(report({ verdict: "learns" })), "$(pass) Learns");
+  assert.equal(statusBarText(report({ verdict: "does_not_learn" })), "$(error) Does not learn");
   assert.equal(formatNumber(0.000123), "1.23e-4");
   assert.equal(formatNumber(0.6931), "0.693");
   assert.equal(formatNumber(200), "200");
@@ -227,22 +244,22 @@ test("verdict labels, status bar text and number formatting", () => {
 });
 
 test("each finding shows its status and how it was decided, in words", () => {
-  const finding = (rule: string, extra: Record<string, unknown>) => ({ rule, line: 3, message: `about ${rule}`, ...extra });
-  const report: ProbeReport = {
+  const at3 = (rule: string, extra: Partial<ProbeFinding>) => finding({ rule, line: 3, message: `about ${rule}`, ...extra });
+  const probed = report({
     verdict: "does_not_learn",
     findings: [
-      finding("LRN102", { confirmed: true, status: "confirmed", how: "sufficient" }),
-      finding("LRN301", { confirmed: true, status: "confirmed", how: "necessary" }),
-      finding("LRN501", { confirmed: true, status: "confirmed", how: "sufficient and necessary" }),
-      finding("LRN703", { confirmed: true, status: "confirmed", how: "measured" }),
-      finding("LRN204", { confirmed: null, status: "not applicable" }),
-      finding("PRB001", { confirmed: true, status: "symptom" }),
-      finding("LRN802", { confirmed: null, status: "undecided" }),
-      finding("LRN601", { confirmed: false, status: "not confirmed" }),
-      finding("LRN902", { confirmed: null, status: "not_tested" }),
+      at3("LRN102", { confirmed: true, status: "confirmed", how: "sufficient" }),
+      at3("LRN301", { confirmed: true, status: "confirmed", how: "necessary" }),
+      at3("LRN501", { confirmed: true, status: "confirmed", how: "sufficient and necessary" }),
+      at3("LRN703", { confirmed: true, status: "confirmed", how: "measured" }),
+      at3("LRN204", { confirmed: null, status: "not applicable" }),
+      at3("PRB001", { confirmed: true, status: "symptom" }),
+      at3("LRN802", { confirmed: null, status: "undecided" }),
+      at3("LRN601", { confirmed: false, status: "not confirmed" }),
+      { ...at3("LRN902", { confirmed: null }), status: "not_tested" } as unknown as ProbeFinding, // an id not in words
     ],
-  };
-  const html = renderReportHtml(report, OPTS);
+  });
+  const html = renderReportHtml(probed, OPTS);
   const badge = (rule: string) => {
     const m = new RegExp(`data-rule="${rule}"><div class="finding-head"><span [^>]*class="badge (\\w+)">([^<]*)</span>`).exec(html);
     assert.ok(m, `no badge for ${rule}`);

@@ -172,8 +172,7 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
                                 on_progress=on_progress, cancel=cancel, config=config,
                                 editor_thresholds=editor_thresholds)
         except BaseException as exc:  # the probe's failure is a report, never a crash
-            result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
-                      "findings": []}
+            result = _error_report(path, f"the probe failed: {exc!r}")
         try:
             loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
         except RuntimeError:
@@ -191,8 +190,7 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
                 message="cancelled" if cancel.is_set() else "done"))
     if not isinstance(report, dict):
-        report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
-                  "findings": []}
+        report = _error_report(path, "the probe returned no report")
     blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
     line_of: Callable[[int], int] | None = None
     if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
@@ -212,6 +210,13 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
     ls.log("info", f"Probe of {unit.uri}: {verdict_title(verdict)}" + (f" ({summary})" if summary else ""))
     refresh_code_lenses(ls)
     return {"ok": verdict != "error", "verdict": verdict, "summary": summary, "report": report}
+
+
+def _error_report(path: str, message: str) -> dict:
+    """A report of the probe's own failure, of the report's one shape (probe.messages.ProbeReport)."""
+    from learnability.probe.report import error_report
+
+    return error_report(path, message)
 
 
 def register(server: LearnabilityServer) -> None:

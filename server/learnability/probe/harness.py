@@ -34,16 +34,24 @@ _proto_in = None
 _proto_out = None
 _send_lock = threading.Lock()
 STATE = {"active": False, "path": None}
+MSG = None  # messages.py (the typed protocol), loaded by path in main()
 BACKEND = None  # backend.py, loaded in main()
 BACKEND_NAME = "tensorflow"
 KERAS2_ONLY = {"nb_epoch", "workers", "use_multiprocessing", "max_queue_size", "samples_per_epoch", "nb_val_samples"}
 
 
-def send(obj):
-    data = json.dumps(obj, default=_default, allow_nan=False)
+def send(message):
+    """One message (a dataclass of messages.py) to the parent, as a JSON line."""
+    data = json.dumps(MSG.to_json(message), default=_default, allow_nan=False)
     with _send_lock:
         _proto_out.write(data + "\n")
         _proto_out.flush()
+
+
+def send_run(result):
+    """One run's result: its key and status, and its measurements (made JSON-safe) as the rest."""
+    data = _clean(result)
+    send(MSG.Run(data=MSG.RunData(key=data.pop("key"), status=data.pop("status"), measurements=data)))
 
 
 def _default(o):
@@ -420,7 +428,7 @@ class Probe:
         self.cwd = job.get("cwd")
 
     def progress(self, stage, frac, msg):
-        send({"type": "progress", "stage": stage, "frac": round(float(frac), 3), "msg": msg})
+        send(MSG.Progress(stage=stage, frac=round(float(frac), 3), msg=msg))
 
     def capture(self, source, key):
         status, payload = run_script(self.path, source, self.cwd, self.seed, self.keras)
@@ -445,7 +453,7 @@ class Probe:
         cap, err = self.capture(self.job["source"], "as_written")
         exec_s = time.perf_counter() - t
         if err is not None:
-            send({"type": "run", "data": _clean({"key": "as_written", **err, "exec_s": round(exec_s, 3)})})
+            send_run({"key": "as_written", **err, "exec_s": round(exec_s, 3)})
             return
         model = cap.model
         args = cap.fit_args
@@ -456,9 +464,9 @@ class Probe:
             tr, reused = get_trainer(m, model, data.x_train, data.y_train)
             setup_s = time.perf_counter() - t_setup
         except Exception as exc:
-            send({"type": "run", "data": _clean({"key": "as_written", "status": "data_error", "where": cap.where,
-                                                  "exc_type": type(exc).__name__, "message": str(exc)[:600],
-                                                  "trace": traceback.format_exc()[-1500:]})})
+            send_run({"key": "as_written", "status": "data_error", "where": cap.where,
+                      "exc_type": type(exc).__name__, "message": str(exc)[:600],
+                      "trace": traceback.format_exc()[-1500:]})
             return
         batch_idx = m.stratified_batch(task, data.y_train, self.batch, self.seed)
         xb, yb = m.take(data.x_train, batch_idx), m.take(data.y_train, batch_idx)
@@ -502,7 +510,7 @@ class Probe:
                               user_steps=info["user_steps"])
         info["held_out"] = held
         info["seconds"] = round(time.perf_counter() - t_all, 3)
-        send({"type": "run", "data": _clean(info)})
+        send_run(info)
 
         # any run so far that learns: fits the batch for real and (as written) learns the training slice
         learned = [bool(fit["fitted"]) and not _collapsed(fit) and self.plan.held_learned(held, task.kind) is not False]
@@ -521,7 +529,7 @@ class Probe:
             cap2, err2 = self.capture(cf["source"], key)
             if err2 is not None:
                 res.update(err2)
-                send({"type": "run", "data": _clean(res)})
+                send_run(res)
                 continue
             try:
                 data2 = m.split(cap2.fit_args, self.n_train, self.n_held, self.seed)
@@ -529,7 +537,7 @@ class Probe:
                 tr2, reused2 = get_trainer(m, cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
             except Exception as exc:
                 res.update(status="data_error", exc_type=type(exc).__name__, message=str(exc)[:600])
-                send({"type": "run", "data": _clean(res)})
+                send_run(res)
                 continue
             xb2, yb2 = m.take(data2.x_train, batch_idx), m.take(data2.y_train, batch_idx)
             fit2 = m.fit_batch(tr2, task2, xb2, yb2, max_steps=self.max_steps,
@@ -548,7 +556,7 @@ class Probe:
             if fit2["fitted"] and not _collapsed(fit2):
                 learned.append(True)
                 lr501_fitted = lr501_fitted or "LRN501" in cf.get("rules", [key])
-            send({"type": "run", "data": _clean(res)})
+            send_run(res)
             del tr2, cap2
 
         def run_repair(key, rules, atoms, with_held=True):
@@ -579,7 +587,7 @@ class Probe:
                 if res["fit"]["fitted"] and not _collapsed(res["fit"]):
                     learned.append(True)
             res["seconds"] = round(time.perf_counter() - t, 3)
-            send({"type": "run", "data": _clean(res)})
+            send_run(res)
         cf_rules = cf_ok
 
         # ---- causes measured in the data, each with its remedy (plan.py decides which apply)
@@ -612,7 +620,7 @@ class Probe:
             except Exception as exc:  # subclassed models, custom layers: no clone
                 res.update(status="error", exc_type=type(exc).__name__, message=str(exc)[:300])
             res["seconds"] = round(time.perf_counter() - t, 3)
-            send({"type": "run", "data": _clean(res)})
+            send_run(res)
             if res.get("status") == "ok" and res["fit"].get("fitted"):
                 learned.append(True)
 
@@ -665,7 +673,7 @@ class Probe:
             if orig_lr is not None:
                 tr.init_lr = orig_lr
         res["seconds"] = round(time.perf_counter() - t, 3)
-        send({"type": "run", "data": _clean(res)})
+        send_run(res)
         return res
 
 
@@ -710,10 +718,12 @@ def main():
     sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     signal.signal(signal.SIGUSR1, _on_usr1)
+    global MSG
+    MSG = _load("_learnability_probe_messages", "messages.py")
     guard = _load("_learnability_probe_guard", "guard.py")
     guard.set_subreaper()  # what the script starts and orphans stays below this process (see guard.py)
     os._exit = _probe_os_exit
-    send({"type": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
+    send(MSG.Hello(pid=os.getpid(), python=sys.version.split()[0]))
     t = time.perf_counter()
     global BACKEND, BACKEND_NAME
     BACKEND = _load("_learnability_probe_backend", "backend.py")
@@ -729,42 +739,43 @@ def main():
         hint = {"tensorflow": "pip install tensorflow", "jax": "pip install keras jax",
                 "torch": "pip install keras torch"}.get(wanted, "set KERAS_BACKEND to tensorflow, jax or torch")
         if wanted in BACKEND.UNTRAINABLE:  # Keras imported, but this backend runs inference only
-            send({"type": "fatal", "message": f"{exc} (KERAS_BACKEND={wanted})"})
+            send(MSG.Fatal(message=f"{exc} (KERAS_BACKEND={wanted})"))
             return 2
-        send({"type": "fatal", "message": f"{what} could not be imported in {sys.executable}: "
-                                          f"{type(exc).__name__}: {exc}. Install it there "
-                                          f"({hint}) or pass --python."})
+        send(MSG.Fatal(message=f"{what} could not be imported in {sys.executable}: "
+                               f"{type(exc).__name__}: {exc}. Install it there "
+                               f"({hint}) or pass --python."))
         return 2
     tf = lib if BACKEND_NAME == "tensorflow" else None
     measure = _load("_learnability_probe_measure", "measure.py")
     measure.plan = _load("_learnability_probe_plan", "plan.py")
     install_patches(tf, keras)
-    send({"type": "ready", "device": BACKEND.device_info(BACKEND_NAME), **BACKEND.versions(BACKEND_NAME, keras),
-          "legacy_keras": legacy, "import_s": round(time.perf_counter() - t, 3), "pid": os.getpid()})
+    send(MSG.Ready(device=MSG.Device(**BACKEND.device_info(BACKEND_NAME)), **BACKEND.versions(BACKEND_NAME, keras),
+                   legacy_keras=legacy, import_s=round(time.perf_counter() - t, 3), pid=os.getpid()))
     for line in _proto_in:
         line = line.strip()
         if not line:
             continue
+        t = time.perf_counter()
         try:
             job = json.loads(line)
-        except ValueError:
+            cmd = MSG.parse_command(job)
+        except ValueError as exc:  # (MSG.MessageError is one): answered, so the parent does not wait
+            send(MSG.Internal(message=f"a command the worker does not understand: {exc}", trace=""))
+            send(MSG.Done(seconds=0.0))
             continue
-        if job.get("cmd") == "quit":
+        if isinstance(cmd, MSG.Quit):
             break
-        if job.get("cmd") == "probe":
-            t = time.perf_counter()
+        if isinstance(cmd, MSG.ProbeJob):
             try:
                 Probe(job, keras, measure).run()
             except ProbeTimeout:
-                send({"type": "run", "data": {"key": "_timeout", "status": "timeout",
-                                              "message": "timed out while measuring"}})
+                send_run({"key": "_timeout", "status": "timeout", "message": "timed out while measuring"})
             except Exception as exc:
-                send({"type": "internal", "message": f"{type(exc).__name__}: {exc}",
-                      "trace": traceback.format_exc()[-3000:]})
+                send(MSG.Internal(message=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc()[-3000:]))
             # whatever the script started (a server, a detached daemon) ends with the job: SIGTERM,
             # then SIGKILL; a process that kept our stderr open would otherwise outlive the probe
             guard.kill_tree(os.getpid(), grace_s=0.2)
-            send({"type": "done", "seconds": round(time.perf_counter() - t, 3)})
+            send(MSG.Done(seconds=round(time.perf_counter() - t, 3)))
     return 0
 
 

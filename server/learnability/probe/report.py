@@ -13,12 +13,13 @@ from typing import Any
 
 from learnability.findings import Finding
 from learnability.lines import split_lines
+from learnability.probe import messages as msgs
 from learnability.probe import plan as _plan
 from learnability.probe import port as _port
 from learnability.probe import record as _record
 from learnability.probe.checks import PROBE_CHECKS, Hit, get_check
 
-VERSION = 1
+VERSION = msgs.REPORT_VERSION  # the report's shape: msgs.ProbeReport (schemas/probe-report.schema.json)
 
 THRESHOLDS: dict[str, float] = {
     "fit_accuracy": 0.95,  # fit-one-batch target (TheDeepChecker)
@@ -249,8 +250,9 @@ def error_report(path: str, message: str, *, static: list[Finding] | None = None
                  where: dict | None = None, source: str = "", rule: str = "PRB093", verdict: str = "error") -> dict:
     findings = [_static_json(f) for f in static or []]
     findings.append(_finding(rule, path, source, where, message, message))
-    return {"version": VERSION, "file": path, "verdict": verdict, "device": None, "headline": message, "summary": message,
-            "metrics": {}, "layers": [], "findings": findings, "curves": {}, "timing": timing or {}}
+    return msgs.check_report({"version": VERSION, "file": path, "verdict": verdict, "device": None, "headline": message,
+                              "summary": message, "metrics": {}, "layers": [], "findings": findings, "curves": {},
+                              "timing": timing or {}})
 
 
 # ----------------------------------------------------------------------------- a worker that died
@@ -328,19 +330,20 @@ def _backend_title(report: dict) -> str:
     return {"tensorflow": "TensorFlow", "jax": "Keras + JAX", "torch": "Keras + PyTorch"}.get(name, name)
 
 
-def build_report(*, path: str, source: str, static: list[Finding], runs: list[dict], ready: dict | None,
-                 status: str, message: str, fatal: str | None, internal: dict | None, timing: dict,
+def build_report(*, path: str, source: str, static: list[Finding], runs: list[dict], ready: msgs.Ready | None,
+                 status: str, message: str, fatal: str | None, internal: msgs.Internal | None, timing: dict,
                  timeout: float, options: dict, counterfactuals: list[dict]) -> dict:
-    device = (ready or {}).get("device", {}).get("text") if ready else None
+    """The report (a msgs.ProbeReport as JSON data; run_probe checks it against that type)."""
+    device = ready.device.text if ready else None
     findings = [_static_json(f) for f in static]
     by_key = {r.get("key"): r for r in runs}
     orig = by_key.get("as_written")
     base = {"version": VERSION, "file": path, "device": device, "metrics": {}, "layers": [], "curves": {},
             "timing": timing}
     if ready:
-        base["metrics"]["tensorflow"] = ready.get("tensorflow")
-        base["metrics"]["keras"] = ready.get("keras")
-        timing.setdefault("tf_import_s", ready.get("import_s"))
+        base["metrics"]["tensorflow"] = ready.tensorflow
+        base["metrics"]["keras"] = ready.keras
+        timing.setdefault("tf_import_s", ready.import_s)
 
     def finish(verdict: str, summary: str, extra: list[dict]) -> dict:
         return {**base, "verdict": verdict, "headline": summary, "summary": summary, "findings": findings + extra}
@@ -356,9 +359,9 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
             msg = f"the script did not reach fit within the {timeout:g} s timeout{at}; the probe stopped it"
             return finish("error", msg, [_finding("PRB092", path, source, where or None, msg, msg)])
         if internal:
-            msg = f"the probe failed: {internal.get('message')}"
+            msg = f"the probe failed: {internal.message}"
             return finish("error", msg, [_finding("PRB093", path, source, None, msg, msg,
-                                                  data={"trace": internal.get("trace", "")})])
+                                                  data={"trace": internal.trace})])
         msg = message or "the probe worker produced no result"
         return finish("error", msg, [_finding("PRB093", path, source, None, msg, msg)])
     st = orig.get("status")
@@ -581,7 +584,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             nec, nev, nb, na, _ = compare(mres["fit"], full["fit"], mres.get("held_out"), full.get("held_out"), th=th,
                                           regression=kind == "regression")
             cr["necessary"] = bool(nec)
-            cr["necessary_numbers"] = (nb, na)
+            cr["necessary_numbers"] = [nb, na]
             if minus == "as_written":  # one fix: "all but it" is the script as written
                 cr["necessary_evidence"] = cr["evidence"]
                 continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import collections
-import json
 import os
 import queue
 import select
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from learnability.probe import messages as msgs
 from learnability.probe.backend import detect as detect_backend
 from learnability.probe.backend import worker_env
 from learnability.probe.guard import GRACE_S
@@ -99,9 +99,9 @@ class Worker:
             start_new_session=True, env=env, close_fds=True, bufsize=0, cwd=os.path.dirname(HARNESS),
         )
         self.pid = self.proc.pid
-        self.messages: queue.Queue = queue.Queue()
+        self.messages: queue.Queue[msgs.WorkerMessage | msgs.Eof | msgs.Malformed] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=200)
-        self.ready: dict | None = None
+        self.ready: msgs.Ready | None = None
         self.busy = False
         self.last_used = time.monotonic()
         self._killing = threading.Event()
@@ -109,9 +109,10 @@ class Worker:
         threading.Thread(target=self._pump, daemon=True, name="learnability-probe-pipes").start()
 
     def _pump(self) -> None:
-        """Read stdout (JSON lines -> `messages`) and stderr (-> `stderr`, the last 200 lines) until both
-        end, or until the guardian has been gone for PIPE_DRAIN_S (a leftover process may hold a pipe
-        open forever). Then close them and post {"type": "eof"}."""
+        """Read stdout (JSON lines, each checked -> `messages`: a worker message, or `Malformed` with the
+        reason) and stderr (-> `stderr`, the last 200 lines) until both end, or until the guardian has been
+        gone for PIPE_DRAIN_S (a leftover process may hold a pipe open forever). Then close them and post
+        `Eof`."""
         streams = {self.proc.stdout.fileno(): ("out", self.proc.stdout),  # type: ignore[union-attr]
                    self.proc.stderr.fileno(): ("err", self.proc.stderr)}  # type: ignore[union-attr]
         partial = {"out": b"", "err": b""}
@@ -126,12 +127,8 @@ class Worker:
             if kind == "err":
                 self.stderr.append(text.rstrip())
                 return
-            try:
-                msg = json.loads(text)
-            except ValueError:
-                return
-            if isinstance(msg, dict):
-                self.messages.put(msg)
+            if text.strip():
+                self.messages.put(msgs.parse_worker_line(text))
 
         try:
             while sel.get_map():
@@ -168,17 +165,18 @@ class Worker:
                 except OSError:
                     pass
             self._pumped.set()
-            self.messages.put({"type": "eof"})
+            self.messages.put(msgs.Eof())
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def send(self, obj: dict, timeout: float = 30.0) -> None:
-        """Write one JSON line; WorkerError if the worker is gone or does not read it within `timeout`."""
+    def send(self, command: msgs.Command, timeout: float = 30.0) -> None:
+        """Write one command as a JSON line; WorkerError if the worker is gone or does not read it within
+        `timeout`."""
         stdin = self.proc.stdin
         if stdin is None or stdin.closed:
             raise WorkerError("the probe worker exited")
-        data = memoryview((json.dumps(obj) + "\n").encode("utf-8"))
+        data = memoryview((msgs.dumps(command) + "\n").encode("utf-8"))
         fd = stdin.fileno()
         deadline = time.monotonic() + timeout
         try:
@@ -323,11 +321,11 @@ def prewarm(python: str | None = None) -> None:
                 if not w.alive():
                     break
                 continue
-            if msg.get("type") == "ready":
+            if isinstance(msg, msgs.Ready):
                 w.ready = msg
                 _release(w, True)
                 return
-            if msg.get("type") in ("fatal", "eof"):
+            if isinstance(msg, (msgs.Fatal, msgs.Eof, msgs.Malformed)):
                 break
         _release(w, False)
 
@@ -532,6 +530,14 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
         raise
     timing["static_s"] = round(time.monotonic() - t, 3)
     cfs = _counterfactuals(source, static.findings, int(options["max_counterfactuals"]))
+    try:
+        job = msgs.ProbeJob(path=path, source=source, cwd=os.getcwd(),
+                            options=msgs.from_json(msgs.ProbeOptions, options, "options"),
+                            counterfactuals=[msgs.from_json(msgs.Counterfactual, c, "counterfactual") for c in cfs])
+    except msgs.MessageError as exc:  # (settings are checked by config.probe_options: not expected)
+        _release(worker, True)
+        return rpt.error_report(path, f"probe settings: {exc}", static=static.findings,
+                                timing={"total_s": round(time.monotonic() - t0, 3)})
     stages = ["as_written"] + [c["key"] for c in cfs]
 
     timing["warm"] = warm
@@ -541,7 +547,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     message = ""
     keep = True
     fatal = None
-    internal = None
+    internal: msgs.Internal | None = None
     start_frac = 0.0 if warm else 0.3
     deadline = t0 + timeout
     job_sent = False
@@ -563,16 +569,15 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
                         msg = worker.messages.get(timeout=0.05)
                     except queue.Empty:
                         continue
-                    if msg.get("type") == "run":
-                        runs.append(msg["data"])
-                    if msg.get("type") in ("done", "eof"):
+                    if isinstance(msg, msgs.Run):
+                        runs.append(msg.data.as_dict())
+                    if isinstance(msg, (msgs.Done, msgs.Eof, msgs.Malformed)):
                         break
                 worker.kill()
                 break
             if ready is not None and not job_sent:
                 timing["startup_s"] = round(time.monotonic() - t0, 3) if not warm else 0.0
-                worker.send({"cmd": "probe", "path": path, "source": source, "cwd": os.getcwd(),
-                             "options": options, "counterfactuals": cfs})
+                worker.send(job)
                 job_sent = True
                 t_job = time.monotonic()
             try:
@@ -582,28 +587,30 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
                     status, keep = "crashed", False
                     break
                 continue
-            kind = msg.get("type")
-            if kind == "ready":
+            if isinstance(msg, msgs.Ready):
                 ready = worker.ready = msg
-                name = msg.get("backend") or backend["name"]
-                progress(start_frac, f"{BACKEND_TITLE.get(name, name)} ready on {msg['device']['text']}")
-            elif kind == "fatal":
-                fatal = msg["message"]
+                name = msg.backend or backend["name"]
+                progress(start_frac, f"{BACKEND_TITLE.get(name, name)} ready on {msg.device.text}")
+            elif isinstance(msg, msgs.Fatal):
+                fatal = msg.message
                 status, keep = "fatal", False
                 break
-            elif kind == "progress":
-                stage = msg.get("stage", "as_written")
-                i = stages.index(stage) if stage in stages else len(stages) - 1
-                frac = start_frac + (1 - start_frac) * (i + float(msg.get("frac", 0))) / (len(stages) + 0.5)
-                progress(frac, progress_text(stage, msg.get("msg", "")))
-            elif kind == "run":
-                runs.append(msg["data"])
-            elif kind == "internal":
+            elif isinstance(msg, msgs.Progress):
+                i = stages.index(msg.stage) if msg.stage in stages else len(stages) - 1
+                frac = start_frac + (1 - start_frac) * (i + msg.frac) / (len(stages) + 0.5)
+                progress(frac, progress_text(msg.stage, msg.msg))
+            elif isinstance(msg, msgs.Run):
+                runs.append(msg.data.as_dict())
+            elif isinstance(msg, msgs.Internal):
                 internal = msg
-            elif kind == "done":
+            elif isinstance(msg, msgs.Done):
                 timing["job_s"] = round(time.monotonic() - t_job, 3)
                 break
-            elif kind == "eof":
+            elif isinstance(msg, msgs.Malformed):  # a crashed or hostile script wrote to the protocol pipe
+                status, keep = "crashed", False
+                message = f"the probe worker sent a message the probe cannot read ({msg.reason}); it was stopped"
+                break
+            elif isinstance(msg, msgs.Eof):
                 status, keep = "crashed", False
                 break
     except WorkerError as exc:
@@ -623,10 +630,15 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     )
     if ready:  # which backend trained, and why that one (the user's setting, or Keras's default)
         report.setdefault("metrics", {})["backend"] = {
-            "name": ready.get("backend"), "version": ready.get("backend_version"), "keras": ready.get("keras"),
-            "legacy_keras": bool(ready.get("legacy_keras")), "source": backend["source"], "line": backend["line"],
-            "device": ready.get("device")}
+            "name": ready.backend, "version": ready.backend_version, "keras": ready.keras,
+            "legacy_keras": ready.legacy_keras, "source": backend["source"], "line": backend["line"],
+            "device": msgs.to_json(ready.device)}
     report["rule_thresholds"] = thresholds_used(config, editor_thresholds)
+    try:
+        msgs.check_report(report)
+    except msgs.MessageError as exc:  # a bug here, said plainly rather than sent as a report of another shape
+        report = rpt.error_report(path, f"the probe built a report it cannot send: {exc}", static=static.findings,
+                                  timing=timing)
     progress(1.0, "done")
     if notebook is not None:
         from learnability.sources import report_in_cells
