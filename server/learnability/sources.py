@@ -14,7 +14,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from learnability.findings import AnalysisError, Finding, Fix, Span, TextEdit
 from learnability.lines import lines_with_ends, scan_line, split_lines, to_lf
@@ -44,7 +44,7 @@ class Source:
     # for notebooks: per program line (0-based) -> (code cell ordinal, line within cell, 0-based)
     cell_lines: list[tuple[int, int]] | None = None
     cells: list[str] = field(default_factory=list)  # code cell sources, in order
-    notebook: dict | None = None
+    notebook: dict[str, object] | None = None  # the parsed notebook JSON, as read
     cell_numbers: list[int] = field(default_factory=list)  # code cell ordinal -> 1-based cell number in the notebook
     raw: str | None = None  # the file's text as read (own line ends; a notebook's JSON), what --fix edits
     bom: bool = False
@@ -225,7 +225,7 @@ def notebook_program(cells: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(lines) + "\n", mapping
 
 
-def _cell_text(cell: dict[str, Any]) -> str:
+def _cell_text(cell: dict[str, object]) -> str:
     source = cell.get("source", "")
     if isinstance(source, list):
         return "".join(str(s) for s in source)
@@ -302,12 +302,14 @@ def load_source(path: Path) -> Source:
     return src
 
 
-def notebook_source(path: Path, nb: Any) -> Source:
+def notebook_source(path: Path, nb: object) -> Source:
     """A Source for a notebook object (its code cells joined into one program)."""
     raw_cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(raw_cells, list):
+    if not isinstance(nb, dict) or not isinstance(raw_cells, list):
         raise SourceError(f"{path} is not a valid notebook: no 'cells' list")
-    cells, numbers, indices = [], [], []
+    cells: list[str] = []
+    numbers: list[int] = []
+    indices: list[int] = []
     for index, cell in enumerate(raw_cells):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             cells.append(_cell_text(cell))
