@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence, TypeAlias, final
 
 import libcst as cst
 
@@ -55,6 +55,7 @@ MAX_INLINED = 20_000  # statements added by per-call analysis, in all (a guard a
 
 
 # --------------------------------------------------------------------------- statement facts
+@final  # (final: `type(item) is RawStmt` tells a statement tree's items apart, as mypy knows)
 @dataclass
 class RawStmt:
     """A small statement out of a chunk's statement tree; independent of its file."""
@@ -68,24 +69,28 @@ class RawStmt:
     imports: tuple[tuple[str, str], ...] = ()  # (local name, qualified name); "*" for star
 
 
+@final
 @dataclass
 class Block:
     """A compound statement of a chunk's statement tree."""
 
     kind: str  # if | try | loop | with | def
     node: cst.CSTNode
-    arms: list[list[Any]]  # the alternatives (one for a loop, `with` or `def`), each a list of items
+    arms: list[list[Item]]  # the alternatives (one for a loop, `with` or `def`), each a list of items
     exhaustive: bool = False  # one arm always runs (if with else, try)
-    after: list[Any] = field(default_factory=list)  # runs after every arm: finally, a loop's else
+    after: list[Item] = field(default_factory=list)  # runs after every arm: finally, a loop's else
     target: cst.BaseExpression | None = None  # a for loop's target
     iter: cst.BaseExpression | None = None  # a for loop's iterable
     labels: tuple[str, ...] = ()  # each arm's name in messages: "if", "elif", "else", "try", "except"
 
 
+Item: TypeAlias = "RawStmt | Block"  # an item of a statement tree
+
+
 def _target_paths(node: cst.BaseExpression, path: tuple[int, ...] = ()) -> Iterator[tuple[str, tuple[int, ...]]]:
     if type(node) is cst.Name:
         yield node.value, path
-    elif type(node) in (cst.Tuple, cst.List):
+    elif type(node) is cst.Tuple or type(node) is cst.List:
         for i, el in enumerate(node.elements):
             yield from _target_paths(el.value, path + (i,))
 
@@ -115,7 +120,7 @@ def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[Raw
         yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
     elif type(stmt) is cst.ImportFrom and not stmt.relative:
         mod = module_name(stmt.module)
-        if type(stmt.names) is cst.ImportStar:
+        if isinstance(stmt.names, cst.ImportStar):
             yield RawStmt("import", stmt, imports=(("*", mod),), func=func)
         else:
             pairs = []
@@ -128,7 +133,7 @@ def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[Raw
 
 def _body_statements(node: cst.CSTNode | None) -> list[cst.CSTNode]:
     body = getattr(node, "body", None)
-    if type(body) in (cst.IndentedBlock, cst.SimpleStatementSuite):
+    if type(body) is cst.IndentedBlock or type(body) is cst.SimpleStatementSuite:
         return list(body.body)
     return []
 
@@ -146,11 +151,11 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
     return False
 
 
-def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
+def statement_tree(statements: Sequence[cst.CSTNode], func: str | None = None) -> list[Item]:
     """The statements as a tree of `RawStmt` and `Block` items (cached per chunk by `chunk_tree`)."""
-    items: list[Any] = []
+    items: list[Item] = []
     for stmt in statements:
-        if type(stmt) in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
+        if type(stmt) is cst.SimpleStatementLine or type(stmt) is cst.SimpleStatementSuite:
             for small in stmt.body:
                 items.extend(_small_facts(small, func))
         elif type(stmt) is cst.FunctionDef:
@@ -175,15 +180,15 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
                     exhaustive = True
                     orelse = None
             items.append(Block("if", stmt, arms, exhaustive, labels=tuple(labels)))
-        elif type(stmt) is cst.Try or type(stmt).__name__ == "TryStar":
+        elif type(stmt) is cst.Try or type(stmt) is cst.TryStar:
             body = statement_tree(_body_statements(stmt), func)
             if stmt.orelse is not None:
                 body = body + statement_tree(_body_statements(stmt.orelse), func)
             arms = [body] + [statement_tree(_body_statements(h), func) for h in stmt.handlers]
             after = statement_tree(_body_statements(stmt.finalbody), func) if stmt.finalbody is not None else []
-            labels = ("try",) + ("except",) * len(stmt.handlers)
-            items.append(Block("try", stmt, arms, bool(stmt.handlers), after, labels=labels))
-        elif type(stmt) in (cst.For, cst.While):
+            items.append(Block("try", stmt, arms, bool(stmt.handlers), after,
+                               labels=("try",) + ("except",) * len(stmt.handlers)))
+        elif type(stmt) is cst.For or type(stmt) is cst.While:
             after = statement_tree(_body_statements(stmt.orelse), func) if stmt.orelse is not None else []
             block = Block("loop", stmt, [statement_tree(_body_statements(stmt), func)], False, after)
             if type(stmt) is cst.For:
@@ -197,7 +202,7 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
     return items
 
 
-def _called_functions(items: list[Any], out: set[str]) -> None:
+def _called_functions(items: list[Item], out: set[str]) -> None:
     """Names called as a statement's value (`f(...)`, `x = f(...)`, `return f(...)`) anywhere in the tree,
     and calls passed straight as an argument of such a call (`train(build())`)."""
     for item in items:
@@ -215,7 +220,7 @@ def _called_functions(items: list[Any], out: set[str]) -> None:
             _called_functions(item.after, out)
 
 
-def chunk_tree(placed: PlacedChunk) -> tuple[list[Any], frozenset[str]]:
+def chunk_tree(placed: PlacedChunk) -> tuple[list[Item], frozenset[str]]:
     """The chunk's statement tree and the function names it calls as statements (cached on the chunk)."""
     chunk = placed.chunk
     cached = chunk.__dict__.get("_tree")
@@ -227,7 +232,7 @@ def chunk_tree(placed: PlacedChunk) -> tuple[list[Any], frozenset[str]]:
     return cached
 
 
-def flatten_tree(items: list[Any]) -> Iterator[RawStmt]:
+def flatten_tree(items: list[Item]) -> Iterator[RawStmt]:
     """Every small statement of a statement tree in source order (arms one after another)."""
     for item in items:
         if type(item) is RawStmt:
@@ -238,13 +243,13 @@ def flatten_tree(items: list[Any]) -> Iterator[RawStmt]:
             yield from flatten_tree(item.after)
 
 
-def flatten(statements: Any, func: str | None = None) -> Iterator[RawStmt]:
+def flatten(statements: Sequence[cst.CSTNode], func: str | None = None) -> Iterator[RawStmt]:
     """Every small statement under `statements` (libcst statements) in source order."""
     yield from flatten_tree(statement_tree(statements, func))
 
 
 # --------------------------------------------------------------------------- placed statements
-Branch = tuple  # ((branch point id, arm), ...), outermost first
+Branch: TypeAlias = tuple[tuple[int, int], ...]  # ((branch point id, arm), ...), outermost first
 
 
 @dataclass(eq=False)
@@ -432,18 +437,18 @@ class SemanticModel:
         self._analysed: set[str] = set()
         self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
-        self._reach_memo: dict[tuple[str, int], list] | None = None  # set once the layout is done
+        self._reach_memo: dict[tuple[str, int], list[tuple[Stmt, tuple[int, ...]]]] | None = None  # set once the layout is done
         self._layout()
         self._reach_memo = {}
         # layer-like names the program binds (assignments, parameters, functions): they shadow Keras' classes
-        self.assigned: frozenset[str] = frozenset(
+        self.assigned = frozenset(
             name for names in self._bind_at.values() for name in _SHADOWABLE.intersection(names)
         ) | _SHADOWABLE.intersection(self.functions)
         self._qual_cache = self._shared_qual_cache()
 
     # ----- laying statements out
     def _layout(self) -> None:
-        chunks: list[tuple[PlacedChunk, list[Any]]] = []
+        chunks: list[tuple[PlacedChunk, list[Item]]] = []
         for placed in parse_chunks(self.source, self.cache):
             if placed.chunk.error is not None:
                 line, col, msg = placed.chunk.error
@@ -459,7 +464,7 @@ class SemanticModel:
             if name not in self._analysed:  # called only where it could not be followed: read it once
                 self._enter(name, block, placed, frame, (), None, None, lexical)
 
-    def _walk(self, items: list[Any], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
+    def _walk(self, items: list[Item], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
         # the common statement inline (most of a file): no call of a user function, an assignment or an
         # expression; the rest through _place / _block
         stmts = self.stmts
@@ -555,7 +560,7 @@ class SemanticModel:
             return f"the {head} branch on line {line}" if head == "try" else f"the branch of the if on line {line}"
         return f"the {label} branch of the {head} on line {line}"
 
-    def _literal_elements(self, node: cst.BaseExpression, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
+    def _literal_elements(self, node: cst.BaseExpression | None, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
         """The elements of a literal list/tuple a loop runs over (directly, or through a name bound to one
         on every path to the loop)."""
         for _ in range(4):
@@ -566,7 +571,7 @@ class SemanticModel:
                 node = found[0][0].raw.value
                 continue
             break
-        if type(node) in (cst.List, cst.Tuple) and 0 < len(node.elements) <= MAX_UNROLL and \
+        if (type(node) is cst.List or type(node) is cst.Tuple) and 0 < len(node.elements) <= MAX_UNROLL and \
                 all(type(el) is cst.Element and _is_literal(el.value) for el in node.elements):
             return [el.value for el in node.elements]
         return None
@@ -762,7 +767,7 @@ class SemanticModel:
             return None, stmt
         value = stmt.raw.value
         for i in tpath:
-            if type(value) in (cst.Tuple, cst.List) and i < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and i < len(value.elements):
                 value = value.elements[i].value
             else:
                 return None, stmt
@@ -775,7 +780,7 @@ class SemanticModel:
             stmt = _through_returns(stmt)
             value = stmt.raw.value if stmt.raw.aug_op is None else None
             for i in path:
-                value = value.elements[i].value if type(value) in (cst.Tuple, cst.List) and \
+                value = value.elements[i].value if (type(value) is cst.Tuple or type(value) is cst.List) and \
                     i < len(value.elements) else None
             out.append((value, stmt))
         return out
@@ -913,33 +918,32 @@ class SemanticModel:
         return value
 
     def _const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int) -> Any:
-        t = type(node)  # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
-        if t is cst.Arg:
-            node = node.value  # type: ignore[union-attr]
-            t = type(node)
+        # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
+        if type(node) is cst.Arg:
+            node = node.value
         if node is None or depth > 20:
             return NOTHING
         # literals: parsed directly (libcst's evaluated_value goes through ast.literal_eval, ~20 us each)
-        if t is cst.Integer:
+        if type(node) is cst.Integer:
             try:
                 return int(node.value, 0)
             except ValueError:
                 return int(node.evaluated_value)
-        if t is cst.Float:
+        if type(node) is cst.Float:
             try:
                 return float(node.value)
             except ValueError:
                 return float(node.evaluated_value)
-        if t is cst.SimpleString:
+        if type(node) is cst.SimpleString:
             return string_value(node)
-        if t is cst.Name:
+        if type(node) is cst.Name:
             if node.value in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.value]
             value, vstmt = self.value_of(node.value, index)
             if value is None or vstmt is None:
                 return NOTHING
             return self._const(value, vstmt.index, depth + 1)
-        if t is cst.UnaryOperation:
+        if type(node) is cst.UnaryOperation:
             v = self._const(node.expression, index, depth + 1)
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 if type(node.operator) is cst.Minus:
@@ -949,21 +953,22 @@ class SemanticModel:
             if type(node.operator) is cst.Not and v is not NOTHING:
                 return not v
             return NOTHING
-        if t is cst.BinaryOperation:
+        if type(node) is cst.BinaryOperation:
             a = self._const(node.left, index, depth + 1)
             b = self._const(node.right, index, depth + 1)
             if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
                 return NOTHING
             op = type(node.operator).__name__
             try:
-                return {
+                ops: dict[str, Callable[[], float]] = {
                     "Add": lambda: a + b, "Subtract": lambda: a - b, "Multiply": lambda: a * b,
                     "Divide": lambda: a / b, "FloorDivide": lambda: a // b, "Power": lambda: a ** b,
                     "Modulo": lambda: a % b,
-                }[op]()
+                }
+                return ops[op]()
             except (KeyError, ZeroDivisionError, OverflowError):
                 return NOTHING
-        if t is cst.Tuple or t is cst.List:
+        if type(node) is cst.Tuple or type(node) is cst.List:
             items = []
             for el in node.elements:
                 if type(el) is cst.StarredElement:
@@ -973,7 +978,7 @@ class SemanticModel:
                     return NOTHING
                 items.append(v)
             return tuple(items)
-        if t is cst.Subscript:  # rates = (0.5, 0.8); Dropout(rates[1]); cfg = [[1, 2], [3]]; cfg[0][-1]
+        if type(node) is cst.Subscript:  # rates = (0.5, 0.8); Dropout(rates[1]); cfg = [[1, 2], [3]]; cfg[0][-1]
             if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
                 return NOTHING
             seq = self._const(node.value, index, depth + 1)
@@ -981,7 +986,7 @@ class SemanticModel:
             if isinstance(seq, tuple) and isinstance(i, int) and not isinstance(i, bool) and -len(seq) <= i < len(seq):
                 return seq[i]
             return NOTHING
-        if t is cst.Call:
+        if type(node) is cst.Call:
             q = self.qualname(node.func)
             if q in ("math.pow", "pow") and len(node.args) == 2:
                 a, b = (self._const(x.value, index, depth + 1) for x in node.args)
