@@ -17,7 +17,8 @@ from typing import Any, Callable
 import libcst as cst
 
 from learnability.analysis.names import dotted, last
-from learnability.analysis.program import NOTHING, Program, Stmt
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import NOTHING, Stmt
 
 DATASETS = {  # name -> (pixel max, number of classes)
     "mnist": (255.0, 10), "fashion_mnist": (255.0, 10), "cifar10": (255.0, 10), "cifar100": (255.0, 100),
@@ -135,7 +136,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
             return _arith(program, base, raw.aug_op, raw.value, stmt.index, left=True)
         value = raw.value
         for i, p in enumerate(path):
-            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return _unpack(program, value, path[i:], stmt, depth)
@@ -183,7 +184,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         info = replace(left, constant=left.constant and right.constant)
         info.low, info.high = _interval(op, left, right, node.left.deep_equals(node.right))
         return info
-    if type(node) in (cst.List, cst.Tuple):
+    if type(node) is cst.List or type(node) is cst.Tuple:
         return _label_list(program, node, index)
     if type(node) is cst.Call:
         return _call(program, node, index, depth)
@@ -196,7 +197,7 @@ _SHUFFLING = frozenset("permutation permuted shuffle".split())
 
 
 def _base_name(node: cst.BaseExpression) -> str | None:
-    while type(node) in (cst.Subscript, cst.Attribute):
+    while type(node) is cst.Subscript or type(node) is cst.Attribute:
         node = node.value
     return node.value if type(node) is cst.Name else None
 
@@ -209,8 +210,8 @@ def _stmt_mutations(raw) -> tuple[str, ...]:
     node = raw.node
     names: list[str | None] = []
     if type(node) is cst.Assign:
-        names = [_base_name(t.target) for t in node.targets if type(t.target) in (cst.Subscript, cst.Attribute)]
-    elif type(node) in (cst.AugAssign, cst.AnnAssign) and type(node.target) in (cst.Subscript, cst.Attribute):
+        names = [_base_name(t.target) for t in node.targets if (type(t.target) is cst.Subscript or type(t.target) is cst.Attribute)]
+    elif (type(node) is cst.AugAssign or type(node) is cst.AnnAssign) and (type(node.target) is cst.Subscript or type(node.target) is cst.Attribute):
         names = [_base_name(node.target)]
     elif raw.kind == "expr" and type(raw.value) is cst.Call:
         call = raw.value
@@ -590,7 +591,7 @@ def _tensor_slices(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     data = c.args[0].value
-    if type(data) in (cst.Tuple, cst.List) and data.elements:
+    if (type(data) is cst.Tuple or type(data) is cst.List) and data.elements:
         data = data.elements[0].value
     inner = describe(c.program, data, c.index, c.depth + 1)
     return replace(inner, container="dataset", n_samples=inner.n_samples if c.name == "from_tensor_slices" else None)
@@ -748,7 +749,7 @@ def _filled(c: _Call) -> DataInfo:
 def _joined(c: _Call) -> DataInfo:
     """np.concatenate / hstack / vstack / append / r_, tf.concat: the parts' facts merged."""
     parts_node = c.args[0].value if c.args else None
-    parts = [el.value for el in parts_node.elements] if type(parts_node) in (cst.List, cst.Tuple) else []
+    parts = [el.value for el in parts_node.elements] if (type(parts_node) is cst.List or type(parts_node) is cst.Tuple) else []
     if c.q == "numpy.append" and len(c.args) >= 2:
         parts = [c.args[0].value, c.args[1].value]
     infos = [describe(c.program, p, c.index, c.depth + 1) for p in parts]
@@ -778,7 +779,7 @@ def _repeat(c: _Call) -> DataInfo:
         return DataInfo()
     program, first = c.program, c.args[0].value
     reps = program.const(c.args[1], c.index) if len(c.args) > 1 else NOTHING
-    if type(first) in (cst.List, cst.Tuple):
+    if type(first) is cst.List or type(first) is cst.Tuple:
         values = program.const(first, c.index)
         if isinstance(values, tuple) and len(values) > 1 and all(isinstance(v, int) for v in values):
             info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node,
@@ -821,7 +822,7 @@ def _passes(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     inner = c.inner(0)
-    if c.name == "array" and inner.source == "unknown" and type(c.args[0].value) in (cst.List, cst.BinaryOperation):
+    if c.name == "array" and inner.source == "unknown" and (type(c.args[0].value) is cst.List or type(c.args[0].value) is cst.BinaryOperation):
         return _label_list(c.program, c.args[0].value, c.index)
     return inner
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence, TypeAlias, final
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeAlias, TypeVar, final, overload
 
 import libcst as cst
 
@@ -303,11 +303,15 @@ def dominates(binding: Branch, use: Branch) -> bool:
     return len(binding) <= len(use) and use[:len(binding)] == binding
 
 
-class _once:
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class _once(Generic[_T, _R]):
     """functools.cached_property without its lock (Python 3.11 takes one on every first access,
     ~3 us: a thousand views an analysis)."""
 
-    def __init__(self, func: Any) -> None:
+    def __init__(self, func: Callable[[_T], _R]) -> None:
         self.func = func
         self.name = func.__name__
         self.__doc__ = func.__doc__
@@ -315,7 +319,12 @@ class _once:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T, _R]: ...
+    @overload
+    def __get__(self, obj: _T, owner: type | None = None) -> _R: ...
+
+    def __get__(self, obj: _T | None, owner: type | None = None) -> _R | _once[_T, _R]:
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.func(obj)

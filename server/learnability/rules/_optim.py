@@ -8,7 +8,8 @@ import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.chunks import PlacedChunk
-from learnability.analysis.program import CallView, OptimizerInfo, Program, RawStmt, Stmt
+from learnability.analysis.program import CallView, OptimizerInfo, Program
+from learnability.analysis.semantic import RawStmt, Stmt
 from learnability.findings import Fix
 from learnability.rules._helpers import number_text
 from learnability.rules.base import Context

@@ -14,14 +14,13 @@ from learnability.analysis.names import module_name, normalize
 from learnability.analysis.program import (
     ACTIVATION_LAYERS,
     CONV_LAYERS,
-    NOTHING,
     FitInfo,
     LayerInfo,
     LossInfo,
     ModelInfo,
     Program,
 )
-from learnability.analysis.semantic import exclusive
+from learnability.analysis.semantic import NOTHING, exclusive
 from learnability.findings import TextEdit
 from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix
@@ -289,9 +288,9 @@ def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int 
         return False
     if isinstance(node, _MASK_OPS):
         return True
-    if type(node) is cst.BinaryOperation and type(node.operator) in (cst.BitOr, cst.BitAnd, cst.BitXor):
+    if type(node) is cst.BinaryOperation and (type(node.operator) is cst.BitOr or type(node.operator) is cst.BitAnd or type(node.operator) is cst.BitXor):
         return _is_mask(program, node.left, index, depth + 1) or _is_mask(program, node.right, index, depth + 1)
-    if type(node) is cst.UnaryOperation and type(node.operator) in (cst.BitInvert, cst.Not):
+    if type(node) is cst.UnaryOperation and (type(node.operator) is cst.BitInvert or type(node.operator) is cst.Not):
         return _is_mask(program, node.expression, index, depth + 1)
     if type(node) is cst.Call:
         name = (program.qualname(node.func) or "").rsplit(".", 1)[-1]
@@ -336,7 +335,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
         stmt, path = entry
         value = stmt.raw.value
         for p in path:
-            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return False

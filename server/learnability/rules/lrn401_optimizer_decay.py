@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from learnability.analysis.data import describe
-from learnability.analysis.program import NOTHING, OPTIMIZER_DEFAULT_LR
+from learnability.analysis.program import OPTIMIZER_DEFAULT_LR
+from learnability.analysis.semantic import NOTHING
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
 from learnability.rules.base import Context, Invalid, Rule, Valid, register

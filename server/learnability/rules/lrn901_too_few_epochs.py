@@ -8,7 +8,8 @@ import libcst as cst
 
 from learnability.analysis.data import describe
 from learnability.analysis.names import last
-from learnability.analysis.program import NOTHING, Program
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import NOTHING
 from learnability.findings import Category, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
