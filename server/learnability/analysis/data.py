@@ -18,7 +18,7 @@ import libcst as cst
 
 from learnability.analysis.names import dotted, last
 from learnability.analysis.program import Program
-from learnability.analysis.semantic import NOTHING, Stmt
+from learnability.analysis.semantic import NOTHING, RawStmt, Stmt
 
 DATASETS = {  # name -> (pixel max, number of classes)
     "mnist": (255.0, 10), "fashion_mnist": (255.0, 10), "cifar10": (255.0, 10), "cifar100": (255.0, 100),
@@ -71,7 +71,7 @@ class DataInfo:
     centred: bool = False  # standardised (mean 0): about half the values are negative
     from_file: bool = False  # read from a tabular file: range unknown, often unscaled
     n_samples: int | None = None
-    shape: tuple | None = None
+    shape: tuple[int, ...] | None = None
     origin: Stmt | None = None  # where the data was made
     origin_node: cst.CSTNode | None = None
     container: str | None = None  # "dataset" when the arrays were wrapped in a tf.data pipeline
@@ -84,7 +84,7 @@ class DataInfo:
         return max(vals) if vals else None
 
 
-def _shape(program: Program, args: list[cst.Arg], index: int) -> tuple | None:
+def _shape(program: Program, args: list[cst.Arg], index: int) -> tuple[int, ...] | None:
     if not args:
         return None
     if len(args) == 1:
@@ -202,9 +202,9 @@ def _base_name(node: cst.BaseExpression) -> str | None:
     return node.value if type(node) is cst.Name else None
 
 
-def _stmt_mutations(raw) -> tuple[str, ...]:
+def _stmt_mutations(raw: RawStmt) -> tuple[str, ...]:
     """The names one statement changes in place (cached on the chunk's statement facts)."""
-    cached = raw.__dict__.get("_a2_mutates")
+    cached: tuple[str, ...] | None = raw.__dict__.get("_a2_mutates")
     if cached is not None:
         return cached
     node = raw.node
@@ -222,15 +222,15 @@ def _stmt_mutations(raw) -> tuple[str, ...]:
             names.append(positional[0].value.value)
         if fname in _MUTATING_METHODS and type(func) is cst.Attribute:
             names.append(_base_name(func.value))
-    cached = tuple(n for n in names if n)
-    raw.__dict__["_a2_mutates"] = cached
-    return cached
+    found = tuple(n for n in names if n)
+    raw.__dict__["_a2_mutates"] = found
+    return found
 
 
 def _mutations(program: Program) -> dict[str, list[int]]:
     """Statements that change an array in place: X[i] = ..., X[m] += 1, np.random.shuffle(X), X.fill(0).
     Built once per program from facts cached per statement."""
-    cached = program.__dict__.get("_a2_mutations")
+    cached: dict[str, list[int]] | None = program.__dict__.get("_a2_mutations")
     if cached is not None:
         return cached
     out: dict[str, list[int]] = {}
@@ -353,7 +353,7 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
 def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[float | None, float | None]:
     """Bounds of array (op) array from the bounds of both sides (interval arithmetic); `same` when both sides
     are one expression, so x * x is a square (never negative) and not any product of two values in x's range."""
-    if None in (left.low, left.high, right.low, right.high):
+    if left.low is None or left.high is None or right.low is None or right.high is None:
         return None, None
     if op == "Add":
         return left.low + right.low, left.high + right.high
@@ -366,7 +366,7 @@ def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[flo
     return None, None  # x ** y, x % y, x // y: not followed
 
 
-def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression, index: int, left: bool) -> DataInfo:
+def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression | None, index: int, left: bool) -> DataInfo:
     info = _copy(base)
     c = program.const(other, index)
     if not isinstance(c, (int, float)) or isinstance(c, bool):
@@ -577,10 +577,10 @@ class _Call:
             return DataInfo()
         return describe(self.program, self.args[pos].value, self.index, self.depth + 1)
 
-    def shape(self, node: cst.Arg | None) -> tuple | None:
+    def shape(self, node: cst.Arg | None) -> tuple[int, ...] | None:
         return _shape(self.program, [node], self.index) if node is not None else None
 
-    def size(self, pos: int) -> tuple | None:
+    def size(self, pos: int) -> tuple[int, ...] | None:
         """The `size` argument of numpy.random's functions (position `pos`, or size=)."""
         size = self.args[pos] if len(self.args) > pos else self.kwargs.get("size")
         return self.shape(size)
@@ -644,8 +644,10 @@ def _bounded(c: _Call) -> DataInfo:
         return DataInfo()
     low, high = _FUNCTION_RANGES[c.name]
     if c.name in ("abs", "absolute", "exp", "sqrt", "square") and inner.low is not None and inner.high is not None:
-        f = {"abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
-             "square": lambda v: v * v}[c.name]
+        funcs: dict[str, Callable[[float], float]] = {
+            "abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
+            "square": lambda v: v * v}
+        f = funcs[c.name]
         try:
             ends = [f(inner.low), f(inner.high)] + ([f(0.0)] if inner.low < 0 < inner.high else [])
             low, high = min(ends), max(ends)
