@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import module_name
-from learnability.findings import Category, Fix, Severity, Span, TextEdit
+from learnability.findings import Category, Finding, Fix, Severity, Span, TextEdit
 from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -221,7 +223,7 @@ METHOD_HINT = {
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     keras2 = uses_keras2_package(program)
     if not keras2:
@@ -255,7 +257,7 @@ def check(rule: Rule, ctx: Context):
                                    fix=fix, old=method, new=new)
 
 
-def _imports(rule: Rule, ctx: Context):
+def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """from keras.layers.core import Dense -> from keras.layers import Dense;
     from keras.utils import np_utils -> from keras import utils as np_utils."""
     for stmt in ctx.program.stmts:

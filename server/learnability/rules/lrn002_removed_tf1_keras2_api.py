@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last, module_name
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import uses_keras2_package
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -144,7 +146,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
         """, message="Keras 3 layers have no output_shape"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     if uses_keras2_package(program):
         return
@@ -199,7 +201,7 @@ def _optimizer_fix(ctx: Context, compile_info, call: cst.Call, new: str) -> Fix 
     return Fix(f"Use keras.optimizers.{new}", (ctx.replace(compile_info.call.placed, call, text),))
 
 
-def _imports(rule: Rule, ctx: Context):
+def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for stmt in ctx.program.stmts:
         node = stmt.raw.node
         if stmt.kind != "import" or not isinstance(node, cst.ImportFrom) or node.module is None or node.relative:
@@ -241,7 +243,7 @@ def _is_layer_expr(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get_layer"
 
 
-def _shape_attributes(rule: Rule, ctx: Context):
+def _shape_attributes(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     if "_shape" not in program.source or not any(q.startswith(("keras", "tensorflow")) for q in program.aliases.values()):
         return

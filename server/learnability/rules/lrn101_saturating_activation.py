@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, is_conv, with_name_tail, with_string_value
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 from learnability.rules.lrn501_unscaled_inputs import unscaled_inputs
@@ -176,7 +178,7 @@ SIGMOID_LIKE = frozenset({"sigmoid", "hard_sigmoid", "log_sigmoid"})
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     for model in program.models:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last
 from learnability.analysis.program import CONV_LAYERS, Program
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import add_keyword, model_quote
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -117,7 +119,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int]] = set()  # a layer met again through another model
     for model in program.models:

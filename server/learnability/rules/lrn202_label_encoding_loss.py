@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     fit_labels,
@@ -157,7 +159,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                 note="the second compile is in force for evaluate"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     # each compile with the labels of the fits (and evaluates) it is in force for: a model recompiled with
     # the right loss before a fit is correct

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     REGRESSION,
@@ -95,7 +97,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                 severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for model in program.trainings():  # each compile with the labels of the fits it is in force for
         loss = loss_of(model)

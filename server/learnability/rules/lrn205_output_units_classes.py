@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Fix, Severity
+from collections.abc import Iterator
+
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import (
     CATEGORICAL,
     class_count,
@@ -101,7 +103,7 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model, loss, out in losses_and_outputs(program, seen):

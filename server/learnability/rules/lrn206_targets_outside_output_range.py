@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import fits, with_string_value
 from learnability.rules._outputs import REGRESSION, _masked, output_of
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -148,7 +150,7 @@ def _range_text(bounds: tuple[float | None, float | None]) -> str:
         """, message="standardised targets", severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int]] = set()
     for model, fit in fits(program):

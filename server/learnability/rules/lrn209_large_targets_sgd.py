@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits, number_text
 from learnability.rules._optim import family
 from learnability.rules._outputs import _masked
@@ -73,7 +75,7 @@ LARGE = 1e3  # targets beyond this, squared errors of 1e6: SGD steps at a usual 
         """, message="targets reach 25000 with mse and plain SGD at 0.01"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model, fit in fits(program):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.program import ACTIVATION_LAYERS, ModelInfo, OptimizerInfo, Program
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import PREPROCESSING_LAYERS, number_text
 from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix, rate_sweep
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -351,7 +353,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
         """, severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     rates: dict[int, set[float]] = {}
     for opt in optimizers(program):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.data import describe
 from learnability.analysis.program import OPTIMIZER_DEFAULT_LR
 from learnability.analysis.semantic import NOTHING
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -128,7 +130,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, note="decay x steps = 0.00064: the decay never mattered"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for view in optimizer_calls(program):
         decay = view.kwargs.get("decay")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.program import TRAINING_METHODS
 from learnability.analysis.semantic import exclusive
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._optim import family, is_legacy, optimizer_calls
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -177,7 +179,7 @@ WHY = {
         """, message="epsilon=0 for Adam", severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for view in optimizer_calls(program):
         fam = family(view.name)
@@ -206,7 +208,7 @@ def check(rule: Rule, ctx: Context):
     yield from _shared(rule, ctx)
 
 
-def _shared(rule: Rule, ctx: Context):
+def _shared(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """One optimizer object compiled into two models. Objects, not names: `opt = Adam()` built anew for
     each model (rebound, or in a builder called once per model) is a new optimizer each time; two
     compiles on different branches of an `if` never both run."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.data import describe
 from learnability.analysis.names import last
 from learnability.analysis.program import FitInfo, ModelInfo, Program
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, layer_prefix, starts_with_scaling
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -208,7 +210,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):

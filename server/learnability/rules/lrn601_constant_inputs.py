@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -53,7 +55,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="inputs are constant (all 1)"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for _model, fit in fits(program):
         if fit.x is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._outputs import _masked
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -96,7 +98,7 @@ def _units_rule_reports(info, units: int) -> bool:
         """, message="a 1-unit sigmoid output with binary crossentropy", severity=Severity.WARNING),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for model, fit in fits(program):
         if fit.y is None or model.compile is None or model.compile.loss is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.data import _base_name, _is_rng, _is_shuffling_index, names_behind
 from learnability.analysis.program import Program
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -149,7 +151,7 @@ def _shuffle_events(program: Program) -> list[tuple[str, int]]:
         """, message="the labels are shuffled on their own"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     events = _shuffle_events(program)
     if not events:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.data import DataInfo, describe, names_behind
 from learnability.analysis.program import FitInfo, Program
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -99,7 +101,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
         """, message="validation_data gets them unscaled (values up to 1000)"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     reported: set[int] = set()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
 from learnability.analysis.data import _SCALERS, _base_name
 from learnability.analysis.names import last
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 HELD_OUT = re.compile(r"(^|_)(test|val|valid|validation|holdout|dev)(_|$|\d)|^(test|val)[A-Z]|(Test|Val)$", re.I)
@@ -55,7 +56,7 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
         """, message="the scaler is fitted on X_test"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
     for stmt in program.stmts:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS
 from learnability.analysis.shapes import SHAPE_PRESERVING, spatial_rank
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import LABEL_SOURCES, labels_of, line_indent, spelled_layer_edits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -88,7 +90,7 @@ _FLATTENS = ("Flatten", "GlobalAveragePooling", "GlobalMaxPooling", "GlobalAvgPo
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model in program.models:

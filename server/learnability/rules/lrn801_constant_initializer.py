@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._init import kernel_init, kernel_layer, read_init
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -108,7 +110,7 @@ def _bias(program, layer) -> float | None:
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int]] = set()  # a layer met again through another model
     for model in program.models:

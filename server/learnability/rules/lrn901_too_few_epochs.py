@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -10,7 +11,7 @@ from learnability.analysis.data import describe
 from learnability.analysis.names import last
 from learnability.analysis.program import Program
 from learnability.analysis.semantic import NOTHING
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -243,7 +244,7 @@ def _in_loop(call) -> bool:
         """, severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for _model, fit in fits(program):
         epochs = fit.epochs
