@@ -65,11 +65,11 @@ def optimizers(program: Program) -> list[OptimizerInfo]:
     """Every optimizer the program builds: those given to compile (strings included) and
     constructor calls elsewhere (custom training loops). One entry per constructor call and rate: a call in
     a function analysed per call, or in an unrolled loop, can build optimizers with different rates."""
-    cached = program.__dict__.get("_a2_optimizers")
+    cached: list[OptimizerInfo] | None = program.__dict__.get("_a2_optimizers")
     if cached is not None:
         return cached
     out: list[OptimizerInfo] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[int, float | None, str | None]] = set()
     built: set[int] = set()
     for model in program.models:
         for c in model.compiles:

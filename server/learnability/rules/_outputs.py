@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 import libcst as cst
 
@@ -63,7 +64,7 @@ def output_of(program: Program, model: ModelInfo) -> Output | None:
     """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it (memoised
     per program: six rules ask about every model; callers must not change the answer)."""
     model = model.obj  # the layers are the model's, whatever compile a view stands for
-    memo = program.__dict__.setdefault("_output_memo", {})
+    memo: dict[int, tuple[ModelInfo, Output | None]] = program.__dict__.setdefault("_output_memo", {})
     hit = memo.get(id(model))
     if hit is not None and hit[0] is model:
         return hit[1]
@@ -147,7 +148,7 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
     """What is known of the labels given to the model's first fit that has them; for a view made by
     `Program.trainings` (one compile), the first fit that compile is in force for (memoised per program:
     several rules ask)."""
-    memo = program.__dict__.setdefault("_labels_memo", {})
+    memo: dict[int, DataInfo | None] = program.__dict__.setdefault("_labels_memo", {})
     key = id(model)
     if key not in memo:
         memo[key] = None
@@ -160,7 +161,7 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
 
 def fit_labels(program: Program, fit: FitInfo) -> DataInfo:
     """What is known of the labels given to one fit / evaluate call (memoised per program)."""
-    memo = program.__dict__.setdefault("_fit_labels_memo", {})
+    memo: dict[int, tuple[FitInfo, DataInfo]] = program.__dict__.setdefault("_fit_labels_memo", {})
     hit = memo.get(id(fit))
     if hit is not None and hit[0] is fit:
         return hit[1]
@@ -345,7 +346,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
     return False
 
 
-def integer_class_labels(info: DataInfo | None) -> bool:
+def integer_class_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     """Integer class indices, one per sample (mnist labels, randint, [0]*n + [1]*n)."""
     if info is None or info.one_hot or not info.integer_labels or info.constant:
         return False
@@ -354,11 +355,11 @@ def integer_class_labels(info: DataInfo | None) -> bool:
     return info.shape is None or len(info.shape) == 1 or (len(info.shape) == 2 and info.shape[1] == 1)
 
 
-def one_hot_labels(info: DataInfo | None) -> bool:
+def one_hot_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     return info is not None and info.one_hot
 
 
-def class_labels(info: DataInfo | None) -> bool:
+def class_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     return integer_class_labels(info) or one_hot_labels(info)
 
 

@@ -146,7 +146,7 @@ class Rule:
             yield f
 
     def finding(self, ctx: Context, placed: PlacedChunk, node: cst.CSTNode, message: str, *,
-                fix: Fix | None = None, related: Sequence[tuple[PlacedChunk, cst.CSTNode, str]] | None = None,
+                fix: Fix | None = None, related: Sequence[RelatedSpan] | None = None,
                 severity: Severity | None = None, **data: object) -> Finding:
         return Finding(
             rule=self.id, category=self.category, severity=severity or self.severity,
@@ -156,6 +156,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+RelatedSpan: TypeAlias = tuple[PlacedChunk, cst.CSTNode, str]  # (chunk, node, what it is): a finding's related place
 CheckFunc: TypeAlias = Callable[[Rule, Context], Iterable[Finding]]
 
 

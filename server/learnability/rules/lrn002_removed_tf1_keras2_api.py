@@ -8,6 +8,7 @@ import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last, module_name
+from learnability.analysis.program import CompileInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import uses_keras2_package
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -178,7 +179,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from _shape_attributes(rule, ctx)
 
 
-def _optimizer_fix(ctx: Context, compile_info, call: cst.Call, new: str) -> Fix | None:
+def _optimizer_fix(ctx: Context, compile_info: CompileInfo, call: cst.Call, new: str) -> Fix | None:
     """tf.train.AdamOptimizer(0.01) / (learning_rate=0.01) -> tf.keras.optimizers.Adam(0.01), and
     MomentumOptimizer(lr, m) -> SGD(learning_rate=lr, momentum=m): certain when those are the only arguments
     (TF 1's other arguments are spelt differently: beta1 vs beta_1, use_locking)."""

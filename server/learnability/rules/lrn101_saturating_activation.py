@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.program import LayerInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, is_conv, with_name_tail, with_string_value
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -219,7 +220,8 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         continue
 
 
-def _finding(rule: Rule, ctx: Context, layer, act: str, source, arg, message: str, severity: Severity | None = None):
+def _finding(rule: Rule, ctx: Context, layer: LayerInfo, act: str, source: LayerInfo, arg: cst.Arg | None, message: str,
+             severity: Severity | None = None) -> Finding:
     program = ctx.program
     fix = None
     if arg is not None:

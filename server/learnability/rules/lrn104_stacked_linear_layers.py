@@ -8,8 +8,8 @@ import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last
-from learnability.analysis.program import CONV_LAYERS, Program
-from learnability.findings import Category, Finding, Fix, Severity
+from learnability.analysis.program import CONV_LAYERS, LayerInfo, ModelInfo, Program
+from learnability.findings import Category, Finding, Fix, Severity, TextEdit
 from learnability.rules._outputs import add_keyword, model_quote
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -150,7 +150,8 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if all_linear:  # one finding for the whole stack, on its first hidden layer; its fix edits every one
             layer, nxt = found[0]
             edits = [_relu_edit(ctx, program, l, quote) for l, _n in found]
-            fix = Fix("Add activation='relu' to the hidden layers", tuple(edits), safe=False) if all(edits) else None
+            fix = Fix("Add activation='relu' to the hidden layers", tuple(e for e in edits if e is not None),
+                      safe=False) if all(edits) else None
             msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
                    "collapses into a single linear map and cannot learn a non-linear boundary; add "
                    "activation='relu' to the hidden layers")
@@ -171,7 +172,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _relu_edit(ctx: Context, program: Program, layer, quote: str):
+def _relu_edit(ctx: Context, program: Program, layer: LayerInfo, quote: str) -> TextEdit | None:
     _act, act_arg = program.layer_activation(layer)
     if act_arg is not None:  # activation=None / 'linear' written out: replace it
         return ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
@@ -196,11 +197,11 @@ def _model_outputs(program: Program) -> set[tuple[str, int]]:
     return cached
 
 
-def _is_model_output(program: Program, layer) -> bool:
+def _is_model_output(program: Program, layer: LayerInfo) -> bool:
     """`code = Dense(2)(h)` where `code` is also the output of a Model (the encoder of an autoencoder)."""
     stmt = program.stmts[layer.call.index] if 0 <= layer.call.index < len(program.stmts) else None
     value = stmt.raw.value if stmt is not None else None
-    if not (value is layer.call.node or (isinstance(value, cst.Call) and value.func is layer.call.node)):
+    if stmt is None or not (value is layer.call.node or (isinstance(value, cst.Call) and value.func is layer.call.node)):
         return False
     names = {name for name, _path in stmt.raw.targets}
     for name, at in _model_outputs(program):
@@ -211,7 +212,7 @@ def _is_model_output(program: Program, layer) -> bool:
     return False
 
 
-def _next_compute(model, position: int):
+def _next_compute(model: ModelInfo, position: int) -> LayerInfo | None:
     for layer in model.layers[position + 1:]:
         if layer.position in model.opaque:
             return None

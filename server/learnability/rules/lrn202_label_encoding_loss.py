@@ -171,6 +171,8 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if out is not None and out.units == 1:
             continue  # a categorical loss on one unit is LRN201's
         compiled = model.compile
+        if compiled is None:  # (a training view always has its compile)
+            continue
         found = None
         for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
             if fit.y is None:

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.data import DataInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     REGRESSION,
+    Output,
     class_count,
     class_labels,
     integer_class_labels,
@@ -19,7 +21,7 @@ from learnability.rules._outputs import (
     one_hot_labels,
     output_of,
 )
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -128,7 +130,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if target is not None and isinstance(loss.node, cst.SimpleString):
             fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
                       safe=loss_change_is_safe(program, loss, target))
-        related = []
+        related: list[RelatedSpan] = []
         if out is not None:
             related.append((out.layer.call.placed, out.layer.call.node,
                             f"the output layer: {out.units if out.units is not None else '?'} units, '{out.activation}'"))
@@ -138,12 +140,12 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             ctx, loss.placed, loss.node,
             f"regression loss '{loss.name}' on {what}: "
             + (f"through the '{out.activation}' output it gives confidently wrong predictions almost no gradient"
-               if squashed else "it treats the classes as numbers on a line")
+               if squashed and out is not None else "it treats the classes as numbers on a line")
             + f"; use {target or 'a crossentropy loss'}",
             fix=fix, related=related, severity=severity, loss=loss.name)
 
 
-def _target(out, labels) -> str | None:
+def _target(out: Output | None, labels: DataInfo | None) -> str | None:
     """The crossentropy that fits both the output and the labels, when that is unambiguous."""
     if out is None:
         return None

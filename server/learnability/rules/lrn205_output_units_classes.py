@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import (
     CATEGORICAL,
@@ -164,7 +166,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix=fix, related=related, severity=severity, units=out.units, classes=n)
 
 
-def _named_count(program, index: int):
+def _named_count(program: Program, index: int) -> tuple[str, int, Stmt] | None:
     """A module-level constant such as `num_classes = 10`, assigned before `index`."""
     for name in sorted(CLASS_COUNT_NAMES | {n.upper() for n in CLASS_COUNT_NAMES}):
         entry = program.assignment(name, index)

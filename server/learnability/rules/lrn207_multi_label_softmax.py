@@ -8,7 +8,7 @@ from learnability.analysis.data import describe
 from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._outputs import output_of
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -87,7 +87,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         seen.add(id(fit.call.node))
         what = " and ".join(x for x in (("a softmax output" if act == "softmax" else ""),
                                         ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
-        related = []
+        related: list[RelatedSpan] = []
         if out is not None:
             related.append((out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {act}"))
         if info.origin is not None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from learnability.analysis.data import describe
 from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -79,7 +79,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if not info.rescaled or info.one_hot or info.multi_hot:
             continue
         seen.add(id(fit.call.node))
-        related = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
+        related: list[RelatedSpan] = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
         yield rule.finding(

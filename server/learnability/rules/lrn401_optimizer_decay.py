@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from learnability.analysis.data import describe
-from learnability.analysis.program import OPTIMIZER_DEFAULT_LR
+from learnability.analysis.program import OPTIMIZER_DEFAULT_LR, CallView, Program
 from learnability.analysis.semantic import NOTHING
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
@@ -191,7 +191,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _training_steps(program, view) -> int | None:
+def _training_steps(program: Program, view: CallView) -> int | None:
     """The optimizer steps of every fit of the models compiled with this optimizer call: epochs x
     ceil(samples / batch_size) (or steps_per_epoch); None when any of it is not known."""
     total = 0

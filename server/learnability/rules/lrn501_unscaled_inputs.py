@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
-from learnability.analysis.data import describe
+from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import last
-from learnability.analysis.program import FitInfo, ModelInfo, Program
+from learnability.analysis.program import FitInfo, LayerInfo, ModelInfo, Program
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, layer_prefix, starts_with_scaling
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -48,7 +48,7 @@ def _scales_elsewhere(program: Program) -> bool:
     return cached
 
 
-def _weight_layers(model: ModelInfo) -> list:
+def _weight_layers(model: ModelInfo) -> list[LayerInfo]:
     return [layer for layer in model.layers if layer.kind in WEIGHT_LAYERS]
 
 
@@ -70,7 +70,7 @@ def _rescaling_fix(ctx: Context, model: ModelInfo) -> Fix | None:
                (ctx.insert_before(model.call.placed, target, f"{prefix}Rescaling(1.0 / 255), "),))
 
 
-def _generator_fix(ctx: Context, info) -> Fix | None:
+def _generator_fix(ctx: Context, info: DataInfo) -> Fix | None:
     if info.generator is None:
         return None
     ctor, stmt = info.generator
@@ -89,7 +89,7 @@ def _generator_fix(ctx: Context, info) -> Fix | None:
                (ctx.replace(stmt.placed, ctor, ctor.with_changes(args=args)),))
 
 
-def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: float):
+def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: float) -> DataInfo | None:
     """What is known of `fit`'s inputs when they reach `model` unscaled (largest value above `limit`, no
     scaling on the way); None otherwise. LRN101 asks it too (saturating layers fed unscaled inputs)."""
     if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
@@ -215,9 +215,9 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):
         info = unscaled_inputs(program, model, fit, limit)
-        if info is None:
+        peak = info.max_abs if info is not None else None
+        if info is None or peak is None or fit.x is None:  # (an answer always has inputs and their peak)
             continue
-        peak = info.max_abs
         weighted = _weight_layers(model)
         no_hidden = not model.opaque and len(weighted) == 1 and weighted[0] is model.output_layer
         if no_hidden and peak <= LINEAR_MODEL_MAX_ABS:

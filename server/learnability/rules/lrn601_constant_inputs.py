@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from learnability.analysis.data import describe
 from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -63,7 +63,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         info = describe(program, fit.x, fit.call.index)
         if not info.constant:
             continue
-        related = []
+        related: list[RelatedSpan] = []
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the constant inputs are made here"))
         value = f" (all {info.low:g})" if info.low is not None else ""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from learnability.analysis.data import describe
+from learnability.analysis.data import DataInfo, describe
 from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._outputs import _masked
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 def _shifted(lo: float, hi: float, units: int) -> bool:
@@ -16,7 +16,7 @@ def _shifted(lo: float, hi: float, units: int) -> bool:
     return lo >= 1 and hi - lo + 1 == units
 
 
-def _units_rule_reports(info, units: int) -> bool:
+def _units_rule_reports(info: DataInfo, units: int) -> bool:
     """LRN205 (output units vs number of classes) already reports too few units for labels 0..k."""
     try:
         from learnability.rules._outputs import class_count
@@ -129,7 +129,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                        "loss on GPU)" + ("; labels starting at 1 need y - 1" if _shifted(lo, hi, units) else ""))
         if message is None:
             continue
-        related = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
+        related: list[RelatedSpan] = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
         # measured (scripts/measure_rule_claims.py more): sparse labels out of range raise InvalidArgumentError

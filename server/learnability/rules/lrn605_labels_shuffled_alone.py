@@ -19,7 +19,7 @@ def _shuffle_events(program: Program) -> list[tuple[str, int]]:
     """(name, statement index) for each statement that reorders an array on its own: np.random.shuffle(y),
     random.shuffle(y), rng.shuffle(y) in place; y = np.random.permutation(y), y = rng.permutation(y),
     y = sklearn.utils.shuffle(y) (one array only), y = y[perm] with perm a permutation."""
-    cached = program.__dict__.get("_lrn605_events")
+    cached: list[tuple[str, int]] | None = program.__dict__.get("_lrn605_events")
     if cached is not None:
         return cached
     events: list[tuple[str, int]] = []

@@ -9,7 +9,7 @@ import libcst as cst
 from learnability.analysis.data import DataInfo, describe, names_behind
 from learnability.analysis.program import FitInfo, Program
 from learnability.findings import Category, Finding, Severity
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 def _held_out(fit: FitInfo) -> cst.BaseExpression | None:
@@ -125,11 +125,11 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 continue
             for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
                 train_info = describe(program, train.x, train.call.index)
-                if not _scaled(train_info, limit) or not _same_origin(program, train, train_info, node, index, held):
+                if train.x is None or not _scaled(train_info, limit) or not _same_origin(program, train, train_info, node, index, held):
                     continue
                 reported.add(id(node))
                 placed = own.call.placed if own is not None else next(u.call.placed for u in model.uses if u.x is node)
-                related = [(train.call.placed, train.x, "the training inputs, scaled")]
+                related: list[RelatedSpan] = [(train.call.placed, train.x, "the training inputs, scaled")]
                 if held.origin is not None:
                     related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
                 yield rule.finding(

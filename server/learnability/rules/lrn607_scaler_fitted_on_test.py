@@ -9,6 +9,8 @@ import libcst as cst
 
 from learnability.analysis.data import _SCALERS, _base_name
 from learnability.analysis.names import last
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -58,7 +60,7 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
+    fitted: dict[str, tuple[Stmt, cst.BaseExpression, str]] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
     for stmt in program.stmts:
         raw = stmt.raw
         value = raw.value
@@ -99,7 +101,7 @@ def _calls(node: cst.CSTNode | None) -> list[cst.Call]:
     return out[::-1]
 
 
-def _is_scaler(program, receiver: cst.BaseExpression, index: int) -> bool:
+def _is_scaler(program: Program, receiver: cst.BaseExpression, index: int) -> bool:
     if isinstance(receiver, cst.Call):
         return last(program.qualname(receiver.func) or "") in _SCALERS
     if isinstance(receiver, cst.Name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS
+from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS, LayerInfo, ModelInfo
 from learnability.analysis.shapes import SHAPE_PRESERVING, spatial_rank
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import LABEL_SOURCES, labels_of, line_indent, spelled_layer_edits
@@ -112,7 +112,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 rank = dense = None
         if model.opaque and max(model.opaque) >= len(model.layers):
             continue  # something unknown after the last layer
-        if dense is not None and rank is not None and id(dense.call.node) not in seen:
+        if dense is not None and rank is not None and maker is not None and id(dense.call.node) not in seen:
             # the model's output is still a feature map, and a Dense layer works on it
             seen.add(id(dense.call.node))
             finding = _finding(rule, ctx, model, dense, maker, rank)
@@ -120,7 +120,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 yield finding
 
 
-def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
+def _finding(rule: Rule, ctx: Context, model: ModelInfo, layer: LayerInfo, maker: LayerInfo, rank: int) -> Finding | None:
     program = ctx.program
     labels = labels_of(program, model)
     per_sample = labels is not None and labels.source in LABEL_SOURCES and (labels.integer_labels or labels.one_hot) \
@@ -140,7 +140,7 @@ def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
                         severity=severity, related=[(maker.call.placed, maker.call.node, f"the {maker.kind} output is a {rank + 2}-D feature map")])
 
 
-def _fix(ctx: Context, model, layer) -> Fix | None:
+def _fix(ctx: Context, model: ModelInfo, layer: LayerInfo) -> Fix | None:
     program = ctx.program
     spelled = spelled_layer_edits(ctx, "Flatten", layer.call.node)
     if spelled is None:

@@ -9,7 +9,7 @@ from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
-def _size(dims) -> str:
+def _size(dims: tuple[int | None, ...]) -> str:
     return "x".join(str(d) if d is not None else "?" for d in dims)
 
 

@@ -6,15 +6,16 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.program import LayerInfo, Program
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._init import kernel_init, kernel_layer, read_init
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "prelu", "mish"})
 
 
-def _bias(program, layer) -> float | None:
+def _bias(program: Program, layer: LayerInfo) -> float | None:
     """The bias every unit starts with: 0 (the Keras default), a constant, or None when not constant."""
     arg = layer.arg(None, "bias_initializer")
     if arg is None:
@@ -153,6 +154,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             message = (f"{layer.kind} starts with {start}{more}: all its units compute the same value and get the "
                        "same update, so they stay identical (symmetry is never broken) and the layer works like a "
                        f"single unit; use '{target}'")
-        related = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
+        related: list[RelatedSpan] = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
         yield rule.finding(ctx, layer.call.placed, init.arg.value, message, fix=fix, severity=severity,
                            related=related, layer=layer.kind, activation=act)
