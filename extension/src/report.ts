@@ -36,7 +36,7 @@ export interface ProbeFinding {
 export interface ProbeReport {
   version?: number;
   file?: string;
-  verdict: Verdict | string;
+  verdict: string; // a Verdict; a newer server may send one this extension does not know
   device?: string;
   summary?: string;
   message?: string;
@@ -89,8 +89,17 @@ export function isCancelledReport(report: ProbeReport | undefined): boolean {
   return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? report.message ?? ""));
 }
 
+/** A value as text: strings as they are, objects as JSON (never "[object Object]"), null and undefined as "". */
+function asText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return typeof value; // a symbol or a function: not data a report holds
+}
+
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "")
+  return asText(value)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -101,7 +110,7 @@ export function escapeHtml(value: unknown): string {
 export function formatNumber(value: unknown): string {
   if (value === null || value === undefined || value === "") return "–";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value !== "number") return String(value);
+  if (typeof value !== "number") return asText(value);
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   if (value === 0) return "0";
@@ -126,7 +135,7 @@ export function describeValue(value: unknown): string {
       .map(([k, v]) => `${k.replace(/_/g, " ")}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : formatNumber(v)}`)
       .join("; ");
   }
-  return String(value);
+  return asText(value);
 }
 
 /**
@@ -149,8 +158,8 @@ export function curvePoints(curve: unknown): [number, number][] {
     });
   } else if (curve && typeof curve === "object") {
     const o = curve as Record<string, unknown>;
-    const ys = (o.loss ?? o.y ?? o.values) as unknown;
-    const xs = (o.steps ?? o.step ?? o.x) as unknown;
+    const ys = o.loss ?? o.y ?? o.values;
+    const xs = o.steps ?? o.step ?? o.x;
     if (Array.isArray(ys)) ys.forEach((y, i) => push(Array.isArray(xs) ? xs[i] : i, y));
   }
   return pts;
@@ -227,7 +236,8 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
   const m = { l: 52, r: 12, t: 12, b: 36 };
   const xs = series.flatMap((s) => s.pts.map((p) => p[0]));
   const ys = series.flatMap((s) => s.pts.map((p) => p[1]));
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const x0 = Math.min(...xs);
+  let x1 = Math.max(...xs);
   const logY = ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) > 30;
   const ty = (y: number) => (logY ? Math.log10(y) : y);
   let [y0, y1] = [Math.min(...ys.map(ty)), Math.max(...ys.map(ty))];
@@ -527,7 +537,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     }
     out.push("</tbody></table></details>");
   }
-  const timing = flattenMetrics(report.timing as Record<string, unknown> | undefined);
+  const timing = flattenMetrics(report.timing);
   if (timing.length) {
     out.push(
       `<p class="muted timing">Timing: ${timing
