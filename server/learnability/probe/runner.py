@@ -21,9 +21,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
 
 from learnability.probe.guard import GRACE_S
+
+if TYPE_CHECKING:
+    from learnability.findings import Finding
+
+Message = dict[str, Any]  # one JSON-line message of the worker, as parsed (see harness.py)
 
 HARNESS = str(Path(__file__).with_name("harness.py"))
 GUARD = str(Path(__file__).with_name("guard.py"))
@@ -90,9 +95,9 @@ class Worker:
             start_new_session=True, env=env, close_fds=True, bufsize=0, cwd=os.path.dirname(HARNESS),
         )
         self.pid = self.proc.pid
-        self.messages: queue.Queue = queue.Queue()
+        self.messages: queue.Queue[Message] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=200)
-        self.ready: dict | None = None
+        self.ready: Message | None = None
         self.busy = False
         self.last_used = time.monotonic()
         self._killing = threading.Event()
@@ -103,8 +108,10 @@ class Worker:
         """Read stdout (JSON lines -> `messages`) and stderr (-> `stderr`, the last 200 lines) until both
         end, or until the guardian has been gone for PIPE_DRAIN_S (a leftover process may hold a pipe
         open forever). Then close them and post {"type": "eof"}."""
-        streams = {self.proc.stdout.fileno(): ("out", self.proc.stdout),  # type: ignore[union-attr]
-                   self.proc.stderr.fileno(): ("err", self.proc.stderr)}  # type: ignore[union-attr]
+        out, err = self.proc.stdout, self.proc.stderr
+        if out is None or err is None:  # (never: the worker is started with stdout=PIPE, stderr=PIPE)
+            raise RuntimeError("the probe worker has no output pipes")
+        streams: dict[int, tuple[str, IO[bytes]]] = {out.fileno(): ("out", out), err.fileno(): ("err", err)}
         partial = {"out": b"", "err": b""}
         sel = selectors.DefaultSelector()
         for fd in streams:
@@ -164,7 +171,7 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def send(self, obj: dict, timeout: float = 30.0) -> None:
+    def send(self, obj: Message, timeout: float = 30.0) -> None:
         """Write one JSON line; WorkerError if the worker is gone or does not read it within `timeout`."""
         stdin = self.proc.stdin
         if stdin is None or stdin.closed:
@@ -366,40 +373,40 @@ def progress_text(stage: str, message: str = "") -> str:
     return f"{head}: {message}" if message and message != head else head
 
 
-def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
+def _counterfactuals(source: str, findings: list[Finding], limit: int) -> list[dict[str, Any]]:
     """One fixed source per rule id: every fix of that rule applied together."""
     from learnability.fixes import apply_fixes
 
-    by_rule: dict[str, list] = {}
+    by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         if f.fix is not None:
             by_rule.setdefault(f.rule, []).append(f)
-    out = []
+    out: list[dict[str, Any]] = []
     for rule, group in list(by_rule.items())[:limit]:
         new, count = apply_fixes(source, group, safe_only=False)
         if count and new != source:
-            out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group]})
+            out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group if f.fix is not None]})
     if len(out) >= 2:  # and every fix together (what a corrected program looks like)
         keys = [c["key"] for c in out]
         fixable = [f for f in findings if f.fix is not None and f.rule in keys]
         new, count = apply_fixes(source, fixable, safe_only=False)
         if count and new != source:
             out.append({"key": "ALL", "rules": sorted(keys), "source": new,
-                        "fixes": [f.fix.title for f in fixable]})
+                        "fixes": [f.fix.title for f in fixable if f.fix is not None]})
             # all fixes but one (is each one necessary?); with two fixes that is the other fix alone
-            for rule in keys if 3 <= len(keys) <= 4 else []:
-                rest = [f for f in fixable if f.rule != rule]
+            for left_out in keys if 3 <= len(keys) <= 4 else []:
+                rest = [f for f in fixable if f.rule != left_out]
                 new, count = apply_fixes(source, rest, safe_only=False)
                 if count and new != source:
-                    out.append({"key": "ALL-" + rule, "rules": sorted(k for k in keys if k != rule), "source": new,
-                                "fixes": [f.fix.title for f in rest], "without": rule})
+                    out.append({"key": "ALL-" + left_out, "rules": sorted(k for k in keys if k != left_out), "source": new,
+                                "fixes": [f.fix.title for f in rest if f.fix is not None], "without": left_out})
     return out
 
 
 SETTINGS_TABLE = "learnability.probe"  # [tool.learnability.probe] in pyproject.toml
 
 
-def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
+def probe_settings(start: Path) -> tuple[dict[str, Any], dict[str, float], str | None]:
     """Options and thresholds from the nearest pyproject.toml's `[tool.learnability.probe]` table:
     any key of OPTION_LIMITS and `thresholds = {...}` (report.THRESHOLDS), checked by config.probe_options.
     -> (options, thresholds, error message or None)."""
@@ -424,7 +431,7 @@ def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
 
 def run_probe(path: str, *, source: str | None = None, python: str | None = None, budget_s: float | None = None,
               timeout_s: float | None = None, on_progress: Callable[[float, str], None] | None = None,
-              cancel: threading.Event | None = None) -> dict:
+              cancel: threading.Event | None = None) -> dict[str, Any]:
     """Probe one script: run it until fit in the warm worker, measure, confirm each fix. Blocking.
 
     `source` replaces the file's text (an unsaved editor buffer). `python` is the interpreter that has
@@ -488,7 +495,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     stages = ["as_written"] + [c["key"] for c in cfs]
 
     timing["warm"] = warm
-    runs: list[dict] = []
+    runs: list[Message] = []
     ready = worker.ready
     status = "ok"
     message = ""
