@@ -360,8 +360,11 @@ def _is_literal(node: Any, depth: int = 0) -> bool:
     return False
 
 
-def reach(at: list[int], entries: list[Any], index: int, use_branch: Branch,
-          bp_info: dict[int, tuple[Any, Any, int, int]]) -> list[Any]:
+_Entry = TypeVar("_Entry", bound="tuple[Stmt, object]")
+
+
+def reach(at: list[int], entries: Sequence[_Entry], index: int, use_branch: Branch,
+          bp_info: dict[int, tuple[Block, PlacedChunk, int, int]]) -> list[_Entry]:
     """Of `entries` (each a tuple whose first item is its statement; `at` their statement indices,
     ascending), those that reach a use at statement `index` on the path `use_branch`, nearest first. An
     entry in another arm of a branch the use stands in never reaches it; walking back, the first entry
@@ -373,7 +376,7 @@ def reach(at: list[int], entries: list[Any], index: int, use_branch: Branch,
     b = entry[0].branch
     if not b or b is use_branch:  # the nearest runs on every path (the common case)
         return [entry]
-    out: list[Any] = []
+    out: list[_Entry] = []
     covered: dict[int, set[int]] = {}  # branch point -> its arms that hold an entry
     stop_before = -1
     for i in range(pos - 1, -1, -1):
