@@ -12,7 +12,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 import libcst as cst
 
@@ -304,7 +304,7 @@ def _centred(node: cst.BaseExpression) -> bool:
                                       and node.right.func.attr.value == "min")
 
 
-def _is_list_repeat(node: cst.BaseExpression) -> bool:
+def _is_list_repeat(node: cst.BaseExpression) -> TypeGuard[cst.BinaryOperation]:
     return type(node) is cst.BinaryOperation and type(node.operator) is cst.Multiply and type(node.left) is cst.List
 
 
@@ -324,8 +324,8 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
     counts: list[int | None] = []
     for p in parts:
         if _is_list_repeat(p):
-            lst = p.left  # type: ignore[attr-defined]
-            n = program.const(p.right, index)  # type: ignore[attr-defined]
+            lst = p.left
+            n = program.const(p.right, index)
             v = program.const(lst, index)
             if not isinstance(v, tuple) or len(v) != 1:
                 return DataInfo()
@@ -767,7 +767,8 @@ def _joined(c: _Call) -> DataInfo:
     merged.scaled = all(i.scaled for i in infos)
     merged.random_labels = all(i.random_labels for i in infos)
     ns = [i.n_samples for i in infos]
-    merged.n_samples = sum(ns) if all(n is not None for n in ns) else None  # type: ignore[arg-type]
+    known = [n for n in ns if n is not None]
+    merged.n_samples = sum(known) if len(known) == len(ns) else None
     if all(i.constant for i in infos) and len({v for v in values}) > 1:
         merged.ordered_blocks = True
         merged.n_classes = len({v for v in values})

@@ -520,7 +520,7 @@ class SemanticModel:
     def _block(self, block: Block, placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
         kind = block.kind
         if kind == "def":
-            name = block.node.name.value  # type: ignore[attr-defined]
+            name = block.node.name.value  # type: ignore[attr-defined]  # a "def" block's node is its cst.FunctionDef
             self.functions[name] = (block, placed, frame)
             if name not in self._called:  # never called as a statement: analysed where it is defined
                 self._enter(name, block, placed, frame, branch, None, None, frame)
@@ -663,7 +663,7 @@ class SemanticModel:
         frame = Frame(self._next_scope, caller, name, call, call_placed, caller.depth + 1, lexical=lexical)
         self._frames[frame.scope] = frame
         self._next_scope += 1
-        node: cst.FunctionDef = block.node  # type: ignore[assignment]
+        node: cst.FunctionDef = block.node  # type: ignore[assignment]  # a "def" block's node is its cst.FunctionDef
         params = node.params
         positional = list(params.posonly_params) + list(params.params)
         args = [a for a in call.args if a.keyword is None and not a.star] if call is not None else []

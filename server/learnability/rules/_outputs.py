@@ -21,7 +21,7 @@ from learnability.analysis.program import (
     ModelInfo,
     Program,
 )
-from learnability.analysis.semantic import NOTHING, exclusive
+from learnability.analysis.semantic import NOTHING, Stmt, exclusive
 from learnability.findings import TextEdit
 from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix
@@ -414,7 +414,7 @@ def add_keyword(ctx: Context, layer_or_call: LayerInfo, text: str) -> TextEdit |
 
 
 def spell_layer(program: Program, name: str, like: cst.Call | None = None
-                ) -> tuple[str, tuple[cst.ImportFrom, object] | None] | None:
+                ) -> tuple[str, tuple[cst.ImportFrom, Stmt] | None] | None:
     """How to write layer `name` the way this file writes layers (as `like`, a layer call, is written):
     (text, None); or (name, (import statement, stmt)) when `name` must be added to a
     `from keras.layers import A, B` line; None when it cannot be told."""
@@ -450,9 +450,12 @@ def spelled_layer_edits(ctx: Context, name: str, like: cst.Call | None = None) -
     if imp is None:
         return text, ()
     node, stmt = imp
-    last_alias = node.names[-1]  # type: ignore[index]
+    names = node.names
+    if isinstance(names, cst.ImportStar):  # (spell_layer answers a list of names, never a star import)
+        return None
+    last_alias = names[-1]
     end = last_alias.asname.name if last_alias.asname is not None else last_alias.name
-    return text, (ctx.insert_after(stmt.placed, end, f", {name}"),)  # type: ignore[attr-defined]
+    return text, (ctx.insert_after(stmt.placed, end, f", {name}"),)
 
 
 def line_indent(program: Program, line: int, column: int) -> str | None:

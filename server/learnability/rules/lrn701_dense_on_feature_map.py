@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS, LayerInfo, ModelInfo
 from learnability.analysis.shapes import SHAPE_PRESERVING, spatial_rank
 from learnability.findings import Category, Finding, Fix, Severity
@@ -159,13 +161,14 @@ def _fix(ctx: Context, model: ModelInfo, layer: LayerInfo) -> Fix | None:
         return None
     raw = stmt.raw
     # model.add(Dense(...)): add a model.add(Flatten()) line before it
-    if model.kind == "sequential" and raw.kind == "expr" and getattr(raw.value, "args", None) and \
-            raw.value.args[0].value is node:  # type: ignore[union-attr]
+    call = raw.value
+    if model.kind == "sequential" and raw.kind == "expr" and isinstance(call, cst.Call) and call.args and \
+            call.args[0].value is node:
         span = placed.span(raw.node)
         indent = line_indent(program, span.line, span.column)
         if indent is None:
             return None
-        func = raw.value.func  # type: ignore[union-attr]
+        func = call.func
         target = placed.code(func)
         return Fix("Insert Flatten() before the Dense layer",
                    imports + (ctx.insert_before(placed, raw.node, f"{target}({flatten}())\n{indent}"),))
