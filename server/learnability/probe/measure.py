@@ -14,12 +14,14 @@ import json
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+# a JSON-able piece of the measurement record the worker sends (plan.py and report.py read its keys)
+Record = dict[str, Any]
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh"}
 RELU_LIKE = {"relu", "relu6"}
 FIT_ACCURACY = 0.95  # fit-one-batch target (TheDeepChecker); regression: R^2 >= 0.95
@@ -77,7 +79,7 @@ def take(x: Any, idx: np.ndarray) -> Any:
     return _map(lambda a: a[idx], x)
 
 
-def concat(parts: list) -> Any:
+def concat(parts: list[Any]) -> Any:
     if not parts:
         return None
     return keras.tree.map_structure(lambda *a: np.concatenate([np.asarray(v) for v in a], axis=0), *parts)
@@ -151,12 +153,12 @@ class Data:
     n_fit: int | None = None  # samples fit trains on per epoch (arrays only), for the user's own step count
 
 
-def split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+def split(fit_args: dict[str, Any], n_train: int, n_held: int, seed: int) -> Data:
     d = _split(fit_args, n_train, n_held, seed)
     return Data(cast(d.x_train), cast(d.y_train), cast(d.x_held), cast(d.y_held), d.source, d.held_from, d.n_fit)
 
 
-def user_steps(fit_args: dict, n_fit: int | None) -> int | None:
+def user_steps(fit_args: dict[str, Any], n_fit: int | None) -> int | None:
     """How many optimizer steps the user's own `fit` call would take (epochs x steps per epoch), or None."""
     try:
         epochs = int(fit_args.get("epochs") or 1)
@@ -172,7 +174,7 @@ def user_steps(fit_args: dict, n_fit: int | None) -> int | None:
         return None
 
 
-def _split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+def _split(fit_args: dict[str, Any], n_train: int, n_held: int, seed: int) -> Data:
     x, y, source = pull(fit_args.get("x"), fit_args.get("y"), n_train + n_held)
     if x is None or n_samples(x) == 0:
         raise ValueError("no training samples could be read from the data given to fit")
@@ -317,7 +319,7 @@ def chance(task: Task, y: Any) -> float | None:
 # ----------------------------------------------------------------------------- statistics
 
 
-def input_stats(x: Any, task: Task, y: Any) -> dict:
+def input_stats(x: Any, task: Task, y: Any) -> Record:
     leaves = [a for a in _leaves(x) if isinstance(a, np.ndarray)]
     if not leaves:
         return {}
@@ -354,7 +356,7 @@ def input_stats(x: Any, task: Task, y: Any) -> dict:
     return out
 
 
-def label_stats(y: Any, task: Task) -> dict:
+def label_stats(y: Any, task: Task) -> Record:
     if not isinstance(y, np.ndarray):
         return {"encoding": "structured"}
     yy = y.reshape(len(y), -1) if y.ndim > 1 else y.reshape(len(y), 1)
@@ -435,8 +437,8 @@ def layer_activation(layer: Any) -> str | None:
     return _act_name(act)
 
 
-def layer_info(model: Any) -> list[dict]:
-    out = []
+def layer_info(model: Any) -> list[Record]:
+    out: list[Record] = []
     layers = list(getattr(model, "layers", []))
     for i, layer in enumerate(layers):
         out.append({"name": layer.name, "kind": type(layer).__name__, "line": getattr(layer, "_probe_line", None),
@@ -445,7 +447,7 @@ def layer_info(model: Any) -> list[dict]:
     return out
 
 
-def pred_summary(task: Task, pred: Any, y: Any) -> dict:
+def pred_summary(task: Task, pred: Any, y: Any) -> Record:
     """How varied the model's predictions are: classes it predicts (classification) or the spread of its
     outputs against the targets' (regression). A model that predicts one class or a constant has collapsed."""
     if isinstance(pred, (list, tuple, dict)) or pred is None or not isinstance(y, np.ndarray):
@@ -724,9 +726,9 @@ def repair_model(atoms: list, model: Any, data: Data) -> Any:
     return clone
 
 
-def relu_clone(model: Any, names: set) -> Any:
+def relu_clone(model: Any, names: set[str]) -> Any:
     """The same model with 'relu' in the named layers, compiled like the original (fresh optimizer)."""
-    def clone_fn(layer):
+    def clone_fn(layer: Any) -> Any:
         cfg = layer.get_config()
         if layer.name in names and "activation" in cfg:
             cfg["activation"] = "relu"
@@ -774,7 +776,7 @@ def stratified_batch(task: Task, y: Any, size: int, seed: int) -> np.ndarray:
     lab = labels_of(task, y) if isinstance(y, np.ndarray) else None
     if lab is None:
         return np.arange(size)
-    by_class = [list(np.flatnonzero(lab == c)) for c in np.unique(lab)]
+    by_class = [[int(i) for i in np.flatnonzero(lab == c)] for c in np.unique(lab)]
     picked: list[int] = []
     while len(picked) < size:
         for members in by_class:
@@ -791,7 +793,7 @@ def _flat(window: list[float]) -> bool:
 
 
 def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, deadline: float, seed: int,
-              lr: float | None = None, progress=None, stall_window: int = 20) -> dict:
+              lr: float | None = None, progress: Callable[[float], None] | None = None, stall_window: int = 20) -> Record:
     """Drive one small batch towards >= 95% accuracy (R^2 >= 0.95); record the loss and per-layer norms."""
     tr.reset(seed, lr)
     losses: list[float] = []
@@ -885,7 +887,7 @@ def _r(v: float | None) -> float | None:
 
 
 def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int, deadline: float, seed: int,
-             lr: float | None = None, user_steps: int | None = None) -> dict:
+             lr: float | None = None, user_steps: int | None = None) -> Record:
     """Train briefly on the training slice, then measure accuracy on the held-out slice against chance."""
     if data.x_held is None or n_samples(data.x_held) < 8:
         return {"skipped": "too few samples for a held-out slice"}
@@ -939,13 +941,14 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
 
 
 def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline: float, seed: int,
-             low: float = 1e-5, high: float = 1.0) -> dict:
+             low: float = 1e-5, high: float = 1.0) -> Record:
     """Leslie Smith's range test on the batch: raise the rate exponentially each step, read the loss."""
     if not tr.lr_is_variable:
         return {"skipped": "the learning rate is a schedule"}
     tr.reset(seed)
     rates = np.geomspace(low, high, steps)
-    losses, used = [], []
+    losses: list[float] = []
+    used: list[float] = []
     for lr in rates:
         if time.perf_counter() > deadline:
             break
@@ -963,8 +966,8 @@ def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline:
             break
     if len(losses) < 5:
         return {"skipped": "too few steps", "rates": used, "loss": [_r(v) for v in losses]}
-    sm = []
-    avg = None
+    sm: list[float] = []
+    avg: float | None = None
     for v in losses:
         v = v if math.isfinite(v) else 1e30
         avg = v if avg is None else 0.7 * avg + 0.3 * v
