@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from learnability.lsp.server import DEBOUNCE_S  # noqa: E402
+from learnability.lsp.state import DEBOUNCE_S  # noqa: E402
 
 try:
     from bench_check import generate  # the shared generator of realistic Keras scripts

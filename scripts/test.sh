@@ -48,6 +48,16 @@ if grep -q "^SKIPPED" test-artifacts/pytest.log; then
   exit 1
 fi
 
+# --- the probe on Keras's JAX backend (jax[cpu], installed by setup.sh): the same end-to-end probe tests
+# (the article's six programs, the healthy CNN, crash, hang, cancel...) with KERAS_BACKEND=jax. PyTorch's
+# run is scripts/test-backends.sh (its CPU install is too big for CI: see README, "The probe on JAX and PyTorch").
+KERAS_BACKEND=jax .venv/bin/python -m pytest -q -rs -p no:cacheprovider tests/probe/test_probe.py 2>&1 \
+  | tee test-artifacts/pytest-jax.log
+if grep -q "^SKIPPED" test-artifacts/pytest-jax.log; then
+  echo "probe tests were skipped under KERAS_BACKEND=jax (see above)" >&2
+  exit 1
+fi
+
 # --- extension: unit tests, bundle, .vsix, and VS Code end-to-end tests
 if [ -f extension/package.json ] || grep -q '"contributes"' package.json; then
   bash scripts/test-extension.sh

@@ -239,7 +239,7 @@ def test_the_package_for_this_machine_runs_the_server_from_its_own_libraries(tar
     code = (
         "import sys, libcst, pygls, learnability.cli\n"
         "libcst.parse_module('x = 1\\n')\n"
-        "import pygls.lsp.server, learnability.lsp.server, learnability.engine\n"
+        "import pygls.lsp.server, learnability.lsp.main, learnability.engine\n"
         "learnability.engine.Analyzer().analyze('from tensorflow import keras\\nm = keras.Sequential()\\n', 'x.py')\n"
         "assert 'yaml' not in sys.modules and 'yaml_ft' not in sys.modules, 'the server imported yaml'\n"
         "print(libcst.__file__); print(pygls.__file__); print(learnability.cli.__file__)\n"

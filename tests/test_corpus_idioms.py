@@ -121,14 +121,14 @@ def test_one_epoch_of_unknown_size_is_not_reported():
 def test_one_epoch_of_few_steps_is_reported_with_the_step_count():
     head = "import numpy as np\nfrom tensorflow import keras\nX = np.random.rand(500, 8)\ny = np.random.randint(0, 10, 500)\n"
     (f,) = findings_of(head + MODEL + "model.fit(X, y, epochs=1)\n", "LRN901")
-    assert "16 optimizer steps" in f.message and f.severity == Severity.INFO
+    assert "is only 16 steps" in f.message and f.severity == Severity.INFO
     out = apply_fix(head + MODEL + "model.fit(X, y, epochs=1)\n", "LRN901")
     assert "epochs=10" in out
     # a slice of a large data set is small again
     mnist = ("from tensorflow import keras\n(X_train, y_train), _ = keras.datasets.mnist.load_data()\n"
              "X_train = X_train / 255.0\n" + MODEL + "model.fit(X_train[:1000], y_train[:1000], epochs=1, batch_size=128)\n")
     (f,) = findings_of(mnist, "LRN901")
-    assert "1,000 samples" in f.message and "8 optimizer steps" in f.message
+    assert "1,000 samples" in f.message and "is only 8 steps" in f.message
     # a slice of the feature axis or inside a comprehension is not a sample count
     feature = mnist.replace("model.fit(X_train[:1000], y_train[:1000],", "model.fit(X_train[:, 2:5], y_train,")
     assert findings_of(feature, "LRN901") == []
@@ -137,7 +137,7 @@ def test_one_epoch_of_few_steps_is_reported_with_the_step_count():
     assert findings_of("import numpy as np\n" + texts, "LRN901") == []
     # steps_per_epoch says it directly
     gen = head + MODEL + "model.fit(gen, epochs=1, steps_per_epoch=20)\n"
-    assert "20 optimizer steps" in findings_of(gen, "LRN901")[0].message
+    assert "is only 20 steps" in findings_of(gen, "LRN901")[0].message
     assert findings_of(head + MODEL + "model.fit(gen, epochs=1, steps_per_epoch=500)\n", "LRN901") == []
 
 
@@ -166,14 +166,14 @@ def test_small_raw_values_into_a_linear_regression_are_fine():
 def test_raw_pixels_into_a_model_with_no_hidden_layer_are_a_note_on_conditioning():
     src = LINEAR_REGRESSION.replace("14.0])", "255.0])")
     (f,) = findings_of(src, "LRN501")
-    assert f.severity == Severity.INFO and "no hidden layer" in f.message and "saturate the" not in f.message
+    assert f.severity == Severity.INFO and f.message.endswith("divide by 255.0")  # a note: nothing saturates
 
 
 def test_the_same_values_into_a_hidden_sigmoid_layer_saturate_it():
     src = LINEAR_REGRESSION.replace("[tf.keras.layers.Dense(1)]",
                                     "[tf.keras.layers.Dense(8, activation='sigmoid'), tf.keras.layers.Dense(1)]")
     (f,) = findings_of(src, "LRN501")
-    assert f.severity == Severity.WARNING and "saturate the first layer's sigmoid units" in f.message
+    assert f.severity == Severity.WARNING and f.message.endswith("divide by 14.0")
 
 
 def test_raw_pixels_into_an_mlp_are_still_a_warning():
@@ -297,7 +297,7 @@ def test_zero_kernels_with_zero_bias_and_relu_are_dead_and_an_error():
     # measured: loss 1.61 -> 1.49 = the variance of the target: only the output bias learns
     src = BROKEN.replace("bias_initializer='ones'", "bias_initializer='zeros'")
     (f,) = findings_of(src, "LRN801")
-    assert f.severity == Severity.ERROR and "every pre-activation is 0" in f.message
+    assert f.severity == Severity.ERROR and "so it never trains" in f.message
 
 
 # ----------------------------------------------------------------- LRN302: a rate read off a sweep

@@ -74,6 +74,14 @@ FAULT_PUT_BACK = [
     ("pipeline_scaler_test_transform.py", "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
      "X_test = scaler.fit_transform(X_test)\nX_train = scaler.transform(X_train)", "LRN607"),
     ("labels_shifted_arange.py", "y = classes - 1", "y = classes - 2", "LRN604"),
+    ("soft_label_distribution.py", "Y[i, v] += 1.0 / len(row)", "Y[i, v] = 1", "LRN207"),
+    ("onehot_both_splits.py", "y_train, y_test = to_categorical(y_train, 10), to_categorical(y_test, 10)",
+     "y_train = to_categorical(y_train, 10)", "LRN606"),
+    ("scaled_copy_split.py", "train_test_split(X_scaled, y,", "train_test_split(X, y,", "LRN606"),
+    ("scaler_short_split_names.py", "Xa = sc.fit_transform(Xa)\nXb = sc.transform(Xb)",
+     "Xb = sc.fit_transform(Xb)\nXa = sc.transform(Xa)", "LRN607"),
+    ("read_csv_minmax_after_split.py", "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)\n",
+     "", "LRN501"),
 ]
 
 

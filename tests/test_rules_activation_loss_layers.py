@@ -176,7 +176,7 @@ def test_linear_output_with_string_crossentropy_gets_softmax_added():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     """
     found = only(src, "LRN103")
-    assert len(found) == 1 and "linear" in found[0].message
+    assert len(found) == 1 and "has no activation" in found[0].message
     out = fixed(src, "LRN103")
     assert 'Dense(10, activation="softmax")])' in out
     assert len(changed_lines(src, out)) == 1
@@ -205,7 +205,7 @@ def test_linear_binary_output_gets_sigmoid_and_relu_output_is_replaced():
     assert "model.add(Dense(1, activation='sigmoid'))" in out
     src2 = src.replace("activation=None", "activation='relu'")
     found = only(src2, "LRN103")
-    assert len(found) == 1 and "'relu'" in found[0].message
+    assert len(found) == 1 and "applies relu" in found[0].message
     assert "model.add(Dense(1, activation='sigmoid'))" in fixed(src2, "LRN103")
 
 
@@ -769,7 +769,7 @@ def test_feature_map_shrinks_below_the_kernel():
     """
     found = only(src, "LRN702")
     assert len(found) == 1 and found[0].severity is Severity.ERROR and found[0].span.line == 11
-    assert "1x1" in found[0].message and "3x3 kernel" in found[0].message and "28x28" in found[0].message
+    assert "is 1x1" in found[0].message and "3x3 kernel" in found[0].message
 
 
 def test_feature_map_below_the_pool_in_functional_api_with_strides():
@@ -954,7 +954,7 @@ def test_categorical_on_one_unit_names_the_class_count_when_known():
     ids = rule_ids(src)
     assert "LRN102" in ids and "LRN202" not in ids and "LRN205" not in ids
     found = only(src, "LRN201")
-    assert len(found) == 1 and "3 classes" in found[0].message and "Dense(3" in found[0].message
+    assert len(found) == 1 and "Dense(3, activation='softmax')" in found[0].message
     assert found[0].fix is None  # softmax on one unit: the loss alone is not the fix
 
 
@@ -1122,7 +1122,7 @@ def test_an_activation_before_the_final_softmax():
     model.compile(loss='categorical_crossentropy', optimizer='adam')
     """
     found = only(src, "LRN103")
-    assert len(found) == 1 and "'relu' and then 'softmax'" in found[0].message and found[0].span.line == 6
+    assert len(found) == 1 and "relu before softmax" in found[0].message and found[0].span.line == 6
     assert found[0].severity is Severity.INFO
     out = fixed(src, "LRN103")
     assert changed_lines(src, out) == [("model.add(Dense(10, activation='relu'))", "model.add(Dense(10, activation='linear'))")]
@@ -1192,7 +1192,7 @@ def test_mse_on_class_indices_through_a_linear_output_is_a_warning():
     model.fit(x / 255.0, y)
     """
     found = only(src, "LRN203")
-    assert len(found) == 1 and found[0].severity is Severity.WARNING and "numbers on a line" in found[0].message
+    assert len(found) == 1 and found[0].severity is Severity.WARNING and "treats classes as numbers" in found[0].message
     assert found[0].fix is None  # the output layer has to change too
 
 

@@ -271,7 +271,7 @@ def test_conv2d_keras1_positional_kernel_is_rewritten_to_a_tuple():
     model.add(Convolution2D(32, 3, 3, activation="relu", input_shape=(28, 28, 1)))
     """
     found = findings_of(src, "LRN001")
-    assert len(found) == 1 and "strides=3" in found[0].message
+    assert len(found) == 1 and "reads 3 as strides" in found[0].message
     assert "Convolution2D(32, (3, 3), activation" in apply_fix(src, "LRN001")
 
 

@@ -123,3 +123,44 @@ def test_repeat_of_an_arange_with_a_start_keeps_its_values():
     assert (info.low, info.high) == (0, 4)
     info = info_of("import numpy as np\nv = np.repeat(np.arange(1, 6), 20)\n")
     assert (info.n_classes, info.n_samples) == (5, 100)
+
+
+def test_file_columns_stay_from_the_file_through_pandas_selections():
+    for expr in ("df.drop('price', axis=1).values", "df.iloc[:, 1:-1].to_numpy(dtype='float32')",
+                 "df[['a', 'b']].dropna().values"):
+        info = info_of(f"import pandas as pd\ndf = pd.read_csv('houses.csv')\nv = {expr}\n")
+        assert info.from_file and not info.scaled, expr
+    assert info_of("import pandas as pd\ndf = pd.read_csv('h.csv')\nv = df.values / 1000.0\n").scaled
+
+
+@pytest.mark.parametrize(("expr", "ndim"), [
+    ("x", 3), ("x.reshape(-1, 784)", 2), ("x.reshape((60000, 28, 28, 1))", 4), ("np.expand_dims(x, -1)", 4),
+    ("x[..., None]", 4), ("x[:, :, :, np.newaxis]", 4), ("x[:100]", 3), ("np.reshape(x, (len(x), 784)) / 255.0", 2),
+    ("x[0]", None), ("x.reshape(shape)", None),
+])
+def test_the_number_of_dimensions_follows_reshapes(expr, ndim):
+    source = ("import numpy as np\nimport keras\n(x, y), _ = keras.datasets.mnist.load_data()\n"
+              f"v = {expr}\n")
+    info = info_of(source)
+    assert info.ndim == ndim and info.reshaped == (expr != "x" and expr != "x[:100]" and expr != "x[0]")
+
+
+MULTI_HOT = {
+    "several at once": "y[i, np.random.choice(k, 2, replace=False)] = 1",
+    "a slice": "y[i, 2:4] = 1",
+    "an inner loop over the row's labels": "for t in rows[i]:\n        y[i, t] = 1",
+}
+ONE_HOT = {
+    "one per row": "y[i, labels[i]] = 1",
+    "a loop over every class": "for j in range(k):\n        if labels[i] == j:\n            y[i, j] = 1",
+    "a share of the row (soft label)": "for t in rows[i]:\n        y[i, t] = 1 / len(rows[i])",
+}
+
+
+@pytest.mark.parametrize(("write", "multi"), [(w, True) for w in MULTI_HOT.values()] +
+                         [(w, False) for w in ONE_HOT.values()], ids=[*MULTI_HOT, *ONE_HOT])
+def test_a_zeros_array_filled_with_several_ones_per_row_is_multi_hot(write, multi):
+    source = ("import numpy as np\nn, k = 100, 5\nlabels = np.random.randint(0, k, n)\n"
+              "rows = [[0, 1], [2]] * 50\ny = np.zeros((n, k))\n"
+              f"for i in range(n):\n    {write}\nv = y\n")
+    assert info_of(source).multi_hot is multi

@@ -2,7 +2,7 @@
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { escapeHtml, ProbeReport, renderReportHtml, revealRange } from "./report";
+import { escapeHtml, FixTarget, ProbeReport, pickFixAction, renderReportHtml, revealRange } from "./report";
 
 export class ReportPanel {
   static readonly viewType = "learnability.probeReport";
@@ -39,7 +39,12 @@ export class ReportPanel {
   }
 
   private async onMessage(msg: unknown): Promise<void> {
-    const m = msg as { type?: string; line?: number; column?: number; endLine?: number; endColumn?: number };
+    const m = msg as { type?: string; line?: number; column?: number; endLine?: number; endColumn?: number; id?: string; targets?: FixTarget[] };
+    if (m?.type === "applyFix" && this.uri) {
+      const text = await this.applyFixes(this.uri, Array.isArray(m.targets) ? m.targets : []);
+      void this.panel?.webview.postMessage({ type: "fixResult", id: m.id, ok: text.ok, text: text.text });
+      return;
+    }
     if (m?.type !== "reveal" || !this.uri) return;
     const r = revealRange(m);
     if (!r) return;
@@ -56,6 +61,58 @@ export class ReportPanel {
     } catch (err) {
       this.log.warn(`Could not reveal ${this.uri.toString()}:${m.line}: ${String(err)}`);
     }
+  }
+
+  /**
+   * Applies the fixes of the report's causes through the language server's own quick fixes (the ones Ctrl+. offers
+   * on each finding, with their version checks): every action is asked for before any is applied, then all their
+   * edits go in as one edit (one undo).
+   */
+  private async applyFixes(uri: vscode.Uri, targets: FixTarget[]): Promise<{ ok: boolean; text: string }> {
+    const edit = new vscode.WorkspaceEdit();
+    const taken: vscode.Range[] = [];
+    let applied = 0;
+    const missing: string[] = [];
+    try {
+      await vscode.workspace.openTextDocument(uri);
+      for (const t of targets) {
+        const r = revealRange(t);
+        if (!r) continue;
+        const range = new vscode.Range(r.startLine, r.startColumn, r.endLine, r.endColumn);
+        const actions =
+          (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+            "vscode.executeCodeActionProvider",
+            uri,
+            range,
+            vscode.CodeActionKind.QuickFix.value,
+          )) ?? [];
+        const action = pickFixAction(actions.filter((a): a is vscode.CodeAction => "edit" in a || "kind" in a), t.rule);
+        if (!action?.edit) {
+          missing.push(`${t.rule} (line ${t.line})`);
+          continue;
+        }
+        for (const [u, edits] of action.edit.entries()) {
+          for (const e of edits) {
+            const clash = taken.some((x) => {
+              const i = x.intersection(e.range);
+              return i !== undefined && (!i.isEmpty || x.isEqual(e.range));
+            });
+            if (clash) continue; // two findings' fixes that touch the same text: the first one wins
+            taken.push(e.range);
+            edit.replace(u, e.range, e.newText);
+          }
+        }
+        applied++;
+      }
+      if (applied && !(await vscode.workspace.applyEdit(edit))) return { ok: false, text: "the editor refused the edit" };
+    } catch (err) {
+      this.log.warn(`Could not apply the probe report's fixes: ${String(err)}`);
+      return { ok: false, text: String(err) };
+    }
+    if (!applied) return { ok: false, text: `no fix offered for ${missing.join(", ")}: has the file changed since the probe?` };
+    const text = `applied${missing.length ? `; not offered: ${missing.join(", ")}` : ""}; run the probe again to measure`;
+    this.log.info(`Applied ${applied} fix(es) from the probe report to ${uri.toString()}`);
+    return { ok: true, text };
   }
 
   dispose(): void {

@@ -301,7 +301,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from learnability.lsp.server import run_server
+    from learnability.lsp.main import run_server
 
     return run_server(tcp=args.tcp)
 
@@ -358,6 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None, help="hard timeout for the whole probe (s)")
     p.add_argument("--plots", metavar="DIR", default=None)
     p.add_argument("--python", default=None, help="interpreter that has TensorFlow (default: this one)")
+    p.add_argument("--ported", action="store_true",
+                   help="probe a temporary copy with the safe Keras 3 fixes (LRN001/LRN002) applied; FILE is unchanged")
     p.set_defaults(func=cmd_probe)
     return parser
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import time
 
+from learnability.probe.report import short_result
+
 
 def _line_of(source: str, needle: str) -> tuple[int, int, int]:
     for i, line in enumerate(source.splitlines(), 1):
@@ -47,31 +49,33 @@ def article1_report(path: str, source: str) -> dict:
     convs = _lines_with(source, "Conv2D(", '"sigmoid"')
     (fit,) = _lines_with(source, ".fit(")
 
-    def static(rule, line, needle, category, severity, message, evidence, confirmed, backing):
-        return {"rule": rule, "category": category, "severity": severity, "path": path,
-                **_span(source, line, needle), "message": message, "fixable": True, "source": "static",
-                "evidence": evidence, "confirmed": confirmed, "confirms": [], "before": {}, "after": {},
-                "confirmed_by": backing}
+    def static(rule, line, needle, category, severity, message, evidence, confirmed, backing, how="", before=None,
+               after=None):
+        f = {"rule": rule, "category": category, "severity": severity, "path": path,
+             **_span(source, line, needle), "message": message, "fixable": True, "source": "static",
+             "evidence": evidence, "confirmed": confirmed, "confirms": [], "before": before or {}, "after": after or {},
+             "confirmed_by": backing, "status": "confirmed" if confirmed else "not confirmed", "how": how}
+        f["result"] = short_result(f)  # the real report's own words
+        return f
 
     def probe(rule, name, line, category, severity, message, evidence, confirms):
         return {"rule": rule, "name": name, "category": category, "severity": severity, "path": path,
                 **_span(source, line, source.splitlines()[line - 1].strip()), "message": message, "fixable": False,
                 "source": "probe", "evidence": evidence, "confirmed": True, "confirms": confirms,
-                "before": {}, "after": {}}
+                "before": {}, "after": {}, "status": "confirmed", "result": ""}
 
-    sig101 = ("'sigmoid' in a convolutional layer (Conv2D) saturates: its gradient vanishes for large inputs and "
-              "shrinks through every layer; use 'relu'")
+    sig101 = "sigmoid in Conv2D saturates on inputs up to 100: use relu (and scale the inputs)"
     findings = [static("LRN101", line, '"sigmoid"', "activation", "warning", sig101,
-                       "confirmed: " + _CF_101 + _ALL, True, ["PRB008"]) for line in convs]
+                       "confirmed: " + _CF_101 + _ALL, True, ["PRB008"], "sufficient",
+                       {"fitted": True, "steps_to_fit": 26}, {"fitted": True, "steps_to_fit": 15}) for line in convs]
     findings += [
         static("LRN501", fit, "X", "preprocessing", "warning",
-               "inputs reach fit unscaled: values up to 100 (made on line 6); large inputs saturate the first layer "
-               "and distort its gradients; divide by 100.0 or add a Rescaling layer",
+               "inputs reach fit unscaled (values up to 100, made on line 6): divide by 100.0",
                "not confirmed: " + _CF_501 + _ALL + "; measured: inputs span 2.95e-04..100 (mean 50, std 28.9)",
-               False, ["PRB008"]),
+               False, ["PRB008"], "", {"fitted": True, "steps_to_fit": 26}, {"fitted": True, "steps_to_fit": 83}),
         static("LRN602", fit, "y", "data", "info",
-               "labels are drawn at random, independently of the inputs: the model can only memorise them; "
-               "held-out accuracy will stay at chance", "confirmed by measurement: " + _HELD, True, ["PRB004"]),
+               "labels are drawn at random, independently of the inputs: the model can only memorise them",
+               "confirmed by measurement: " + _HELD, True, ["PRB004"], "measured"),
         probe("PRB008", "saturated-activations", convs[0], "activation", "warning",
               "sigmoid layer conv2d is saturated: 82% of its outputs sit on the flat ends",
               "outputs beyond |pre-activation| 5: 82% at init, 82% after training on the batch; its gradient there "
@@ -120,8 +124,34 @@ def rate_fix_report(path: str, source: str) -> dict:
     }
 
 
+def keras2_report(path: str, source: str) -> dict:
+    """A Keras 2 script (`nb_epoch=` at fit) fails before fit, and the report offers the ported probe (the shape
+    report.build_report gives); the ported copy (no `nb_epoch`) learns, with a finding on its fit line."""
+    (fit,) = _lines_with(source, ".fit(")
+    where = _span(source, fit, ".fit(")
+    if "nb_epoch" in source:
+        text = ("the script failed before fit: TypeError: fit() got an unexpected keyword argument 'nb_epoch'. "
+                f"LRN001 explains it; to probe a copy with the safe Keras 3 fixes applied: learnability probe --ported {path}")
+        offer = {"rules": ["LRN001"], "fixes": ["Rename nb_epoch to epochs"], "command": f"learnability probe --ported {path}",
+                 "lsp_command": "learnability.runProbe", "lsp_arguments": [{"ported": True}]}
+        return {"version": 1, "file": path, "verdict": "error", "device": None, "summary": text, "metrics": {},
+                "layers": [], "curves": {}, "timing": {}, "port": offer,
+                "findings": [{"rule": "PRB090", "category": "api", "severity": "error", "path": path, **where,
+                              "message": text, "fixable": False, "source": "probe", "evidence": "TypeError",
+                              "confirmed": None, "confirms": ["LRN001"], "before": {}, "after": {},
+                              "data": {"exception": "TypeError", "port": offer}}]}
+    return {"version": 1, "file": path, "verdict": "learns", "device": "cpu", "summary": "fits the batch in 9 steps",
+            "metrics": {}, "layers": [], "curves": {}, "timing": {},
+            "findings": [{"rule": "PRB017", "category": "training", "severity": "info", "path": path, **where,
+                          "message": "the ported copy trains", "fixable": False, "source": "probe",
+                          "evidence": "measured: fits the batch in 9 steps", "confirmed": True, "confirms": [],
+                          "before": {}, "after": {}}]}
+
+
 def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, on_progress=None, cancel=None):
     source = source if source is not None else open(path, encoding="utf-8").read()
+    if os.environ.get("FAKE_PROBE_MODE") == "keras2":
+        return keras2_report(path, source)
     if os.environ.get("FAKE_PROBE_MODE") == "article1":
         if on_progress:
             on_progress(0.5, "training")

@@ -196,7 +196,7 @@ async def test_code_description_opens_the_clients_rules_document_or_the_project_
             assert d.code_description.href == f"{doc.as_uri()}#L{heading['## ' + d.code]}"
         hover = await client.text_document_hover_async(types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=9, character=43)))
-        assert f"[rule documentation]({doc.as_uri()}#L{heading['## LRN101']})" in hover.contents.value
+        assert f"[saturating-hidden-activation]({doc.as_uri()}#L{heading['## LRN101']})" in hover.contents.value
     async with session(init_options={"rulesDocument": doc.as_uri()},
                        env={"LEARNABILITY_DOCS_URL": "https://docs.example.org/rules.md#{id}"}) as (client, rec):
         open_doc(client, URI, ARTICLE1)

@@ -49,4 +49,7 @@ async def test_real_probe_over_lsp():
         assert all(d.message.lower().count("confirmed") <= 1 for d in diags), [d.message for d in diags]
         hover = await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(URI), types.Position(9, 45)))
-        assert "Measured by the probe" in hover.contents.value
+        assert "**Probe:** confirmed" in hover.contents.value  # the probe's result on LRN101, in one line
+        # the real report's short result is the diagnostic's suffix, and each message stays one short line
+        lrn101 = [d.message for d in diags if d.code == "LRN101"]
+        assert lrn101 and all(m.endswith(")") and "(confirmed" in m and len(m) <= 150 for m in lrn101), lrn101

@@ -4,6 +4,10 @@ crash, exit, hang or train in a custom loop, reproducibility, and cancellation.
 
 The expectations on the article's programs are what was measured here (TF 2.21, CPU, seed 0); where the
 measurement decides (the sigmoid example), the test checks that numbers are reported, not which way.
+
+The Keras backend is the one the environment names (KERAS_BACKEND, else keras.json, else TensorFlow):
+scripts/test.sh runs this file under TensorFlow and again under KERAS_BACKEND=jax, and
+scripts/test-backends.sh under PyTorch.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("tensorflow", reason="the probe tests need TensorFlow (pip install tensorflow-cpu)")
+from learnability.probe import runner
+from learnability.probe.backend import detect
+from learnability.probe.runner import run_probe
 
-from learnability.probe import runner  # noqa: E402
-from learnability.probe.runner import run_probe  # noqa: E402
+BACKEND = detect(None)["name"]
+pytest.importorskip(BACKEND, reason=f"the probe tests need Keras's {BACKEND} backend installed")
 
 pytestmark = pytest.mark.probe
 
@@ -33,12 +39,32 @@ SCRIPTS = Path(__file__).parent / "scripts"
 ARTICLE = ["article1_sigmoid_scaled", "article1_fixed", "article2_high_lr", "article2_fixed",
            "article3_constant_inputs", "article3_fixed"]
 
+# What the probe confirms of the article's diagnoses (the static findings it tests): the same on every backend.
+CONFIRMED = {"article1_sigmoid_scaled": {"LRN101": True, "LRN501": True}, "article1_fixed": {"LRN602": True},
+             "article2_high_lr": {"LRN301": True}, "article2_fixed": {"LRN602": True},
+             "article3_constant_inputs": {"LRN601": True}, "article3_fixed": {"LRN602": True}}
+# Verdicts, the same on every backend ...
+VERDICT = {"article1_fixed": "learns", "article2_high_lr": "does_not_learn", "article3_constant_inputs": "does_not_learn",
+           "article3_fixed": "learns"}
+# ... except on two programs whose verdict turns on the initial weights, which each backend draws with its own
+# random generator: does the sigmoid network leave its saturated start within 40 steps, does the relu network
+# memorise 150 random labels within 40 steps. Seed 0 as measured; on TensorFlow itself seed 2 gives "learns"
+# for article2_fixed, and on JAX seed 2 "does_not_learn". From the same initial weights every backend measures
+# the same numbers (test_backend_trainer.py).
+# Does article2's network (conv + dense relu) fit one batch with Adam at 1e-3 from the backend's initial weights
+# (seed 0)? From PyTorch's it dies at 1e-3 too (the loss settles at 0.693); the range test finds a rate that fits.
+FITS_AT_1E3 = {"tensorflow": True, "jax": True, "torch": False}
+SEED0_VERDICT = {"article1_sigmoid_scaled": {"tensorflow": {"learns", "learns_slowly"}, "jax": {"does_not_learn"},
+                                             "torch": {"does_not_learn"}},
+                 "article2_fixed": {"tensorflow": {"does_not_learn"}, "jax": {"learns"}, "torch": {"does_not_learn"}}}
+
 
 def _cli_start(path: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    # --budget 60: the step budget decides, never the clock, even on a loaded machine
+    # --budget 60: the step budget decides, never the clock, even on a loaded machine (--timeout 600: six
+    # probes at once on two cores; PyTorch's eager steps take longest)
     return subprocess.Popen([sys.executable, "-m", "learnability", "probe", str(path), "--format", "json",
-                             "--budget", "60", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--budget", "60", "--timeout", "600", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, cwd=str(ROOT))
 
 
@@ -89,26 +115,39 @@ def test_article2_high_lr_does_not_learn_and_lower_rate_confirmed(article):
     assert rc == 1
     lr = _finding(r, "LRN301")
     assert lr["confirmed"] is True, lr["evidence"]
-    assert lr["before"]["fitted"] is False and lr["after"]["fitted"] is True
+    assert lr["before"]["fitted"] is False
     assert "as_written" in r["curves"] and "LRN301" in r["curves"]
     assert _finding(r, "PRB001") is not None
-    assert r["metrics"]["learning_rate_that_works"] == pytest.approx(1e-3)
+    if FITS_AT_1E3[BACKEND]:
+        assert lr["after"]["fitted"] is True
+        assert r["metrics"]["learning_rate_that_works"] == pytest.approx(1e-3)
+    else:  # 1e-3 stalls too (it learns the slice faster: confirmed, necessary); the range test finds a rate
+        # that fits the batch, still under LRN301's ceiling of 1e-2
+        assert lr["after"]["train_accuracy"] > lr["before"]["train_accuracy"]
+        assert _finding(r, "PRB007")["confirmed"] is True and r["metrics"]["learning_rate_that_works"] < 1e-2
     assert r["device"].startswith(("CPU", "GPU"))
+    be = r["metrics"]["backend"]  # which backend trained, its version, why that one, and the device it saw
+    assert be["name"] == BACKEND and be["version"] and be["keras"].startswith("3.")
+    assert be["device"]["text"] == r["device"] and be["source"]
     assert Path(r["plots"]["loss"]).is_file() and Path(r["plots"]["gradients"]).is_file()
 
 
 def test_article2_fixed_fits_but_its_random_labels_cannot_be_learned(article):
-    # the article's fix (Adam at 1e-3) trains: it fits a batch, nothing explodes or dies. But its labels are
-    # np.random.randint, independent of the inputs: the training slice stays within noise of chance and so does
-    # the held-out slice, so the verdict is "does not learn", with the labels named as the cause
+    # the article's fix (Adam at 1e-3) trains: it fits a batch, nothing explodes. But its labels are
+    # np.random.randint, independent of the inputs: the held-out slice stays at chance, with the labels named
+    # as the cause. On TensorFlow (seed 0) the training slice stays within noise of chance too, so the verdict
+    # is "does not learn"; with JAX's initial weights it memorises the slice (see SEED0_VERDICT)
     rc, r = article["article2_fixed"]
     _check_contract(r)
-    assert r["metrics"]["fit_one_batch"]["fitted"] is True
-    assert not {"PRB003", "PRB005"} & _rules(r)
-    assert r["verdict"] == "does_not_learn", r["summary"]
-    assert rc == 1
+    assert r["metrics"]["fit_one_batch"]["fitted"] is FITS_AT_1E3[BACKEND]
+    assert "PRB005" not in _rules(r)
+    assert r["metrics"]["held_out"]["above_chance"] is False
     assert _finding(r, "PRB004")["confirmed"] is True
-    assert "memorise" in r["summary"]
+    assert r["verdict"] in SEED0_VERDICT["article2_fixed"][BACKEND], r["summary"]
+    if r["verdict"] == "does_not_learn":
+        assert rc == 1 and "memorise" in r["summary"]
+    if BACKEND == "tensorflow":
+        assert "PRB003" not in _rules(r)  # nothing dies (with TensorFlow's initial weights)
 
 
 def test_article3_constant_inputs_does_not_learn_inputs_identical(article):
@@ -135,13 +174,15 @@ def test_article3_fixed_random_labels_not_predictable(article):
 def test_article1_sigmoid_measured_both_ways(article):
     _, r = article["article1_sigmoid_scaled"]
     _check_contract(r)
-    # it learns (maybe slowly): the article's 50-epoch runs reach 1.0; a slow learner is not a dead one
-    assert r["verdict"] in ("learns", "learns_slowly"), r["summary"]
+    # on TensorFlow it learns (maybe slowly): the article's 50-epoch runs reach 1.0; a slow learner is not a dead
+    # one. With JAX's and PyTorch's initial weights it stays collapsed on one class for the probe's 40 steps
+    assert r["verdict"] in SEED0_VERDICT["article1_sigmoid_scaled"][BACKEND], r["summary"]
     for rule in ("LRN101", "LRN501"):
         f = _finding(r, rule)
         assert f["confirmed"] in (True, False)  # decided by the counterfactual, whichever way it went
         assert f["before"] and f["after"], f
-        assert "as written" in f["evidence"]
+        # measured against the program as written, or (necessary: leave-one-out) against all other fixes
+        assert "as written" in f["evidence"] or "without it (all other fixes)" in f["evidence"], f["evidence"]
         assert rule in r["curves"]
     assert "ALL" in r["curves"]
     sat = [l for l in r["layers"] if l["kind"] == "Conv2D"]
@@ -152,6 +193,20 @@ def test_article1_fixed_learns(article):
     _, r = article["article1_fixed"]
     _check_contract(r)
     assert r["verdict"] == "learns", r["summary"]
+
+
+def test_article_verdicts_and_confirmations_are_the_same_on_every_backend(article):
+    """Run under each backend (scripts/test.sh: TensorFlow, then KERAS_BACKEND=jax; test-backends.sh: torch),
+    the same table holds: every static diagnosis the probe tests is confirmed (or not) alike, and the verdicts
+    agree except where the initial weights decide (SEED0_VERDICT)."""
+    for name in ARTICLE:
+        _, r = article[name]
+        tested = {f["rule"]: f["confirmed"] for f in r["findings"] if f["rule"].startswith("LRN") and f["confirmed"] is not None}
+        assert {rule: tested.get(rule) for rule in CONFIRMED[name]} == CONFIRMED[name], (name, tested)
+        # and nothing refuted anywhere (on TensorFlow, where the sigmoid network learns, its random labels,
+        # LRN602, are measured too: confirmed; where it stays on one class they are not tested)
+        assert all(v is True for v in tested.values()), (name, tested)
+        assert r["verdict"] == VERDICT.get(name) or r["verdict"] in SEED0_VERDICT[name][BACKEND], (name, r["summary"])
 
 
 # ----------------------------------------------------------------------------- in process, one warm worker
@@ -221,6 +276,26 @@ def test_keras2_argument(probe):
         assert static["confirmed"] is True and static["rule"] in f["confirms"]  # the crash confirms it
 
 
+def test_keras2_argument_offers_a_ported_copy_which_trains(probe):
+    from learnability.probe.port import probe_ported
+
+    path = SCRIPTS / "keras2_argument.py"
+    before = path.read_text(encoding="utf-8")
+    r = probe("keras2_argument.py")
+    assert r["port"]["rules"] == ["LRN001"] and f"learnability probe --ported {path}" in r["summary"]
+    ported = probe_ported(run_probe, str(path), budget_s=60)
+    _check_contract(ported)
+    copy = Path(ported["ported"]["copy"])
+    try:
+        assert ported["verdict"] in ("learns", "learns_slowly", "does_not_learn"), ported["summary"]
+        assert ported["metrics"]["fit_one_batch"]["steps"] > 0  # the ported copy reached fit and trained
+        assert "epochs=3" in copy.read_text(encoding="utf-8") and ported["file"] == str(copy)
+        assert path.read_text(encoding="utf-8") == before  # the script itself is never written
+    finally:
+        copy.unlink()
+        copy.parent.rmdir()
+
+
 def test_custom_loop_says_how_to_probe_it(probe):
     r = probe("custom_loop.py")
     assert r["verdict"] == "inconclusive"
@@ -237,7 +312,9 @@ def test_train_on_batch_says_how_to_probe_it(probe):
 
 def test_target_hook(probe):
     r = probe("custom_loop_target.py")
-    assert r["verdict"] == "learns", r["summary"]
+    # with JAX's initial weights it gets 89% of the training slice in 40 steps, still rising: "learns slowly"
+    assert r["verdict"] == "learns" if BACKEND == "tensorflow" else r["verdict"] in ("learns", "learns_slowly"), \
+        r["summary"]
 
 
 def test_reproducible(probe):
@@ -254,7 +331,7 @@ def test_unsaved_source_is_probed(probe):
     r = run_probe(str(FIXTURES / "article2_high_lr.py"), source=text)
     # the buffer's rate (1e-3) was trained, not the file's (0.1, which never fits the batch)
     assert r["metrics"]["learning_rate"] == pytest.approx(1e-3)
-    assert r["metrics"]["fit_one_batch"]["fitted"] is True
+    assert r["metrics"]["fit_one_batch"]["fitted"] is FITS_AT_1E3[BACKEND]
     assert _finding(r, "LRN301") is None
 
 
@@ -278,7 +355,8 @@ def test_interpreter_without_tensorflow(tmp_path):
     assert subprocess.run([python, "-c", "import tensorflow"], capture_output=True).returncode != 0
     r = run_probe(str(FIXTURES / "article2_fixed.py"), python=python, timeout_s=30)
     assert r["verdict"] == "error"
-    assert "TensorFlow" in r["summary"] and _finding(r, "PRB093") is not None
+    name = {"tensorflow": "TensorFlow", "jax": "'jax' backend", "torch": "'torch' backend"}[BACKEND]
+    assert name in r["summary"] and _finding(r, "PRB093") is not None
 
 
 def _group_alive(pgid: int) -> list[int]:

@@ -10,7 +10,8 @@ from learnability.probe import report
 
 def test_runner_imports_no_tensorflow_or_numpy():
     code = ("import sys, learnability.probe.runner, learnability.probe.report, learnability.probe.cli, "
-            "learnability.probe; bad = [m for m in ('tensorflow', 'numpy', 'keras') if m in sys.modules]; "
+            "learnability.probe.backend, learnability.probe; "
+            "bad = [m for m in ('tensorflow', 'numpy', 'keras', 'jax', 'torch') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

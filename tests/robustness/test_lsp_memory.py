@@ -14,7 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from learnability.analysis.chunks import ChunkCache
 from learnability.engine import Analyzer
-from learnability.lsp.server import create_server
+from learnability.lsp.main import create_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_check import generate  # noqa: E402

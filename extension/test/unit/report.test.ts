@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import {
+  arrows,
   compareBeforeAfter,
+  formatTick,
+  linearTicks,
+  logTicks,
+  pickFixAction,
+  rankCauses,
   contentSecurityPolicy,
   flattenMetrics,
   curvePoints,
@@ -60,9 +68,10 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   const html = renderReportHtml(REPORT, OPTS);
   assert.match(html, /data-verdict="learns_slowly"/);
   assert.match(html, />Learns slowly</);
-  assert.match(html, /on CPU/);
+  assert.match(html, /Trained on CPU/);
   assert.match(html, /class="finding" data-rule="LRN101"/);
-  assert.ok(html.indexOf("Loss curves") < html.indexOf("Findings"), "the curves come first");
+  assert.ok(html.indexOf("What slows it down") < html.indexOf("Loss curves"), "the causes come first");
+  assert.ok(html.indexOf("Loss curves") < html.indexOf("All findings"), "then the curves, then the details");
   assert.match(html, /badge ok">confirmed/);
   assert.match(html, /badge no">not confirmed/);
   assert.match(html, /badge muted">measured/);
@@ -76,7 +85,7 @@ test("the report page has verdict, findings, per-layer table and both plots", ()
   assert.match(html, /<table class="layers">/);
   assert.match(html, /93%/);
   assert.match(html, /loss at init/);
-  assert.match(html, /Timing: total 8\.2 s/);
+  assert.match(html, /<summary>Timing: 8\.2 s in all<\/summary>/);
 });
 
 test("before/after measurements, nested metrics and log-scale curves", () => {
@@ -94,8 +103,10 @@ test("before/after measurements, nested metrics and log-scale curves", () => {
   ]);
   assert.match(lossCurvesSvg({ as_written: [0.5, 40, 0.01] }), /loss \(log scale\)/);
   assert.doesNotMatch(lossCurvesSvg({ as_written: [0.7, 0.6] }), /log scale/);
-  const html = renderReportHtml({ verdict: "learns", timing: { total_s: 15.2, runs: { as_written: 2.8 } } }, OPTS);
-  assert.match(html, /Timing: total 15\.2 s, runs\.as written 2\.8 s/);
+  const html = renderReportHtml({ verdict: "learns", timing: { total_s: 15.2, runs: { as_written: 2.8 }, trace_reused: { as_written: true } } }, OPTS);
+  assert.match(html, /<summary>Timing: 15\.2 s in all<\/summary>/);
+  assert.match(html, /<th>run: as written<\/th><td class="num">2\.8 s<\/td>/);
+  assert.doesNotMatch(visibleText(html), /trace|reused/i);
 });
 
 test("lines link back to the file", () => {
@@ -141,11 +152,10 @@ test("curves in several shapes", () => {
 test("empty and error reports render without plots", () => {
   const html = renderReportHtml({ verdict: "error", summary: "ModuleNotFoundError: No module named 'tensorflow'" }, OPTS);
   assert.match(html, /Probe error/);
-  assert.match(html, /No loss curves/);
-  assert.match(html, /No per-layer measurements/);
-  assert.match(html, /No findings/);
+  // no empty sections: what is not there is not announced
+  assert.doesNotMatch(html, /No loss curves|No per-layer|No findings|<h2>|<details/);
   assert.match(lossCurvesSvg({ as_written: [0.5] }), /<svg/);
-  assert.match(lossCurvesSvg({}), /No loss curves/);
+  assert.equal(lossCurvesSvg({}), "");
   assert.match(gradNormsSvg([{ name: "d", grad_norm: 0 }]), /<svg/);
 });
 
@@ -220,4 +230,109 @@ test("reports without status fall back to confirmed", () => {
   assert.deepEqual(findingStatus({ confirmed: null }), { status: "measured", how: "" });
   assert.deepEqual(findingStatus({ confirmed: true, status: "Not_Applicable", how: "" }), { status: "not applicable", how: "" });
   assert.deepEqual(findingStatus({ confirmed: false, status: "  ", how: "necessary" }), { status: "not confirmed", how: "necessary" });
+});
+
+// Reports the probe gave (`learnability probe --format json`, measurements trimmed): a script with four classic
+// mistakes (sigmoid convs, pixels up to 255, Adam at 0.5, softmax on one unit), and a script that fails before fit.
+const fixture = (name: string): ProbeReport =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, "../../../test/unit/fixtures", name), "utf8")) as ProbeReport;
+
+/** The text a reader sees: tags, the style and the script dropped. */
+function visibleText(html: string): string {
+  return html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ").replace(/&gt;/g, ">");
+}
+
+test("a report that answers in five seconds: the verdict, then the ranked causes with their fixes, then details", () => {
+  const report = fixture("report_four_mistakes.json");
+  const html = renderReportHtml(report, OPTS);
+  const body = html.slice(html.indexOf("<body>"));
+  // the first thing in the page is the verdict in words, then its one-sentence reason
+  assert.match(body, /^<body>\n<h1><span class="verdict does_not_learn" id="verdict" data-verdict="does_not_learn">Does not learn<\/span>/);
+  assert.ok(body.indexOf('class="headline') < body.indexOf("What stops it learning"));
+  assert.match(html, /<p class="headline summary">It does not learn: the trained model predicts one class for every sample/);
+  // the causes, ranked: the fixes the others need first, then the causes the probe measured; one per rule and message
+  const causes = rankCauses(report);
+  assert.deepEqual(causes.map((c) => c.rule), ["LRN102", "LRN301", "LRN101", "LRN501"]);
+  assert.deepEqual(causes[2].findings.map((f) => f.line), [12, 13]); // two sigmoid convs: one cause, two lines
+  assert.ok(causes.every((c) => c.fix), "each cause carries its fix");
+  // the probe's own measurements that back them (PRB002, PRB008) and the symptoms (PRB001, PRB019) are details
+  assert.ok(!causes.some((c) => /^PRB/.test(c.rule)));
+  const items = html.match(/<li class="cause" data-rule="(\w+)">/g) ?? [];
+  assert.equal(items.length, 4);
+  const buttons = [...html.matchAll(/<button class="apply-fix" id="(fix-\d)" data-targets="([^"]+)">([^<]+)<\/button>/g)];
+  assert.deepEqual(buttons.map((b) => b[3]), ["Use &#39;sigmoid&#39; instead of &#39;softmax&#39;", "Set the learning rate to 0.001", "Use &#39;relu&#39; instead of &#39;sigmoid&#39;", "Divide the inputs by 255.0"]);
+  const targets = JSON.parse(buttons[2][2].replace(/&quot;/g, '"'));
+  assert.deepEqual(targets.map((t: { rule: string; line: number }) => [t.rule, t.line]), [["LRN101", 12], ["LRN101", 13]]);
+  // several fixes needed together: one button applies them all
+  const all = /<button class="apply-all" id="apply-all" data-targets="([^"]+)">Apply all fixes \(4\)<\/button>/.exec(html);
+  assert.ok(all, "an Apply all fixes button");
+  assert.equal(JSON.parse(all[1].replace(/&quot;/g, '"')).length, 5);
+  // each cause's evidence is one short line, never the same paragraph under every finding
+  const results = [...html.matchAll(/<div class="cause-result[^"]*">([^<]*)<\/div>/g)].map((m) => m[1]);
+  assert.deepEqual(results, ["confirmed: the other fixes need it", "confirmed: the other fixes need it", "confirmed by measurement", "confirmed by measurement"]);
+  const text = visibleText(html);
+  const paragraphs = text.split(/\s{2,}/).filter((t) => t.length > 120);
+  assert.equal(new Set(paragraphs).size, paragraphs.length, "a long paragraph repeated");
+  // one arrow style, no raw timing lines, details collapsed
+  assert.doesNotMatch(text, /->/);
+  assert.doesNotMatch(text, /Timing:.*trace|reused/);
+  assert.match(html, /<details class="findings"><summary>All findings \(10\)<\/summary>/);
+  assert.match(html, /<details class="metrics-box"><summary>Measurements/);
+  assert.match(html, /<details class="timing"><summary>Timing: /);
+  assert.ok(html.indexOf("What stops it learning") < html.indexOf("Loss curves"));
+});
+
+test("the legend's swatches are SVG strokes (the CSP allows no inline style) and every curve has one", () => {
+  const report = fixture("report_four_mistakes.json");
+  const html = renderReportHtml(report, OPTS);
+  assert.doesNotMatch(html, /\sstyle="/, "an inline style attribute: the webview's CSP blocks it");
+  const series = [...html.matchAll(/<path class="series" data-series="([^"]+)"[^>]* stroke="(#[0-9a-f]{6})"/g)];
+  assert.equal(series.length, Object.keys(report.curves ?? {}).length);
+  const swatches = [...html.matchAll(/<span class="legend-item" data-series="([^"]+)"><svg class="swatch"[^>]*><line [^>]*stroke="(#[0-9a-f]{6})"/g)];
+  assert.deepEqual(swatches.map((m) => [m[1], m[2]]), series.map((m) => [m[1], m[2]]), "each swatch has its curve's colour");
+  assert.match(html, />with all fixes </);
+  assert.match(html, />all fixes but LRN101 </);
+  // the chart fills the width it has (viewBox, CSS width 100%), no fixed pixel width
+  assert.match(html, /<svg class="chart" role="img" aria-label="Loss curves" viewBox="0 0 720 280" preserveAspectRatio/);
+  assert.doesNotMatch(html, /<svg class="chart"[^>]* width="/);
+  assert.match(html, /\.chart \{ display: block; width: 100%; height: auto; \}/);
+});
+
+test("axis ticks read at a glance", () => {
+  assert.deepEqual([1, 10, 100, 1000, 10000, 2500, 1e6, 0.5, 0.01, 0.001, 0.025].map(formatTick),
+    ["1", "10", "100", "1k", "10k", "2.5k", "1M", "0.5", "0.01", "0.001", "0.025"]);
+  assert.deepEqual(linearTicks(0, 150), [0, 50, 100, 150]);
+  assert.deepEqual(linearTicks(0.2, 0.72), [0.2, 0.4, 0.6]);
+  assert.deepEqual(linearTicks(0, 1.1e7), [0, 5e6, 1e7]);
+  assert.deepEqual(logTicks(-2.3, 1.2), [-2, -1, 0, 1]); // 0.01, 0.1, 1, 10
+  assert.deepEqual(logTicks(-0.4, 0.2).map((t) => Number((10 ** t).toPrecision(2))), [0.5, 1]);
+  const svg = lossCurvesSvg({ as_written: [0.7, 5, 75000, 1.1e7], fix: [0.7, 0.3, 0.01, 0.003] });
+  const ticks = [...svg.matchAll(/<text class="tick"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+  assert.ok(ticks.every((t) => /^(\d+(\.\d+)?[kMG]?|0\.\d+|\de−\d+)$/.test(t)), ticks.join(" "));
+  assert.deepEqual(ticks, ["0.01", "1", "100", "10k", "1M", "0", "1", "2", "3"]); // every other decade over ten of them
+});
+
+test("a failed script shows its own frames and the exception, not empty sections", () => {
+  const report = fixture("report_script_fails.json");
+  const html = renderReportHtml(report, OPTS);
+  assert.match(html, />Probe error</);
+  assert.match(html, /<p class="headline summary">the script failed before fit: FileNotFoundError/);
+  const pre = /<pre class="traceback">([\s\S]*?)<\/pre>/.exec(html);
+  assert.ok(pre, "a traceback");
+  assert.match(pre[1], /^Traceback \(your code only\):\n<a [^>]*data-line="10"[^>]*>line 10<\/a> {2}X = load\(\)\n<a [^>]*data-line="7"[^>]*>line 7<\/a> {2}return np\.load\(&quot;data\/train\.npy&quot;\)\nFileNotFoundError: /);
+  assert.doesNotMatch(html, /site-packages|numpy\/lib/);
+  assert.doesNotMatch(html, /Loss curves|Layers|No findings|No loss/);
+});
+
+test("a cause's fix is the language server's quick fix for that rule", () => {
+  const actions = [
+    { title: "Suppress LRN101 on this line" },
+    { title: "Fix all learnability problems (3)" },
+    { title: "Use 'relu' instead of 'sigmoid' (LRN101)" },
+    { title: "use learning rate 0.001 (PRB007, measured by the probe; review)" },
+  ];
+  assert.equal(pickFixAction(actions, "LRN101")?.title, "Use 'relu' instead of 'sigmoid' (LRN101)");
+  assert.equal(pickFixAction(actions, "PRB007")?.title, "use learning rate 0.001 (PRB007, measured by the probe; review)");
+  assert.equal(pickFixAction(actions, "LRN501"), undefined);
+  assert.equal(arrows("loss 0.7 -> 0.3; a->b"), "loss 0.7 → 0.3; a → b");
 });

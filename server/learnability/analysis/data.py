@@ -23,6 +23,7 @@ from learnability.analysis.semantic import NOTHING, RawStmt, Stmt
 DATASETS = {  # name -> (pixel max, number of classes)
     "mnist": (255.0, 10), "fashion_mnist": (255.0, 10), "cifar10": (255.0, 10), "cifar100": (255.0, 100),
 }
+DATASET_NDIM = {"mnist": 3, "fashion_mnist": 3, "cifar10": 4, "cifar100": 4}  # the images' dimensions as loaded
 # tabular toy sets: name -> ((input low, input high), (target low, target high), number of classes or None).
 # Keras' load_data() gives (x_train, y_train), (x_test, y_test); scikit-learn's load_*/fetch_* with
 # return_X_y=True give (X, y). Ranges from the datasets' documentation (the largest column of the inputs).
@@ -39,7 +40,8 @@ TABULAR = {
 # readers of tabular files: the values are whatever the file holds (often unscaled columns)
 FILE_READERS = frozenset("""pandas.read_csv pandas.read_excel pandas.read_table pandas.read_parquet numpy.loadtxt
     numpy.genfromtxt numpy.fromfile""".split())
-_PASS_METHODS = frozenset("astype reshape copy squeeze flatten ravel transpose T numpy to_numpy values cache prefetch batch shuffle repeat".split())
+_PASS_METHODS = frozenset("""astype reshape copy squeeze flatten ravel transpose T numpy to_numpy values cache prefetch batch
+    shuffle repeat drop dropna fillna select_dtypes""".split())
 _PASS_FUNCS = frozenset(
     """numpy.expand_dims numpy.reshape numpy.squeeze numpy.asarray numpy.array numpy.float32 numpy.stack
     numpy.transpose tensorflow.cast tensorflow.convert_to_tensor tensorflow.constant tensorflow.expand_dims
@@ -70,6 +72,9 @@ class DataInfo:
     rescaled: bool = False  # divided by a constant, standardised or min-max scaled on the way (labels: not classes any more)
     centred: bool = False  # standardised (mean 0): about half the values are negative
     from_file: bool = False  # read from a tabular file: range unknown, often unscaled
+    read_at: Stmt | None = None  # the statement that read the file
+    ndim: int | None = None  # number of dimensions, where known (a data set's images, after a reshape)
+    reshaped: bool = False  # reshaped / given an axis on the way (reshape, expand_dims, [..., None])
     n_samples: int | None = None
     shape: tuple[int, ...] | None = None
     origin: Stmt | None = None  # where the data was made
@@ -129,6 +134,10 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
             return DataInfo()
         stmt, path = entry
         if _mutated(program, node.value, stmt.index, index):
+            write = _multi_hot_write(program, node.value, stmt.index, index)
+            if write is not None:  # y = np.zeros((n, k)); for i ...: y[i, labels] = 1
+                return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin=write,
+                                origin_node=write.raw.node)
             return DataInfo(notes=["changed in place after it was made"])
         raw = stmt.raw
         if raw.aug_op is not None:  # X /= 255, X *= 100
@@ -186,6 +195,8 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         return info
     if type(node) is cst.List or type(node) is cst.Tuple:
         return _label_list(program, node, index)
+    if type(node) is cst.ListComp:
+        return _comprehension(program, node, index)
     if type(node) is cst.Call:
         return _call(program, node, index, depth)
     return DataInfo()
@@ -250,6 +261,160 @@ def _mutated(program: Program, name: str, start: int, end: int) -> bool:
     return pos < len(at) and at[pos] < end
 
 
+# calls that give several indices (several ones per row when used as a row's column index)
+_SEVERAL = frozenset("choice sample permutation where nonzero flatnonzero argwhere argsort".split())
+
+
+def _row_column(target: cst.BaseExpression, name: str) -> tuple[cst.CSTNode, cst.CSTNode] | None:
+    """The row and column index of `name[row, col]` or `name[row][col]`."""
+    if type(target) is not cst.Subscript:
+        return None
+    if type(target.value) is cst.Name and target.value.value == name and len(target.slice) == 2:
+        parts = [el.slice for el in target.slice]
+    elif type(target.value) is cst.Subscript and type(target.value.value) is cst.Name and \
+            target.value.value.value == name and len(target.slice) == 1 and len(target.value.slice) == 1:
+        parts = [target.value.slice[0].slice, target.slice[0].slice]
+    else:
+        return None
+    row, col = (p.value if type(p) is cst.Index else p for p in parts)
+    return row, col
+
+
+def _names_in(node: cst.CSTNode | None) -> set[str]:
+    if node is None:
+        return set()
+    collector = _Names()
+    node.visit(collector)
+    return collector.names
+
+
+def _several(program: Program, col: cst.CSTNode, index: int, depth: int = 0) -> bool:
+    """A column index that picks several columns at once: a slice, a list of two or more, choice(k, 2),
+    random.sample(..., 2), permutation(k)[:m], np.where(...)[0], or a name bound to one of them."""
+    t = type(col)
+    if t is cst.Slice:
+        return True
+    if t in (cst.List, cst.Tuple):
+        return len(col.elements) >= 2  # type: ignore[attr-defined]
+    if t is cst.Subscript:  # rng.permutation(k)[:2], np.where(row)[0]
+        inner = col.value  # type: ignore[attr-defined]
+        return type(inner) is cst.Call and _several(program, inner, index, depth + 1)
+    if t is cst.Call:
+        fname = last(program.qualname(col.func) or dotted(col.func) or "")  # type: ignore[attr-defined]
+        if fname not in _SEVERAL:
+            return False
+        if fname in ("choice", "sample"):  # choice(k, 2), rng.choice(k, size=3), random.sample(range(k), 2)
+            positional = [a for a in col.args if a.keyword is None]  # type: ignore[attr-defined]
+            size = next((a for a in col.args if a.keyword is not None and a.keyword.value in ("size", "k")),  # type: ignore[attr-defined]
+                        positional[1] if len(positional) > 1 else None)
+            n = program.const(size, index) if size is not None else NOTHING
+            return (isinstance(n, int) and not isinstance(n, bool) and n >= 2) or isinstance(n, tuple) or \
+                (size is not None and n is NOTHING)
+        return fname != "permutation"  # a whole permutation as a column index is every column: no
+    if t is cst.Name and depth < 5:
+        value, vstmt = program.value_of(col.value, index)  # type: ignore[attr-defined]
+        return value is not None and vstmt is not None and _several(program, value, vstmt.index, depth + 1)
+    return False
+
+
+def _per_row_loop(program: Program, col: cst.CSTNode, index: int) -> bool:
+    """The column index walks a per-row collection: `for i, tags in enumerate(rows): for t in tags:
+    y[i, vocab[t]] = 1`, `for j in labels[i]: y[i, j] = 1` (an inner loop over what the outer loop gives)."""
+    loops = program.enclosing_loops(index)
+    used = _names_in(col)
+    for k, loop in enumerate(loops):
+        if k == 0 or loop.target is None or not (_names_in(loop.target) & used):
+            continue
+        outer = set().union(*(_names_in(o.target) for o in loops[:k]))
+        if _names_in(loop.iter) & outer:
+            return True
+    return False
+
+
+def _multi_hot_write(program: Program, name: str, start: int, end: int) -> Stmt | None:
+    """A statement between `start` and `end` that sets several ones in a row of the zeros array `name`
+    (y[i, labels] = 1 in a loop over rows): the array is multi-hot. None when the writes set one per row."""
+    made = program.stmts[start].raw.value
+    if type(made) is not cst.Call or last(program.qualname(made.func) or "") != "zeros":
+        return None
+    for i in _mutations(program).get(name, ()):
+        if not start < i < end:
+            continue
+        stmt = program.stmts[i]
+        node = stmt.raw.node
+        if type(node) is not cst.Assign or len(node.targets) != 1 or program.const(node.value, i) not in (1, 1.0, True):
+            continue
+        rc = _row_column(node.targets[0].target, name)
+        if rc is not None and (_several(program, rc[1], i) or _per_row_loop(program, rc[1], i)):
+            return stmt
+    return None
+
+
+def _rows_are_collections(program: Program, rows: cst.BaseExpression, index: int, depth: int = 0) -> bool:
+    """A literal list of lists (or a name bound to one, or one repeated: [[...], [...]] * n)."""
+    if type(rows) is cst.BinaryOperation and type(rows.operator) is cst.Multiply:
+        rows = rows.left
+    if (type(rows) is cst.List or type(rows) is cst.Tuple):
+        elements = rows.elements
+        return bool(elements) and all((type(e.value) is cst.List or type(e.value) is cst.Tuple or type(e.value) is cst.Set) for e in elements)
+    if type(rows) is cst.Name and depth < 5:
+        value, vstmt = program.value_of(rows.value, index)
+        return value is not None and vstmt is not None and _rows_are_collections(program, value, vstmt.index, depth + 1)
+    return False
+
+
+def _comprehension(program: Program, node: cst.ListComp, index: int) -> DataInfo:
+    """[[1 if c in tags else 0 for c in classes] for tags in rows], [np.isin(classes, tags) for tags in rows]: a
+    membership test of each class in the row's own collection gives several ones per row (multi-hot). Nothing
+    else is read from a comprehension."""
+    inner = node.elt
+    row_names = _names_in(node.for_in.target)
+    while type(inner) is cst.Call and type(inner.func) is cst.Attribute and inner.func.attr.value == "astype":
+        inner = inner.func.value
+    if type(inner) is cst.Call and last(dotted(inner.func) or "") in ("isin", "in1d") and len(inner.args) >= 2 \
+            and _names_in(inner.args[1].value) & row_names:  # [np.isin(classes, tags) for tags in rows]
+        tags = inner.args[1].value  # several per row only when each row is a collection (not one label)
+        split = type(tags) is cst.Call and type(tags.func) is cst.Attribute and tags.func.attr.value == "split"
+        if split or _rows_are_collections(program, node.for_in.iter, index):
+            return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
+        return DataInfo()
+    if type(inner) is not cst.ListComp:
+        return DataInfo()
+    membership: list[cst.Comparison] = []
+
+    class _Tests(cst.CSTVisitor):
+        def visit_Comparison(self, c: cst.Comparison) -> None:
+            membership.append(c)
+
+    inner.elt.visit(_Tests())
+    for c in membership:
+        for target in c.comparisons:
+            if type(target.operator) is cst.In and _names_in(target.comparator) & row_names:
+                return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
+    return DataInfo()
+
+
+def _reduced_comparison(program: Program, call: cst.Call, index: int) -> bool:
+    """(y_raw[:, :, None] == classes).any(axis=1): a broadcast comparison of several labels per row against
+    the classes, reduced over the labels axis, gives several ones per row."""
+    func = call.func
+    if type(func) is not cst.Attribute or func.attr.value not in ("any", "max", "sum"):
+        return False
+    receiver = func.value
+    if type(receiver) is not cst.Comparison or len(receiver.comparisons) != 1 or \
+            type(receiver.comparisons[0].operator) is not cst.Equal:
+        return False
+    left = receiver.left
+    if type(left) is not cst.Subscript or len(left.slice) < 3:
+        return False
+    if not any(type(el.slice) is cst.Index and type(el.slice.value) is cst.Name and el.slice.value.value == "None"
+               or type(el.slice) is cst.Index and last(dotted(el.slice.value) or "") == "newaxis" for el in left.slice):
+        return False
+    axis = next((a for a in call.args if a.keyword is not None and a.keyword.value == "axis"),
+                call.args[0] if call.args and call.args[0].keyword is None else None)
+    return axis is not None and program.const(axis, index) in (1, -2)
+
+
 def _is_shuffling_index(program: Program, node: cst.BaseExpression, index: int) -> bool:
     """An index that reorders: np.random.permutation(n), idx (= a permutation, or shuffled in place)."""
     if type(node) is cst.Call:
@@ -268,6 +433,11 @@ def _subscript(program: Program, node: cst.Subscript, index: int, depth: int) ->
     info = replace(inner, notes=list(inner.notes), n_samples=None, shape=None)
     slices = [el.slice for el in node.slice]
     first = slices[0] if slices else None
+    added = sum(1 for s in slices if type(s) is cst.Index and _is_new_axis(s.value))
+    keeps = all(type(s) is cst.Slice or type(s) is cst.Index and (_is_new_axis(s.value) or type(s.value) is cst.Ellipsis)
+                for s in slices) or (len(slices) == 1 and type(first) is cst.Index and (type(first.value) is cst.Name or type(first.value) is cst.Call))
+    info.ndim = inner.ndim + added if keeps and inner.ndim is not None else None  # x[:100], x[..., None], x[idx]
+    info.reshaped = inner.reshaped or added > 0
     if type(first) is cst.Index:
         if _is_shuffling_index(program, first.value, index):
             info.ordered_blocks = False
@@ -275,6 +445,28 @@ def _subscript(program: Program, node: cst.Subscript, index: int, depth: int) ->
         elif type(first.value) not in (cst.Integer, cst.UnaryOperation):
             info.ordered_blocks = False  # fancy indexing: the order is not known any more
     return info
+
+
+def _is_new_axis(node: cst.BaseExpression) -> bool:
+    """None or np.newaxis / tf.newaxis in an index."""
+    return type(node) is cst.Name and node.value == "None" or last(dotted(node) or "") == "newaxis"
+
+
+def _reshaped(program: Program, inner: DataInfo, shape_args: list[cst.Arg], index: int) -> DataInfo:
+    """x.reshape(-1, 784), np.reshape(x, (n, 28, 28, 1)): the dimensions the new shape names."""
+    ndim = None
+    if len(shape_args) == 1:
+        v = program.const(shape_args[0], index)
+        node = shape_args[0].value
+        if isinstance(v, tuple):
+            ndim = len(v)
+        elif isinstance(v, int) and not isinstance(v, bool):
+            ndim = 1
+        elif (type(node) is cst.Tuple or type(node) is cst.List):
+            ndim = len(node.elements) if not any(type(e) is cst.StarredElement for e in node.elements) else None
+    elif shape_args and not any(a.star for a in shape_args):
+        ndim = len(shape_args)
+    return replace(inner, ndim=ndim, reshaped=True, shape=None)
 
 
 def _is_rng(program: Program, node: cst.BaseExpression, index: int) -> bool:
@@ -438,7 +630,8 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
         if is_label:
             return DataInfo(source="dataset", dataset=ds, low=ylo, high=yhi, n_classes=n, integer_labels=n is not None,
                             origin=stmt, origin_node=value)
-        return DataInfo(source="dataset", dataset=ds, low=xlo, high=xhi, scaled=xhi <= 1.5, origin=stmt, origin_node=value)
+        return DataInfo(source="dataset", dataset=ds, low=xlo, high=xhi, scaled=xhi <= 1.5, origin=stmt, origin_node=value,
+                        ndim=2)
     if name == "load_data":
         ds = last(q.rsplit(".", 1)[0]) if "." in q else ""
         if ds in DATASETS and len(path) >= 1:
@@ -447,7 +640,8 @@ def _unpack(program: Program, value: cst.BaseExpression | None, path: tuple[int,
             if is_label:
                 return DataInfo(source="dataset", dataset=ds, n_classes=n, integer_labels=True, low=0, high=n - 1,
                                 origin=stmt, origin_node=value)
-            return DataInfo(source="dataset", dataset=ds, low=0.0, high=pix, origin=stmt, origin_node=value)
+            return DataInfo(source="dataset", dataset=ds, low=0.0, high=pix, origin=stmt, origin_node=value,
+                            ndim=DATASET_NDIM.get(ds))
     if name == "train_test_split" and len(path) == 1:
         args = [a for a in value.args if a.keyword is None]
         k = path[0] // 2
@@ -501,8 +695,13 @@ def _call(program: Program, node: cst.Call, index: int, depth: int) -> DataInfo:
         q = "numpy.random." + func.attr.value  # rng = np.random.default_rng(0); rng.integers(...)
     elif type(func) is cst.Attribute and not q.startswith(("numpy", "tensorflow", "keras", "sklearn", "pandas")):
         method = func.attr.value
+        if _reduced_comparison(program, node, index):
+            return DataInfo(source="literal", multi_hot=True, low=0.0, high=1.0, origin_node=node)
         if method == "astype" and args and _integer_dtype(program, args[0].value, index):
             return _truncated(describe(program, func.value, index, depth + 1))
+        if method == "reshape":
+            return _reshaped(program, describe(program, func.value, index, depth + 1),
+                             [a for a in node.args if a.keyword is None], index)
         if method in _PASS_METHODS:
             return describe(program, func.value, index, depth + 1)
         if method in ("fit_transform", "transform"):
@@ -679,7 +878,8 @@ def _clip(c: _Call) -> DataInfo:
 
 def _file(c: _Call) -> DataInfo:
     """pd.read_csv / np.loadtxt / np.genfromtxt: a tabular file; its range is not known here."""
-    return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"])
+    at = c.program.stmts[c.index] if 0 <= c.index < len(c.program.stmts) else None
+    return DataInfo(source="file", from_file=True, origin_node=c.node, notes=["read from a file"], read_at=at)
 
 
 def _multilabel(c: _Call) -> DataInfo:
@@ -825,6 +1025,11 @@ def _passes(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     inner = c.inner(0)
+    if c.name == "reshape":  # np.reshape(x, shape), tf.reshape(x, shape)
+        shape = c.args[1:2] or [c.kwargs[k] for k in ("newshape", "shape") if k in c.kwargs][:1]
+        return _reshaped(c.program, inner, shape, c.index) if shape else replace(inner, ndim=None, reshaped=True)
+    if c.name == "expand_dims":
+        return replace(inner, ndim=inner.ndim + 1 if inner.ndim is not None else None, reshaped=True)
     if c.name == "array" and inner.source == "unknown" and (type(c.args[0].value) is cst.List or type(c.args[0].value) is cst.BinaryOperation):
         return _label_list(c.program, c.args[0].value, c.index)
     return inner

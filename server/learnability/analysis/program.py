@@ -260,6 +260,34 @@ OPTIMIZER_DEFAULT_LR = {
 }
 
 
+class _UseCalls(cst.CSTVisitor):
+    def __init__(self, top: cst.Call) -> None:
+        self.top = top
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if node is not self.top and type(func) is cst.Attribute and type(func.value) is cst.Name and \
+                func.attr.value in USE_METHODS:
+            self.found.append(node)
+
+
+def _nested_uses(raw: Any) -> tuple[cst.Call, ...]:
+    """`model.evaluate(...)` / `model.predict(...)` calls inside a statement's value (not the value itself),
+    cached on the statement's facts."""
+    cached: tuple[cst.Call, ...] | None = raw.__dict__.get("_nested_uses")
+    if cached is None:
+        value = raw.value
+        cached = ()
+        if type(value) is cst.Call and value.args and \
+                (type(value.func) is not cst.Attribute or value.func.attr.value not in USE_METHODS):
+            visitor = _UseCalls(value)
+            value.visit(visitor)
+            cached = tuple(visitor.found)
+        raw.__dict__["_nested_uses"] = cached
+    return cached
+
+
 class Program(SemanticModel):
     """The Keras layer over the semantic model: models, layers, compile, fit (see the module docstring)."""
 
@@ -294,6 +322,8 @@ class Program(SemanticModel):
                 self._model_from_assign(stmt)
             elif kind == "expr":
                 self._method_call(stmt, value)
+            for inner in _nested_uses(raw):  # print(model.evaluate(x_test, y_test)), np.argmax(model.predict(x))
+                self._method_call(stmt, inner)
             if type(value.func) is cst.Attribute and id(value) not in seen_calls:  # once a call in the source
                 seen_calls.add(id(value))
                 self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))

@@ -827,6 +827,17 @@ class SemanticModel:
                 return info[2]
         return 0
 
+    def enclosing_loops(self, index: int) -> list[Block]:
+        """The `for`/`while` loops statement `index` stands in, outermost first (an unrolled loop once)."""
+        if not 0 <= index < len(self.stmts):
+            return []
+        out: list[Block] = []
+        for bp, _arm in self.stmts[index].branch:
+            info = self._bp_info.get(bp)
+            if info is not None and info[0].kind == "loop" and (not out or out[-1] is not info[0]):
+                out.append(info[0])
+        return out
+
     # ----- where a statement stands
     def context(self, index: int) -> str:
         """Where statement `index` runs, for messages: "" at module level outside branches; else the

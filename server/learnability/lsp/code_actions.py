@@ -13,13 +13,15 @@ refuses them if the document has moved on) or as plain `changes` for clients wit
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Iterable
 
 from lsprotocol import types
 
+from learnability.findings import Span
 from learnability.fixes import _overlap
 from learnability.lsp.positions import LineMap, ranges_overlap
-from learnability.lsp.server import Placed
+from learnability.lsp.server import LearnabilityServer
+from learnability.lsp.state import DocumentEdit, Placed, UriResults
 
 FIX_ALL_KIND = "source.fixAll.learnability"
 _SUPPRESS = re.compile(r"#\s*learnability:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
@@ -31,7 +33,7 @@ def _wants(only: Iterable[str] | None, kind: str) -> bool:
     return any(kind == o or kind.startswith(str(o) + ".") for o in only)
 
 
-def workspace_edit(ls: Any, edits: list[tuple[str, int | None, types.TextEdit]]) -> types.WorkspaceEdit:
+def workspace_edit(ls: LearnabilityServer, edits: list[DocumentEdit]) -> types.WorkspaceEdit:
     if ls.client_supports("workspace.workspace_edit.document_changes"):
         groups: dict[tuple[str, int | None], list[types.TextEdit]] = {}
         for uri, version, edit in edits:
@@ -64,7 +66,7 @@ def suppress_edit(line_text: str, rule: str) -> tuple[int, int, str] | None:
     return len(body), len(line_text), f"  # learnability: ignore[{rule}]"
 
 
-def _suppress_action(ls: Any, p: Placed, lines: list[str]) -> types.CodeAction | None:
+def _suppress_action(ls: LearnabilityServer, p: Placed, lines: list[str]) -> types.CodeAction | None:
     line = p.range.start.line
     text = lines[line] if 0 <= line < len(lines) else ""
     edit = suppress_edit(text, p.finding.rule)
@@ -81,10 +83,10 @@ def _suppress_action(ls: Any, p: Placed, lines: list[str]) -> types.CodeAction |
     )
 
 
-def fix_all_edits(ls: Any, unit: str) -> tuple[list[tuple[str, int | None, types.TextEdit]], int]:
+def fix_all_edits(ls: LearnabilityServer, unit: str) -> tuple[list[DocumentEdit], int]:
     """Every safe fix of a unit that does not overlap one taken before it."""
-    chosen: list[tuple[str, int | None, types.TextEdit]] = []
-    used = []
+    chosen: list[DocumentEdit] = []
+    used: list[Span] = []
     count = 0
     placed = [p for res in ls.results.values() if res.unit == unit for p in res.placed]
     placed.sort(key=lambda p: (p.finding.span.line, p.finding.span.column))
@@ -101,7 +103,7 @@ def fix_all_edits(ls: Any, unit: str) -> tuple[list[tuple[str, int | None, types
     return chosen, count
 
 
-def _fix_all_action(ls: Any, unit: str, kind: str, minimum: int = 1) -> types.CodeAction | None:
+def _fix_all_action(ls: LearnabilityServer, unit: str, kind: str, minimum: int = 1) -> types.CodeAction | None:
     """"Fix all learnability problems (N)" of `kind`, when at least `minimum` safe fixes apply."""
     edits, count = fix_all_edits(ls, unit)
     if count < max(1, minimum):
@@ -110,7 +112,7 @@ def _fix_all_action(ls: Any, unit: str, kind: str, minimum: int = 1) -> types.Co
                             edit=workspace_edit(ls, edits))
 
 
-def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+def code_actions(ls: LearnabilityServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
     res = ls.results.get(uri)
     if res is None:
@@ -142,9 +144,8 @@ def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             fix_all = _fix_all_action(ls, res.unit, types.CodeActionKind.QuickFix, minimum=2)
             if fix_all is not None:
                 actions.append(fix_all)
-        from learnability.lsp.probe_command import probe_fix_actions
-
         actions.extend(probe_fix_actions(ls, res, params.range))  # the last probe's measured edits (never preferred)
+        actions.extend(port_actions(ls, res, params.range))  # "probe a ported copy" after a Keras 2 API failure
         actions.extend(suppressions)  # fixes first, then the suppressions
     if _wants(only, FIX_ALL_KIND):
         fix_all = _fix_all_action(ls, res.unit, FIX_ALL_KIND)
@@ -153,8 +154,59 @@ def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
     return actions
 
 
-def register(ls: Any) -> None:
-    @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+def probe_fix_actions(ls: LearnabilityServer, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
+    """Quick fixes for the last probe's findings that carry a measured edit (PRB007's rate, PRB017's epochs,
+    PRB018's repair) on a line overlapping `rng`. Never "preferred" and titled "review": the probe proved the
+    change on a short run, not the user's whole training."""
+    state = ls.probe_reports.get(res.unit)
+    if state is None:
+        return []
+    actions = []
+    for p in state.placed.get(res.uri, []):
+        fix = p.finding.fix
+        if fix is None or not p.fix_edits:
+            continue
+        if not any(ranges_overlap(r, rng) for r in [p.diagnostic.range] + [e.range for _, _, e in p.fix_edits]):
+            continue
+        # the static diagnostic it is folded into, else its own
+        static = [s.diagnostic for s in res.placed
+                  if s.finding.span.line == p.finding.line and p.finding.about(s.finding.rule)]
+        actions.append(types.CodeAction(
+            title=f"{fix.title} ({p.finding.rule}, measured by the probe; review)",
+            kind=types.CodeActionKind.QuickFix, diagnostics=static or [p.diagnostic], is_preferred=False,
+            edit=workspace_edit(ls, p.fix_edits)))
+    return actions
+
+
+def port_actions(ls: LearnabilityServer, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
+    """"Probe a ported copy" on the diagnostic of a probe that stopped before fit on a Keras 2 / TF 1 API a safe
+    Keras 3 fix changes (the report's `port` offer): runs `learnability.runProbe [uri, {"ported": true}]`."""
+    state = ls.probe_reports.get(res.unit)
+    offer = state.report.get("port") if state is not None else None
+    if state is None or not isinstance(offer, dict):
+        return []
+    actions = []
+    for p in state.placed.get(res.uri, []):
+        if p.finding.rule != "PRB090":
+            continue
+        static = [s.diagnostic for s in res.placed
+                  if s.finding.span.line == p.finding.line and p.finding.about(s.finding.rule)]
+        if not any(ranges_overlap(d.range, rng) for d in [p.diagnostic, *static]):
+            continue
+        rules = ", ".join(str(r) for r in offer.get("rules") or [])
+        arguments = offer.get("lsp_arguments")
+        actions.append(types.CodeAction(
+            title=f"Probe a ported copy ({rules} fixes applied to a temporary copy; this file unchanged)",
+            kind=types.CodeActionKind.QuickFix, diagnostics=static or [p.diagnostic], is_preferred=False,
+            command=types.Command(title="Probe a ported copy",
+                                  command=str(offer.get("lsp_command") or "learnability.runProbe"),
+                                  arguments=[res.unit, *(arguments if isinstance(arguments, list)
+                                                         else [{"ported": True}])])))
+    return actions
+
+
+def register(server: LearnabilityServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=False))
-    def code_action(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def code_action(ls: LearnabilityServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return code_actions(ls, params)

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lsprotocol import types
 
-from learnability.lsp.probe_command import verdict_title
+from learnability.lsp.probe_view import verdict_title
+from learnability.lsp.server import LearnabilityServer
 
 RUN_PROBE = "learnability.runProbe"
 
 
-def code_lenses(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
+def code_lenses(ls: LearnabilityServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     res = ls.results.get(params.text_document.uri)
     if res is None:
         return []
@@ -20,7 +19,7 @@ def code_lenses(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
         title = "Learnability probe running…"
     else:
         state = ls.probe_reports.get(res.unit)
-        verdict = state.report.get("verdict") if state is not None else None
+        verdict = state.verdict if state is not None else None
         title = "Run learnability probe" + (f" (last: {verdict_title(verdict)})" if verdict else "")
     out = []
     for rng in res.fits:
@@ -30,7 +29,7 @@ def code_lenses(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
     return out
 
 
-def register(ls: Any) -> None:
-    @ls.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
-    def on_code_lens(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
+def register(server: LearnabilityServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    def on_code_lens(ls: LearnabilityServer, params: types.CodeLensParams) -> list[types.CodeLens]:
         return code_lenses(ls, params)

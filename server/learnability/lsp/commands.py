@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcInvalidParams
+
+from learnability.lsp.server import LearnabilityServer
+
+if TYPE_CHECKING:
+    from learnability.probe.checks.base import ProbeCheck
+    from learnability.rules.base import Rule
 
 
 def explain_markdown(rule_id: str) -> str | None:
@@ -28,17 +34,17 @@ def rule_list() -> list[dict[str, str]]:
     from learnability.probe.checks import all_checks
     from learnability.rules import all_rules
 
-    return [{"id": r.id, "title": r.name.replace("-", " ").capitalize(), "summary": r.summary}
-            for r in [*all_rules(), *all_checks()]]
+    rules: list[Rule | ProbeCheck] = [*all_rules(), *all_checks()]
+    return [{"id": r.id, "title": r.name.replace("-", " ").capitalize(), "summary": r.summary} for r in rules]
 
 
-def register(ls: Any) -> None:
-    @ls.command("learnability.listRules")
-    def list_rules(ls: Any, *args: Any) -> list[dict[str, str]]:
+def register(server: LearnabilityServer) -> None:
+    @server.command("learnability.listRules")
+    def list_rules(ls: LearnabilityServer, *args: Any) -> list[dict[str, str]]:
         return rule_list()
 
-    @ls.command("learnability.explain")
-    def explain(ls: Any, *args: Any) -> str:
+    @server.command("learnability.explain")
+    def explain(ls: LearnabilityServer, *args: Any) -> str:
         if len(args) != 1 or not isinstance(args[0], str):
             raise JsonRpcInvalidParams("learnability.explain takes one argument: a rule id such as LRN101")
         md = explain_markdown(args[0])

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from lsprotocol import types
 
+from learnability.lsp.diagnostics import relint_all
+from learnability.lsp.server import LearnabilityServer
 from learnability.lsp.settings import Settings
 
 
-def apply_settings(ls: Any, data: Any, origin: str) -> None:
+def apply_settings(ls: LearnabilityServer, data: Any, origin: str) -> None:
     problems: list[str] = []
     new = Settings.from_dict(data, problems)
     old = ls.settings
@@ -20,7 +23,7 @@ def apply_settings(ls: Any, data: Any, origin: str) -> None:
         ls.log("debug", f"settings from {origin}: {new}")
 
 
-async def pull_configuration(ls: Any) -> bool:
+async def pull_configuration(ls: LearnabilityServer) -> bool:
     """Ask the client for section "learnability" (when it supports workspace/configuration)."""
     if not ls.client_supports("workspace.configuration"):
         return False
@@ -36,33 +39,38 @@ async def pull_configuration(ls: Any) -> bool:
     return False
 
 
-def register(ls: Any) -> None:
-    @ls.feature(types.INITIALIZE)
-    def initialize(ls: Any, params: types.InitializeParams) -> None:
-        from learnability.lsp.server import set_rules_document
+def warm_up() -> None:
+    """Load the rule catalog in the background, so the first hover does not pay for it."""
+    def load() -> None:
+        try:
+            from learnability.rules import all_rules
 
+            all_rules()
+        except Exception:
+            pass
+
+    threading.Thread(target=load, daemon=True, name="learnability-warm-up").start()
+
+
+def register(server: LearnabilityServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: LearnabilityServer, params: types.InitializeParams) -> None:
         apply_settings(ls, params.initialization_options, "initializationOptions")
-        set_rules_document(params.initialization_options)
+        ls.set_rules_document(params.initialization_options)
         try:
             ls.worker.start()
         except Exception as exc:  # it is retried on the first analysis
             ls.log("error", f"cannot start the analysis worker: {exc!r}")
 
-    @ls.feature(types.INITIALIZED)
-    async def initialized(ls: Any, params: types.InitializedParams) -> None:
-        from learnability.lsp.server import warm_up
-
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: LearnabilityServer, params: types.InitializedParams) -> None:
         warm_up()
         ls.log("info", f"learnability language server {ls.version} ready (position encoding {ls.encoding})")
         if await pull_configuration(ls):
-            from learnability.lsp.diagnostics import relint_all
-
             relint_all(ls)
 
-    @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: Any, params: types.DidChangeConfigurationParams) -> None:
-        from learnability.lsp.diagnostics import relint_all
-
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: LearnabilityServer, params: types.DidChangeConfigurationParams) -> None:
         if not await pull_configuration(ls):
             settings = params.settings
             if isinstance(settings, dict) and settings:
@@ -70,16 +78,14 @@ def register(ls: Any) -> None:
         ls.resolver.clear()
         relint_all(ls)
 
-    @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: Any, params: types.DidChangeWatchedFilesParams) -> None:
-        from learnability.lsp.diagnostics import relint_all
-
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: LearnabilityServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(c.uri.endswith("pyproject.toml") for c in params.changes):
             ls.resolver.clear()
             relint_all(ls)
 
-    @ls.feature(types.SHUTDOWN)
-    def shutdown(ls: Any, *args: Any) -> None:
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: LearnabilityServer, *args: Any) -> None:
         for event in list(ls.probes.values()):
             event.set()
         ls.worker.close()

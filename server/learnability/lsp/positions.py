@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from lsprotocol import types
 
 from learnability.findings import Span
-from learnability.lines import split_lines  # noqa: F401  (lines as LSP and Python count them)
+from learnability.lines import split_lines as split_lines  # (re-exported: lines as LSP and Python count them)
 
 
 def units(text: str, encoding: str) -> int:
@@ -54,21 +54,22 @@ class LineMap:
         self.encoding = encoding
         self.line_offset = line_offset  # subtracted from engine lines (notebook cells)
 
-    def _text(self, line0: int) -> str:
+    def text(self, line0: int) -> str:
+        """The text of line `line0` (0-based) without its line end; "" beyond the document."""
         if 0 <= line0 < len(self.lines):
             return self.lines[line0].rstrip("\r\n")
         return ""
 
     def position(self, line: int, column: int) -> types.Position:
         line0 = max(0, line - 1 - self.line_offset)
-        return types.Position(line=line0, character=to_client_column(self._text(line0), column, self.encoding))
+        return types.Position(line=line0, character=to_client_column(self.text(line0), column, self.encoding))
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.line, span.column),
                            end=self.position(span.end_line, span.end_column))
 
     def code_point_column(self, position: types.Position) -> int:
-        return from_client_column(self._text(position.line), position.character, self.encoding)
+        return from_client_column(self.text(position.line), position.character, self.encoding)
 
 
 def encoding_of(server: Any) -> str:

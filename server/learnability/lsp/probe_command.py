@@ -1,8 +1,11 @@
-"""`learnability.runProbe` [uri]: train the file's model briefly and confirm each diagnosis.
+"""`learnability.runProbe` [uri] (or [uri, {"ported": true}]): train the file's model briefly and confirm each
+diagnosis. With "ported", a temporary copy with the safe Keras 3 fixes applied is probed instead (probe/port.py;
+the document is never changed), and the report's lines are mapped back to the document's.
 
 The probe itself is `learnability.probe.runner.run_probe` (blocking; it starts its own interpreter,
 the one from the `interpreter` setting or this one). Here it runs in a daemon thread with work-done
-progress (percentage, cancellable: cancelling sets its `cancel` event). Its report then:
+progress (percentage, cancellable: cancelling sets its `cancel` event). Its report then goes, its findings
+typed (`state.ProbeFinding`), to the one publisher (`publish.record_probe`), and there it:
 - amends the static findings it confirms or refutes ("(confirmed by probe: ...)" / "(probe: not confirmed — ...)"):
   a probe finding about a static finding (the same rule, or a rule its `confirms` names, on the same line) is
   folded into that diagnostic and not published again,
@@ -17,44 +20,22 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-import re
 import sys
 import threading
 import uuid
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import attrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from learnability.findings import Finding
-from learnability.lsp.code_actions import workspace_edit
-from learnability.lsp.positions import LineMap, ranges_overlap
-from learnability.lsp.server import PROBE_SOURCE, UriResults
+from learnability.lsp.probe_view import verdict_title
+from learnability.lsp.publish import record_probe, refresh_code_lenses
+from learnability.lsp.server import LearnabilityServer
+from learnability.lsp.snapshots import take_snapshot, unit_of
 
 PROBE_REPORT = "learnability/probeReport"
-# The probe's verdicts as the user reads them (the report, the code lens, hovers, logs).
-VERDICT_TITLES = {"learns": "Learns", "learns_slowly": "Learns slowly", "does_not_learn": "Does not learn",
-                  "inconclusive": "Inconclusive", "error": "Probe error"}
 # Modules a script must import (directly) for the probe to have a Keras model to train.
 KERAS_MODULES = frozenset({"keras", "tensorflow", "tf_keras"})
-_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
-             "info": types.DiagnosticSeverity.Information}
-
-
-@dataclass
-class ProbeState:
-    report: dict
-    # program line (1-based) -> (editor uri, line in it, 1-based), as when the probe ran
-    where: Callable[[int], tuple[str, int] | None] = lambda line: None
-    findings: list[dict] = field(default_factory=list)
-
-
-def verdict_title(verdict: Any) -> str:
-    """"does_not_learn" -> "Does not learn" (an unknown verdict: its words)."""
-    text = str(verdict or "?")
-    return VERDICT_TITLES.get(text, text.replace("_", " ").capitalize())
 
 
 def imports_keras(source: str) -> bool | None:
@@ -82,221 +63,8 @@ def imports_keras(source: str) -> bool | None:
     return any(name.split(".")[0] in KERAS_MODULES for name in found)
 
 
-# ----------------------------------------------------------------------------- report -> editor
-def _probe_findings(report: dict) -> list[dict]:
-    out = report.get("findings") if isinstance(report, dict) else None
-    return [f for f in out or [] if isinstance(f, dict)]
-
-
-def _matches(static: Finding, pf: dict) -> bool:
-    rule = static.rule
-    return pf.get("rule") == rule or rule in (pf.get("confirms") or [])
-
-
-def verdict_for(state: ProbeState, f: Finding) -> dict | None:
-    """The probe finding that speaks about a static finding (same line preferred)."""
-    candidates = [pf for pf in state.findings if _matches(f, pf)]
-    if not candidates:
-        return None
-    same_line = [pf for pf in candidates if pf.get("line") == f.span.line]
-    decided = [pf for pf in same_line or candidates if pf.get("confirmed") is not None]
-    return (decided or same_line or candidates)[0]
-
-
-def _folded(static_rules: dict[int, set[str]], pf: dict) -> bool:
-    """Whether a probe finding speaks about a static finding on its own line (the same rule, or one its
-    `confirms` names): its verdict is then part of that diagnostic's message, not a diagnostic of its own."""
-    try:
-        rules = static_rules.get(int(pf.get("line") or 0))
-    except (TypeError, ValueError):
-        return False
-    if not rules:
-        return False
-    confirms = pf.get("confirms")
-    return pf.get("rule") in rules or (isinstance(confirms, list) and any(r in rules for r in confirms))
-
-
-# "confirmed:", "not confirmed:", "confirmed by measurement:", "confirmed by the probe —", "measured:" ...
-_VERDICT_PREFIX = re.compile(
-    r"^\s*(?:(?:not\s+)?(?:confirmed|refuted)(?:\s+by\s+(?:the\s+)?[a-z]+)?|measured)\s*(?:[:—–,]|-+)\s*", re.I)
-
-
-def strip_verdict(text: Any) -> str:
-    """The evidence without the verdict words it starts with (the message or hover says them)."""
-    text = str(text or "").strip()
-    while True:
-        stripped = _VERDICT_PREFIX.sub("", text, count=1).strip()
-        if stripped == text:
-            return text
-        text = stripped
-
-
-def short_evidence(text: str, limit: int = 160) -> str:
-    """The first clauses of the evidence, without a leading "confirmed:" (the message says it)."""
-    text = strip_verdict(text)
-    clauses = text.split("; ")
-    out = clauses[0]
-    for c in clauses[1:]:
-        if len(out) + 2 + len(c) > limit:
-            break
-        out += "; " + c
-    return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
-def message_suffix(state: ProbeState, f: Finding) -> str:
-    pf = verdict_for(state, f)
-    if pf is None:
-        return ""
-    evidence = short_evidence(pf.get("evidence") or pf.get("message") or "")
-    if pf.get("confirmed") is True:
-        return f" (confirmed by probe: {evidence})" if evidence else " (confirmed by probe)"
-    if pf.get("confirmed") is False:
-        return f" (probe: not confirmed — {evidence})" if evidence else " (not confirmed by the probe)"
-    return ""
-
-
-def probe_diagnostics(ls: Any, res: UriResults) -> list[types.Diagnostic]:
-    """Static diagnostics (amended by the last probe) + syntax errors + the probe's own findings."""
-    state: ProbeState | None = ls.probe_reports.get(res.unit)
-    out: list[types.Diagnostic] = []
-    for p in res.placed:
-        d = p.diagnostic
-        if state is not None:
-            suffix = message_suffix(state, p.finding)
-            if suffix:
-                d = attrs.evolve(d, message=d.message + suffix)
-        out.append(d)
-    out.extend(res.errors)
-    if state is None:
-        return out
-    lm = LineMap(res.lines, ls.encoding)
-    static_rules: dict[int, set[str]] = {}
-    for p in res.placed:
-        static_rules.setdefault(p.finding.span.line, set()).add(p.finding.rule)
-    for pf in state.findings:
-        if _folded(static_rules, pf):
-            continue  # about a static finding on its line: folded into its message (and hover), not repeated
-        d = _probe_diagnostic(ls, res, lm, state, pf)
-        if d is not None:
-            out.append(d)
-    return out
-
-
-def _probe_diagnostic(ls: Any, res: UriResults, lm: LineMap, state: ProbeState, pf: dict) -> types.Diagnostic | None:
-    """The diagnostic of a probe finding on its line in `res`'s document; None where it lies elsewhere."""
-    try:
-        line = int(pf.get("line") or 0)
-    except (TypeError, ValueError):
-        return None
-    where = state.where(line)
-    if where is None or where[0] != res.uri:
-        return None
-    doc_line = where[1]
-    text = lm._text(doc_line - 1)
-    col = pf.get("column")
-    end_col = pf.get("end_column")
-    start = int(col) - 1 if isinstance(col, int) and col >= 1 else len(text) - len(text.lstrip())
-    end = int(end_col) - 1 if isinstance(end_col, int) and end_col >= 1 and pf.get("end_line") in (None, line) \
-        else len(text)
-    if end <= start:
-        end = len(text)
-    evidence = short_evidence(pf.get("evidence") or "", 200)
-    message = str(pf.get("message") or "measured by the probe")
-    if evidence and evidence not in message:
-        message = f"{message} (measured: {evidence})"
-    rule = pf.get("rule")
-    return types.Diagnostic(
-        range=types.Range(start=lm.position(doc_line, start), end=lm.position(doc_line, end)),
-        message=message, severity=_SEVERITY.get(str(pf.get("severity")), types.DiagnosticSeverity.Information),
-        source=PROBE_SOURCE, code=str(rule) if rule else None,
-        data={"probe": True, "confirmed": pf.get("confirmed"), "confirms": pf.get("confirms") or []},
-    )
-
-
-def _fix_edits(state: ProbeState, res: UriResults, lm: LineMap, fix: Any) -> list[types.TextEdit] | None:
-    """A probe fix's edits (program lines, 1-based code-point columns) in `res`'s document; None when any edit
-    is malformed or lies in another document (a fix is taken whole or not at all)."""
-    edits = fix.get("edits") if isinstance(fix, dict) else None
-    if not isinstance(edits, list) or not edits:
-        return None
-    out = []
-    for e in edits:
-        try:
-            line, end_line = int(e["line"]), int(e.get("end_line") or e["line"])
-            col, end_col, new_text = int(e["column"]), int(e["end_column"]), str(e["new_text"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        start, stop = state.where(line), state.where(end_line)
-        if start is None or stop is None or start[0] != res.uri or stop[0] != res.uri or col < 1 or end_col < 1:
-            return None
-        out.append(types.TextEdit(range=types.Range(start=lm.position(start[1], col - 1),
-                                                    end=lm.position(stop[1], end_col - 1)), new_text=new_text))
-    return out
-
-
-def probe_fix_actions(ls: Any, res: UriResults, rng: types.Range) -> list[types.CodeAction]:
-    """Quick fixes for the last probe's findings that carry a measured edit (PRB007's rate, PRB017's epochs,
-    PRB018's repair) on a line overlapping `rng`. Never "preferred" and titled "review": the probe proved the
-    change on a short run, not the user's whole training."""
-    state: ProbeState | None = ls.probe_reports.get(res.unit)
-    if state is None:
-        return []
-    lm = LineMap(res.lines, ls.encoding)
-    actions = []
-    for pf in state.findings:
-        fix = pf.get("fix")
-        if not isinstance(fix, dict):
-            continue
-        diag = _probe_diagnostic(ls, res, lm, state, pf)
-        edits = _fix_edits(state, res, lm, fix)
-        if diag is None or not edits:
-            continue
-        if not any(ranges_overlap(r, rng) for r in [diag.range] + [e.range for e in edits]):
-            continue
-        static = [p.diagnostic for p in res.placed
-                  if _folded({p.finding.span.line: {p.finding.rule}}, pf)]  # the diagnostic it is folded into
-        rule = pf.get("rule")
-        title = fix.get("title") or "apply the measured fix"
-        actions.append(types.CodeAction(
-            title=f"{title} ({rule}, measured by the probe; review)",
-            kind=types.CodeActionKind.QuickFix, diagnostics=static or [diag], is_preferred=False,
-            edit=workspace_edit(ls, [(res.uri, res.version, e) for e in edits])))
-    return actions
-
-
-def evidence_lines(ls: Any, unit: str, findings: list[Finding], uri: str, line0: int) -> list[str]:
-    """Markdown lines of measured evidence for a hover."""
-    state: ProbeState | None = ls.probe_reports.get(unit)
-    if state is None:
-        return []
-    out: list[str] = []
-    seen: set[int] = set()
-    for f in findings:
-        pf = verdict_for(state, f)
-        if pf is not None and id(pf) not in seen:
-            seen.add(id(pf))
-            out.append(_evidence_md(pf))
-    for pf in state.findings:  # probe findings on this line that no static finding covers
-        where = state.where(int(pf.get("line") or 0)) if isinstance(pf.get("line"), int) else None
-        if where == (uri, line0 + 1) and id(pf) not in seen:
-            seen.add(id(pf))
-            out.append(_evidence_md(pf))
-    if out:
-        verdict = state.report.get("verdict")
-        summary = state.report.get("summary")
-        if verdict or summary:
-            out.append(f"Probe verdict: **{verdict_title(verdict)}**" + (f" — {summary}" if summary else ""))
-    return out
-
-
-def _evidence_md(pf: dict) -> str:
-    state = {True: "confirmed", False: "not confirmed", None: "inconclusive"}.get(pf.get("confirmed"), "")
-    evidence = strip_verdict(pf.get("evidence") or pf.get("message") or "")
-    return f"**Measured by the probe** ({pf.get('rule', '?')}, {state}): {evidence}"
-
-
 # ----------------------------------------------------------------------------- the command
-def _runner() -> Callable[..., dict] | None:
+def _runner() -> Callable[..., dict[str, Any]] | None:
     """`learnability.probe.runner.run_probe`, or the `module:function` named by the environment
     variable LEARNABILITY_PROBE_RUNNER (tests, custom probes)."""
     spec = os.environ.get("LEARNABILITY_PROBE_RUNNER") or "learnability.probe.runner:run_probe"
@@ -317,13 +85,12 @@ def _percent(fraction: Any) -> int:
     return int(max(0.0, min(100.0, v)))
 
 
-async def run_probe_command(ls: Any, *args: Any) -> dict:
-    from learnability.lsp.diagnostics import publish_uri, take_snapshot
-    from learnability.lsp.notebooks import unit_of
-
-    if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
-        raise JsonRpcInvalidParams("learnability.runProbe takes one argument: the document's URI")
+async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict[str, Any]:
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str) or not args[0] or \
+            (len(args) == 2 and not isinstance(args[1], dict)):
+        raise JsonRpcInvalidParams("learnability.runProbe takes the document's URI and optionally {\"ported\": true}")
     uri = args[0]
+    ported = len(args) == 2 and args[1].get("ported") is True
     unit_uri = unit_of(ls, uri)
     unit = ls.units.get(unit_uri) if unit_uri else None
     if unit is None:
@@ -380,19 +147,30 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
         except RuntimeError:
             pass
 
-    done: asyncio.Future = loop.create_future()
+    done: asyncio.Future[Any] = loop.create_future()
     settings = ls.settings
+
+    def settle(result: Any) -> None:  # on the loop: the report, unless the probe was abandoned meanwhile
+        if not done.done():
+            done.set_result(result)
 
     def work() -> None:
         try:
-            result: Any = run_probe(path, source=snap.text, python=settings.interpreter or sys.executable,
-                                    budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
-                                    on_progress=on_progress, cancel=cancel)
+            probe: Callable[..., Any] = run_probe
+            if ported:  # the safe Keras 3 fixes on a temporary copy, run under this document's path
+                from functools import partial
+
+                from learnability.probe.port import probe_ported
+
+                probe = partial(probe_ported, run_probe)
+            result: Any = probe(path, source=snap.text, python=settings.interpreter or sys.executable,
+                                budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
+                                on_progress=on_progress, cancel=cancel)
         except BaseException as exc:  # the probe's failure is a report, never a crash
             result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
                       "findings": []}
         try:
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
+            loop.call_soon_threadsafe(settle, result)
         except RuntimeError:
             pass
 
@@ -411,22 +189,22 @@ async def run_probe_command(ls: Any, *args: Any) -> dict:
         report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
                   "findings": []}
     if ls.units.get(unit.uri) is unit:
-        ls.probe_reports[unit.uri] = ProbeState(report, snap.where, _probe_findings(report))
-        for doc_uri in list(unit.cell_uris or [unit.uri]):
-            publish_uri(ls, doc_uri)
+        blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
+        line_of = None
+        if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
+            from learnability.probe.port import original_line
+
+            line_of = (lambda b: lambda line: original_line(b, line))(blocks)
+        record_probe(ls, unit, report, snap, line_of=line_of)
     ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
     verdict = report.get("verdict", "?")
     summary = report.get("summary") or ""
     ls.log("info", f"Probe of {unit.uri}: {verdict_title(verdict)}" + (f" ({summary})" if summary else ""))
-    if ls.client_supports("workspace.code_lens.refresh_support"):
-        try:
-            ls.workspace_code_lens_refresh(None)
-        except Exception:
-            pass
+    refresh_code_lenses(ls)
     return {"ok": verdict != "error", "verdict": verdict, "summary": summary, "report": report}
 
 
-def register(ls: Any) -> None:
-    @ls.command("learnability.runProbe")
-    async def run_probe(ls: Any, *args: Any) -> dict:
+def register(server: LearnabilityServer) -> None:
+    @server.command("learnability.runProbe")
+    async def run_probe(ls: LearnabilityServer, *args: Any) -> dict[str, Any]:
         return await run_probe_command(ls, *args)

@@ -1,20 +1,21 @@
-"""The Learnability language server: state, lifecycle, logging and error handling.
+"""The Learnability language server: the typed `LearnabilityServer` that holds the state, its protocol
+(JSON-RPC made strict) and its framed stdin; logging and error handling.
 
-Features live in their own modules (diagnostics, code_actions, hover, code_lens, notebooks,
-probe_command, commands); each has a `register(server)` that adds its handlers.
+Features live in their own modules (diagnostics, notebooks, code_actions, hover, code_lens, commands,
+probe_command, lifecycle); each has a `register(server)` that adds its handlers, and `main.create_server`
+registers them all. This module imports no feature: the data types live in `state.py` below it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import re
-import sys
 import threading
 import traceback
-from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import (
@@ -26,60 +27,18 @@ from pygls.exceptions import (
 )
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.json_rpc import MsgId, RPCRequest
 
 from learnability import __version__
-from learnability.findings import Finding
+from learnability.lsp.positions import encoding_of
 from learnability.lsp.settings import LOG_LEVELS, ConfigResolver, Settings
+from learnability.lsp.state import DEBOUNCE_S, ProbeState, Unit, UriResults
 from learnability.lsp.worker import AnalysisWorker
 
-SOURCE = "learnability"
-PROBE_SOURCE = "learnability-probe"
-DEBOUNCE_S = 0.3
-LIVE_LIMIT_BYTES = 1_000_000  # above this a document is linted on open and save, not on every change
-BIG_BYTES = 300_000  # documents above this go to a second worker, so they never delay the others
+if TYPE_CHECKING:
+    from pygls.protocol.json_rpc import MessageCallback, MessageHandler
 
 logger = logging.getLogger("learnability.lsp")
-
-
-@dataclass
-class Placed:
-    """A finding placed in one editor document, in the client's position units."""
-
-    finding: Finding
-    uri: str
-    version: int | None
-    range: types.Range
-    diagnostic: types.Diagnostic
-    # the fix's edits, minimal and in client units: (uri, version, edit); None when not fixable
-    fix_edits: list[tuple[str, int | None, types.TextEdit]] | None = None
-    line_text: str = ""  # the flagged line as analysed (for "suppress on this line")
-
-
-@dataclass
-class UriResults:
-    """The last published analysis of one editor document (a file, or one notebook cell)."""
-
-    uri: str
-    unit: str  # the analysed unit: the file's uri, or the notebook's uri for a cell
-    version: int | None
-    placed: list[Placed] = field(default_factory=list)
-    errors: list[types.Diagnostic] = field(default_factory=list)
-    fits: list[types.Range] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Unit:
-    """What is analysed as one program: an open file, or an open notebook (all its code cells)."""
-
-    uri: str
-    kind: str  # "text" | "notebook"
-    generation: int = 0  # bumped on every change; results for an older generation are dropped
-    published_generation: int = -1
-    expected_s: float = 0.0  # how long an analysis of this unit takes (moving average, seconds)
-    task: asyncio.Task | None = None
-    cell_uris: list[str] = field(default_factory=list)  # notebooks: the cells last published
 
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a message above this is skipped (logged), never read into memory
@@ -179,12 +138,12 @@ class FramedStdin:
                 length = int(value) if value.isdigit() and len(value) <= 19 else self._max + 1
 
 
-class _FutureTable(dict):
+class _FutureTable(dict[MsgId, "Future[Any]"]):
     """`_request_futures` whose `items()` is a snapshot: pygls' `shutdown` cancels the pending futures while
     iterating over it, and a cancelled future's callbacks (pygls' own, which pop the request, and ours,
     which drop finished futures) remove entries at once."""
 
-    def items(self):  # type: ignore[override]
+    def items(self) -> list[tuple[MsgId, Future[Any]]]:  # type: ignore[override]  # a list (a snapshot), not a view
         return list(super().items())
 
 
@@ -209,7 +168,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
         self.initialize_seen = False
         self.exit_code: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
 
-    def structure_message(self, data: dict[str, Any]):
+    def structure_message(self, data: dict[str, Any]) -> object:  # pygls' message, or an _IllFormedRequest
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -217,7 +176,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
                 return _IllFormedRequest(data.get("id"), str(data.get("method")), exc)
             raise
 
-    def handle_message(self, message):
+    def handle_message(self, message: Any) -> None:  # whatever structure_message made of the JSON value
         if isinstance(message, _IllFormedRequest):
             err = message.error
             if not isinstance(err, JsonRpcInvalidParams):
@@ -260,7 +219,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
                 return None  # a notification is dropped
         if method == types.EXIT:
             self.exit_code = 0 if self._shutdown else 1
-        return super().handle_message(message)
+        super().handle_message(message)
 
     def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         """An error response; with `"id": null` when the request's id is unknown (pygls' converter would
@@ -271,7 +230,8 @@ class LearnabilityProtocol(LanguageServerProtocol):
         self._send_data({"jsonrpc": self.VERSION, "id": None,
                          "error": {"code": error.code, "message": error.message}})
 
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):  # type: ignore[no-untyped-def]
+    def _execute_handler(self, msg_id: MsgId, handler: MessageHandler, callback: MessageCallback,
+                         args: tuple[Any, ...] | None = None, kwargs: dict[str, Any] | None = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is None:
@@ -303,6 +263,8 @@ class _IllFormedRequest:
 
 
 class LearnabilityServer(LanguageServer):
+    protocol: LearnabilityProtocol  # (made by pygls from protocol_cls below)
+
     def __init__(self) -> None:
         super().__init__(
             "learnability",
@@ -323,9 +285,12 @@ class LearnabilityServer(LanguageServer):
         self.big_worker = AnalysisWorker(log=lambda m: self.log("warning", m))  # started on first use
         self.units: dict[str, Unit] = {}
         self.results: dict[str, UriResults] = {}  # by editor document uri
-        self.probe_reports: dict[str, dict] = {}  # by unit uri
-        self.probes: dict[str, Any] = {}  # unit uri -> running probe (cancel event)
+        self.probe_reports: dict[str, ProbeState] = {}  # by unit uri
+        self.probes: dict[str, threading.Event] = {}  # unit uri -> running probe (its cancel event)
         self.debounce_s = DEBOUNCE_S
+        # The docs/rules.md the client ships, as a file URI (initializationOptions "rulesDocument"; the VS Code
+        # extension sends its bundled copy): rule links open it offline when no project URL is configured.
+        self.rules_document: str | None = None
         self._warned: set[str] = set()
 
     # ------------------------------------------------------------------ logging
@@ -378,81 +343,22 @@ class LearnabilityServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        from learnability.lsp.positions import encoding_of
-
         return encoding_of(self)
 
+    # ------------------------------------------------------------------ rule links
+    def set_rules_document(self, options: object) -> None:
+        """Take the client's `rulesDocument` from initializationOptions (ignored unless a string URI)."""
+        value = options.get("rulesDocument") if isinstance(options, dict) else None
+        self.rules_document = value if isinstance(value, str) and value else None
 
-# The docs/rules.md the client ships, as a file URI (initializationOptions "rulesDocument"; the VS Code
-# extension sends its bundled copy): rule links open it offline when no project URL is configured.
-_rules_document: str | None = None
+    def docs_url(self, rule_id: str) -> str | None:
+        """The rule's documentation link (codeDescription, hover): the configured project URL
+        ($LEARNABILITY_DOCS_URL), else the client's shipped docs/rules.md at the rule's heading, else None.
+        Imported lazily: the rule catalog pulls in libcst, which only the analysis worker needs."""
+        from learnability.rules.base import docs_url as project_url
+        from learnability.rules.base import rules_document_href
 
-
-def set_rules_document(options: object) -> None:
-    """Take the client's `rulesDocument` from initializationOptions (ignored unless a string URI)."""
-    global _rules_document
-    value = options.get("rulesDocument") if isinstance(options, dict) else None
-    _rules_document = value if isinstance(value, str) and value else None
-
-
-def docs_url(rule_id: str) -> str | None:
-    """The rule's documentation link (codeDescription, hover): the configured project URL
-    ($LEARNABILITY_DOCS_URL), else the client's shipped docs/rules.md at the rule's heading, else None.
-    Imported lazily: the rule catalog pulls in libcst, which only the analysis worker needs."""
-    from learnability.rules.base import docs_url as project_url
-    from learnability.rules.base import rules_document_href
-
-    url = project_url(rule_id)
-    if url is None and _rules_document is not None:
-        url = rules_document_href(_rules_document, rule_id)
-    return url
-
-
-def warm_up() -> None:
-    """Load the rule catalog in the background, so the first hover does not pay for it."""
-    def load() -> None:
-        try:
-            from learnability.rules import all_rules
-
-            all_rules()
-        except Exception:
-            pass
-
-    threading.Thread(target=load, daemon=True, name="learnability-warm-up").start()
-
-
-def create_server() -> LearnabilityServer:
-    from learnability.lsp import (
-        code_actions,
-        code_lens,
-        commands,
-        diagnostics,
-        hover,
-        lifecycle,
-        notebooks,
-        probe_command,
-    )
-
-    server = LearnabilityServer()
-    for module in (lifecycle, diagnostics, notebooks, code_actions, hover, code_lens, commands, probe_command):
-        module.register(server)
-    return server
-
-
-def run_server(tcp: str | None = None) -> int:
-    """Serve on stdio, or on HOST:PORT for debugging. Returns the exit status."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="learnability-lsp %(levelname)s %(message)s")
-    server = create_server()
-    try:
-        if tcp:
-            host, _, port = tcp.rpartition(":")
-            server.start_tcp(host or "127.0.0.1", int(port))
-        else:
-            server.start_io(stdin=FramedStdin(sys.stdin.buffer))  # type: ignore[arg-type]
-    finally:
-        server.worker.close()
-        server.big_worker.close()
-    code = server.protocol.exit_code
-    if code:
-        logger.warning("exit without shutdown: exit code %d", code)
-    return code or 0
+        url = project_url(rule_id)
+        if url is None and self.rules_document is not None:
+            url = rules_document_href(self.rules_document, rule_id)
+        return url

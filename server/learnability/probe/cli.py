@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import types
+from functools import partial
 from typing import TypedDict
 
 EXIT_LEARNS, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
@@ -29,6 +30,10 @@ def run_probe_cli(args: argparse.Namespace) -> int:
     from learnability.probe.runner import run_probe
 
     fmt = getattr(args, "format", "text") or "text"
+    if getattr(args, "ported", False):  # the safe Keras 3 fixes applied to a temporary copy (probe/port.py)
+        from learnability.probe.port import probe_ported
+
+        run_probe = partial(probe_ported, run_probe)
     cancel = threading.Event()
     kwargs = _ProbeOptions(python=getattr(args, "python", None), budget_s=getattr(args, "budget", None),
                            timeout_s=getattr(args, "timeout", None), cancel=cancel)

@@ -1,13 +1,15 @@
 """The probe worker: runs inside the user's interpreter, in its own process group.
 
-Started by `runner.py` as `python -u harness.py`. It imports TensorFlow once, patches `keras.Model.fit`
-(which is also `tf.keras.Model.fit` under Keras 3), then serves probe jobs read as JSON lines: for each
-job it runs the user's script (and each counterfactual source) with `fit` intercepted, measures on the
-captured model and data, and streams JSON-line messages back. The user's own prints and TensorFlow's
-logs go to stderr; the protocol has private copies of the original stdin/stdout.
+Started by `runner.py` as `python -u harness.py`, with KERAS_BACKEND (and TF_USE_LEGACY_KERAS) set to what
+the user's script would get (`backend.detect`). It imports Keras and its backend (TensorFlow, JAX or
+PyTorch) once, patches `keras.Model.fit` (which is also `tf.keras.Model.fit` under Keras 3), then serves
+probe jobs read as JSON lines: for each job it runs the user's script (and each counterfactual source)
+with `fit` intercepted, measures on the captured model and data, and streams JSON-line messages back.
+The user's own prints and the backend's logs go to stderr; the protocol has private copies of the
+original stdin/stdout.
 
 Only the standard library is imported at module level, so the same file works in any interpreter that
-has TensorFlow; `measure.py` (numpy + TensorFlow) is loaded from this file's folder after TF imports.
+has Keras; `measure.py` (numpy + Keras) and `backend.py` are loaded from this file's folder.
 """
 
 import builtins
@@ -32,7 +34,8 @@ _proto_in = None
 _proto_out = None
 _send_lock = threading.Lock()
 STATE = {"active": False, "path": None}
-TF = None
+BACKEND = None  # backend.py, loaded in main()
+BACKEND_NAME = "tensorflow"
 KERAS2_ONLY = {"nb_epoch", "workers", "use_multiprocessing", "max_queue_size", "samples_per_epoch", "nb_val_samples"}
 
 
@@ -141,6 +144,50 @@ def _watch_parent(ppid):
 # ----------------------------------------------------------------------------- patches
 
 
+def _no_custom_loop(fn):
+    """`fn` (a gradient function: tf.GradientTape.gradient, jax.grad, torch's backward) raising Stop while
+    the user's script runs: a custom training loop, which the probe does not drive."""
+    def wrapper(*args, **kwargs):
+        if STATE["active"]:
+            raise Stop("custom_loop", None, {}, user_frame())
+        return fn(*args, **kwargs)
+
+    wrapper.__wrapped__ = fn
+    wrapper.__name__ = getattr(fn, "__name__", "gradient")
+    return wrapper
+
+
+def patch_tf(tf):
+    """Intercept tf.GradientTape.gradient: a custom loop stops the script (once per process)."""
+    tape = tf.GradientTape
+    if not hasattr(tape.gradient, "__wrapped__"):
+        tape.gradient = _no_custom_loop(tape.gradient)
+
+
+class _PatchOnImport:
+    """A sys.meta_path entry that patches TensorFlow right after the user's script imports it (under the
+    JAX or PyTorch backend the worker does not import it itself)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "tensorflow" or self not in sys.meta_path:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        orig = spec.loader.exec_module
+
+        def exec_module(module):
+            orig(module)
+            try:
+                patch_tf(module)
+            except Exception:
+                pass
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def install_patches(tf, keras):
     Model = keras.Model
     orig_fit = Model.fit
@@ -165,7 +212,7 @@ def install_patches(tf, keras):
 
     Model.fit = fit
     patched = [Model]
-    tk = getattr(tf, "keras", None)
+    tk = getattr(tf, "keras", None) if tf is not None else None
     TkModel = getattr(tk, "Model", None) if tk is not None else None
     if TkModel is not None and TkModel is not Model and hasattr(TkModel, "fit"):
         TkModel.fit = fit  # a separate tf.keras (tf_keras) class: intercept it the same way
@@ -207,15 +254,17 @@ def install_patches(tf, keras):
 
     Layer.__init__ = layer_init
 
-    Tape = tf.GradientTape
-    orig_gradient = Tape.gradient
-
-    def gradient(self, *args, **kwargs):
-        if STATE["active"]:
-            raise Stop("custom_loop", None, {}, user_frame())
-        return orig_gradient(self, *args, **kwargs)
-
-    Tape.gradient = gradient
+    if tf is not None:
+        patch_tf(tf)
+    elif importlib.util.find_spec("tensorflow") is not None:
+        sys.meta_path.insert(0, _PatchOnImport())
+    jax = sys.modules.get("jax") if BACKEND_NAME == "jax" else None
+    if jax is not None:  # a custom loop on JAX takes jax.grad / jax.value_and_grad
+        jax.grad = _no_custom_loop(jax.grad)
+        jax.value_and_grad = _no_custom_loop(jax.value_and_grad)
+    torch = sys.modules.get("torch") if BACKEND_NAME == "torch" else None
+    if torch is not None:  # ... on PyTorch, loss.backward()
+        torch.Tensor.backward = _no_custom_loop(torch.Tensor.backward)
 
     def hook(model, x, y=None, **kwargs):
         if not STATE["active"]:
@@ -245,45 +294,6 @@ def install_patches(tf, keras):
 # ----------------------------------------------------------------------------- running scripts
 
 
-def seed_all(seed, tf, keras):
-    """keras.utils.set_random_seed without tf.random.set_seed's cache flush (which makes the next step of an
-    already traced function cost as much as a trace): same Python, NumPy, Keras and TF-global seeds."""
-    import random
-
-    import numpy as np
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random import seed_generator
-        global_state.set_global_attribute("global_random_seed", seed)
-        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
-    except Exception:
-        keras.utils.set_random_seed(seed)
-        return
-    random.seed(seed)
-    np.random.seed(seed)
-    try:
-        from tensorflow.python.eager import context
-        from tensorflow.python.framework import ops
-        ops.get_default_graph().seed = seed
-        ctx = context.context()
-        ctx._seed = seed
-        ctx._rng = random.Random(seed)
-    except Exception:
-        tf.random.set_seed(seed)
-
-
-def fresh_keras_state(tf, keras):
-    """keras.backend.clear_session() (names restart at 'dense', 'conv2d', ...) minus the kernel-cache flush."""
-    import threading
-    try:
-        from keras.src.backend.common import global_state
-        global_state.GLOBAL_STATE_TRACKER = threading.local()
-        global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
-        tf.compat.v1.reset_default_graph()
-    except Exception:
-        keras.backend.clear_session()
-
-
 def run_script(path, source, cwd, seed, keras):
     """Run a script until fit is intercepted. Returns (status, payload)."""
     folder = os.path.dirname(path)
@@ -305,8 +315,8 @@ def run_script(path, source, cwd, seed, keras):
     except OSError:
         pass
     STATE["path"] = path
-    fresh_keras_state(TF, keras)
-    seed_all(seed, TF, keras)
+    BACKEND.fresh_keras_state(BACKEND_NAME, keras)
+    BACKEND.seed_all(seed, BACKEND_NAME, keras)
     STATE["active"] = True
     try:
         exec(code, mod.__dict__)
@@ -391,9 +401,9 @@ def get_trainer(m, model, x, y, init_weights=None):
 
 
 class Probe:
-    def __init__(self, job, tf, keras, measure):
+    def __init__(self, job, keras, measure):
         self.job = job
-        self.tf, self.keras, self.m = tf, keras, measure
+        self.keras, self.m = keras, measure
         self.plan = measure.plan
         o = job.get("options", {})
         self.seed = int(o.get("seed", 0))
@@ -480,6 +490,7 @@ class Probe:
         fit = m.fit_batch(tr, task, xb, yb, max_steps=self.max_steps, deadline=deadline, seed=self.seed,
                           progress=lambda f: self.progress("as_written", 0.1 + 0.6 * f, "fit one batch"))
         info["fit"] = fit
+        tr.sync()  # (JAX keeps the trained state in the trainer)
         info["acts_end"] = m.activation_stats(tr.model, xs)
         held = None
         inp = info["inputs"]
@@ -660,7 +671,7 @@ class Probe:
 
 def _restore_lr(tr, lr):
     if lr is not None and tr.lr_is_variable:
-        tr._lr_var.assign(lr)
+        tr.set_lr(lr)
 
 
 def _collapsed(fit):
@@ -677,27 +688,6 @@ def _describe_arg(v):
     if isinstance(v, (int, float, str, bool)) or v is None:
         return v
     return type(v).__name__
-
-
-def device_info(tf):
-    try:
-        gpus = tf.config.list_physical_devices("GPU")
-    except Exception:
-        gpus = []
-    if gpus:
-        name = gpus[0].name
-        try:
-            details = tf.config.experimental.get_device_details(gpus[0])
-            name = details.get("device_name") or name
-        except Exception:
-            pass
-        return {"kind": "GPU", "name": name, "count": len(gpus), "text": f"GPU ({name})" + (
-            f" x{len(gpus)}" if len(gpus) > 1 else "")}
-    import platform
-
-    cores = os.cpu_count() or 1
-    return {"kind": "CPU", "name": platform.machine(), "count": cores,
-            "text": f"CPU ({platform.machine()}, {cores} core{'s' if cores != 1 else ''})"}
 
 
 def _load(name, filename):
@@ -725,27 +715,32 @@ def main():
     os._exit = _probe_os_exit
     send({"type": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
     t = time.perf_counter()
+    global BACKEND, BACKEND_NAME
+    BACKEND = _load("_learnability_probe_backend", "backend.py")
+    wanted = os.environ.get("KERAS_BACKEND") or "tensorflow"
+    legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in ("1", "true", "yes")
     try:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import keras
-        import tensorflow as tf
+        BACKEND_NAME = "tensorflow" if legacy else keras.backend.backend()
+        lib = BACKEND.import_backend(BACKEND_NAME)
     except BaseException as exc:
-        send({"type": "fatal", "message": f"TensorFlow could not be imported in {sys.executable}: "
+        what = "TensorFlow" if wanted == "tensorflow" else f"Keras with its '{wanted}' backend"
+        hint = {"tensorflow": "pip install tensorflow", "jax": "pip install keras jax",
+                "torch": "pip install keras torch"}.get(wanted, "set KERAS_BACKEND to tensorflow, jax or torch")
+        if wanted in BACKEND.UNTRAINABLE:  # Keras imported, but this backend runs inference only
+            send({"type": "fatal", "message": f"{exc} (KERAS_BACKEND={wanted})"})
+            return 2
+        send({"type": "fatal", "message": f"{what} could not be imported in {sys.executable}: "
                                           f"{type(exc).__name__}: {exc}. Install it there "
-                                          "(pip install tensorflow) or pass --python."})
+                                          f"({hint}) or pass --python."})
         return 2
-    try:
-        for gpu in tf.config.list_physical_devices("GPU"):
-            tf.config.experimental.set_memory_growth(gpu, True)
-    except Exception:
-        pass
+    tf = lib if BACKEND_NAME == "tensorflow" else None
     measure = _load("_learnability_probe_measure", "measure.py")
     measure.plan = _load("_learnability_probe_plan", "plan.py")
     install_patches(tf, keras)
-    global TF
-    TF = tf
-    send({"type": "ready", "device": device_info(tf), "tensorflow": tf.__version__, "keras": keras.__version__,
-          "import_s": round(time.perf_counter() - t, 3), "pid": os.getpid()})
+    send({"type": "ready", "device": BACKEND.device_info(BACKEND_NAME), **BACKEND.versions(BACKEND_NAME, keras),
+          "legacy_keras": legacy, "import_s": round(time.perf_counter() - t, 3), "pid": os.getpid()})
     for line in _proto_in:
         line = line.strip()
         if not line:
@@ -759,7 +754,7 @@ def main():
         if job.get("cmd") == "probe":
             t = time.perf_counter()
             try:
-                Probe(job, tf, keras, measure).run()
+                Probe(job, keras, measure).run()
             except ProbeTimeout:
                 send({"type": "run", "data": {"key": "_timeout", "status": "timeout",
                                               "message": "timed out while measuring"}})

@@ -1,9 +1,11 @@
-"""Measurements, run inside the probe worker (this module imports numpy and TensorFlow).
+"""Measurements, run inside the probe worker (this module imports numpy and Keras; the backend's own
+module, TensorFlow, JAX or PyTorch, only where a step needs it).
 
 Everything here is measurement, no policy: it returns plain JSON-able numbers, and the parent
 (`report.py`) decides what they mean. The entry points are `prepare` (data + task from a capture),
 `Trainer` (one compiled model: a traced train step shared by every phase, so each model is traced
-once), and the phases `fit_batch`, `held_out`, `lr_range`.
+once: `tf.function` on TensorFlow, `jax.jit` on JAX, eager autograd on PyTorch), and the phases
+`fit_batch`, `held_out`, `lr_range`.
 """
 
 from __future__ import annotations
@@ -12,19 +14,20 @@ import hashlib
 import itertools
 import json
 import math
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 # a JSON-able piece of the measurement record the worker sends (plan.py and report.py read its keys)
 Record = dict[str, Any]
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh"}
 RELU_LIKE = {"relu", "relu6"}
 FIT_ACCURACY = 0.95  # fit-one-batch target (TheDeepChecker); regression: R^2 >= 0.95
+PREDICT_CHUNK = 128  # rows per inference call
 SAT_PREACT = 5.0  # a sigmoid/tanh unit is saturated beyond |pre-activation| 5 (DeepDiagnosis)
 
 
@@ -41,9 +44,18 @@ def _map(fn, x: Any) -> Any:
 
 def _as_array(a: Any) -> np.ndarray:
     """An array view of `a` (no dtype change: the full data set is never copied, only the slices)."""
-    if hasattr(a, "numpy") and not isinstance(a, np.ndarray):
+    if isinstance(a, np.ndarray):
+        return a
+    if type(a).__module__.startswith(("torch", "jax", "jaxlib")):
+        return keras.ops.convert_to_numpy(a)  # a tensor of the backend (on its device)
+    if hasattr(a, "numpy"):
         a = a.numpy()
     return np.asarray(a)
+
+
+def to_numpy(a: Any) -> Any:
+    """A backend tensor (or a structure of them) as NumPy, off the device and out of autograd."""
+    return None if a is None else _map(keras.ops.convert_to_numpy, a)
 
 
 def _cast(a: np.ndarray) -> np.ndarray:
@@ -94,7 +106,8 @@ def _split_element(el: Any) -> tuple[Any, Any]:
 
 
 def is_dataset(x: Any) -> bool:
-    return isinstance(x, tf.data.Dataset)
+    tf = sys.modules.get("tensorflow")  # a tf.data pipeline means the script imported TensorFlow itself
+    return tf is not None and isinstance(x, tf.data.Dataset)
 
 
 def pull_dataset(ds: Any, limit: int) -> tuple[Any, Any]:
@@ -478,22 +491,32 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
     layers = list(getattr(model, "layers", []))
     if not layers:
         return None
-    outputs = None
     try:
-        if type(model).__name__ == "Sequential":
-            h = tf.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
-            outputs = []
-            for layer in layers:
-                h = layer(h, training=False)
-                outputs.append(h)
-        else:
-            feat = keras.Model(model.inputs, [l.output for l in layers if not isinstance(l, keras.layers.InputLayer)])
-            got = feat(x, training=False)
-            got = got if isinstance(got, (list, tuple)) else [got]
-            it = iter(got)
-            outputs = [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
+        with no_grad(model_backend(model)):
+            outputs = _layer_outputs(model, layers, x)
     except Exception:
         return None
+    return _activation_stats(layers, outputs)
+
+
+def _layer_outputs(model: Any, layers: list, x: Any) -> list:
+    """Each top-level layer's output on `x`, inference mode (None for an InputLayer)."""
+    if type(model).__name__ == "Sequential":
+        h = keras.ops.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
+        outputs = []
+        for layer in layers:
+            h = layer(h, training=False)
+            outputs.append(h)
+        return outputs
+    feat = keras.Model(model.inputs, [l.output for l in layers if not isinstance(l, keras.layers.InputLayer)])
+    got = feat(x, training=False)
+    got = got if isinstance(got, (list, tuple)) else [got]
+    it = iter(got)
+    return [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
+
+
+def _activation_stats(layers: list, outputs: list) -> list[dict]:
+    """Saturation of sigmoid/tanh-like layers (beyond |pre-activation| SAT_PREACT) and dead ReLU units."""
     stats = []
     for layer, out in zip(layers, outputs):
         act = layer_activation(layer)
@@ -501,7 +524,7 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
         if out is None or isinstance(out, (list, tuple, dict)):
             stats.append(entry)
             continue
-        a = np.asarray(out, dtype=np.float64)
+        a = np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
         if act in SATURATING:
             if act in ("sigmoid", "hard_sigmoid"):
                 lo, hi = 1 / (1 + math.exp(SAT_PREACT)), 1 / (1 + math.exp(-SAT_PREACT))
@@ -520,15 +543,59 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
 # ----------------------------------------------------------------------------- training
 
 
-def _spec(a: np.ndarray) -> tf.TensorSpec:
-    return tf.TensorSpec(shape=(None,) + tuple(a.shape[1:]), dtype=tf.as_dtype(a.dtype))
+def model_backend(model: Any) -> str:
+    """The backend that trains `model`: TensorFlow for a Keras 2 model (tf_keras), else Keras 3's own."""
+    if any(c.__module__.startswith("tf_keras") for c in type(model).__mro__):
+        return "tensorflow"
+    return keras.backend.backend()
+
+
+def no_grad(backend: str) -> Any:
+    """PyTorch: no autograd graph for inference (as Keras's own predict); elsewhere nothing to do."""
+    if backend == "torch":
+        import torch
+
+        return torch.no_grad()
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def _sq(a: Any) -> Any:
+    ops = keras.ops
+    return ops.sum(ops.square(ops.cast(a, "float32")))
+
+
+def _norms(grads: list, old: list, new: list, groups: list[list[int]]) -> tuple[Any, Any]:
+    """Per group of variables (a top-level layer): the gradient's L2 norm, and the update's size relative
+    to the weights, ||new - old|| / ||old||. Written in keras.ops: it runs inside each backend's step."""
+    ops = keras.ops
+    sq = [_sq(g) if g is not None else ops.zeros((), "float32") for g in grads]
+    dsq = [_sq(ops.subtract(n, o)) for n, o in zip(new, old)]
+    wsq = [_sq(o) for o in old]
+
+    def total(parts: list, idx: list[int]) -> Any:
+        return ops.sum(ops.stack([parts[i] for i in idx]))
+
+    gn = ops.stack([ops.sqrt(total(sq, g)) for g in groups])
+    un = ops.stack([ops.sqrt(total(dsq, g)) / (ops.sqrt(total(wsq, g)) + 1e-12) for g in groups])
+    return gn, un
 
 
 class Trainer:
-    """One compiled model, its initial weights and a train step traced once (batch dimension free)."""
+    """One compiled model, its initial weights and a train step compiled once (batch dimension free).
+
+    The step is the backend's own: TensorFlow takes gradients with `tf.GradientTape` inside a
+    `tf.function` (also for Keras 2 models through tf_keras); JAX with `jax.value_and_grad` over the
+    model's stateless loss (`compute_loss_and_updates`: `stateless_call` + the compiled loss, what Keras's
+    own JAX trainer differentiates) and the optimizer's `stateless_apply`, under `jax.jit`, the state held here and written back to the
+    model's variables when something reads them (`sync`); PyTorch with `loss.backward()` and the
+    optimizer's `apply`, eagerly (Keras's own default there). Every phase measures the same things
+    (loss, predictions, per-layer gradient norms and update ratios) on each backend."""
 
     def __init__(self, model: Any, x: Any, y: Any, init_weights: list | None = None) -> None:
         self.model = model
+        self.backend = model_backend(model)
         if not model.built:
             model(take(x, np.arange(min(2, n_samples(x)))))
         opt = model.optimizer
@@ -546,11 +613,11 @@ class Trainer:
         weight_ids = {id(v) for v in model.weights}
         self.seed_init = [(v, np.array(v.numpy())) for v in getattr(model, "variables", [])
                           if id(v) not in weight_ids and "seed_generator" in str(getattr(v, "path", v.name))]
-        if not opt.built:
+        if not getattr(opt, "built", getattr(opt, "_built", False)):  # (tf_keras: `_built`)
             opt.build(self.tvars)
         self._lr_var = getattr(opt, "_learning_rate", None)
-        self.lr_is_variable = isinstance(self._lr_var, tf.Variable) or hasattr(self._lr_var, "assign")
-        self.init_lr = float(np.asarray(opt.learning_rate)) if self.lr_is_variable else None
+        self.lr_is_variable = hasattr(self._lr_var, "assign")
+        self.init_lr = float(keras.ops.convert_to_numpy(opt.learning_rate)) if self.lr_is_variable else None
         self.opt_init = [(v, np.array(v.numpy())) for v in opt.variables if v is not self._lr_var]
         # group trainable variables by top-level layer
         index = {id(v): i for i, v in enumerate(self.tvars)}
@@ -567,33 +634,118 @@ class Trainer:
         self.stochastic = any(type(l).__name__.startswith(("Dropout", "BatchNorm", "SpatialDropout", "GaussianNoise",
                                                            "GaussianDropout", "AlphaDropout"))
                               for l in model._flatten_layers() if l is not model) if hasattr(model, "_flatten_layers") else True
-        xs = _map(_spec, x)
-        ys = _map(_spec, y)
+        self._state: list | None = None  # JAX: (trainable, non-trainable, optimizer, metrics) values
+        self._dirty = False  # JAX: the state is newer than the model's variables
+        self._predict = None  # JAX: the jitted inference call
+        build = {"tensorflow": self._tf_step, "jax": self._jax_step, "torch": self._torch_step}.get(self.backend)
+        if build is None:
+            raise ValueError(f"the probe cannot train on Keras's '{self.backend}' backend")
+        self.step = build(x, y)
+        self.trace_s = 0.0
+
+    # ---- the step, per backend: each returns (loss, predictions, gradient norms, update ratios)
+
+    def _loss_kwargs(self) -> dict:
+        import inspect
+
+        try:
+            params = inspect.signature(self.model.compute_loss).parameters
+        except (TypeError, ValueError):
+            return {}
+        return {"training": True} if "training" in params else {}  # (tf_keras has no `training` here)
+
+    def _tf_step(self, x: Any, y: Any) -> Any:
+        import tensorflow as tf
+
+        model, opt, tvars = self.model, self.opt, self.tvars
         groups = [g for _, g in self.groups]
-        tvars = self.tvars
+        kw = self._loss_kwargs()
 
         def step(xb, yb):
             with tf.GradientTape() as tape:
                 yp = model(xb, training=True)
-                loss = model.compute_loss(x=xb, y=yb, y_pred=yp, training=True)
+                loss = model.compute_loss(x=xb, y=yb, y_pred=yp, **kw)
             grads = tape.gradient(loss, tvars)
-            pairs = [(g, v) for g, v in zip(grads, tvars) if g is not None]
             old = [tf.identity(v) for v in tvars]
-            opt.apply_gradients(pairs)
-            sq = [tf.reduce_sum(tf.square(tf.cast(g, tf.float32))) if g is not None else tf.constant(0.0) for g in grads]
-            dsq = [tf.reduce_sum(tf.square(tf.cast(v - o, tf.float32))) for v, o in zip(tvars, old)]
-            wsq = [tf.reduce_sum(tf.square(tf.cast(o, tf.float32))) for o in old]
-            gn = tf.stack([tf.sqrt(tf.add_n([sq[i] for i in g])) for g in groups])
-            un = tf.stack([tf.sqrt(tf.add_n([dsq[i] for i in g])) / (tf.sqrt(tf.add_n([wsq[i] for i in g])) + 1e-12)
-                           for g in groups])
+            opt.apply_gradients([(g, v) for g, v in zip(grads, tvars) if g is not None])
+            gn, un = _norms(grads, old, tvars, groups)
             return loss, yp, gn, un
 
-        self.step = tf.function(step, input_signature=[xs, ys], reduce_retracing=True)
-        self.trace_s = 0.0
+        def spec(a: np.ndarray) -> Any:
+            return tf.TensorSpec(shape=(None,) + tuple(a.shape[1:]), dtype=tf.as_dtype(a.dtype))
+
+        return tf.function(step, input_signature=[_map(spec, x), _map(spec, y)], reduce_retracing=True)
+
+    def _jax_step(self, x: Any, y: Any) -> Any:
+        import jax
+
+        model, opt = self.model, self.opt
+        groups = [g for _, g in self.groups]
+
+        def loss_fn(tv, ntv, mv, ov, xb, yb):  # Keras's own stateless loss (stateless_call + compute_loss)
+            loss, (unscaled, yp, ntv, mv) = model.compute_loss_and_updates(
+                tv, ntv, mv, xb, yb, None, training=True, optimizer_variables=ov)
+            return loss, (unscaled, yp, ntv, mv)
+
+        grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
+
+        def step(tv, ntv, ov, mv, xb, yb):
+            (_, (loss, yp, ntv, mv)), grads = grad_fn(tv, ntv, mv, ov, xb, yb)
+            new_tv, ov = opt.stateless_apply(ov, grads, tv)
+            gn, un = _norms(grads, tv, new_tv, groups)
+            return loss, yp, gn, un, [new_tv, ntv, ov, mv]
+
+        self._load()
+        return jax.jit(step)
+
+    def _torch_step(self, x: Any, y: Any) -> Any:
+        import torch
+
+        model, opt, tvars = self.model, self.opt, self.tvars
+        groups = [g for _, g in self.groups]
+        ops = keras.ops
+
+        def step(xb, yb):
+            xb, yb = _map(ops.convert_to_tensor, xb), _map(ops.convert_to_tensor, yb)
+            yp = model(xb, training=True)
+            model.zero_grad()
+            loss = model.compute_loss(x=xb, y=yb, y_pred=yp, training=True)
+            loss.backward()
+            grads = [v.value.grad for v in tvars]
+            with torch.no_grad():
+                old = [v.value.detach().clone() for v in tvars]
+                opt.apply(grads, tvars)
+                gn, un = _norms(grads, old, [v.value for v in tvars], groups)
+            return loss.detach(), _map(lambda t: t.detach(), yp), gn, un
+
+        return step
+
+    # ---- JAX's state <-> the model's variables
+
+    def _jax_vars(self) -> list[list]:
+        m = self.model
+        return [self.tvars, list(m.non_trainable_variables), list(self.opt.variables), list(m.metrics_variables)]
+
+    def _load(self) -> None:
+        """JAX: the state from the model's (and optimizer's) variables."""
+        self._state = [[v.value for v in group] for group in self._jax_vars()]
+        self._dirty = False
+
+    def sync(self) -> None:
+        """Write the trained state into the model's variables (JAX keeps it in the trainer between steps),
+        so that the model itself (activation statistics, a clone) sees the trained weights."""
+        if self._dirty and self._state is not None:
+            for group, values in zip(self._jax_vars(), self._state):
+                for v, a in zip(group, values):
+                    v.assign(a)
+            self._dirty = False
+
+    # ---- phases
 
     def adopt(self, model: Any, init_weights: list | None = None) -> None:
         """Train `model`'s setup with this (already traced) trainer: same architecture, optimizer and loss
         (see `setup_key`); the initial weights and learning rate come from `model` (or `init_weights`)."""
+        self.sync()
         src = init_weights if init_weights is not None else [v.numpy() for v in model.weights]
         self.init_weights = [np.array(w) for w in src]
         lr_var = getattr(model.optimizer, "_learning_rate", None)
@@ -614,22 +766,49 @@ class Trainer:
             v.assign(w)
         if self.lr_is_variable:
             self._lr_var.assign(self.init_lr if lr is None else lr)
+        if self.backend == "jax":
+            self._load()
 
     def set_lr(self, lr: float) -> None:
-        self._lr_var.assign(lr)
+        if self.backend == "jax":
+            self.sync()
+            self._lr_var.assign(lr)
+            self._load()
+        else:
+            self._lr_var.assign(lr)
 
     def run_step(self, xb: Any, yb: Any):
         t = time.perf_counter()
-        loss, yp, gn, un = self.step(xb, yb)
-        out = float(loss), yp, np.asarray(gn, dtype=np.float64), np.asarray(un, dtype=np.float64)
+        if self.backend == "jax":
+            loss, yp, gn, un, self._state = self.step(*self._state, xb, yb)
+            self._dirty = True
+        else:
+            loss, yp, gn, un = self.step(xb, yb)
+        out = (float(keras.ops.convert_to_numpy(loss)), to_numpy(yp),
+               np.asarray(keras.ops.convert_to_numpy(gn), dtype=np.float64),
+               np.asarray(keras.ops.convert_to_numpy(un), dtype=np.float64))
         self.last_step_s = time.perf_counter() - t
         return out
 
     def predict(self, x: Any) -> Any:
+        """The model's outputs on `x` in inference mode, in chunks of PREDICT_CHUNK rows. On JAX, a jitted
+        `stateless_call` on chunks padded to PREDICT_CHUNK rows (one compilation for every call)."""
         outs = []
         n = n_samples(x)
-        for s in range(0, n, 128):
-            outs.append(np.asarray(self.model(take(x, np.arange(s, min(n, s + 128))), training=False)))
+        if self.backend == "jax":
+            if self._predict is None:
+                import jax
+
+                model = self.model
+                self._predict = jax.jit(lambda tv, ntv, xb: model.stateless_call(tv, ntv, xb, training=False)[0])
+            for s in range(0, n, PREDICT_CHUNK):
+                idx = np.arange(s, s + PREDICT_CHUNK).clip(max=n - 1)  # the last row repeated: rows are independent
+                out = self._predict(self._state[0], self._state[1], take(x, idx))
+                outs.append(_map(lambda a, k=min(n - s, PREDICT_CHUNK): np.asarray(a)[:k], out))
+        else:
+            with no_grad(self.backend):
+                for s in range(0, n, PREDICT_CHUNK):
+                    outs.append(to_numpy(self.model(take(x, np.arange(s, min(n, s + PREDICT_CHUNK))), training=False)))
         return np.concatenate(outs, axis=0) if outs else None
 
 

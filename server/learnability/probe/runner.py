@@ -1,8 +1,9 @@
 """The parent side of the probe: static analysis, the warm worker process, the report.
 
-Never imports TensorFlow or numpy: the language server calls `run_probe` from its own process. The
-worker (`harness.py`) runs in the user's interpreter, in its own process group, and stays warm between
-probes (TensorFlow imported once), so later probes cost little. A hard timeout or a cancellation kills
+Never imports TensorFlow, JAX, PyTorch or numpy: the language server calls `run_probe` from its own
+process. The worker (`harness.py`) runs in the user's interpreter with the Keras backend the script would
+use (`backend.detect`), in its own process group, and stays warm between probes (Keras and its backend
+imported once; one warm worker per interpreter and backend), so later probes cost little. A hard timeout or a cancellation kills
 the worker's whole process group.
 """
 
@@ -23,6 +24,8 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable
 
+from learnability.probe.backend import detect as detect_backend
+from learnability.probe.backend import worker_env
 from learnability.probe.guard import GRACE_S
 
 if TYPE_CHECKING:
@@ -63,7 +66,8 @@ OPTION_LIMITS: dict[str, tuple[Any, Any]] = {
     "max_counterfactuals": (0, 100),
     "timeout_s": (0.0, 86_400.0),
 }
-IDLE_S = 600.0  # a warm worker idle this long is ended
+IDLE_S = 600.0
+BACKEND_TITLE = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}  # a warm worker idle this long is ended
 
 
 class WorkerError(Exception):
@@ -78,11 +82,13 @@ class Worker:
     reader) and stops reading shortly after the guardian is gone, even if a process that escaped us still
     holds a pipe open; writes to the worker have a deadline too. `kill()` never blocks for long."""
 
-    def __init__(self, python: str) -> None:
+    def __init__(self, python: str, backend: dict[str, Any] | None = None) -> None:
         self.python = python
+        self.backend = backend or detect_backend(None)
+        self.key = pool_key(python, self.backend)
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env.setdefault("KERAS_BACKEND", "tensorflow")
+        env.update(worker_env(self.backend))
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("MPLBACKEND", "Agg")
         self.started = time.monotonic()
@@ -256,17 +262,25 @@ _POOL: dict[str, Worker] = {}
 _POOL_LOCK = threading.Lock()
 
 
-def _acquire(python: str) -> tuple[Worker, bool]:
-    """A worker for `python`: the warm one if it is free, else a fresh one. Returns (worker, warm)."""
+def pool_key(python: str, backend: dict[str, Any]) -> str:
+    """One warm worker per interpreter and Keras backend (a process imports one backend, once)."""
+    return f"{python}|{backend['name']}" + ("|tf_keras" if backend.get("legacy") else "")
+
+
+def _acquire(python: str, backend: dict[str, Any] | None = None) -> tuple[Worker, bool]:
+    """A worker for `python` and `backend` (default: what the environment and keras.json say): the warm
+    one if it is free, else a fresh one. Returns (worker, warm)."""
+    backend = backend or detect_backend(None)
+    key = pool_key(python, backend)
     with _POOL_LOCK:
-        w = _POOL.get(python)
+        w = _POOL.get(key)
         if w is not None and w.alive() and not w.busy:
             w.busy = True
             return w, w.ready is not None
-        fresh = Worker(python)
+        fresh = Worker(python, backend)
         fresh.busy = True
         if w is None or not w.alive():
-            _POOL[python] = fresh
+            _POOL[key] = fresh
         return fresh, False
 
 
@@ -274,10 +288,10 @@ def _release(w: Worker, keep: bool) -> None:
     with _POOL_LOCK:
         w.busy = False
         w.last_used = time.monotonic()
-        pooled = _POOL.get(w.python) is w
+        pooled = _POOL.get(w.key) is w
         end = not keep or not pooled
         if end and pooled:
-            del _POOL[w.python]
+            del _POOL[w.key]
     if end:  # outside the lock: ending a worker's tree can take a grace period
         w.kill()
 
@@ -298,7 +312,7 @@ def worker_pids() -> list[int]:
 
 
 def prewarm(python: str | None = None) -> None:
-    """Start a worker (TensorFlow imported) in the background so the first probe is warm."""
+    """Start a worker (Keras and its backend imported) in the background so the first probe is warm."""
     w, warm = _acquire(python or sys.executable)
     if warm:
         _release(w, True)
@@ -470,8 +484,9 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             source = load_source(Path(path)).text  # a notebook becomes its code cells, joined
         except SourceError as exc:
             return rpt.error_report(path, str(exc), timing={"total_s": 0.0})
-    try:  # start the worker first: it imports TensorFlow while the static analysis runs
-        worker, warm = _acquire(python)
+    backend = detect_backend(source)
+    try:  # start the worker first: it imports Keras's backend while the static analysis runs
+        worker, warm = _acquire(python, backend)
     except OSError as exc:
         return rpt.error_report(path, f"cannot start {python}: {exc}", timing={"total_s": round(time.monotonic() - t0, 3)})
     progress(0.0, "static analysis")
@@ -507,7 +522,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     job_sent = False
     try:
         if not warm:
-            progress(0.02, "starting TensorFlow")
+            progress(0.02, f"starting {BACKEND_TITLE.get(backend['name'], backend['name'])}")
         while True:
             if cancel is not None and cancel.is_set():
                 status, keep = "cancelled", False
@@ -545,7 +560,8 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             kind = msg.get("type")
             if kind == "ready":
                 ready = worker.ready = msg
-                progress(start_frac, f"TensorFlow ready on {msg['device']['text']}")
+                name = msg.get("backend") or backend["name"]
+                progress(start_frac, f"{BACKEND_TITLE.get(name, name)} ready on {msg['device']['text']}")
             elif kind == "fatal":
                 fatal = msg["message"]
                 status, keep = "fatal", False
@@ -580,5 +596,10 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
         message=message, fatal=fatal, internal=internal, timing=timing, timeout=timeout, options=options,
         counterfactuals=cfs,
     )
+    if ready:  # which backend trained, and why that one (the user's setting, or Keras's default)
+        report.setdefault("metrics", {})["backend"] = {
+            "name": ready.get("backend"), "version": ready.get("backend_version"), "keras": ready.get("keras"),
+            "legacy_keras": bool(ready.get("legacy_keras")), "source": backend["source"], "line": backend["line"],
+            "device": ready.get("device")}
     progress(1.0, "done")
     return report

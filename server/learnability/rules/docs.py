@@ -6,6 +6,7 @@ run as tests (tests/test_rule_cases.py), so what the docs show is what the rule 
 from __future__ import annotations
 
 import difflib
+import re
 
 from learnability.rules.base import Invalid, Rule, docs_url
 
@@ -81,11 +82,19 @@ def explain_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-def hover_example(rule: Rule) -> str:
-    """The hover's example: the lines the first INVALID case's fix changes, as a diff block."""
-    example = rule.example
-    diff = example_diff(example) if example is not None else ""
-    return f"**Example** (fixed):\n\n```diff\n{diff}\n```" if diff else ""
+def hover_why(rule: Rule, limit: int = 160) -> str:
+    """The hover's "why": the rationale's first sentences that fit in `limit` characters (the first one cut at a
+    clause when it alone is longer); the whole rationale, with its measurements, is Explain's."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", rule.rationale.strip())
+    first = sentences[0]
+    for s in sentences[1:]:
+        if len(first) + 1 + len(s) > limit:
+            break
+        first += " " + s
+    if len(first) <= limit:
+        return first
+    cut = max(first.rfind("; ", 0, limit), first.rfind(": ", 0, limit), first.rfind(", ", 0, limit))
+    return (first[:cut] if cut > limit // 2 else first[: limit - 1].rstrip()) + "…"
 
 
 def table(rules: list[Rule], link: str = "#{id}") -> list[str]:

@@ -41,7 +41,7 @@ KERAS_ROOTS = ("keras.", "tensorflow.keras.")
 SEARCH_KEYWORDS = frozenset(LAYER_RENAMES) | frozenset(FIT_RENAMES) | {"output_dim", "p", "stride", "lr"}
 SEARCH_NAMES = frozenset(METHOD_RENAMES) | {"Conv2D", "Convolution2D"}
 METHOD_HINT = {
-    "predict_classes": "use np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for one sigmoid unit)",
+    "predict_classes": "use np.argmax(model.predict(x), axis=-1)",
     "predict_proba": "use model.predict(x)",
 }
 
@@ -118,7 +118,7 @@ METHOD_HINT = {
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(lr=0.001), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="the optimizer keyword lr was removed in Keras 3", fixed="""
+        """, message="Keras 3 optimizers have no lr=: use learning_rate", fixed="""
             import numpy as np
             from tensorflow import keras
             from tensorflow.keras import layers
@@ -162,7 +162,7 @@ METHOD_HINT = {
                                 Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x, y, epochs=5)
-        """, message="Keras 1's nb_row, nb_col: Keras 3 reads the third number as strides=3", fixed="""
+        """, message="Conv2D(32, 3, 3): Keras 3 reads 3 as strides, not the kernel; use (3, 3)", fixed="""
             import numpy as np
             from keras.models import Sequential
             from keras.layers import Conv2D, Flatten, Dense
@@ -237,8 +237,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         elif is_optimizer_call(view):
             if not is_legacy(view, program) and "lr" in view.kwargs:
                 yield _rename(rule, ctx, view, view.kwargs["lr"], "learning_rate",
-                              "the optimizer keyword lr was removed in Keras 3 ('Argument(s) not recognized'); "
-                              "use learning_rate")
+                              "Keras 3 optimizers have no lr=: use learning_rate")
         elif isinstance(func, cst.Attribute):
             method = func.attr.value
             if method in FIT_METHODS:
@@ -254,7 +253,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     fix = Fix(f"Use {new}()", (ctx.replace(view.placed, func.attr, new),))
                 hint = f"{new}() takes generators and datasets directly" if new else METHOD_HINT[method]
                 yield rule.finding(ctx, view.placed, func.attr,
-                                   f"Model.{method}() does not exist in Keras 3 (AttributeError); {hint}",
+                                   f"Model.{method}() does not exist in Keras 3; {hint}",
                                    fix=fix, old=method, new=new)
 
 
@@ -338,8 +337,8 @@ def _layer(rule: Rule, ctx: Context, view: CallView) -> Iterator[Finding]:
             edit = TextEdit(Span(start.line, start.column, end.end_line, end.end_column), f"({rows}, {cols})")
             yield rule.finding(
                 ctx, view.placed, pos[2].value,
-                f"{name}({view.code(pos[0].value)}, {rows}, {cols}, ...) is Keras 1's nb_row, nb_col: Keras 3 reads "
-                f"the third number as strides={cols}, shrinking the feature map {cols}x; use a kernel_size tuple",
+                f"{name}({view.code(pos[0].value)}, {rows}, {cols}): Keras 3 reads {cols} as strides, not the kernel; "
+                f"use ({rows}, {cols})",
                 fix=Fix(f"Use kernel_size ({rows}, {cols})", (edit,)), old="nb_row, nb_col", new="kernel_size")
 
 

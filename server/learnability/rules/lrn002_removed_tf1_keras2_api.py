@@ -15,9 +15,9 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 # measured on TensorFlow 2.21 / Keras 3.15 (AttributeError on each, ValueError for a v1 optimizer in compile)
 TF1_CALLS = {  # qualified name -> what to use
-    "tensorflow.Session": "tf.compat.v1.Session (with tf.compat.v1.disable_eager_execution()), or eager code",
+    "tensorflow.Session": "eager code (or tf.compat.v1.Session)",
     "tensorflow.InteractiveSession": "eager code (TensorFlow 2 runs operations at once)",
-    "tensorflow.placeholder": "keras.Input, or plain tensors passed to a tf.function",
+    "tensorflow.placeholder": "keras.Input",
     "tensorflow.global_variables_initializer": "nothing: TensorFlow 2 initialises variables when they are made",
     "tensorflow.get_default_session": "eager code",
     "tensorflow.keras.backend.get_session": "eager code; Keras 3 has no session",
@@ -34,13 +34,11 @@ TF1_OPTIMIZERS = {  # tf.train.*Optimizer / tf.compat.v1.train.*Optimizer -> Ker
 # (Keras 3's tf.keras view) still has preprocessing.image.ImageDataGenerator and preprocessing.text, so those
 # are reported only under standalone `keras`; both lack wrappers.scikit_learn.
 REMOVED_MODULES = {  # module -> (what to use, also under tensorflow.keras)
-    "wrappers.scikit_learn": ("scikeras.wrappers (pip install scikeras; build_fn= becomes model=)", True),
+    "wrappers.scikit_learn": ("scikeras.wrappers", True),
     "preprocessing.text": ("keras.layers.TextVectorization", False),
 }
 REMOVED_NAMES = {  # (module, name) -> what to use (standalone keras only)
-    ("preprocessing.image", "ImageDataGenerator"): "keras.utils.image_dataset_from_directory with preprocessing "
-                                                   "layers (RandomFlip, RandomRotation, Rescaling), or "
-                                                   "tf.keras.preprocessing.image.ImageDataGenerator",
+    ("preprocessing.image", "ImageDataGenerator"): "image_dataset_from_directory",
 }
 KERAS_ROOTS = ("keras.", "tensorflow.keras.")
 SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
@@ -66,7 +64,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
         "output_shape. Where the Keras 3 spelling is certain the fix writes it."
     ),
     fix="Use the Keras 3 spelling: keras.optimizers.Adam(learning_rate) for tf.train.AdamOptimizer(learning_rate) "
-        "in compile",
+        "in compile, layer.output.shape / layer.input.shape for layer.output_shape / input_shape",
     covers=(
         "`tf.Session`, `tf.InteractiveSession`, `tf.placeholder`, `tf.global_variables_initializer`, "
         "`K.get_session` / `set_session`; `tf.train.*Optimizer` and `tf.compat.v1.train.*Optimizer` passed to "
@@ -113,7 +111,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
                                          tf.keras.layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=tf.train.AdamOptimizer(0.001), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="compile does not accept TensorFlow 1's tf.train.AdamOptimizer", fixed="""
+        """, message="Keras 3's compile rejects TensorFlow 1's tf.train.AdamOptimizer; use keras.optimizers.Adam", fixed="""
             import numpy as np
             import tensorflow as tf
 
@@ -134,7 +132,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
             from keras.preprocessing.image import ImageDataGenerator
 
             datagen = ImageDataGenerator(rescale=1 / 255.0, horizontal_flip=True)
-        """, message="keras.preprocessing.image has no ImageDataGenerator in Keras 3"),
+        """, message="Keras 3 has no keras.preprocessing.image.ImageDataGenerator; use image_dataset_from_directory"),
         Invalid("""
             from keras.wrappers.scikit_learn import KerasClassifier
         """, message="keras.wrappers.scikit_learn does not exist in Keras 3"),
@@ -144,7 +142,13 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
 
             model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
             print(model.layers[0].output_shape)
-        """, message="Keras 3 layers have no output_shape"),
+        """, message="Keras 3 layers have no output_shape", fixed="""
+            import keras
+            from keras import layers
+
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
+            print(model.layers[0].output.shape)
+        """),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -159,7 +163,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             lib = "Keras 3" if ".backend." in q else "TensorFlow 2"
             short = q.replace("tensorflow.", "tf.", 1)
             yield rule.finding(ctx, view.placed, view.node.func,
-                               f"{short} does not exist in {lib} (AttributeError before training); use {TF1_CALLS[q]}",
+                               f"{short} does not exist in {lib}; use {TF1_CALLS[q]}",
                                old=q)
     for model in program.models:
         for c in model.compiles:
@@ -174,8 +178,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix = _optimizer_fix(ctx, c, opt.value, new)
             short = q.replace("tensorflow.compat.v1.", "tf.compat.v1.", 1).replace("tensorflow.train.", "tf.train.", 1)
             yield rule.finding(ctx, c.call.placed, opt.value,
-                               f"compile does not accept TensorFlow 1's {short} in Keras 3 ('Could not interpret "
-                               f"optimizer identifier'); use keras.optimizers.{new}", fix=fix, old=q, new=new)
+                               f"Keras 3's compile rejects TensorFlow 1's {short}; use keras.optimizers.{new}", fix=fix, old=q, new=new)
     yield from _shape_attributes(rule, ctx)
 
 
@@ -215,7 +218,7 @@ def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
         placed = stmt.placed
         if sub in REMOVED_MODULES and (root == "keras." or REMOVED_MODULES[sub][1]):
             yield rule.finding(ctx, placed, node.module,
-                               f"{full} does not exist in Keras 3 (ModuleNotFoundError); use {REMOVED_MODULES[sub][0]}",
+                               f"{full} does not exist in Keras 3; use {REMOVED_MODULES[sub][0]}",
                                old=full)
             continue
         if isinstance(node.names, cst.ImportStar) or root != "keras.":
@@ -224,7 +227,7 @@ def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
             what = module_name(alias.name)
             if (sub, what) in REMOVED_NAMES:
                 yield rule.finding(ctx, placed, alias.name,
-                                   f"{full} has no {what} in Keras 3 (ImportError); use {REMOVED_NAMES[(sub, what)]}",
+                                   f"Keras 3 has no {full}.{what}; use {REMOVED_NAMES[(sub, what)]}",
                                    old=f"{full}.{what}")
 
 
@@ -257,6 +260,8 @@ def _shape_attributes(rule: Rule, ctx: Context) -> Iterator[Finding]:
         stmt.raw.node.visit(visitor)
         for attr in visitor.found:
             new = "output.shape" if attr.attr.value == "output_shape" else "input.shape"
+            # Keras 2's output_shape needed a called layer too, and gave the same tuple for a one-output layer
+            fix = Fix(f"Use layer.{new}", (ctx.replace(stmt.placed, attr.attr, new),))
             yield rule.finding(ctx, stmt.placed, attr,
-                               f"Keras 3 layers have no {attr.attr.value} (AttributeError); use layer.{new} "
-                               "(the layer must have been called, as in a built model)", old=attr.attr.value)
+                               f"Keras 3 layers have no {attr.attr.value}; use layer.{new} (on a built model)", fix=fix,
+                               old=attr.attr.value)

@@ -128,7 +128,7 @@ SIGMOID_LIKE = frozenset({"sigmoid", "hard_sigmoid", "log_sigmoid"})
             ])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="'sigmoid' in one of 4 stacked sigmoid layers", fixed="""
+        """, message="sigmoid in Dense, one of 4 stacked sigmoid layers, fades the gradient: use relu", fixed="""
             import keras
             from keras import layers
 
@@ -161,7 +161,7 @@ SIGMOID_LIKE = frozenset({"sigmoid", "hard_sigmoid", "log_sigmoid"})
             ])
             model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
             model.fit(X, y, epochs=5, batch_size=32)
-        """, message="of a model fed unscaled inputs (up to 100)", fixed="""
+        """, message="sigmoid in Conv2D saturates on inputs up to 100: use relu (and scale the inputs)", fixed="""
             import numpy as np
             from tensorflow import keras
             from tensorflow.keras import layers
@@ -201,18 +201,15 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             # the large inputs reach every saturating layer: through it directly, or through relu/linear layers
             for layer, act, source, arg in saturating:
                 yield _finding(rule, ctx, layer, act, source, arg,
-                               f"'{act}' in a hidden layer ({layer.kind}) of a model fed unscaled inputs (up to "
-                               f"{unscaled.max_abs:g}): it saturates from the first step, where its gradient is ~0; "
-                               "use 'relu' (and scale the inputs)")
+                               f"{act} in {layer.kind} saturates on inputs up to {unscaled.max_abs:g}: use relu "
+                               "(and scale the inputs)")
             continue
         sigmoids = [entry for entry in saturating if entry[1] in SIGMOID_LIKE]
         if len(sigmoids) >= STACKED:
-            kinds = ", ".join(l.kind for l, *_ in sigmoids)
             for layer, act, source, arg in sigmoids:
                 yield _finding(rule, ctx, layer, act, source, arg,
-                               f"'{act}' in one of {len(sigmoids)} stacked sigmoid layers ({kinds}): each multiplies "
-                               "the gradient by at most 0.25, so the first layers barely learn (measured: 4 or 8 "
-                               "such layers stay at chance where relu reaches 0.95); use 'relu'")
+                               f"{act} in {layer.kind}, one of {len(sigmoids)} stacked sigmoid layers, fades the "
+                               "gradient: use relu")
             continue
         # One or two saturating layers on inputs not known to be large: the vanishing-gradient argument is about
         # depth or input scale, and neither holds here. On the real-world corpus every such finding was false

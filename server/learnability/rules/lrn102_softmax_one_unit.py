@@ -75,7 +75,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(1, activation="softmax")])
             model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
             model.fit(x, y, epochs=10)
-        """, message="softmax over the single unit of Dense(1) always outputs 1.0", fixed="""
+        """, message="softmax on the one unit of Dense(1) always outputs 1.0: use sigmoid", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -96,7 +96,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(64, activation="relu"), layers.Dense(1, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=5)
-        """, message="the labels have 10 classes: use Dense(10) with softmax", fixed="""
+        """, message="softmax on the one unit of Dense(1) always outputs 1.0: use Dense(10) for the 10 classes", fixed="""
             import keras
             from keras import layers
 
@@ -131,7 +131,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             units = units_arg(layer)
             if n is not None and n > 2:
                 # a multi-class problem: the unit count is wrong, not the activation
-                advice = f"the labels have {n} classes: use {layer.kind}({n}) with softmax"
+                advice = f"use {layer.kind}({n}) for the {n} classes"
                 if units is not None and isinstance(units.value, cst.Integer):
                     fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),),
                               safe=units_change_is_safe(program, layer, n))
@@ -141,14 +141,13 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     else value.with_changes(attr=cst.Name("sigmoid"))
                 fix = Fix("Use 'sigmoid' instead of 'softmax'", (ctx.replace(source.call.placed, value, new),))
             if n is None or n <= 2:
-                advice = "use 'sigmoid' for one unit (or one unit per class with softmax)"
+                advice = "use sigmoid"
             anchor = arg.value if arg is not None else source.call.node
             related = []
             if source is not layer:
                 related.append((layer.call.placed, layer.call.node, f"this {layer.kind} layer has 1 unit"))
             yield rule.finding(
                 ctx, source.call.placed, anchor,
-                f"softmax over the single unit of {layer.kind}(1) always outputs 1.0: every prediction is the "
-                f"same, whatever the loss does; {advice}",
+                f"softmax on the one unit of {layer.kind}(1) always outputs 1.0: {advice}",
                 fix=fix, related=related, layer=layer.kind,
             )

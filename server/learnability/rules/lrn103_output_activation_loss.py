@@ -85,7 +85,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="reads the output as probabilities, but the output layer has no activation (linear)", fixed="""
+        """, message="the output has no activation, but the loss reads probabilities: use softmax or from_logits=True", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -107,7 +107,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(3, activation="softmax")])
             model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
             model.fit(x, y, epochs=10)
-        """, message="with from_logits=True on a 'softmax' output", fixed="""
+        """, message="from_logits=True on a softmax output applies softmax twice: set from_logits=False", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -130,7 +130,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(3, activation="sigmoid")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="expects a probability distribution over the classes, but the output applies 'sigmoid'", fixed="""
+        """, message="sigmoid outputs do not sum to 1 as categorical_crossentropy expects: use softmax", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -171,22 +171,19 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if act in PROBABILITY and loss.from_logits_arg is not None:
                 arg = loss.from_logits_arg
                 fix = Fix("Set from_logits=False", (ctx.replace(loss.placed, arg.value, "False"),))
-                why = (f"the output already applies '{act}', and from_logits=True applies it again (tf.keras 2, JAX: "
-                       "the loss stalls high; Keras 3 on TensorFlow warns and uses the logits); set from_logits=False "
-                       "(or drop the activation)")
+                why = f"from_logits=True on a {act} output applies {act} twice: set from_logits=False"
             else:
                 if act in ("relu", "relu6"):
-                    limit = "never negative, and a dead unit gives no gradient"
+                    limit = "never negative"
                 elif act in ("softplus", "exponential"):
                     limit = "never negative"
                 elif act in ("tanh", "hard_tanh", "softsign", "hard_sigmoid"):
-                    limit = "confined to a narrow range, so the predicted probabilities cannot get confident"
+                    limit = "squashed into a narrow range"
                 else:
                     limit = "bent by the activation"
-                why = (f"from_logits=True expects a linear output, but the output applies '{act}': the logits are "
-                       f"{limit}; remove the activation")
+                why = f"from_logits=True on a {act} output: the logits are {limit}; remove the activation"
             anchor = loss.from_logits_arg if loss.from_logits_arg is not None else loss.node
-            yield rule.finding(ctx, loss.placed, anchor, f"{loss.name} with from_logits=True on a '{act}' output: {why}",
+            yield rule.finding(ctx, loss.placed, anchor, why,
                                fix=fix, related=related, activation=act, loss=loss.name)
             continue
         if act in PROBABILITY or act == "hard_sigmoid":
@@ -194,9 +191,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 fix = _set_activation(ctx, model, out, "softmax", quote)
                 yield rule.finding(
                     ctx, loss.placed, loss.node,
-                    f"{loss.name} expects a probability distribution over the classes, but the output applies "
-                    f"'{act}': its outputs do not sum to 1, so they are renormalised and the classes compete in a "
-                    "distorted way; use 'softmax' on the output",
+                    f"{act} outputs do not sum to 1 as {loss.name} expects: use softmax",
                     fix=fix, related=related, severity=Severity.INFO, activation=act, loss=loss.name)
             continue  # softmax with binary_crossentropy is LRN201's (units), softmax on 1 unit LRN102's
         # linear, relu, tanh, ... read as probabilities
@@ -208,13 +203,12 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         else:
             fix = _set_activation(ctx, model, out, wanted, quote)
         if act == "linear":
-            what = "has no activation (linear)"
+            what = "has no activation"
         else:
-            what = f"applies '{act}', which is not a probability"
+            what = f"applies {act}"
         yield rule.finding(
             ctx, loss.placed, loss.node,
-            f"{loss.name} reads the output as probabilities, but the output layer {what}: values outside (0, 1) are "
-            f"clipped and get no gradient; use '{wanted}' on the output"
+            f"the output {what}, but the loss reads probabilities: use {wanted}"
             + (" or from_logits=True" if act == "linear" else ""),
             fix=fix, related=related, activation=act, loss=loss.name)
 
@@ -253,12 +247,12 @@ def _double_activation(rule: Rule, ctx: Context, model: ModelInfo, out: Output) 
         fix = Fix(f"Remove '{pre}' from the output layer",
                   (ctx.replace(out.layer.call.placed, arg.value, with_string_value(arg.value, "linear")),))
     if pre in ("relu", "relu6"):
-        effect = "every negative logit becomes 0, and a class whose unit dies gets no gradient again"
+        effect = "zeroes negative logits"
     else:
-        effect = "the logits are squashed into a narrow range first, so the probabilities cannot get confident"
+        effect = "squashes the logits"
     return rule.finding(
         ctx, out.layer.call.placed, arg.value if arg is not None else out.layer.call.node,
-        f"the output layer applies '{pre}' and then '{out.activation}': {effect}; leave the output layer linear",
+        f"{pre} before {out.activation} on the output {effect}: leave the output layer linear",
         fix=fix, related=[(out.act_layer.call.placed, out.act_layer.call.node, f"'{out.activation}' is applied here")],
         severity=Severity.INFO,
         activation=pre,

@@ -81,7 +81,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="no hidden layer of this model has one: the whole stack collapses into a single linear map", fixed="""
+        """, message="no hidden layer has an activation, so the model is linear: add activation='relu' to Dense", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -105,7 +105,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
                                       layers.Dense(32, activation="relu"), layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="Dense has no activation and feeds Dense directly", fixed="""
+        """, message="Dense with no activation feeds Dense: two linear maps are one; add activation='relu'", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -152,9 +152,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             edits = [_relu_edit(ctx, program, l, quote) for l, _n in found]
             fix = Fix("Add activation='relu' to the hidden layers", tuple(e for e in edits if e is not None),
                       safe=False) if all(edits) else None
-            msg = (f"{layer.kind} has no activation, and no hidden layer of this model has one: the whole stack "
-                   "collapses into a single linear map and cannot learn a non-linear boundary; add "
-                   "activation='relu' to the hidden layers")
+            msg = f"no hidden layer has an activation, so the model is linear: add activation='relu' to {layer.kind}"
             related = [(l.call.placed, l.call.node, f"another hidden {l.kind} with no activation") for l, _n in found[1:]
                        if l is not nxt]
             yield rule.finding(ctx, layer.call.placed, layer.call.node, msg, fix=fix, severity=Severity.WARNING,
@@ -163,9 +161,8 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for layer, nxt in found:
             edit = _relu_edit(ctx, program, layer, quote)
             fix = Fix("Add activation='relu'", (edit,), safe=False) if edit is not None else None
-            msg = (f"{layer.kind} has no activation and feeds {nxt.kind} directly: two linear maps in a row are one "
-                   "linear map, so the layer adds parameters but no expressive power; add activation='relu' "
-                   "(or an Activation layer) unless a linear bottleneck is intended")
+            msg = (f"{layer.kind} with no activation feeds {nxt.kind}: two linear maps are one; "
+                   "add activation='relu'")
             yield rule.finding(
                 ctx, layer.call.placed, layer.call.node, msg, fix=fix, severity=Severity.INFO,
                 related=[(nxt.call.placed, nxt.call.node, f"the next {nxt.kind} layer")],

@@ -105,7 +105,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=5)
-        """, message="binary_crossentropy on a softmax over 10 units", fixed="""
+        """, message="binary_crossentropy on a 10-unit softmax scores each unit alone: use categorical_crossentropy", fixed="""
             import keras
             from keras import layers
 
@@ -133,12 +133,11 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid" and (n is None or n <= 2):
                 fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
                                                                   with_string_value(loss.node, "binary_crossentropy")),))
-            advice = (f"the labels have {n} classes: use Dense({n}, activation='softmax')" if n is not None and n > 2
-                      else "use binary_crossentropy with a sigmoid unit, or one softmax unit per class")
+            advice = (f"use Dense({n}, activation='softmax')" if n is not None and n > 2
+                      else "use binary_crossentropy")
             yield rule.finding(
                 ctx, loss.placed, loss.node,
-                f"{loss.name} on a 1-unit output: a distribution over one unit is always 1.0, so the loss is "
-                f"constant and nothing is learned; {advice}",
+                f"{loss.name} on a 1-unit output is constant: {advice}",
                 fix=fix, related=related, units=out.units, loss=loss.name)
         elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
             seen.add(output_key(out))
@@ -151,7 +150,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                           safe=loss_change_is_safe(program, loss, target))
             yield rule.finding(
                 ctx, loss.placed, loss.node,
-                f"binary_crossentropy on a softmax over {out.units} units: each unit is scored as an independent "
-                "yes/no question, not as one choice among classes (and with tf.keras 2, 'accuracy' becomes per-unit "
-                f"binary accuracy, high while the model is at chance); use {target or 'categorical_crossentropy'}",
+                f"binary_crossentropy on a {out.units}-unit softmax scores each unit alone: "
+                f"use {target or 'categorical_crossentropy'}",
                 fix=fix, related=related, severity=Severity.WARNING, units=out.units, loss=loss.name)

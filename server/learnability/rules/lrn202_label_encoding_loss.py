@@ -123,7 +123,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy())
             model.fit(x_train, y_train, epochs=5)
-        """, message="categorical_crossentropy with integer class labels (mnist labels)", fixed="""
+        """, message="categorical_crossentropy with integer labels (mnist): use sparse_categorical_crossentropy", fixed="""
             import keras
             from keras import layers
 
@@ -144,7 +144,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
             model.fit(x_train, y_train, epochs=5)
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.evaluate(x_train, y_train)
-        """, message="categorical_crossentropy with integer class labels", fixed="""
+        """, message="categorical_crossentropy with integer labels (mnist): use sparse_categorical_crossentropy", fixed="""
             import keras
             from keras import layers
 
@@ -181,11 +181,11 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if not labels_reach_compile(program, model, fit):
                 continue  # labels made on another arm of a branch than this compile: no run pairs them
             if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
-                target, what = "categorical_crossentropy", "one-hot labels (to_categorical)"
+                target, what = "categorical_crossentropy", "one-hot labels"
                 why = "it expects one integer class index per sample, not a one-hot row"
             elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
                 target = "sparse_categorical_crossentropy"
-                what = f"integer class labels ({labels.dataset} labels)" if labels.dataset else "integer class labels"
+                what = f"integer labels ({labels.dataset})" if labels.dataset else "integer labels"
                 why = "it expects one-hot rows, not one integer class index per sample"
             else:
                 continue
@@ -208,5 +208,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
         yield rule.finding(
             ctx, loss.placed, node,
-            f"{loss.name} with {what}{path_note(program, model, fit)}: {why}; use {target}",
+            f"{loss.name} with {what}{path_note(program, model, fit)}: use {target}",
             fix=fix, related=related, loss=loss.name, suggested=target)

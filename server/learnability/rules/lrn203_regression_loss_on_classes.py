@@ -76,7 +76,7 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
                                       layers.Dense(64, activation="relu"), layers.Dense(1)])
             model.compile(optimizer="adam", loss="mse")
             model.fit(x_train, y_train, epochs=5)
-        """, message="regression loss 'mse' on integer class labels: it treats the classes as numbers on a line"),
+        """, message="'mse' on integer class labels treats classes as numbers: use a crossentropy loss"),
         Invalid("""
             import keras
             from keras import layers
@@ -86,7 +86,7 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
                                       layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=5)
-        """, message="through the 'softmax' output it gives confidently wrong predictions almost no gradient", fixed="""
+        """, message="'mse' on integer class labels gets no gradient through softmax: use sparse_categorical_crossentropy", fixed="""
             import keras
             from keras import layers
 
@@ -122,7 +122,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 else Severity.INFO
         elif softmax_out:
             severity = Severity.INFO
-            what = "a softmax (classification) output"
+            what = "a softmax output"
         else:
             continue
         target = _target(out, labels)
@@ -138,10 +138,9 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
         yield rule.finding(
             ctx, loss.placed, loss.node,
-            f"regression loss '{loss.name}' on {what}: "
-            + (f"through the '{out.activation}' output it gives confidently wrong predictions almost no gradient"
-               if squashed and out is not None else "it treats the classes as numbers on a line")
-            + f"; use {target or 'a crossentropy loss'}",
+            f"'{loss.name}' on {what} "
+            + (f"gets no gradient through {out.activation}" if squashed and out is not None else "treats classes as numbers")
+            + f": use {target or 'a crossentropy loss'}",
             fix=fix, related=related, severity=severity, loss=loss.name)
 
 

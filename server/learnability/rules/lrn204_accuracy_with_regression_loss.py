@@ -107,6 +107,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 fix = Fix("Track 'mae' instead", (ctx.replace(model.compile.call.placed, node, with_string_value(node, "mae")),))
             yield rule.finding(
                 ctx, model.compile.call.placed, node,
-                f"'accuracy' with the regression loss '{loss.name}': on continuous targets predictions almost never "
-                "match exactly, so accuracy stays near 0 even while the model learns; track 'mae' instead",
+                f"'accuracy' with the regression loss '{loss.name}' stays near 0: track 'mae' instead",
                 fix=fix, loss=loss.name)

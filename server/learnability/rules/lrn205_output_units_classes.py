@@ -67,7 +67,7 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
                                       layers.Dense(64, activation="relu"), layers.Dense(5, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="the output layer has 5 units but there are 10 classes", fixed="""
+        """, message="5 output units for 10 classes (mnist has 10 classes): shape error; use 10", fixed="""
             import keras
             from keras import layers
 
@@ -90,7 +90,7 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
                                       layers.Dense(3, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="the output layer has 3 units but there are 4 classes", fixed="""
+        """, message="3 output units for 4 classes (the one-hot labels have 4 columns): shape error; use num_classes", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -154,15 +154,14 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         safe = written is not None and written[0] is node and units_change_is_safe(program, out.layer, n)
         fix = Fix(f"Set the output units to {new}", (ctx.replace(placed, node, new),), safe=safe)
         if out.units < n:
-            why = ("labels of the missing classes are out of range" if loss.name.startswith("sparse")
-                   else "the one-hot labels do not fit the output (shape error)")
+            why = "labels out of range" if loss.name.startswith("sparse") else "shape error"
         elif sparse_extra:
-            why = "the extra units are never a target and only take probability mass"
+            why = "extra units never targeted"
         else:
-            why = "the one-hot labels do not fit the output (shape error)"
+            why = "shape error"
         yield rule.finding(
             ctx, out.layer.call.placed, out.units_arg.value,
-            f"the output layer has {out.units} units but there are {n} classes ({source}): {why}; use {new} units",
+            f"{out.units} output units for {n} classes ({source}): {why}; use {new}",
             fix=fix, related=related, severity=severity, units=out.units, classes=n)
 
 

@@ -97,7 +97,7 @@ def _range_text(bounds: tuple[float | None, float | None]) -> str:
                                       layers.Dense(1, activation="relu")])
             model.compile(optimizer="adam", loss="mse")
             model.fit(x, y, epochs=50)
-        """, message="targets run from -5 to 1, but a relu output can only produce values >= 0", fixed="""
+        """, message="targets run from -5 to 1, but a relu output only gives values >= 0: use a linear output", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -121,7 +121,7 @@ def _range_text(bounds: tuple[float | None, float | None]) -> str:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
             model.fit(x_train, y_train, epochs=80, batch_size=16)
-        """, message="targets run from 5 to 50, but a sigmoid output can only produce [0, 1]", fixed="""
+        """, message="targets run from 5 to 50, but a sigmoid output only gives [0, 1]: use a linear output", fixed="""
             from keras.datasets import boston_housing
             import keras
             from keras import layers
@@ -172,13 +172,12 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         severity = None
         if info.low is not None and info.high is not None and _outside(info.low, info.high, bounds):
-            message = (f"targets run from {info.low:g} to {info.high:g}, but a {out.activation} output can only "
-                       f"produce {_range_text(bounds)}: the targets outside it can never be matched; use a linear "
-                       "output or scale the targets into that range")
+            message = (f"targets run from {info.low:g} to {info.high:g}, but a {out.activation} output only gives "
+                       f"{_range_text(bounds)}: use a linear output")
         elif info.centred and info.low is None and bounds[0] is not None and bounds[0] >= 0:
             severity = Severity.INFO
-            message = (f"standardised targets (mean 0) are negative for about half the samples, but a "
-                       f"{out.activation} output can only produce {_range_text(bounds)}; use a linear output")
+            message = (f"standardised targets go below 0, but a {out.activation} output only gives "
+                       f"{_range_text(bounds)}: use a linear output")
         else:
             continue
         seen.add(key)

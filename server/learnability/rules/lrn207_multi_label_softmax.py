@@ -26,8 +26,10 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
     ),
     fix=None,
     covers=(
-        "Targets from make_multilabel_classification or MultiLabelBinarizer with a softmax output or "
-        "categorical crossentropy"
+        "Targets from make_multilabel_classification or MultiLabelBinarizer, or a hand-built multi-hot array "
+        "(`np.zeros((n, k))` with several ones set per row: `y[i, labels] = 1` with a list, a slice, "
+        "`choice(k, 2)`, or in a loop over each row's own labels; a comprehension testing `c in row`; "
+        "`(ids[:, :, None] == classes).any(axis=1)`), with a softmax output or categorical crossentropy"
     ),
     valid=[
         Valid("""
@@ -41,6 +43,39 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(X, Y, epochs=20)
         """, note="sigmoid outputs with binary crossentropy"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            X = np.random.rand(600, 5)
+            labels = np.argmax(X[:, :3], axis=1)
+            Y = np.zeros((len(labels), 3))
+            for i, c in enumerate(labels):
+                Y[i, c] = 1.0
+            model = keras.Sequential([keras.Input((5,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(3, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(X, Y, epochs=30)
+        """, note="one-hot built in a loop: one 1 per row"),
+        Valid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            n, k = 800, 4
+            X = np.random.rand(n, 6)
+            labels = np.argmax(X[:, :k], axis=1)
+            Y = np.zeros((n, k))
+            for i in range(n):
+                for j in range(k):
+                    if labels[i] == j:
+                        Y[i, j] = 1
+            model = keras.Sequential([keras.Input((6,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(k, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(X, Y, epochs=20)
+        """, note="a nested loop over every class, one 1 per row"),
     ],
     invalid=[
         Invalid("""
@@ -53,7 +88,7 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
                                       layers.Dense(5, activation="softmax")])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(X, Y, epochs=20)
-        """, message="multi-label targets (several ones per row)"),
+        """, message="softmax and categorical crossentropy with several labels per row: use sigmoid, binary_crossentropy"),
         Invalid("""
             import numpy as np
             import keras
@@ -68,6 +103,37 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
             model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, y, epochs=20)
         """, message="categorical crossentropy"),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            vocab = {"news": 0, "sport": 1, "tech": 2}
+            articles = [["news", "sport"], ["tech"], ["news", "tech"]] * 100
+            x = np.random.rand(len(articles), 16)
+            y = np.zeros((len(articles), len(vocab)))
+            for i, tags in enumerate(articles):
+                for tag in tags:
+                    y[i, vocab[tag]] = 1
+            model = keras.Sequential([keras.Input((16,)), layers.Dense(32, activation="relu"),
+                                      layers.Dense(3, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x, y, epochs=20)
+        """, message="with several labels per row: use sigmoid"),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            genres = ["action", "comedy", "drama"]
+            movies = [["action", "drama"], ["comedy"], ["drama", "comedy"]] * 100
+            y = np.array([[1 if g in movie else 0 for g in genres] for movie in movies])
+            x = np.random.rand(len(movies), 8)
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(3, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x, y, epochs=20)
+        """, message="several labels per row"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -85,7 +151,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if act != "softmax" and loss != "categorical_crossentropy":
             continue
         seen.add(id(fit.call.node))
-        what = " and ".join(x for x in (("a softmax output" if act == "softmax" else ""),
+        what = " and ".join(x for x in (("softmax" if act == "softmax" else ""),
                                         ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
         related: list[RelatedSpan] = []
         if out is not None:
@@ -94,6 +160,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             related.append((info.origin.placed, info.origin.raw.node, "the multi-label targets are made here"))
         yield rule.finding(
             ctx, fit.call.placed, fit.y,
-            f"multi-label targets (several ones per row) trained with {what}, which assume one class per row: "
-            "each of k true labels gets at most 1/k; use a sigmoid output with binary crossentropy",
+            f"{what} with several labels per row: use sigmoid, binary_crossentropy",
             related=related, activation=act, loss=loss)

@@ -64,7 +64,7 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
                                       layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="the labels were scaled like inputs"),
+        """, message="scaled labels are read as class indices by sparse crossentropy: pass the integer class labels"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -84,7 +84,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
         yield rule.finding(
             ctx, fit.call.placed, fit.y,
-            "the labels were scaled like inputs (divided or standardised), but sparse categorical crossentropy "
-            "reads each label as a class index: fractions in [0, 1) all become class 0 and negative ones are out "
-            "of range; pass the integer class labels",
+            "scaled labels are read as class indices by sparse crossentropy: pass the integer class labels",
             related=related)

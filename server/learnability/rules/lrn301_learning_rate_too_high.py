@@ -40,8 +40,8 @@ CEILING: dict[str, dict[str, float | None]] = {
     "deep": {"adaptive": None, "sgd": 1.0, "momentum": 0.1},
 }
 TOP = 1.0
-ARCH_TEXT = {"linear": "a model with no hidden layer", "shallow": "a network with one hidden layer",
-             "deep": "a deep network (conv, recurrent or several hidden layers)"}
+ARCH_TEXT = {"linear": "no hidden layer", "shallow": "one hidden layer",
+             "deep": "a deep network"}
 # layers that neither add depth nor make the model something else than a stack of Dense layers
 _FLAT = frozenset({"Input", "InputLayer", "Flatten", "Dropout", "Activation", "Reshape"}) | PREPROCESSING_LAYERS \
     | frozenset(ACTIVATION_LAYERS)
@@ -203,7 +203,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
             ])
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="binary_crossentropy")
             model.fit(X, y, epochs=5, batch_size=32)
-        """, message="learning rate 0.1 is above 0.01 for Adam on a deep network", fixed="""
+        """, message="learning rate 0.1 is above 0.01 for Adam (a deep network): try 0.001", fixed="""
             import numpy as np
             from tensorflow import keras
             from tensorflow.keras import layers
@@ -230,7 +230,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
             model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=2.0), loss="mse")
             model.fit(x, y, epochs=20)
-        """, message="learning rate 2 is above 0.3, the highest rate at which SGD trained a model with no hidden layer", fixed="""
+        """, message="learning rate 2 is above 0.3, the highest SGD trained at (no hidden layer): try 0.01", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -251,7 +251,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
             model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=5.0), loss="mse")
             model.fit(x, y, epochs=20)
-        """, message="a model with no hidden layer trained at every rate measured, up to 1", fixed="""
+        """, message="learning rate 5 is above 1 for Adam (the highest rate measured): try 0.001", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -273,7 +273,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5, momentum=0.9), loss="binary_crossentropy")
             model.fit(x, y, epochs=20)
-        """, message="above 0.1 for SGD with momentum on a network with one hidden layer", fixed="""
+        """, message="learning rate 0.5 is above 0.1 for SGD with momentum (one hidden layer): try 0.01", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -297,7 +297,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
                                       layers.Dense(64, activation="relu"), layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="binary_crossentropy")
             model.fit(x, y, epochs=20)
-        """, message="the initial rate of ExponentialDecay", fixed="""
+        """, message="learning rate 0.5 is above 0.01 for Adam (initial rate of ExponentialDecay): try 0.001", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -322,7 +322,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="binary_crossentropy")
             warmup = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 1e-3 * (epoch + 1))
             model.fit(x, y, epochs=20, callbacks=[warmup])
-        """, message="a callback sets the rate", fixed="""
+        """, message="learning rate 0.1 is above 0.01 for Adam (set by a callback): try 0.001", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -347,7 +347,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
                     loss = tf.reduce_mean((generator(noise) - images) ** 2)
                 grads = tape.gradient(loss, generator.trainable_variables)
                 optimizer.apply_gradients(zip(grads, generator.trainable_variables))
-        """, message="the model it trains is not known", fixed="""
+        """, message="learning rate 0.2 is above 0.01 for Adam (model not known): try 0.001", fixed="""
             import tensorflow as tf
 
             generator = tf.keras.Sequential([tf.keras.layers.Dense(64, activation="relu"), tf.keras.layers.Dense(784)])
@@ -403,23 +403,20 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue  # one iteration of a loop over several rates: a hand-made sweep, the high rate is deliberate
         chosen = opt.schedule is not None or any(_rate_callback(program, m) for m in models)
         if chosen or arch is None or ceiling >= TOP:
-            why = (f"the initial rate of {opt.schedule}" if opt.schedule else "a callback sets the rate" if chosen
-                   else "the model it trains is not known" if arch is None
-                   else f"{ARCH_TEXT[arch]} trained at every rate measured, up to {TOP:g}")
+            why = (f"initial rate of {opt.schedule}" if opt.schedule else "set by a callback" if chosen
+                   else "model not known" if arch is None else "the highest rate measured")
             yield rule.finding(
                 ctx, opt.placed, anchor,
-                f"learning rate {lr:g} is above {ceiling:g} for {name} ({why}): on a deep network updates this "
-                f"large overshoot; check that the loss falls in the first epochs, or try {number_text(safe)}",
+                f"learning rate {lr:g} is above {ceiling:g} for {name} ({why}): try {number_text(safe)}",
                 fix=fix, severity=Severity.INFO, **data)
         elif measured is not None and measured > limit:
             yield rule.finding(
                 ctx, opt.placed, anchor,
-                f"learning rate {lr:g} is above {ceiling:g}, the highest rate at which {name} trained "
-                f"{ARCH_TEXT[arch]} (measured): updates overshoot and the loss diverges; try {number_text(safe)}",
+                f"learning rate {lr:g} is above {ceiling:g}, the highest {name} trained at ({ARCH_TEXT[arch]}): "
+                f"try {number_text(safe)}",
                 fix=fix, **data)
         else:
             yield rule.finding(
                 ctx, opt.placed, anchor,
-                f"learning rate {lr:g} is above {ceiling:g} for {name} on {ARCH_TEXT[arch]}: updates overshoot and "
-                f"training stalls or diverges; try {number_text(safe)}",
+                f"learning rate {lr:g} is above {ceiling:g} for {name} ({ARCH_TEXT[arch]}): try {number_text(safe)}",
                 fix=fix, **data)

@@ -114,8 +114,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         elif rate_sweep(program, opt.index) is not None:
             continue  # the rate was read off the program's own learning-rate sweep: it suits this model and data
         else:
-            message = (f"learning rate {lr:g} is below {limit:g} for {opt.kind}: each step barely moves the weights, "
-                       f"so the loss stays flat; try {number_text(safe)}")
+            message = f"learning rate {lr:g} is below {limit:g} for {opt.kind}: the loss stays flat; try {number_text(safe)}"
             severity = None
         yield rule.finding(ctx, opt.placed, anchor, message, fix=fix, severity=severity,
                            learning_rate=lr, suggested=safe, optimizer=opt.kind)

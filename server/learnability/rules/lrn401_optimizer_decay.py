@@ -70,7 +70,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, decay=1e-2), loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="decay=0.01 is ignored by Keras 3 optimizers", fixed="""
+        """, message="decay=0.01 is ignored by Keras 3, so the rate never decays: use InverseTimeDecay", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -116,7 +116,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, decay=1e-6), loss="binary_crossentropy")
             model.fit(x, y, epochs=20, batch_size=32)
-        """, message="changed the rate by under 1% over the 640 steps", severity=Severity.INFO, fixed="""
+        """, message="decay=1e-06 is ignored by Keras 3, and changed the rate under 1% in 640 steps: remove it", severity=Severity.INFO, fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -171,22 +171,19 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         shown = f"{value:g}" if isinstance(value, (int, float)) else view.code(decay.value)
         if value is None or value == 0:
             yield rule.finding(ctx, view.placed, decay,
-                               f"decay={shown} is a Keras 2 argument that Keras 3 optimizers drop with a warning; "
-                               "it does nothing here: remove it", fix=fix, severity=Severity.INFO, optimizer=view.name)
+                               f"decay={shown} is a Keras 2 argument that Keras 3 ignores: remove it", fix=fix, severity=Severity.INFO, optimizer=view.name)
             continue
         steps = _training_steps(program, view)
         if isinstance(value, (int, float)) and steps is not None and value * steps < 0.01:
             # lr / (1 + decay * steps): under 1 % lower at the end of training; dropping it changes nothing
             yield rule.finding(
                 ctx, view.placed, decay,
-                f"decay={shown} is ignored by Keras 3 optimizers, but it changed the rate by under 1% over the "
-                f"{steps} steps of training (decay x steps = {value * steps:.2g}): dropping it changes nothing",
+                f"decay={shown} is ignored by Keras 3, and changed the rate under 1% in {steps} steps: remove it",
                 fix=fix, severity=Severity.INFO, optimizer=view.name, steps=steps)
             continue
         yield rule.finding(
             ctx, view.placed, decay,
-            f"decay={shown} is ignored by Keras 3 optimizers (it warns and drops it): the learning rate never "
-            "decays; use a LearningRateSchedule such as InverseTimeDecay",
+            f"decay={shown} is ignored by Keras 3, so the rate never decays: use InverseTimeDecay",
             fix=fix, optimizer=view.name, steps=steps,
         )
 

@@ -20,10 +20,10 @@ MOMENTS = {
     "adadelta": {"rho": 1},
 }
 WHY = {
-    "momentum": "the velocity never fades, so steps grow without bound and the loss diverges",
-    "beta_1": "Adam's bias correction divides by 1 - beta_1**t = 0: the first step is inf/NaN",
-    "beta_2": "the second-moment average never updates (at 1) or goes negative (above 1): every step is 0 or NaN",
-    "rho": "the squared-gradient average never updates from 0, so steps are lr * g / epsilon: they explode",
+    "momentum": "steps grow without bound",
+    "beta_1": "the first step is inf/NaN",
+    "beta_2": "every step is 0 or NaN",
+    "rho": "steps explode",
 }
 
 
@@ -164,7 +164,7 @@ WHY = {
                                       layers.Dense(1, activation="sigmoid")])
             large.compile(optimizer=opt, loss="binary_crossentropy")
             large.fit(x, y, epochs=10)
-        """, message="is shared with another compiled model", severity=Severity.WARNING),
+        """, message="the optimizer from line 7 is shared with model 'small': give each model its own", severity=Severity.WARNING),
         Invalid("""
             import numpy as np
             import keras
@@ -196,7 +196,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 continue
             if 0 <= value < 1:
                 continue
-            why = WHY[arg_name] if value >= 1 else "a negative decay factor flips the sign of the running average every step"
+            why = WHY[arg_name] if value >= 1 else "the running average flips sign"
             yield rule.finding(ctx, view.placed, arg.value,
                                f"{arg_name}={value:g} is outside [0, 1) for {view.name}: {why}",
                                argument=arg_name, value=value)
@@ -204,8 +204,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         value = program.const(eps, view.index) if eps is not None else None
         if eps is not None and isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
             yield rule.finding(ctx, view.placed, eps.value,
-                               f"epsilon={value:g} for {view.name}: the adaptive step divides by sqrt(v) + epsilon, "
-                               "so any weight whose gradient is 0 gets a NaN or infinite update; keep the default 1e-7",
+                               f"epsilon={value:g} for {view.name} gives NaN where a gradient is 0: keep the default 1e-7",
                                severity=Severity.ERROR if value < 0 else Severity.INFO, argument="epsilon", value=value)
     yield from _shared(rule, ctx)
 
@@ -237,9 +236,8 @@ def _shared(rule: Rule, ctx: Context) -> Iterator[Finding]:
         where = program.context(c.index)
         yield rule.finding(
             ctx, compile_call.placed, arg.value if arg is not None else compile_call.node,
-            f"the optimizer built on line {opt.placed.span(opt.node).line} is shared with another compiled model "
-            f"('{other_model.var}'){' ' + where if where else ''}: a Keras 3 optimizer only updates the variables "
-            "it was built for and raises for the other model's; give each model its own optimizer",
+            f"the optimizer from line {opt.placed.span(opt.node).line} is shared with model '{other_model.var}'"
+            f"{' ' + where if where else ''}: give each model its own",
             severity=Severity.WARNING, related=[(opt.placed, opt.node, "the shared optimizer")],
         )
 

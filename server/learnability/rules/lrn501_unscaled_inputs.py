@@ -12,7 +12,7 @@ from learnability.analysis.names import last
 from learnability.analysis.program import FitInfo, LayerInfo, ModelInfo, Program
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, layer_prefix, starts_with_scaling
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 # first layers that take raw integers or strings, not scaled floats
 INDEX_INPUT_LAYERS = frozenset(
@@ -104,6 +104,21 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
     return info
 
 
+def file_inputs(program: Program, model: ModelInfo, fit: FitInfo) -> DataInfo | None:
+    """What is known of `fit`'s inputs when they were read from a tabular file (read_csv, loadtxt, genfromtxt)
+    and reach `model` with no scaling on the way and no known range; None otherwise."""
+    if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
+        return None
+    if model.layers[0].kind in INDEX_INPUT_LAYERS:
+        return None
+    info = describe(program, fit.x, fit.call.index)
+    if not info.from_file or info.scaled or info.constant or info.max_abs is not None or info.container:
+        return None
+    if _scales_elsewhere(program):
+        return None
+    return info
+
+
 @register(
     id="LRN501",
     name="unscaled-inputs",
@@ -117,8 +132,11 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
         "huge first steps, and the first layer's gradient is scaled by the input, so one learning rate cannot "
         "suit every layer. Divide by the maximum (x / 255.0), standardise, or start the model with Rescaling. "
         "A model with no hidden layer (linear or logistic regression) has nothing to saturate: it is reported, "
-        "at info, only for values above 100, where the poor conditioning needs a tiny SGD rate. Threshold: "
-        "input_max_abs."
+        "at info, only for values above 100, where the poor conditioning needs a tiny SGD rate. Columns read "
+        "from a file (read_csv, loadtxt, genfromtxt) with no scaling on the way are \"likely unscaled\" (info): "
+        "their range is not known statically, and tabular columns such as prices, counts or areas are often in "
+        "the hundreds or more; standardise them with a scaler fitted on the training split, or start the model "
+        "with a Normalization layer adapted to them. Threshold: input_max_abs."
     ),
     fix="Divide the array at the fit call by its maximum, add rescale= to the ImageDataGenerator, or add a first "
         "Rescaling(1/255) layer for image datasets.",
@@ -127,9 +145,11 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
         "`image_dataset_from_directory`, `ImageDataGenerator` without `rescale`, `np.random.rand(...) * 100`,"
         " through `tf.data`; silent after `/ 255`, `/= 255`, `astype(...) / 255`, standardisation, "
         "scikit-learn scalers, a first `Rescaling`/`Normalization`/`BatchNormalization`, `.map(...)`, "
-        "`keras.applications`, Embedding inputs"
+        "`keras.applications`, Embedding inputs; numeric columns of `read_csv` / `loadtxt` / `genfromtxt` "
+        "reaching `fit` with no scaling on the way (info: their range is not known)"
     ),
-    severity_note="info, above 100 only, for a model with no hidden layer",
+    severity_note="info, above 100 only, for a model with no hidden layer; info (\"likely unscaled\") for columns "
+                  "read from a file (read_csv, loadtxt, genfromtxt) whose range is not known",
     valid=[
         Valid("""
             import keras
@@ -164,6 +184,19 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(words, y, epochs=5)
         """, note="token ids into an Embedding"),
+        Valid("""
+            import pandas as pd
+            import keras
+            from keras import layers
+            from sklearn.preprocessing import StandardScaler
+
+            df = pd.read_csv("houses.csv")
+            X = StandardScaler().fit_transform(df[["area", "rooms", "age"]].values)
+            y = df["price"].values / 1e5
+            model = keras.Sequential([keras.Input((3,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mse")
+            model.fit(X, y, epochs=20)
+        """, note="columns read from a file, standardised"),
     ],
     invalid=[
         Invalid("""
@@ -175,7 +208,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
                                       layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="inputs reach fit unscaled: mnist pixels up to 255", fixed="""
+        """, message="inputs reach fit unscaled (mnist pixels up to 255, made on line 4): divide by 255.0", fixed="""
             import keras
             from keras import layers
 
@@ -196,7 +229,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="inputs reach fit unscaled: values up to 100", fixed="""
+        """, message="inputs reach fit unscaled (values up to 100, made on line 5): divide by 100.0", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -208,6 +241,19 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x / 100.0, y, epochs=10)
         """),
+        Invalid("""
+            import numpy as np
+            import keras
+            from keras import layers
+
+            dataset = np.loadtxt("pima-indians-diabetes.csv", delimiter=",")
+            X = dataset[:, 0:8]
+            y = dataset[:, 8]
+            model = keras.Sequential([keras.Input((8,)), layers.Dense(12, activation="relu"),
+                                      layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            model.fit(X, y, epochs=150, batch_size=10)
+        """, message="likely unscaled", severity=Severity.INFO),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -215,8 +261,13 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):
         info = unscaled_inputs(program, model, fit, limit)
-        peak = info.max_abs if info is not None else None
-        if info is None or peak is None or fit.x is None:  # (an answer always has inputs and their peak)
+        if info is None:
+            info = file_inputs(program, model, fit)
+            if info is not None:
+                yield _file_finding(rule, ctx, fit, info)
+            continue
+        peak = info.max_abs
+        if peak is None or fit.x is None:  # (an answer always has inputs and their peak)
             continue
         weighted = _weight_layers(model)
         no_hidden = not model.opaque and len(weighted) == 1 and weighted[0] is model.output_layer
@@ -237,7 +288,7 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix = Fix(f"Divide the inputs by {divisor}", (ctx.replace(fit.call.placed, x, new),))
         origin = ""
         if info.origin is not None and info.origin.placed is not None:
-            origin = f" (made on line {info.origin.placed.span(info.origin.raw.node).line})"
+            origin = f", made on line {info.origin.placed.span(info.origin.raw.node).line}"
         if info.dataset:
             how = f"{info.dataset} pixels"
         elif info.source == "image_directory":
@@ -250,19 +301,26 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, f"the inputs are made here: {how} up to {peak:g}"))
         if no_hidden:
-            effect = ("the model has no hidden layer, so nothing saturates, but each weight's gradient scales "
-                      "with its input: the problem is badly conditioned and plain SGD needs a tiny rate")
             severity = Severity.INFO
         elif first_act in SATURATING:
-            effect = f"large inputs saturate the first layer's {first_act} units and distort its gradients"
             severity = None
         else:
-            effect = ("large inputs make the first layer's pre-activations and gradients far larger than its "
-                      "initialisation assumes")
             severity = None
         yield rule.finding(
             ctx, fit.call.placed, fit.x,
-            f"inputs reach fit unscaled: {how} up to {peak:g}{origin}; {effect}; divide by {divisor} or add a "
-            "Rescaling layer",
+            f"inputs reach fit unscaled ({how} up to {peak:g}{origin}): divide by {divisor}",
             fix=fix, related=related, severity=severity, max_abs=peak, source=info.source,
         )
+
+
+def _file_finding(rule: Rule, ctx: Context, fit: FitInfo, info: DataInfo) -> Finding:
+    """Columns read from a file with no scaling on the way: their range is unknown, so "likely", at info."""
+    origin, related = "", list[RelatedSpan]()
+    read = info.read_at
+    if read is not None and read.placed is not None and info.origin_node is not None:
+        origin = f" (read on line {read.placed.span(info.origin_node).line})"
+        related.append((read.placed, info.origin_node, "the inputs are read from a file here"))
+    return rule.finding(
+        ctx, fit.call.placed, fit.x if fit.x is not None else fit.call.node,  # (file_inputs answers only with inputs)
+        f"likely unscaled: columns read from a file{origin} reach fit as read: standardise them",
+        related=related, severity=Severity.INFO, source=info.source)

@@ -52,7 +52,7 @@ TOO_SMALL = 0.02  # the largest input below this: 1/255 of the scale the initial
                                       layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="the inputs reach at most 0.00392"),
+        """, message="inputs reach at most 0.00392, scaled down too far (twice?): scale them to about [0, 1] once"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -71,7 +71,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         related = [(info.origin.placed, info.origin.raw.node, "the inputs are made here")] if info.origin else []
         yield rule.finding(
             ctx, fit.call.placed, fit.x,
-            f"the inputs reach at most {peak:.3g}: scaled down too far (a scaling step applied twice?); the first "
-            "layer needs weights hundreds of times larger before they matter, which costs many epochs; scale "
-            "the inputs to about [0, 1] once",
+            f"inputs reach at most {peak:.3g}, scaled down too far (twice?): scale them to about [0, 1] once",
             related=related, max_abs=peak)

@@ -69,7 +69,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         value = f" (all {info.low:g})" if info.low is not None else ""
         yield rule.finding(
             ctx, fit.call.placed, fit.x,
-            f"inputs are constant{value}: every sample is identical, so the model cannot tell the classes "
-            "apart and will stay at chance",
+            f"inputs are constant{value}: every sample looks the same, so nothing can be learned",
             related=related,
         )

@@ -62,7 +62,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10, validation_split=0.2, shuffle=True)
-        """, message="validation_split=0.2 takes the last 20% of the samples before any shuffling"),
+        """, message="validation_split=0.2 takes the last 20% of class-sorted labels (one class): shuffle X and y first"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -79,15 +79,14 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             per = info.n_samples / info.n_classes
             held = split * info.n_samples
             if held <= per:
-                classes = " (with equal blocks it holds only the last class)"
+                classes = " (one class)"
         arg = fit.call.arg(6, "validation_split")
         related = []
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the labels are built class by class here"))
         yield rule.finding(
             ctx, fit.call.placed, arg.value if arg is not None else fit.call.node,
-            f"validation_split={split:g} takes the last {split:.0%} of the samples before any shuffling, and the "
-            f"labels are ordered by class{classes}: the validation set misses classes and training misses them "
-            "too (shuffle=True does not help); shuffle X and y together before fit",
+            f"validation_split={split:g} takes the last {split:.0%} of class-sorted labels{classes}: "
+            "shuffle X and y first",
             related=related,
         )

@@ -83,7 +83,7 @@ def _units_rule_reports(info: DataInfo, units: int) -> bool:
                                       layers.Dense(3, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="sparse crossentropy only accepts labels 0..2: label 3 has no output unit"),
+        """, message="labels run from 1 to 3, but 3 output units take 0..2: use y - 1"),
         Invalid("""
             import numpy as np
             import keras
@@ -95,7 +95,7 @@ def _units_rule_reports(info: DataInfo, units: int) -> bool:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="a 1-unit sigmoid output with binary crossentropy", severity=Severity.WARNING),
+        """, message="labels run from 0 to 2, but a 1-unit sigmoid output needs 0 or 1: use softmax per class", severity=Severity.WARNING),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -119,14 +119,12 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         act, _src, _arg = program.effective_activation(model, out.position)
         message = None
         if loss == "binary_crossentropy" and units == 1 and (hi > 1 or lo < 0):
-            message = (f"labels run from {lo:g} to {hi:g}, but a 1-unit {act} output with binary crossentropy "
-                       "expects 0 or 1: the loss has no minimum and the model cannot fit them; use one unit per "
-                       "class with softmax and sparse categorical crossentropy")
+            message = (f"labels run from {lo:g} to {hi:g}, but a 1-unit {act} output needs 0 or 1: "
+                       "use softmax per class")
         elif loss == "sparse_categorical_crossentropy" and units > 1 and (hi >= units or lo < 0) \
                 and (_shifted(lo, hi, units) or not _units_rule_reports(info, units)):
-            message = (f"labels run from {lo:g} to {hi:g}, but the output has {units} units, so sparse crossentropy "
-                       f"only accepts labels 0..{units - 1}: label {lo if lo < 0 else hi:g} has no output unit (an error on CPU, NaN "
-                       "loss on GPU)" + ("; labels starting at 1 need y - 1" if _shifted(lo, hi, units) else ""))
+            message = (f"labels run from {lo:g} to {hi:g}, but {units} output units take 0..{units - 1}"
+                       + (": use y - 1" if _shifted(lo, hi, units) else f"; label {lo if lo < 0 else hi:g} has no unit"))
         if message is None:
             continue
         related: list[RelatedSpan] = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]

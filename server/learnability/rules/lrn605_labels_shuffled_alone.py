@@ -134,7 +134,7 @@ def _shuffle_events(program: Program) -> list[tuple[str, int]]:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="the labels are shuffled on their own"),
+        """, message="labels are shuffled apart from their inputs: shuffle both with one permutation"),
         Invalid("""
             import numpy as np
             import keras
@@ -148,7 +148,7 @@ def _shuffle_events(program: Program) -> list[tuple[str, int]]:
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, labels, epochs=10)
-        """, message="the labels are shuffled on their own"),
+        """, message="labels are shuffled apart from their inputs: shuffle both with one permutation"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -172,6 +172,5 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         stmt = program.stmts[y_events[0]]
         yield rule.finding(
             ctx, fit.call.placed, fit.y,
-            "the labels are shuffled on their own while the inputs keep their order: the pairing of samples and "
-            "labels is lost, so there is nothing to learn; shuffle both with one permutation (or leave it to fit)",
+            "labels are shuffled apart from their inputs: shuffle both with one permutation",
             related=[(stmt.placed, stmt.raw.node, "the labels are shuffled here")])

@@ -33,7 +33,8 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
     fix=None,
     covers=(
         "`scaler.fit(X_test)` / `scaler.fit_transform(X_val)` of a scikit-learn scaler that later transforms "
-        "the training split (`X_train`, `x_tr`, ...)"
+        "the training split; the splits are known by where they come from (`train_test_split`'s outputs, "
+        "`load_data()`'s pairs), else by their names (`X_test`, `x_val`; `X_train`, `x_tr`, ...)"
     ),
     valid=[
         Valid("""
@@ -56,6 +57,16 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
             X_train = scaler.transform(X_train)
             X_test = scaler.transform(X_test)
         """, message="the scaler is fitted on X_test"),
+        Invalid("""
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+            from sklearn.preprocessing import MinMaxScaler
+
+            X, y = np.random.rand(1000, 4) * 100, np.random.randint(0, 2, 1000)
+            a, b, c, d = train_test_split(X, y, test_size=0.2)
+            scaler = MinMaxScaler().fit(b)
+            a = scaler.transform(a)
+        """, message="the scaler is fitted on b and then transforms a"),
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -74,22 +85,41 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 if not _is_scaler(program, receiver, stmt.index):
                     continue
                 data = _base_name(call.args[0].value)
+                role = _role(program, data, stmt.index)
                 var = receiver.value if isinstance(receiver, cst.Name) else (
                     raw.targets[0][0] if raw.kind == "assign" and len(raw.targets) == 1 and method == "fit" else None)
-                if data and HELD_OUT.search(data) and not TRAIN.search(data) and var:
+                if data and role == "test" and var:
                     fitted[var] = (stmt, call.args[0].value, data)
                 elif var in fitted:
                     del fitted[var]  # refitted on something else
             elif method == "transform" and isinstance(receiver, cst.Name) and receiver.value in fitted:
                 data = _base_name(call.args[0].value)
-                if data and TRAIN.search(data):
+                if data and _role(program, data, stmt.index) == "train":
                     fstmt, node, held = fitted.pop(receiver.value)
                     yield rule.finding(
                         ctx, fstmt.placed, node,
-                        f"the scaler is fitted on {held} and then transforms {data}: the training inputs get the "
-                        "held-out split's statistics (and the held-out data leaks into training); fit it on the "
-                        "training split and transform the others with it",
+                        f"the scaler is fitted on {held} and then transforms {data}: fit it on the training split",
                         related=[(stmt.placed, call, "the training split is transformed here")])
+
+
+def _role(program: Program, name: str | None, index: int) -> str | None:
+    """"test" / "train" for a split: where it came from (train_test_split's odd / even outputs, load_data()'s
+    second / first pair), else its name (X_test, x_val / X_train, x_tr)."""
+    if not name:
+        return None
+    entry = program.assignment(name, index)
+    if entry is not None:
+        stmt, path = entry
+        value = stmt.raw.value
+        if isinstance(value, cst.Call):
+            made_by = last(program.qualname(value.func) or "")
+            if made_by == "train_test_split" and len(path) == 1:
+                return "test" if path[0] % 2 else "train"
+            if made_by == "load_data" and len(path) == 2:
+                return "test" if path[0] == 1 else "train"
+    if HELD_OUT.search(name) and not TRAIN.search(name):
+        return "test"
+    return "train" if TRAIN.search(name) else None
 
 
 def _calls(node: cst.CSTNode | None) -> list[cst.Call]:

@@ -75,7 +75,7 @@ _FLATTENS = ("Flatten", "GlobalAveragePooling", "GlobalMaxPooling", "GlobalAvgPo
             ])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x_train, y_train, epochs=5)
-        """, message="Dense is applied to the 4-D output of Conv2D", fixed="""
+        """, message="Dense on the 4-D output of Conv2D predicts per position, not per label: add Flatten() before it", fixed="""
             import keras
             from keras import layers
 
@@ -133,11 +133,9 @@ def _finding(rule: Rule, ctx: Context, model: ModelInfo, layer: LayerInfo, maker
         severity = Severity.INFO  # labels unknown: could be a per-pixel model, but usually a missing Flatten
     else:
         return None
-    axes = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)", 3: "(batch, d, h, w, channels)"}[rank]
-    msg = (f"Dense is applied to the {rank + 2}-D output of {maker.kind} {axes} with no Flatten or global "
-           "pooling: it predicts per position, not per sample")
-    msg += ("; with one label per sample the shapes do not match" if per_sample else "")
-    msg += "; add Flatten() (or GlobalAveragePooling) before it"
+    msg = f"Dense on the {rank + 2}-D output of {maker.kind} predicts per position"
+    msg += (", not per label" if per_sample else "")
+    msg += ": add Flatten() before it"
     return rule.finding(ctx, layer.call.placed, layer.call.node, msg, fix=_fix(ctx, model, layer),
                         severity=severity, related=[(maker.call.placed, maker.call.node, f"the {maker.kind} output is a {rank + 2}-D feature map")])
 

@@ -72,14 +72,9 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         seen.add(id(found.layer.call.node))
         layer = found.layer
         label = {"kernel": "kernel", "pool": "pool window", "cropping": "cropping"}[found.what]
-        if found.what == "cropping":
-            tail = "nothing is left of the map"
-        else:
-            tail = "the layer has no valid position and the model cannot be built"
         yield rule.finding(
             ctx, layer.call.placed, layer.call.node,
-            f"the feature map reaching this {layer.kind} is {_size(found.dims)} (from a {_size(found.input_dims)} "
-            f"input), smaller than its {_size(found.window)} {label}: {tail}; use padding='same', fewer "
-            "pooling/stride steps, or a larger input",
+            f"the feature map reaching this {layer.kind} is {_size(found.dims)}, smaller than its "
+            f"{_size(found.window)} {label}: use padding='same'",
             size=list(found.dims), window=list(found.window),
         )

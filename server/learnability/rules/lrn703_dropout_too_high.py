@@ -56,7 +56,7 @@ RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="Dropout rate 0.8 drops 80% of the units at every step", fixed="""
+        """, message="Dropout rate 0.8 drops 80% of the units (not keeps): use 0.5 or less", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -138,11 +138,9 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             what = f"{arg.keyword.value}=" if arg.keyword is not None else "rate "
             if rate >= 1:
                 severity = Severity.ERROR
-                message = (f"{name} {what}{rate:g} drops every unit (the rate is the fraction DROPPED): nothing reaches "
-                           "the next layer and the model stays at the majority class (Keras 3 rejects rates above 1)")
+                message = f"{name} {what}{rate:g} drops every unit (the rate is the fraction dropped): use 0.5 or less"
             else:
                 severity = Severity.INFO
-                message = (f"{name} {what}{rate:g} drops {rate:.0%} of the units at every step (the rate is the "
-                           "fraction dropped, not kept): the network underfits and learns slowly; use 0.5 or less")
+                message = f"{name} {what}{rate:g} drops {rate:.0%} of the units (not keeps): use 0.5 or less"
             fix = Fix("Set the dropout rate to 0.5", (ctx.replace(view.placed, arg.value, "0.5"),), safe=False)
             yield rule.finding(ctx, view.placed, arg.value, message, fix=fix, severity=severity, rate=rate)

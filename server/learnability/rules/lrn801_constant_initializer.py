@@ -139,21 +139,17 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         target = "he_normal" if act in RELU_LIKE else "glorot_uniform"
         more = ""
         if len(found) > 1:
-            more = f" (and {len(found) - 1} more layer{'s' if len(found) > 2 else ''} of this model)"
+            more = f" (and {len(found) - 1} more layer{'s' if len(found) > 2 else ''})"
         fix = Fix(f"Use '{target}'" if len(found) == 1 else "Use random kernel initialisers", tuple(edits))
         shown = f"{init.value:g}" if init.value is not None else "a constant"
         bias = _bias(program, layer)
         if init.value == 0 and act in ("relu", "relu6") and bias is not None and bias <= 0:
             severity = Severity.ERROR
-            message = (f"{layer.kind} starts with all-zero weights and {act}{more}: every pre-activation is "
-                       f"{bias:g}, where {act}'s gradient is 0, so the layer never trains and passes nothing on; "
-                       f"use '{target}'")
+            message = f"{layer.kind} starts with all-zero weights and {act}{more}, so it never trains: use '{target}'"
         else:
             severity = None
             start = "all-zero weights" if init.value == 0 else f"every weight equal to {shown}"
-            message = (f"{layer.kind} starts with {start}{more}: all its units compute the same value and get the "
-                       "same update, so they stay identical (symmetry is never broken) and the layer works like a "
-                       f"single unit; use '{target}'")
+            message = f"{layer.kind} starts with {start}{more}, so its units stay identical: use '{target}'"
         related: list[RelatedSpan] = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
         yield rule.finding(ctx, layer.call.placed, init.arg.value, message, fix=fix, severity=severity,
                            related=related, layer=layer.kind, activation=act)

@@ -61,7 +61,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             model.fit(x, y, epochs=10)
-        """, message="Dense weights start with standard deviation 5 and feed 'tanh'", fixed="""
+        """, message="Dense weights with standard deviation 5 saturate tanh: use 'glorot_uniform'", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -95,7 +95,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix = Fix("Use 'glorot_uniform'", (ctx.replace(layer.call.placed, init.arg.value, cst.SimpleString('"glorot_uniform"')),))
             yield rule.finding(
                 ctx, layer.call.placed, init.arg.value,
-                f"{layer.kind} weights start with standard deviation {init.std:.3g} and feed '{act}': pre-activations "
-                f"are far beyond its linear range, so it saturates and its gradient vanishes; use 'glorot_uniform'",
+                f"{layer.kind} weights with standard deviation {init.std:.3g} saturate {act}: use 'glorot_uniform'",
                 fix=fix, std=init.std, activation=act,
             )

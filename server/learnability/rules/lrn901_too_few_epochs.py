@@ -277,10 +277,8 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         else:
             assert steps is not None
             yield rule.finding(ctx, fit.call.placed, arg.value,
-                               f"fit trains for a single epoch ({steps[1]}): only {steps[0]} optimizer "
-                               f"step{'s' if steps[0] != 1 else ''}, far too few for the loss to fall, so the model "
-                               f"looks stuck when it has barely started; train for more epochs (e.g. {SUGGESTED}, "
-                               "with EarlyStopping)",
+                               f"a single epoch ({steps[1]}) is only {steps[0]} step{'s' if steps[0] != 1 else ''}: "
+                               f"train for more epochs (e.g. {SUGGESTED})",
                                fix=fix, severity=Severity.INFO, epochs=epochs, steps=steps[0])
 
 

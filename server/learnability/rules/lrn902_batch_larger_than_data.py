@@ -93,7 +93,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix = Fix("Use batch_size=32", (ctx.replace(placed, node, "32"),), safe=False)
         yield rule.finding(
             ctx, fit.call.placed, arg.value,
-            f"batch_size={batch} is larger than the {n_train} training samples: every epoch is one update, so "
-            f"{epochs} epoch(s) give only {epochs} update(s); use a batch size well below {n_train}",
+            f"batch_size={batch} is larger than the {n_train} training samples: one step per epoch",
             fix=fix, severity=Severity.WARNING if epochs < 100 else Severity.INFO, batch_size=batch, samples=n_train,
         )

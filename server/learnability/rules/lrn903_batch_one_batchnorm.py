@@ -75,7 +75,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                                       layers.Activation("relu"), layers.Flatten(), layers.Dense(10, activation="softmax")])
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(x, y, epochs=5, batch_size=1)
-        """, message="after a convolution the statistics are one image's", fixed="""
+        """, message="batch_size=1 with BatchNormalization erases the signal: use batches of 16 or more", fixed="""
             import numpy as np
             import keras
             from keras import layers
@@ -112,8 +112,6 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
         severity = Severity.ERROR if before is not None and before.kind == "Dense" else None
         yield rule.finding(
             ctx, fit.call.placed, arg.value,
-            "batch_size=1 with BatchNormalization: each feature is normalised over a batch of one sample, so "
-            "after a Dense layer it is always 0 and the signal is erased (after a convolution the statistics are "
-            "one image's); use batches of 16 or more",
+            "batch_size=1 with BatchNormalization erases the signal: use batches of 16 or more",
             fix=fix, severity=severity, related=[(bn.call.placed, bn.call.node, "BatchNormalization here")],
         )

@@ -32,6 +32,9 @@ const probeTimeoutMs = Number(process.env.E2E_PROBE_TIMEOUT_S || 300) * 1000;
 const artifacts = path.join(repo, "test-artifacts", "vscode");
 const fixture = path.join(repo, "tests/fixtures/article1_sigmoid_scaled.py");
 const FILE = "article1_sigmoid_scaled.py";
+// the issue's script: four classic mistakes (sigmoid convs, pixels up to 255, Adam at 0.5, softmax on one unit)
+const FOUR = "four_mistakes.py";
+const fourFixture = path.join(here, FOUR);
 
 const results = [];
 const cleanups = [];
@@ -111,6 +114,30 @@ async function problemsRows() {
   return page.$$eval(".markers-panel .monaco-list-row", (rows) => rows.map((r) => r.textContent || ""));
 }
 
+/** A Problems-panel row's message: its text before the source ("learnability(LRN101) [Ln 10, Col 47]"). */
+function rowMessage(row) {
+  const at = row.search(/learnability(-probe)?\(?[A-Z]{3}\d{3}\)?\s*\[Ln/);
+  return (at >= 0 ? row.slice(0, at) : row).trim();
+}
+
+/** Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns what the user reads in it. */
+async function hoverAtCursor(name) {
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = page.locator(".monaco-hover:visible").first();
+  await hover.waitFor({ state: "visible", timeout: 15000 });
+  await waitFor("the hover to show the rule", async () => /LRN101/.test((await hover.textContent()) || ""), 15000);
+  await page.waitForTimeout(500);
+  const parts = await page.$$eval(".monaco-hover .hover-row, .monaco-hover .hover-contents", (els) => els.map((e) => e.textContent || ""));
+  const text = (await hover.textContent()) || "";
+  // *Quick Fix…* in the hover's status bar must be in view: inside the hover, and the hover inside the window
+  const quick = page.locator('.monaco-hover .action-container:has-text("Quick Fix"), .monaco-hover a:has-text("Quick Fix")').first();
+  const [qb, hb, vp] = [await quick.boundingBox().catch(() => null), await hover.boundingBox(), page.viewportSize()];
+  await shot(name);
+  await page.keyboard.press("Escape");
+  return { text, parts, quick: qb, hover: hb, viewport: vp };
+}
+
 async function openProblems() {
   if (!(await page.isVisible(".markers-panel").catch(() => false))) await page.keyboard.press("Control+Shift+M");
   await page.waitForSelector(".markers-panel", { state: "visible", timeout: 15000 });
@@ -155,6 +182,7 @@ async function main() {
   fs.mkdirSync(workspace, { recursive: true });
   const target = path.join(workspace, FILE);
   fs.copyFileSync(fixture, target);
+  fs.copyFileSync(fourFixture, path.join(workspace, FOUR)); // there from the start: Quick Open lists it
   const original = fs.readFileSync(target, "utf8");
   const settingsFile = path.join(userData, "User/settings.json");
   fs.writeFileSync(
@@ -277,6 +305,13 @@ async function main() {
     );
     for (const r of rows) log(`problem: ${r.slice(0, 140)}`);
     if (!rows.some((t) => /learnability/.test(t))) throw new Error("no row names the source 'learnability'");
+    // messages that fit: one line, the problem then the remedy, at most 100 characters (nothing cut off)
+    for (const r of rows.filter((t) => /learnability/.test(t))) {
+      const msg = rowMessage(r);
+      log(`message (${msg.length} characters): ${msg}`);
+      if (msg.length > 100) throw new Error(`a message of ${msg.length} characters: ${msg}`);
+    }
+    if (!rows.some((t) => /sigmoid in Conv2D saturates .*: use relu/.test(t))) throw new Error("LRN101's message does not lead with the problem and the remedy");
     await page.waitForTimeout(800);
     await shot("diagnostics");
   });
@@ -318,6 +353,22 @@ async function main() {
     await page.keyboard.press("Control+Z");
     await page.keyboard.press("Control+S");
     await waitFor("the undo to be saved", () => fs.readFileSync(target, "utf8") === original, 10000);
+  });
+
+  await step("the hover on a finding is short, does not repeat the message, and keeps Quick Fix in view", async () => {
+    await page.click(".monaco-editor .view-lines");
+    await goToLine(10, 45);
+    const h = await hoverAtCursor("hover");
+    const message = rowMessage((await problemsRows()).find((t) => t.includes("LRN101") && /Ln 10,/.test(t)) || "");
+    const ours = h.parts.find((t) => t.includes("saturating-hidden-activation")) || "";
+    log(`hover: ${h.text.length} characters in all, ${ours.length} of ours; Quick Fix at ${JSON.stringify(h.quick)} in ${JSON.stringify(h.hover)}`);
+    if (!ours) throw new Error(`the extension's hover is missing: ${h.text.slice(0, 300)}`);
+    if (ours.length > 700) throw new Error(`the hover is ${ours.length} characters long`);
+    if (!/Why:/.test(ours) || !/Fix:/.test(ours)) throw new Error(`the hover lacks Why / Fix: ${ours}`);
+    if (message && h.text.split(message).length - 1 !== 1) throw new Error(`the message is shown ${h.text.split(message).length - 1} times in the hover`);
+    if (!h.quick) throw new Error("no Quick Fix in the hover");
+    const inside = h.quick.y >= h.hover.y - 1 && h.quick.y + h.quick.height <= h.hover.y + h.hover.height + 1 && h.quick.y + h.quick.height <= h.viewport.height;
+    if (!inside) throw new Error("Quick Fix is outside the hover's visible area");
   });
 
   await step("Explain rule on a finding opens its rationale", async () => {
@@ -371,8 +422,29 @@ async function main() {
       await page.waitForTimeout(1000);
       await shot("probe-report");
       if (verdict === "error") throw new Error(`the probe reported an error: ${summary}`);
+      // the report answers first: the verdict in words, then the causes, each with its fix
+      const firstText = await frame.$eval("body", (b) => (b.innerText || "").trim().split("\n")[0]);
+      log(`the report's first line: ${firstText}`);
+      if (!/^(Learns|Learns slowly|Does not learn|Inconclusive)\b/.test(firstText)) throw new Error(`the report does not open with the verdict: ${firstText}`);
+      const causes = await frame.$$eval("li.cause", (els) => els.map((e) => (e.innerText || "").replace(/\s+/g, " ").trim()));
+      for (const c of causes) log(`cause: ${c}`);
+      if (!causes.length || !causes.some((c) => /LRN101/.test(c))) throw new Error("no ranked cause names LRN101");
+      if ((await frame.$$("li.cause button.apply-fix")).length === 0) throw new Error("no cause offers its fix");
       const hasPlot = await frame.$("svg[aria-label='Loss curves']");
-      if (!hasPlot) log("no loss curves in the report");
+      if (!hasPlot) throw new Error("no loss curves in the report");
+      // the legend's swatches show their colour under the webview's CSP (SVG strokes, no inline style)
+      const swatches = await frame.$$eval(".legend-item", (items) => items.map((it) => {
+        const line = it.querySelector("svg.swatch line");
+        const series = document.querySelector(`path.series[data-series="${it.getAttribute("data-series")}"]`);
+        return { name: it.getAttribute("data-series"), swatch: line ? getComputedStyle(line).stroke : "none", curve: series ? getComputedStyle(series).stroke : "" };
+      }));
+      log(`legend: ${swatches.map((s) => `${s.name} ${s.swatch}`).join("; ")}`);
+      if (!swatches.length || swatches.some((s) => !/^rgb/.test(s.swatch) || s.swatch !== s.curve)) throw new Error(`a swatch without its curve's colour: ${JSON.stringify(swatches)}`);
+      if (new Set(swatches.map((s) => s.swatch)).size !== swatches.length) throw new Error("two curves share a colour");
+      const plotWidth = await frame.$eval("svg[aria-label='Loss curves']", (s) => s.getBoundingClientRect().width);
+      const bodyWidth = await frame.$eval("body", (b) => b.clientWidth);
+      log(`loss plot ${plotWidth.toFixed(0)} px wide in a ${bodyWidth} px page`);
+      if (plotWidth < Math.min(bodyWidth, 1100) * 0.85) throw new Error("the plot does not use the width it has");
       await openProblems();
       const rows = await waitFor(
         "a confirmed / not-confirmed diagnostic",
@@ -384,6 +456,11 @@ async function main() {
         500,
       );
       for (const r of rows.filter((t) => /confirmed/i.test(t))) log(`after probe: ${r.slice(0, 200)}`);
+      // the probe's result is a short suffix on the static message, e.g. "(confirmed: fits in 15 steps instead of 26)"
+      for (const r of rows.filter((t) => /learnability\(LRN/.test(t))) {
+        const msg = rowMessage(r);
+        if (msg.length > 150 || /\(confirmed by probe: as written/.test(msg)) throw new Error(`a long probe suffix: ${msg}`);
+      }
       await shot("probe-diagnostics");
       const labels = { learns: "Learns", learns_slowly: "Learns slowly", does_not_learn: "Does not learn", inconclusive: "Inconclusive" };
       const status = await waitFor(
@@ -409,6 +486,42 @@ async function main() {
       } else {
         log("no link to line 12 in the report");
       }
+    });
+
+    await step("the hover after the probe says its result in one line and still keeps Quick Fix in view", async () => {
+      await page.click(".monaco-editor .view-lines");
+      await goToLine(10, 45);
+      const h = await hoverAtCursor("hover-after-probe");
+      log(`hover after the probe: ${h.text.length} characters: ${h.text.slice(0, 400)}`);
+      if (!/Probe:/.test(h.text)) throw new Error("the hover does not say the probe's result");
+      if (/as written it fits the batch/.test(h.text)) throw new Error("the hover repeats the probe's long evidence");
+      if (!h.quick || h.quick.y + h.quick.height > h.hover.y + h.hover.height + 1) throw new Error("Quick Fix is not in view");
+    });
+
+    await step("a cause's fix button in the report applies the quick fix to the code", async () => {
+      const frame = await waitFor("the report view", async () => {
+        for (const f of page.frames()) if (await f.$("#verdict").catch(() => null)) return f;
+        return undefined;
+      }, 20000, 500);
+      const button = frame.locator('li.cause[data-rule="LRN101"] button.apply-fix').first();
+      const title = await button.textContent();
+      await button.click({ timeout: 10000 });
+      await waitFor(
+        "relu on line 10 of the editor",
+        async () => (await page.$$eval(".monaco-editor .view-line", (ls) => ls.map((l) => l.textContent || ""))).some((t) => /Conv2D\(32.*relu/.test(t.replace(/\u00a0/g, " "))),
+        15000,
+      );
+      const status = await frame.$eval('li.cause[data-rule="LRN101"] .fix-status', (e) => e.textContent || "").catch(() => "");
+      log(`applied "${title}" from the report: ${status}`);
+      await shot("report-fix-applied");
+      await page.click(".monaco-editor .view-lines");
+      await page.keyboard.press("Control+Z");
+      await waitFor(
+        "the undo",
+        async () => !(await page.$$eval(".monaco-editor .view-line", (ls) => ls.map((l) => l.textContent || ""))).some((t) => /Conv2D\(32.*relu/.test(t.replace(/\u00a0/g, " "))),
+        10000,
+      );
+      await page.keyboard.press("Control+S");
     });
 
     await step("Show last probe report reopens the report (full-size screenshot)", async () => {
@@ -455,6 +568,67 @@ async function main() {
       }, 15000, 200);
       await waitFor("no training process left", () => !ours().some((l) => l.includes("harness.py")), 10000, 200);
       log(`stopped ${((Date.now() - t0) / 1000).toFixed(1)} s after Cancel`);
+    });
+  }
+
+  if (!skipProbe) {
+    await step("four mistakes: the report says Does not learn, ranks the causes, and Apply all fixes fixes them in one edit", async () => {
+      const target4 = path.join(workspace, FOUR);
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+P");
+      const input = await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+      await input.fill(FOUR);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${FOUR}"]`, { timeout: 15000 });
+      await page.keyboard.press("Enter");
+      await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${FOUR}"]`, { timeout: 15000 });
+      await openProblems();
+      await waitFor("LRN102 in the Problems panel", async () => (await problemsRows()).some((t) => t.includes("LRN102")), 60000, 500);
+      for (const r of (await problemsRows()).filter((t) => /learnability/.test(t))) {
+        const msg = rowMessage(r);
+        log(`four mistakes: ${msg}`);
+        if (msg.length > 100) throw new Error(`a message of ${msg.length} characters: ${msg}`);
+      }
+      await shot("four-mistakes-diagnostics");
+      await page.click(".monaco-editor .view-lines");
+      await runCommand("Learnability: Run learnability probe");
+      const frame = await waitFor("the report of four_mistakes.py", async () => {
+        for (const f of page.frames()) {
+          const name = await f.$eval("code.file", (e) => e.textContent).catch(() => "");
+          if (name === FOUR) return f;
+        }
+        return undefined;
+      }, probeTimeoutMs, 1000);
+      await page.waitForTimeout(1000);
+      const verdict = await frame.$eval("#verdict", (el) => el.getAttribute("data-verdict"));
+      const causes = await frame.$$eval("li.cause", (els) => els.map((e) => e.getAttribute("data-rule")));
+      log(`verdict ${verdict}; causes ${causes.join(", ")}`);
+      await shot("four-mistakes-report");
+      if (verdict !== "does_not_learn") throw new Error(`verdict ${verdict}`);
+      for (const rule of ["LRN101", "LRN102", "LRN301", "LRN501"]) if (!causes.includes(rule)) throw new Error(`${rule} is not among the causes`);
+      const original4 = fs.readFileSync(target4, "utf8");
+      await frame.locator("#apply-all").click({ timeout: 10000 });
+      const status = await waitFor("the view to say the fixes are applied", async () => {
+        const s = await frame.$eval('.fix-status[data-for="apply-all"]', (e) => e.textContent || "").catch(() => "");
+        return s || undefined;
+      }, 15000, 250);
+      log(`Apply all fixes: ${status}`);
+      await shot("four-mistakes-apply-all");
+      // what the edit did, read from the saved file; then one undo takes it all back
+      await page.click(`.tabs-container .tab[aria-label*="${FOUR}"]`);
+      await page.keyboard.press("Control+S");
+      const fixed = await waitFor("the fixed script on disk", () => {
+        const t = fs.readFileSync(target4, "utf8");
+        return t !== original4 ? t : undefined;
+      }, 10000, 250);
+      log(`after Apply all fixes:\n${fixed}`);
+      const want = [/Conv2D\(8, 3, activation="relu"\),\n\s+layers\.Conv2D\(8, 3, activation="relu"\)/, /Dense\(1, activation="sigmoid"\)/,
+        /learning_rate=0\.001/, /fit\(X \/ 255\.0, y/];
+      const missed = want.filter((re) => !re.test(fixed));
+      if (missed.length) throw new Error(`fixes missing: ${missed.join(", ")}`);
+      await page.click(".monaco-editor .view-lines");
+      await page.keyboard.press("Control+Z");
+      await page.keyboard.press("Control+S");
+      await waitFor("one undo to bring the script back", () => fs.readFileSync(target4, "utf8") === original4, 10000, 250);
     });
   }
 
