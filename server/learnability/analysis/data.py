@@ -291,28 +291,27 @@ def _names_in(node: cst.CSTNode | None) -> set[str]:
 def _several(program: Program, col: cst.CSTNode, index: int, depth: int = 0) -> bool:
     """A column index that picks several columns at once: a slice, a list of two or more, choice(k, 2),
     random.sample(..., 2), permutation(k)[:m], np.where(...)[0], or a name bound to one of them."""
-    t = type(col)
-    if t is cst.Slice:
+    if type(col) is cst.Slice:
         return True
-    if t in (cst.List, cst.Tuple):
-        return len(col.elements) >= 2  # type: ignore[attr-defined]
-    if t is cst.Subscript:  # rng.permutation(k)[:2], np.where(row)[0]
-        inner = col.value  # type: ignore[attr-defined]
+    if type(col) is cst.List or type(col) is cst.Tuple:
+        return len(col.elements) >= 2
+    if type(col) is cst.Subscript:  # rng.permutation(k)[:2], np.where(row)[0]
+        inner = col.value
         return type(inner) is cst.Call and _several(program, inner, index, depth + 1)
-    if t is cst.Call:
-        fname = last(program.qualname(col.func) or dotted(col.func) or "")  # type: ignore[attr-defined]
+    if type(col) is cst.Call:
+        fname = last(program.qualname(col.func) or dotted(col.func) or "")
         if fname not in _SEVERAL:
             return False
         if fname in ("choice", "sample"):  # choice(k, 2), rng.choice(k, size=3), random.sample(range(k), 2)
-            positional = [a for a in col.args if a.keyword is None]  # type: ignore[attr-defined]
-            size = next((a for a in col.args if a.keyword is not None and a.keyword.value in ("size", "k")),  # type: ignore[attr-defined]
+            positional = [a for a in col.args if a.keyword is None]
+            size = next((a for a in col.args if a.keyword is not None and a.keyword.value in ("size", "k")),
                         positional[1] if len(positional) > 1 else None)
             n = program.const(size, index) if size is not None else NOTHING
             return (isinstance(n, int) and not isinstance(n, bool) and n >= 2) or isinstance(n, tuple) or \
                 (size is not None and n is NOTHING)
         return fname != "permutation"  # a whole permutation as a column index is every column: no
-    if t is cst.Name and depth < 5:
-        value, vstmt = program.value_of(col.value, index)  # type: ignore[attr-defined]
+    if type(col) is cst.Name and depth < 5:
+        value, vstmt = program.value_of(col.value, index)
         return value is not None and vstmt is not None and _several(program, value, vstmt.index, depth + 1)
     return False
 
