@@ -34,11 +34,12 @@ SAT_PREACT = 5.0  # a sigmoid/tanh unit is saturated beyond |pre-activation| 5 (
 # ----------------------------------------------------------------------------- data
 
 
-def _leaves(x: Any) -> list:
-    return keras.tree.flatten(x)
+def _leaves(x: Any) -> list[Any]:
+    leaves: list[Any] = keras.tree.flatten(x)
+    return leaves
 
 
-def _map(fn, x: Any) -> Any:
+def _map(fn: Callable[..., Any], x: Any) -> Any:
     return keras.tree.map_structure(fn, x)
 
 
@@ -47,7 +48,8 @@ def _as_array(a: Any) -> np.ndarray:
     if isinstance(a, np.ndarray):
         return a
     if type(a).__module__.startswith(("torch", "jax", "jaxlib")):
-        return keras.ops.convert_to_numpy(a)  # a tensor of the backend (on its device)
+        arr: np.ndarray = keras.ops.convert_to_numpy(a)  # a tensor of the backend (on its device)
+        return arr
     if hasattr(a, "numpy"):
         a = a.numpy()
     return np.asarray(a)
@@ -486,7 +488,7 @@ def pred_summary(task: Task, pred: Any, y: Any) -> Record:
     return out
 
 
-def activation_stats(model: Any, x: Any) -> list[dict] | None:
+def activation_stats(model: Any, x: Any) -> list[Record] | None:
     """Per top-level layer: saturation (sigmoid/tanh) and dead-unit fraction (ReLU), inference mode."""
     layers = list(getattr(model, "layers", []))
     if not layers:
@@ -499,7 +501,7 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
     return _activation_stats(layers, outputs)
 
 
-def _layer_outputs(model: Any, layers: list, x: Any) -> list:
+def _layer_outputs(model: Any, layers: list[Any], x: Any) -> list[Any]:
     """Each top-level layer's output on `x`, inference mode (None for an InputLayer)."""
     if type(model).__name__ == "Sequential":
         h = keras.ops.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
@@ -515,7 +517,7 @@ def _layer_outputs(model: Any, layers: list, x: Any) -> list:
     return [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
 
 
-def _activation_stats(layers: list, outputs: list) -> list[dict]:
+def _activation_stats(layers: list[Any], outputs: list[Any]) -> list[Record]:
     """Saturation of sigmoid/tanh-like layers (beyond |pre-activation| SAT_PREACT) and dead ReLU units."""
     stats = []
     for layer, out in zip(layers, outputs):
@@ -547,7 +549,8 @@ def model_backend(model: Any) -> str:
     """The backend that trains `model`: TensorFlow for a Keras 2 model (tf_keras), else Keras 3's own."""
     if any(c.__module__.startswith("tf_keras") for c in type(model).__mro__):
         return "tensorflow"
-    return keras.backend.backend()
+    name: str = keras.backend.backend()
+    return name
 
 
 def no_grad(backend: str) -> Any:
@@ -566,7 +569,7 @@ def _sq(a: Any) -> Any:
     return ops.sum(ops.square(ops.cast(a, "float32")))
 
 
-def _norms(grads: list, old: list, new: list, groups: list[list[int]]) -> tuple[Any, Any]:
+def _norms(grads: list[Any], old: list[Any], new: list[Any], groups: list[list[int]]) -> tuple[Any, Any]:
     """Per group of variables (a top-level layer): the gradient's L2 norm, and the update's size relative
     to the weights, ||new - old|| / ||old||. Written in keras.ops: it runs inside each backend's step."""
     ops = keras.ops
@@ -574,7 +577,7 @@ def _norms(grads: list, old: list, new: list, groups: list[list[int]]) -> tuple[
     dsq = [_sq(ops.subtract(n, o)) for n, o in zip(new, old)]
     wsq = [_sq(o) for o in old]
 
-    def total(parts: list, idx: list[int]) -> Any:
+    def total(parts: list[Any], idx: list[int]) -> Any:
         return ops.sum(ops.stack([parts[i] for i in idx]))
 
     gn = ops.stack([ops.sqrt(total(sq, g)) for g in groups])
@@ -593,7 +596,7 @@ class Trainer:
     optimizer's `apply`, eagerly (Keras's own default there). Every phase measures the same things
     (loss, predictions, per-layer gradient norms and update ratios) on each backend."""
 
-    def __init__(self, model: Any, x: Any, y: Any, init_weights: list | None = None) -> None:
+    def __init__(self, model: Any, x: Any, y: Any, init_weights: list[Any] | None = None) -> None:
         self.model = model
         self.backend = model_backend(model)
         if not model.built:
@@ -615,7 +618,7 @@ class Trainer:
                           if id(v) not in weight_ids and "seed_generator" in str(getattr(v, "path", v.name))]
         if not getattr(opt, "built", getattr(opt, "_built", False)):  # (tf_keras: `_built`)
             opt.build(self.tvars)
-        self._lr_var = getattr(opt, "_learning_rate", None)
+        self._lr_var: Any = getattr(opt, "_learning_rate", None)  # a Keras variable when lr_is_variable
         self.lr_is_variable = hasattr(self._lr_var, "assign")
         self.init_lr = float(keras.ops.convert_to_numpy(opt.learning_rate)) if self.lr_is_variable else None
         self.opt_init = [(v, np.array(v.numpy())) for v in opt.variables if v is not self._lr_var]
@@ -634,9 +637,9 @@ class Trainer:
         self.stochastic = any(type(l).__name__.startswith(("Dropout", "BatchNorm", "SpatialDropout", "GaussianNoise",
                                                            "GaussianDropout", "AlphaDropout"))
                               for l in model._flatten_layers() if l is not model) if hasattr(model, "_flatten_layers") else True
-        self._state: list | None = None  # JAX: (trainable, non-trainable, optimizer, metrics) values
+        self._state: list[Any] | None = None  # JAX: (trainable, non-trainable, optimizer, metrics) values
         self._dirty = False  # JAX: the state is newer than the model's variables
-        self._predict = None  # JAX: the jitted inference call
+        self._predict: Callable[..., Any] | None = None  # JAX: the jitted inference call
         build = {"tensorflow": self._tf_step, "jax": self._jax_step, "torch": self._torch_step}.get(self.backend)
         if build is None:
             raise ValueError(f"the probe cannot train on Keras's '{self.backend}' backend")
@@ -645,7 +648,7 @@ class Trainer:
 
     # ---- the step, per backend: each returns (loss, predictions, gradient norms, update ratios)
 
-    def _loss_kwargs(self) -> dict:
+    def _loss_kwargs(self) -> dict[str, Any]:
         import inspect
 
         try:
@@ -661,7 +664,7 @@ class Trainer:
         groups = [g for _, g in self.groups]
         kw = self._loss_kwargs()
 
-        def step(xb, yb):
+        def step(xb: Any, yb: Any) -> tuple[Any, Any, Any, Any]:
             with tf.GradientTape() as tape:
                 yp = model(xb, training=True)
                 loss = model.compute_loss(x=xb, y=yb, y_pred=yp, **kw)
@@ -682,14 +685,14 @@ class Trainer:
         model, opt = self.model, self.opt
         groups = [g for _, g in self.groups]
 
-        def loss_fn(tv, ntv, mv, ov, xb, yb):  # Keras's own stateless loss (stateless_call + compute_loss)
+        def loss_fn(tv: Any, ntv: Any, mv: Any, ov: Any, xb: Any, yb: Any) -> tuple[Any, Any]:  # Keras's own stateless loss (stateless_call + compute_loss)
             loss, (unscaled, yp, ntv, mv) = model.compute_loss_and_updates(
                 tv, ntv, mv, xb, yb, None, training=True, optimizer_variables=ov)
             return loss, (unscaled, yp, ntv, mv)
 
         grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
 
-        def step(tv, ntv, ov, mv, xb, yb):
+        def step(tv: Any, ntv: Any, ov: Any, mv: Any, xb: Any, yb: Any) -> tuple[Any, Any, Any, Any, list[Any]]:
             (_, (loss, yp, ntv, mv)), grads = grad_fn(tv, ntv, mv, ov, xb, yb)
             new_tv, ov = opt.stateless_apply(ov, grads, tv)
             gn, un = _norms(grads, tv, new_tv, groups)
@@ -705,7 +708,7 @@ class Trainer:
         groups = [g for _, g in self.groups]
         ops = keras.ops
 
-        def step(xb, yb):
+        def step(xb: Any, yb: Any) -> tuple[Any, Any, Any, Any]:
             xb, yb = _map(ops.convert_to_tensor, xb), _map(ops.convert_to_tensor, yb)
             yp = model(xb, training=True)
             model.zero_grad()
@@ -722,7 +725,7 @@ class Trainer:
 
     # ---- JAX's state <-> the model's variables
 
-    def _jax_vars(self) -> list[list]:
+    def _jax_vars(self) -> list[list[Any]]:
         m = self.model
         return [self.tvars, list(m.non_trainable_variables), list(self.opt.variables), list(m.metrics_variables)]
 
@@ -742,13 +745,13 @@ class Trainer:
 
     # ---- phases
 
-    def adopt(self, model: Any, init_weights: list | None = None) -> None:
+    def adopt(self, model: Any, init_weights: list[Any] | None = None) -> None:
         """Train `model`'s setup with this (already traced) trainer: same architecture, optimizer and loss
         (see `setup_key`); the initial weights and learning rate come from `model` (or `init_weights`)."""
         self.sync()
         src = init_weights if init_weights is not None else [v.numpy() for v in model.weights]
         self.init_weights = [np.array(w) for w in src]
-        lr_var = getattr(model.optimizer, "_learning_rate", None)
+        lr_var: Any = getattr(model.optimizer, "_learning_rate", None)
         if self.lr_is_variable and hasattr(lr_var, "numpy"):
             self.init_lr = float(np.asarray(lr_var.numpy()))
         self.same_init = True
@@ -777,10 +780,15 @@ class Trainer:
         else:
             self._lr_var.assign(lr)
 
-    def run_step(self, xb: Any, yb: Any):
+    def _jax_state(self) -> list[Any]:
+        if self._state is None:  # (never: _load runs when the JAX step is made and on every reset)
+            raise RuntimeError("the JAX trainer has no state")
+        return self._state
+
+    def run_step(self, xb: Any, yb: Any) -> tuple[float, Any, np.ndarray, np.ndarray]:
         t = time.perf_counter()
         if self.backend == "jax":
-            loss, yp, gn, un, self._state = self.step(*self._state, xb, yb)
+            loss, yp, gn, un, self._state = self.step(*self._jax_state(), xb, yb)
             self._dirty = True
         else:
             loss, yp, gn, un = self.step(xb, yb)
@@ -793,7 +801,7 @@ class Trainer:
     def predict(self, x: Any) -> Any:
         """The model's outputs on `x` in inference mode, in chunks of PREDICT_CHUNK rows. On JAX, a jitted
         `stateless_call` on chunks padded to PREDICT_CHUNK rows (one compilation for every call)."""
-        outs = []
+        outs: list[Any] = []
         n = n_samples(x)
         if self.backend == "jax":
             if self._predict is None:
@@ -803,7 +811,8 @@ class Trainer:
                 self._predict = jax.jit(lambda tv, ntv, xb: model.stateless_call(tv, ntv, xb, training=False)[0])
             for s in range(0, n, PREDICT_CHUNK):
                 idx = np.arange(s, s + PREDICT_CHUNK).clip(max=n - 1)  # the last row repeated: rows are independent
-                out = self._predict(self._state[0], self._state[1], take(x, idx))
+                state = self._jax_state()
+                out = self._predict(state[0], state[1], take(x, idx))
                 outs.append(_map(lambda a, k=min(n - s, PREDICT_CHUNK): np.asarray(a)[:k], out))
         else:
             with no_grad(self.backend):
@@ -813,7 +822,8 @@ class Trainer:
 
 
 def _standardise(a: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    return ((a - mean) / std).astype(np.float32)
+    out: np.ndarray = ((a - mean) / std).astype(np.float32)
+    return out
 
 
 def _stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -823,7 +833,7 @@ def _stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.where(std > 1e-12, std, 1.0)
 
 
-def repair_data(atoms: list, data: Data) -> Data:
+def repair_data(atoms: list[str], data: Data) -> Data:
     """The data with the repair's data atoms applied (statistics from the training slice)."""
     from dataclasses import replace
 
@@ -845,13 +855,13 @@ def repair_data(atoms: list, data: Data) -> Data:
             values = np.unique(out.y_train if out.y_held is None else np.concatenate(
                 [np.ravel(out.y_train), np.ravel(out.y_held)]))
 
-            def rl(y):
+            def rl(y: np.ndarray | None) -> np.ndarray | None:
                 return None if y is None else np.searchsorted(values, y).astype(np.float32 if y.dtype.kind == "f" else np.int64)
             out = replace(out, y_train=rl(out.y_train), y_held=rl(out.y_held))
         elif atom.startswith("labels_x"):
             f = float(atom[len("labels_x"):])
 
-            def sc(y):
+            def sc(y: np.ndarray | None) -> np.ndarray | None:
                 return None if y is None else np.round(np.asarray(y, dtype=np.float64) * f).astype(np.float32)
             out = replace(out, y_train=sc(out.y_train), y_held=sc(out.y_held))
     return out
@@ -860,7 +870,7 @@ def repair_data(atoms: list, data: Data) -> Data:
 MODEL_ATOMS = {"adam", "linear_out", "relu_he", "bn_first", "multi_hot_sigmoid", "binary_to_softmax"}
 
 
-def repair_model(atoms: list, model: Any, data: Data) -> Any:
+def repair_model(atoms: list[str], model: Any, data: Data) -> Any:
     """A clone of `model` with the repair's model atoms applied, compiled (fresh optimizer); or `model`
     itself when no atom changes the model."""
     atoms = [a for a in atoms if a in MODEL_ATOMS]
@@ -875,7 +885,7 @@ def repair_model(atoms: list, model: Any, data: Data) -> Any:
         classes = int(np.max(data.y_train)) + 1
         loss = "sparse_categorical_crossentropy"
 
-    def clone_fn(layer):
+    def clone_fn(layer: Any) -> Any:
         cfg = layer.get_config()
         if layer.name == last:
             if "linear_out" in atoms and "activation" in cfg:
