@@ -245,7 +245,9 @@ def _mutations(program: Program) -> dict[str, list[int]]:
     if cached is not None:
         return cached
     out: dict[str, list[int]] = {}
-    for stmt in program.stmts:
+    # a walk over every statement, but what it gives is asked by name: the edit analysis follows in-place
+    # changes by name (analysis/incremental.py), so this is not a read of the whole program
+    for stmt in list.__iter__(program.stmts):
         for name in _stmt_mutations(stmt.raw):
             out.setdefault(name, []).append(stmt.index)
     program.__dict__["_a2_mutations"] = out

@@ -32,6 +32,7 @@ from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the ru
     RawStmt,
     SemanticModel,
     Stmt,
+    Watched,
     _is_literal,
     _once,
     _through_returns,
@@ -215,6 +216,16 @@ class ModelInfo:
     base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
     _views: dict[int, ModelInfo] = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
     _events: list[tuple[Branch, LayerInfo | None]] = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
+    # the statements the model was read from (made, its layers, add / compile / fit / evaluate...): with the
+    # names they use, what a rule's work on the model depends on (analysis/incremental.py)
+    footprint: set[int] = field(default_factory=set, repr=False)
+    variant: int = 0  # which of the models one statement made (one per combination of branch arms)
+
+    @property
+    def unit_key(self) -> tuple[int, int, int]:
+        """The model (or view) across analyses of one file: where it is made, its variant, its compile."""
+        c = self.compile if self.base is not None else None
+        return (self.call.index, self.variant, c.index if c is not None else -1)
 
     @property
     def obj(self) -> "ModelInfo":
@@ -291,18 +302,46 @@ def _nested_uses(raw: Any) -> tuple[cst.Call, ...]:
 class Program(SemanticModel):
     """The Keras layer over the semantic model: models, layers, compile, fit (see the module docstring)."""
 
-    def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
+    def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>",
+                 previous: "Program | None" = None) -> None:
         super().__init__(source, cache, path)
+        # an earlier analysis of the same file: the statements an edit affects (analysis/incremental.py), and
+        # the Keras facts read off every other statement, reused as they are (`_kept`)
+        self.affected: set[int] | None = None
+        self._kept_before: dict = {}
+        if previous is not None:
+            from learnability.analysis.incremental import affected
+
+            try:
+                self.affected = affected(previous, self)
+            except Exception:  # the shortcut must never take the analysis down: build everything anew
+                self.affected = None
+            if self.affected is not None:
+                self._kept_before = previous._kept_now
+        self._kept_now: dict = {}
         self.models: list[ModelInfo] = []
         self._made: dict[int, ModelInfo] = {}  # statement index -> the model its value made
-        self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = {}
+        self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = _WatchedDict(self)
         self._activation_memo: dict[int, tuple[LayerInfo, tuple[str, cst.Arg | None]]] = {}
         # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
         self._trainings: list[ModelInfo] | None = None
         self._build()
+        self._kept_before = {}  # read by the build only: the previous analysis' facts are not held on to
 
     # ----- building
+    def _kept(self, kind: str, node: cst.CSTNode, index: int, compute: Any) -> Any:
+        """`compute()`, a fact read off `node` at statement `index` (and what its names lead to), or the same
+        fact of the previous analysis when the edit does not affect that statement."""
+        key = (kind, id(node), index)
+        hit = self._kept_before.get(key)
+        if hit is not None and hit[0] is node and index not in self.affected:  # type: ignore[operator]
+            self._kept_now[key] = hit
+            return hit[1]
+        value = compute()
+        self._kept_now[key] = (node, value)  # the entry holds the node: its id is not reused meanwhile
+        return value
+
     def _build(self) -> None:
         call_type = cst.Call  # exact types below: libcst's node classes are not subclassed
         seen_calls: set[int] = set()
@@ -328,6 +367,7 @@ class Program(SemanticModel):
                 seen_calls.add(id(value))
                 self.calls_by_method.setdefault(value.func.attr.value, []).append((stmt, value))
         self._split_branches()
+        self.models = Watched(self.models, self)
 
     def _split_branches(self) -> None:
         """A model whose layers are added on two arms of one branch (`if conv: model.add(Conv2D...)
@@ -351,13 +391,14 @@ class Program(SemanticModel):
             if not split:
                 out.append(model)
                 continue
-            for combo in itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS):
+            for number, combo in enumerate(itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS)):
                 chosen = dict(zip(split, combo))
 
                 def keep(branch: Branch, chosen: dict[int, int] = chosen) -> bool:
                     return all(chosen.get(bp, arm) == arm for bp, arm in branch if arm >= 0)
 
-                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None)
+                variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None,
+                                              variant=number)
                 for branch, layer in model._events:
                     if not keep(branch):
                         continue
@@ -391,6 +432,7 @@ class Program(SemanticModel):
         call = self.call_view(value, stmt)
         if q in ("keras.Sequential", "keras.models.Sequential"):
             model = ModelInfo(var, "sequential", call)
+            model.footprint.add(stmt.index)
             arg = call.arg(0, "layers")
             if arg is not None:
                 lst = arg.value
@@ -409,7 +451,12 @@ class Program(SemanticModel):
             if outputs is None:
                 return
             model = ModelInfo(var, "functional", call)
-            for layer_call, lstmt in self._functional_chain(outputs.value, stmt.index, stmt):
+            model.footprint.add(stmt.index)
+            chain = self._chain(outputs.value, stmt)
+            for layer_call, lstmt in chain:
+                applying = self.applied.get(id(layer_call))
+                if applying is not None:
+                    model.footprint.add(applying[1].index)
                 self._add_layer(model, layer_call, lstmt)
         self.models.append(model)
         self._made[stmt.index] = model
@@ -440,18 +487,37 @@ class Program(SemanticModel):
         return models[0] if models else None
 
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
+        model.footprint.add(stmt.index)
+        found = self._kept("layer", node, stmt.index, lambda: self._read_layer(node, stmt))
+        if found[-1] >= 0:
+            model.footprint.add(found[-1])
+        what = found[0]
+        if what == "input":
+            if found[1] is not None:
+                model.input_shape = found[1]
+        elif what == "layer":
+            _what, call_node, qualname, at, kind, _extra = found
+            call = CallView(call_node, qualname, at, self.stmts[at].placed)
+            layer = LayerInfo(call, kind, model, len(model.layers))
+            model.layers.append(layer)
+            model._events.append((stmt.branch, layer))
+        else:
+            model.opaque.append(len(model.layers))
+            model._events.append((stmt.branch, None))
+
+    def _read_layer(self, node: cst.BaseExpression, stmt: Stmt) -> tuple:
+        """What an element of a model's layers is: ("layer", call, qualified name, its statement, kind, -),
+        ("input", shape or None, -) or ("opaque", -); the last item is the statement a name led to (or -1)."""
         at = stmt
+        extra = -1
         if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None or vstmt is None:  # (a value always comes with its statement)
-                model.opaque.append(len(model.layers))
-                model._events.append((stmt.branch, None))
-                return
+                return ("opaque", -1)
             node, at = value, vstmt
+            extra = vstmt.index
         if type(node) is not cst.Call:
-            model.opaque.append(len(model.layers))
-            model._events.append((stmt.branch, None))
-            return
+            return ("opaque", extra)
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
             kind = call.name
@@ -461,14 +527,29 @@ class Program(SemanticModel):
                 if isinstance(shape, tuple):
                     batched = shape_arg is not None and shape_arg.keyword is not None and \
                         shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
-                    model.input_shape = shape[1:] if batched else shape
-                return
-            layer = LayerInfo(call, kind, model, len(model.layers))
-            model.layers.append(layer)
-            model._events.append((stmt.branch, layer))
-        else:
-            model.opaque.append(len(model.layers))
-            model._events.append((stmt.branch, None))
+                    return ("input", shape[1:] if batched else shape, extra)
+                return ("input", None, extra)
+            return ("layer", node, call.qualname, at.index, kind, extra)
+        return ("opaque", extra)
+
+    def _chain(self, node: cst.BaseExpression, stmt: Stmt) -> list[tuple[cst.Call, Stmt]]:
+        """`_functional_chain` from a Model(...) call's outputs, kept across analyses as `_kept` keeps facts."""
+        def read() -> list[tuple]:
+            chain = self._functional_chain(node, stmt.index, stmt)
+            out = []
+            for layer_call, lstmt in chain:
+                applying = self.applied.get(id(layer_call))
+                out.append((layer_call, lstmt.index, applying[0] if applying else None,
+                            applying[1].index if applying else -1))
+            return out
+
+        stmts = self.stmts
+        chain = []
+        for layer_call, at, applying, applying_at in self._kept("chain", node, stmt.index, read):
+            if applying is not None:
+                self.applied[id(layer_call)] = (applying, stmts[applying_at])
+            chain.append((layer_call, stmts[at]))
+        return chain
 
     def _functional_chain(self, node: cst.BaseExpression, index: int,
                           start: Stmt | None = None) -> list[tuple[cst.Call, Stmt]]:
@@ -525,6 +606,7 @@ class Program(SemanticModel):
             return
         view = self.call_view(call, stmt)
         for model in models:
+            model.footprint.add(stmt.index)
             if method == "add":
                 if view.args:
                     self._add_layer(model, view.args[0].value, stmt)
@@ -547,6 +629,10 @@ class Program(SemanticModel):
                 (model.fits if training else model.uses).append(fit)
 
     def _compile(self, view: CallView, stmt: Stmt) -> CompileInfo:
+        optimizer, loss, metrics = self._kept("compile", view.node, stmt.index, lambda: self._read_compile(view, stmt))
+        return CompileInfo(view, optimizer, loss, metrics)
+
+    def _read_compile(self, view: CallView, stmt: Stmt) -> tuple:
         opt_arg = view.arg(0, "optimizer")
         loss_arg = view.arg(1, "loss")
         metrics_arg = view.arg(None, "metrics")
@@ -566,29 +652,41 @@ class Program(SemanticModel):
                 elif type(v) is cst.Call or type(v) is cst.Attribute or type(v) is cst.Name:
                     q = self.qualname(v.func if type(v) is cst.Call else v, stmt)
                     metrics.append(last(q).lower())
-        return CompileInfo(view, optimizer, loss, metrics)
+        return optimizer, loss, metrics
 
     def _fit(self, view: CallView, method: str, stmt: Stmt) -> FitInfo:
+        fields = self._kept("fit", view.node, stmt.index, lambda: self._read_fit(view, method, stmt))
+        info = FitInfo(view, method, fields[0], fields[1])
+        info.batch_size, info.epochs, info.validation_split, info.shuffle = fields[2:]
+        return info
+
+    def _read_fit(self, view: CallView, method: str, stmt: Stmt) -> tuple:
         x = view.arg(0, "x", "generator")
         y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
-        if method not in TRAINING_METHODS:
-            return info  # evaluate / predict: their data is what the rules read
-        for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
-                                 ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
-            arg = view.arg(pos if method == "fit" else None, *names)
-            if arg is not None:
-                setattr(info, attr, self.const(arg, stmt.index))
-        return info
+        if method in TRAINING_METHODS:  # evaluate / predict: their data is what the rules read
+            for attr, pos, names in (("batch_size", 2, ("batch_size",)), ("epochs", 3, ("epochs", "nb_epoch")),
+                                     ("validation_split", 6, ("validation_split",)), ("shuffle", 8, ("shuffle",))):
+                arg = view.arg(pos if method == "fit" else None, *names)
+                if arg is not None:
+                    setattr(info, attr, self.const(arg, stmt.index))
+        return (info.x, info.y, info.batch_size, info.epochs, info.validation_split, info.shuffle)
 
     # ----- queries
+    def calls_method(self, name: str) -> bool:
+        """Whether the program calls a method of that name anywhere (`x.name(...)` as a statement). The set of
+        such names is compared between analyses (`analysis/incremental.py`): asking is not reading it all."""
+        return dict.__contains__(self.calls_by_method, name)
+
     def trainings(self) -> list[ModelInfo]:
         """Each model once per compile (a view: `compile` is that compile and `fits` the fits it is in force
         for), and each model never compiled as it is. The loss rules read a loss with the labels of the fits
         that use that very compile."""
+        if self.recording:
+            self.read_all = True
         if self._trainings is None:
             out: list[ModelInfo] = []
-            for model in self.models:
+            for model in list.__iter__(self.models):
                 if not model.compiles:
                     out.append(model)
                 for c in model.compiles:
@@ -733,6 +831,48 @@ class Program(SemanticModel):
                 if nxt.kind not in ("Dropout", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape"):
                     break
         return act, layer, arg
+
+
+class _WatchedDict(dict):
+    """`Program.calls_by_method`: reading it is reading the whole program (see `Watched`)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: SemanticModel) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def _touch(self) -> None:
+        if self.owner.recording:
+            self.owner.read_all = True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._touch()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._touch()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: Any) -> bool:
+        self._touch()
+        return dict.__contains__(self, key)
+
+    def __iter__(self) -> Any:
+        self._touch()
+        return dict.__iter__(self)
+
+    def items(self) -> Any:
+        self._touch()
+        return dict.items(self)
+
+    def values(self) -> Any:
+        self._touch()
+        return dict.values(self)
+
+    def keys(self) -> Any:
+        self._touch()
+        return dict.keys(self)
 
 
 def _is_layer(q: str) -> bool:

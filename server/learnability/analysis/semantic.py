@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Iterator, Sequence, TypeAlias, TypeVar, final, overload
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeAlias, TypeVar, final, overload
 
 import libcst as cst
 
@@ -200,6 +201,21 @@ def statement_tree(statements: Sequence[cst.CSTNode], func: str | None = None) -
             arms = [statement_tree(_body_statements(case), func) for case in stmt.cases]
             items.append(Block("if", stmt, arms, False, labels=("case",) * len(arms)))
     return items
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORDS_KEY = "_words"
+
+
+def statement_words(stmt: "Stmt") -> frozenset[str]:
+    """Every identifier-like word of the chunk a placed statement was read from: a superset of the names the
+    statement uses (its chunk's other statements, attributes, keywords and words inside strings too), read
+    once per parsed chunk (the edit analysis asks about every statement: analysis/incremental.py)."""
+    chunk = stmt.placed.chunk
+    words = chunk.__dict__.get(_WORDS_KEY)
+    if words is None:
+        words = chunk.__dict__[_WORDS_KEY] = frozenset(_WORD.findall(chunk.text))
+    return words
 
 
 def _called_functions(items: list[Item], out: set[str]) -> None:
@@ -421,15 +437,42 @@ def _code(node: cst.CSTNode, limit: int = 40) -> str:
 
 
 # --------------------------------------------------------------------------- the semantic model
+_Item = TypeVar("_Item")
+
+
+class Watched(list[_Item]):
+    """A list of the program (its statements, its models) that notes a walk over all of it while a rule's
+    per-model work is being recorded (`SemanticModel.recording`): such work reads more than its model and
+    its names, so its result is not kept for the next analysis (see `analysis/incremental.py`)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, items: Iterable[_Item] = (), owner: "SemanticModel | None" = None) -> None:
+        super().__init__(items)
+        self.owner = owner
+
+    def __iter__(self) -> Iterator[_Item]:
+        owner = self.owner
+        if owner is not None and owner.recording:
+            owner.read_all = True
+        return list.__iter__(self)
+
+
 class SemanticModel:
     """Statements in order, with scopes and branches; bindings and the lookups rules use."""
 
+    # set while a rule's per-model work runs (analysis/incremental.py); `read_all` records that it read
+    # the whole program (every statement, every model, the source text), not only its model and names
+    recording = False
+    read_all = False
+    extra_reads: set[int] = set()  # statements the recorded work read beyond what its statements name
+
     def __init__(self, source: str, cache: ChunkCache | None = None, path: str = "<string>") -> None:
-        self.source = source
+        self._source = source
         self.path = path
         self.cache = cache if cache is not None else ChunkCache()  # an empty cache is falsy (__len__)
         self.errors: list[AnalysisError] = []
-        self.stmts: list[Stmt] = []
+        self.stmts: list[Stmt] = Watched(owner=self)
         self.aliases: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.assigned: frozenset[str] = frozenset()  # set after the layout (see below)
@@ -458,10 +501,22 @@ class SemanticModel:
         ) | _SHADOWABLE.intersection(self.functions)
         self._qual_cache = self._shared_qual_cache()
 
+    @property
+    def source(self) -> str:
+        """The program's text (reading it is reading the whole program: see `Watched`)."""
+        if self.recording:
+            self.read_all = True
+        return self._source
+
+    def touch_all(self) -> None:
+        """Note that what is being computed depends on the whole program (a memo of a scan over it)."""
+        if self.recording:
+            self.read_all = True
+
     # ----- laying statements out
     def _layout(self) -> None:
         chunks: list[tuple[PlacedChunk, list[Item]]] = []
-        for placed in parse_chunks(self.source, self.cache):
+        for placed in parse_chunks(self._source, self.cache):
             if placed.chunk.error is not None:
                 line, col, msg = placed.chunk.error
                 self.errors.append(AnalysisError(self.path, placed.line_offset + line, col, msg))
@@ -700,9 +755,11 @@ class SemanticModel:
     def instances(self) -> dict[int, list[Stmt]]:
         """id(small statement of a chunk) -> its placed statements (several for a function called twice or
         an unrolled loop's body)."""
+        if self.recording:
+            self.read_all = True
         if self._instances is None:
             out: dict[int, list[Stmt]] = {}
-            for stmt in self.stmts:
+            for stmt in list.__iter__(self.stmts):
                 key = id(stmt.raw)
                 found = out.get(key)
                 if found is None:
@@ -725,8 +782,24 @@ class SemanticModel:
             found = memo.get(key)
             if found is None:
                 found = memo[key] = self._reaching(name, index, None, None)
+            if self.recording:
+                self._note_lookup(name, index, found)
             return found
         return self._reaching(name, index, scope, branch)
+
+    def _note_lookup(self, name: str, index: int, found: list[tuple[Stmt, tuple[int, ...]]]) -> None:
+        """While a rule's per-model work is recorded: a name looked up at a statement that does not use it
+        (a conventional name such as `num_classes`, or a lookup at the end of the program) makes the work
+        depend on the bindings found, beyond the statements the edit analysis follows by name."""
+        stmts = self.stmts
+        if found and not (0 <= index < len(stmts) and name in statement_words(stmts[index])):
+            extra = self.extra_reads
+            for stmt, _path in found:
+                extra.add(stmt.index)
+                ret = stmt.returns
+                while ret is not None:
+                    extra.add(ret.index)
+                    ret = ret.returns
 
     def _reaching(self, name: str, index: int, scope: int | None,
                   branch: Branch | None) -> list[tuple[Stmt, tuple[int, ...]]]:

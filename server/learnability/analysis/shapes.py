@@ -77,7 +77,7 @@ def input_dims(program: Program, model: ModelInfo) -> tuple[tuple[int | None, ..
 
 
 def _channel_order(program: Program, model: ModelInfo) -> str | None:
-    if "set_image_data_format" in program.calls_by_method or "set_image_dim_ordering" in program.calls_by_method:
+    if program.calls_method("set_image_data_format") or program.calls_method("set_image_dim_ordering"):
         return None
     found: set[str] = set()
     for layer in model.layers:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 import libcst as cst
 
 from learnability.analysis.program import CONV_LAYERS, FitInfo, LayerInfo, ModelInfo, Program
+from learnability.rules.base import Rule
+
+if TYPE_CHECKING:
+    from learnability.rules.base import Context
+
+T = TypeVar("T")
 
 SATURATING = frozenset({"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh", "log_sigmoid"})
 PREPROCESSING_LAYERS = frozenset({"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"})
@@ -25,6 +31,19 @@ def fits(program: Program) -> Iterator[tuple[ModelInfo, FitInfo]]:
                 yield model, fit
             for c in fit.compiles:
                 yield model.with_compile(c), fit
+
+
+def each_fit(ctx: Context, rule: Rule, work: Callable[[ModelInfo, FitInfo], Iterable[T]]) -> Iterator[T]:
+    """`work(model, fit)` for every (model, fit) of `fits`, in order, as per-model work (`Context.each_model`):
+    `work` must depend only on its model and fit (no state shared between calls)."""
+    def one(model: ModelInfo) -> Iterator[T]:
+        for fit in model.fits:
+            if not fit.compiles:
+                yield from work(model, fit)
+            for c in fit.compiles:
+                yield from work(model.with_compile(c), fit)
+
+    yield from ctx.each_model(rule, ctx.program.models, one)
 
 
 def starts_with_scaling(model: ModelInfo) -> bool:

@@ -3,7 +3,7 @@ family, and small edit builders (a keyword added to a call, a layer spelled the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeGuard
 
@@ -22,10 +22,10 @@ from learnability.analysis.program import (
     Program,
 )
 from learnability.analysis.semantic import NOTHING, Stmt, exclusive
-from learnability.findings import TextEdit
+from learnability.findings import Finding, TextEdit
 from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix
-from learnability.rules.base import Context
+from learnability.rules.base import Context, Rule
 
 CROSSENTROPY = frozenset({"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
 CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy"})
@@ -117,6 +117,37 @@ def _softmax_axis_changed(program: Program, layer: LayerInfo) -> bool:
 
 def loss_of(model: ModelInfo) -> LossInfo | None:
     return model.compile.loss if model.compile is not None else None
+
+
+SEEN = object()  # yielded by a body of `each_loss_and_output`: put this output's key in `seen`
+
+
+def each_loss_and_output(ctx: Context, rule: Rule,
+                         body: Callable[[ModelInfo, LossInfo, Output], Iterable[object]]) -> Iterator[Finding]:
+    """`losses_and_outputs` as per-model work (`Context.each_model`): `body(model, loss, out)` yields the
+    findings of one (model, loss, output), and `SEEN` where the loop of `losses_and_outputs` would put the
+    output's key in `seen`; what is skipped for a key seen before is decided here, in order."""
+    program = ctx.program
+
+    def work(model: ModelInfo) -> list[tuple[int, int, list[object]]]:
+        loss = loss_of(model)
+        out = output_of(program, model)
+        if loss is None or out is None:
+            return []
+        return [(output_key(out), id(loss.node), list(body(model, loss, out)))]
+
+    seen: set[int] = set()
+    reported: set[tuple[int, int]] = set()
+    for key, loss_id, items in ctx.each_model(rule, program.trainings(), work):
+        if key in seen and (key, loss_id) in reported:
+            continue
+        for item in items:
+            if item is SEEN:
+                seen.add(key)
+            elif isinstance(item, Finding):  # (a body yields findings and SEEN)
+                yield item
+        if key in seen:
+            reported.add((key, loss_id))
 
 
 def losses_and_outputs(program: Program, seen: set[int]) -> Iterator[tuple[ModelInfo, LossInfo, Output]]:

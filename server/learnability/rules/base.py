@@ -7,12 +7,14 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence, TypeAlias
+from typing import Callable, Iterable, Iterator, Sequence, TypeAlias, TypeVar
 
 import libcst as cst
 
 from learnability.analysis.chunks import PlacedChunk
-from learnability.analysis.program import Program
+from learnability.analysis.incremental import Incremental
+from learnability.analysis.program import CallView, ModelInfo, Program
+from learnability.analysis.semantic import Stmt
 from learnability.config import Config
 from learnability.findings import Category, Finding, Fix, Related, Severity, Span, TextEdit
 
@@ -22,6 +24,7 @@ from learnability.findings import Category, Finding, Fix, Related, Severity, Spa
 # template with `{id}` (e.g. https://example.org/learnability/docs/rules.md#{id}); without it SARIF has no
 # helpUri and the editor links to the docs/rules.md the extension ships (rules_document_href).
 DOCS_URL_ENV = "LEARNABILITY_DOCS_URL"
+T = TypeVar("T")
 
 
 def docs_url(rule_id: str) -> str | None:
@@ -96,6 +99,42 @@ class Context:
     program: Program
     config: Config
     path: str = "<string>"
+    # per-model work kept across analyses of one file (the engine's; None: compute everything)
+    incremental: Incremental | None = None
+
+    def each_model(self, rule: "Rule", units: Iterable[ModelInfo],
+                   work: Callable[[ModelInfo], Iterable[T]]) -> Iterator[T]:
+        """`work(unit)` for each model (or view of one), in order. `work` must depend only on its unit and
+        the program (no state shared between units): on a re-check after an edit, the results computed for a
+        model whose statements the edit does not affect are reused (`analysis/incremental.py`)."""
+        inc = self.incremental
+        for unit in units:
+            if inc is None:
+                yield from work(unit)
+            else:
+                yield from inc.run(rule.id, unit, work)
+
+    def each_statement(self, rule: "Rule", work: Callable[[Stmt], Iterable[T]]) -> Iterator[tuple[Stmt, list[T]]]:
+        """(statement, its items) for every laid-out statement where `work(statement)` gives some, in order.
+        `work` must depend only on its statement and the names it uses (reused across edits, as `each_model`)."""
+        inc = self.incremental
+        if inc is not None:
+            yield from inc.statements(rule.id, work)
+            return
+        for stmt in self.program.stmts:
+            items = list(work(stmt))
+            if items:
+                yield stmt, items
+
+    def each_call(self, rule: "Rule", views: Iterable[CallView], work: Callable[[CallView], Iterable[T]]) -> Iterator[T]:
+        """`work(view)` for each call view in order; `work` must depend only on its call and the names its statement
+        uses (reused across edits, as `each_model`)."""
+        inc = self.incremental
+        if inc is not None:
+            yield from inc.calls(rule.id, views, work)
+            return
+        for view in views:
+            yield from work(view)
 
     def replace(self, placed: PlacedChunk, node: cst.CSTNode, new: cst.CSTNode | str) -> TextEdit:
         """An edit that replaces exactly `node`'s span with `new` (a node, rendered by libcst, or text)."""

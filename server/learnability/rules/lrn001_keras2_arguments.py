@@ -229,32 +229,38 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     keras2 = uses_keras2_package(program)
     if not keras2:
         yield from _imports(rule, ctx)
-    for view in find_calls(program, SEARCH_NAMES, SEARCH_KEYWORDS):
-        q = view.qualname or ""
-        func = view.node.func
-        if q.startswith("keras.layers."):
-            yield from _layer(rule, ctx, view)
-        elif is_optimizer_call(view):
-            if not is_legacy(view, program) and "lr" in view.kwargs:
-                yield _rename(rule, ctx, view, view.kwargs["lr"], "learning_rate",
-                              "Keras 3 optimizers have no lr=: use learning_rate")
-        elif isinstance(func, cst.Attribute):
-            method = func.attr.value
-            if method in FIT_METHODS:
-                for old, new in FIT_RENAMES.items():
-                    arg = view.kwargs.get(old)
-                    if arg is not None:
-                        yield _rename(rule, ctx, view, arg, new, f"{method}() has no keyword {old} in Keras 3" +
-                                      (f"; use {new}" if new else "; fit counts steps, not samples (steps_per_epoch)"))
-            if method in METHOD_RENAMES and not keras2 and _is_model_method(program, view, method):
-                new = METHOD_RENAMES[method]
-                fix = None
-                if new is not None:
-                    fix = Fix(f"Use {new}()", (ctx.replace(view.placed, func.attr, new),))
-                hint = f"{new}() takes generators and datasets directly" if new else METHOD_HINT[method]
-                yield rule.finding(ctx, view.placed, func.attr,
-                                   f"Model.{method}() does not exist in Keras 3; {hint}",
-                                   fix=fix, old=method, new=new)
+    # the imports (aliases) are the same whenever a call's findings are reused: so is `keras2`
+    yield from ctx.each_call(rule, find_calls(program, SEARCH_NAMES, SEARCH_KEYWORDS),
+                             lambda view: _call(rule, ctx, view, keras2))
+
+
+def _call(rule: Rule, ctx: Context, view: CallView, keras2: bool) -> Iterator[Finding]:
+    program = ctx.program
+    q = view.qualname or ""
+    func = view.node.func
+    if q.startswith("keras.layers."):
+        yield from _layer(rule, ctx, view)
+    elif is_optimizer_call(view):
+        if not is_legacy(view, program) and "lr" in view.kwargs:
+            yield _rename(rule, ctx, view, view.kwargs["lr"], "learning_rate",
+                          "Keras 3 optimizers have no lr=: use learning_rate")
+    elif isinstance(func, cst.Attribute):
+        method = func.attr.value
+        if method in FIT_METHODS:
+            for old, new in FIT_RENAMES.items():
+                arg = view.kwargs.get(old)
+                if arg is not None:
+                    yield _rename(rule, ctx, view, arg, new, f"{method}() has no keyword {old} in Keras 3" +
+                                  (f"; use {new}" if new else "; fit counts steps, not samples (steps_per_epoch)"))
+        if method in METHOD_RENAMES and not keras2 and _is_model_method(program, view, method):
+            new = METHOD_RENAMES[method]
+            fix = None
+            if new is not None:
+                fix = Fix(f"Use {new}()", (ctx.replace(view.placed, func.attr, new),))
+            hint = f"{new}() takes generators and datasets directly" if new else METHOD_HINT[method]
+            yield rule.finding(ctx, view.placed, func.attr,
+                               f"Model.{method}() does not exist in Keras 3; {hint}",
+                               fix=fix, old=method, new=new)
 
 
 def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from learnability.analysis.program import LayerInfo
+from learnability.analysis.program import LayerInfo, ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, is_conv, with_name_tail, with_string_value
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -180,41 +180,44 @@ SIGMOID_LIKE = frozenset({"sigmoid", "hard_sigmoid", "log_sigmoid"})
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
-    for model in program.models:
-        output = model.output_layer
-        saturating = []  # (layer, activation, the layer that applies it, its argument)
-        for i, layer in enumerate(model.layers):
-            if layer is output or not (is_conv(layer) or layer.kind == "Dense"):
-                continue
-            act, source, arg = program.effective_activation(model, i)
-            if act in SATURATING and source is not output:
-                saturating.append((layer, act, source, arg))
-        if not saturating:
+    output = model.output_layer
+    saturating = []  # (layer, activation, the layer that applies it, its argument)
+    for i, layer in enumerate(model.layers):
+        if layer is output or not (is_conv(layer) or layer.kind == "Dense"):
             continue
-        unscaled = None
-        if not any(p <= saturating[0][0].position for p in model.opaque):
-            unscaled = next((info for m, fit in fits(program) if m.obj is model.obj
-                             for info in [unscaled_inputs(program, model, fit, limit)] if info is not None), None)
-        if unscaled is not None:
-            # the large inputs reach every saturating layer: through it directly, or through relu/linear layers
-            for layer, act, source, arg in saturating:
-                yield _finding(rule, ctx, layer, act, source, arg,
-                               f"{act} in {layer.kind} saturates on inputs up to {unscaled.max_abs:g}: use relu "
-                               "(and scale the inputs)")
-            continue
-        sigmoids = [entry for entry in saturating if entry[1] in SIGMOID_LIKE]
-        if len(sigmoids) >= STACKED:
-            for layer, act, source, arg in sigmoids:
-                yield _finding(rule, ctx, layer, act, source, arg,
-                               f"{act} in {layer.kind}, one of {len(sigmoids)} stacked sigmoid layers, fades the "
-                               "gradient: use relu")
-            continue
-        # One or two saturating layers on inputs not known to be large: the vanishing-gradient argument is about
-        # depth or input scale, and neither holds here. On the real-world corpus every such finding was false
-        # (iris with one sigmoid layer reaches 97 %, the Coursera labs' sigmoid layers learn their tasks).
-        continue
+        act, source, arg = program.effective_activation(model, i)
+        if act in SATURATING and source is not output:
+            saturating.append((layer, act, source, arg))
+    if not saturating:
+        return
+    unscaled = None
+    if not any(p <= saturating[0][0].position for p in model.opaque):
+        unscaled = next((info for m, fit in fits(program) if m.obj is model.obj
+                         for info in [unscaled_inputs(program, model, fit, limit)] if info is not None), None)
+    if unscaled is not None:
+        # the large inputs reach every saturating layer: through it directly, or through relu/linear layers
+        for layer, act, source, arg in saturating:
+            yield _finding(rule, ctx, layer, act, source, arg,
+                           f"{act} in {layer.kind} saturates on inputs up to {unscaled.max_abs:g}: use relu "
+                           "(and scale the inputs)")
+        return
+    sigmoids = [entry for entry in saturating if entry[1] in SIGMOID_LIKE]
+    if len(sigmoids) >= STACKED:
+        for layer, act, source, arg in sigmoids:
+            yield _finding(rule, ctx, layer, act, source, arg,
+                           f"{act} in {layer.kind}, one of {len(sigmoids)} stacked sigmoid layers, fades the "
+                           "gradient: use relu")
+        return
+    # One or two saturating layers on inputs not known to be large: the vanishing-gradient argument is about
+    # depth or input scale, and neither holds here. On the real-world corpus every such finding was false
+    # (iris with one sigmoid layer reaches 97 %, the Coursera labs' sigmoid layers learn their tasks).
+    return
 
 
 def _finding(rule: Rule, ctx: Context, layer: LayerInfo, act: str, source: LayerInfo, arg: cst.Arg | None, message: str,

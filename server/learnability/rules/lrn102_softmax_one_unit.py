@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from learnability.analysis.program import CONV_LAYERS
+from learnability.analysis.program import CONV_LAYERS, ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
@@ -109,45 +109,50 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
     seen: set[int] = set()
-    for model in program.models:
-        for i, layer in enumerate(model.layers):
-            if not (layer.kind == "Dense" or layer.kind in CONV_LAYERS) or id(layer.call.node) in seen:
-                continue
-            if units_of(program, layer) != 1:
-                continue
-            act, source, arg = final_activation(program, model, i)
-            if act != "softmax":
-                continue
-            if source.kind == "Softmax" and source.arg(0, "axis") is not None and \
-                    program.const(source.arg(0, "axis"), source.call.index) != -1:
-                continue  # a softmax over another axis (spatial softmax) is fine
-            if any(source.position >= p > i for p in model.opaque):
-                continue
-            seen.add(id(layer.call.node))
-            fix = None
-            n = class_count(labels_of(program, model)) if layer is model.output_layer else None
-            units = units_arg(layer)
-            if n is not None and n > 2:
-                # a multi-class problem: the unit count is wrong, not the activation
-                advice = f"use {layer.kind}({n}) for the {n} classes"
-                if units is not None and isinstance(units.value, cst.Integer):
-                    fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),),
-                              safe=units_change_is_safe(program, layer, n))
-            elif arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
-                value = arg.value
-                new = with_string_value(value, "sigmoid") if isinstance(value, cst.SimpleString) \
-                    else value.with_changes(attr=cst.Name("sigmoid"))
-                fix = Fix("Use 'sigmoid' instead of 'softmax'", (ctx.replace(source.call.placed, value, new),))
-            if n is None or n <= 2:
-                advice = "use sigmoid"
-            anchor = arg.value if arg is not None else source.call.node
-            related = []
-            if source is not layer:
-                related.append((layer.call.placed, layer.call.node, f"this {layer.kind} layer has 1 unit"))
-            yield rule.finding(
-                ctx, source.call.placed, anchor,
-                f"softmax on the one unit of {layer.kind}(1) always outputs 1.0: {advice}",
-                fix=fix, related=related, layer=layer.kind,
-            )
+    for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model)):
+        if key not in seen:  # a layer met again (two identical statements share one parsed node)
+            seen.add(key)
+            yield finding
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:
+    program = ctx.program
+    for i, layer in enumerate(model.layers):
+        if not (layer.kind == "Dense" or layer.kind in CONV_LAYERS):
+            continue
+        if units_of(program, layer) != 1:
+            continue
+        act, source, arg = final_activation(program, model, i)
+        if act != "softmax":
+            continue
+        if source.kind == "Softmax" and source.arg(0, "axis") is not None and \
+                program.const(source.arg(0, "axis"), source.call.index) != -1:
+            continue  # a softmax over another axis (spatial softmax) is fine
+        if any(source.position >= p > i for p in model.opaque):
+            continue
+        fix = None
+        n = class_count(labels_of(program, model)) if layer is model.output_layer else None
+        units = units_arg(layer)
+        if n is not None and n > 2:
+            # a multi-class problem: the unit count is wrong, not the activation
+            advice = f"use {layer.kind}({n}) for the {n} classes"
+            if units is not None and isinstance(units.value, cst.Integer):
+                fix = Fix(f"Use {n} units", (ctx.replace(layer.call.placed, units.value, str(n)),),
+                          safe=units_change_is_safe(program, layer, n))
+        elif arg is not None and isinstance(arg.value, (cst.SimpleString, cst.Attribute)):
+            value = arg.value
+            new = with_string_value(value, "sigmoid") if isinstance(value, cst.SimpleString) \
+                else value.with_changes(attr=cst.Name("sigmoid"))
+            fix = Fix("Use 'sigmoid' instead of 'softmax'", (ctx.replace(source.call.placed, value, new),))
+        if n is None or n <= 2:
+            advice = "use sigmoid"
+        anchor = arg.value if arg is not None else source.call.node
+        related = []
+        if source is not layer:
+            related.append((layer.call.placed, layer.call.node, f"this {layer.kind} layer has 1 unit"))
+        yield id(layer.call.node), rule.finding(
+            ctx, source.call.placed, anchor,
+            f"softmax on the one unit of {layer.kind}(1) always outputs 1.0: {advice}",
+            fix=fix, related=related, layer=layer.kind,
+        )

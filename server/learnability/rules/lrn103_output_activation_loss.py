@@ -7,18 +7,18 @@ from collections.abc import Iterator
 import libcst as cst
 
 from learnability.analysis.chunks import PlacedChunk
-from learnability.analysis.program import ModelInfo
+from learnability.analysis.program import LossInfo, ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity, TextEdit
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     CATEGORICAL,
     CROSSENTROPY,
     PROBABILITY,
+    SEEN,
     Output,
     add_keyword,
-    losses_and_outputs,
+    each_loss_and_output,
     model_quote,
-    output_key,
 )
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -146,71 +146,72 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
-    seen: set[int] = set()
-    for model, loss, out in losses_and_outputs(program, seen):
-        if loss.name not in CROSSENTROPY:
-            continue
-        act = out.activation
-        if act == "unknown":
-            continue
-        fl = loss.from_logits_arg
-        if fl is not None and not loss.from_logits and not (isinstance(fl.value, cst.Name) and fl.value.value == "False"):
-            continue  # from_logits=use_logits: not known statically
-        seen.add(output_key(out))
-        if out.pre_activation is not None and act in PROBABILITY:
-            yield _double_activation(rule, ctx, model, out)
-        wanted = "sigmoid" if loss.name == "binary_crossentropy" else "softmax"
-        related = [(out.act_layer.call.placed, out.act_arg.value if out.act_arg is not None else out.act_layer.call.node,
-                    f"the output activation is '{act}'")]
-        quote = model_quote(model, out.act_arg.value if out.act_arg is not None else None)
-        if loss.from_logits:
-            if act in ("linear", "log_softmax"):
-                continue  # log-probabilities are valid logits
-            fix = None
-            if act in PROBABILITY and loss.from_logits_arg is not None:
-                arg = loss.from_logits_arg
-                fix = Fix("Set from_logits=False", (ctx.replace(loss.placed, arg.value, "False"),))
-                why = f"from_logits=True on a {act} output applies {act} twice: set from_logits=False"
-            else:
-                if act in ("relu", "relu6"):
-                    limit = "never negative"
-                elif act in ("softplus", "exponential"):
-                    limit = "never negative"
-                elif act in ("tanh", "hard_tanh", "softsign", "hard_sigmoid"):
-                    limit = "squashed into a narrow range"
-                else:
-                    limit = "bent by the activation"
-                why = f"from_logits=True on a {act} output: the logits are {limit}; remove the activation"
-            anchor = loss.from_logits_arg if loss.from_logits_arg is not None else loss.node
-            yield rule.finding(ctx, loss.placed, anchor, why,
-                               fix=fix, related=related, activation=act, loss=loss.name)
-            continue
-        if act in PROBABILITY or act == "hard_sigmoid":
-            if act in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL and out.units != 1:
-                fix = _set_activation(ctx, model, out, "softmax", quote)
-                yield rule.finding(
-                    ctx, loss.placed, loss.node,
-                    f"{act} outputs do not sum to 1 as {loss.name} expects: use softmax",
-                    fix=fix, related=related, severity=Severity.INFO, activation=act, loss=loss.name)
-            continue  # softmax with binary_crossentropy is LRN201's (units), softmax on 1 unit LRN102's
-        # linear, relu, tanh, ... read as probabilities
+    yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
+    if loss.name not in CROSSENTROPY:
+        return
+    act = out.activation
+    if act == "unknown":
+        return
+    fl = loss.from_logits_arg
+    if fl is not None and not loss.from_logits and not (isinstance(fl.value, cst.Name) and fl.value.value == "False"):
+        return  # from_logits=use_logits: not known statically
+    yield SEEN
+    if out.pre_activation is not None and act in PROBABILITY:
+        yield _double_activation(rule, ctx, model, out)
+    wanted = "sigmoid" if loss.name == "binary_crossentropy" else "softmax"
+    related = [(out.act_layer.call.placed, out.act_arg.value if out.act_arg is not None else out.act_layer.call.node,
+                f"the output activation is '{act}'")]
+    quote = model_quote(model, out.act_arg.value if out.act_arg is not None else None)
+    if loss.from_logits:
+        if act in ("linear", "log_softmax"):
+            return  # log-probabilities are valid logits
         fix = None
-        if loss.name in CATEGORICAL and out.units == 1:
-            continue  # categorical crossentropy on one unit: LRN201
-        if act == "linear" and isinstance(loss.node, cst.Call) and loss.from_logits_arg is None:
-            fix = Fix("Pass from_logits=True to the loss", (_loss_keyword(ctx, loss.placed, loss.node, "from_logits=True"),))
+        if act in PROBABILITY and loss.from_logits_arg is not None:
+            arg = loss.from_logits_arg
+            fix = Fix("Set from_logits=False", (ctx.replace(loss.placed, arg.value, "False"),))
+            why = f"from_logits=True on a {act} output applies {act} twice: set from_logits=False"
         else:
-            fix = _set_activation(ctx, model, out, wanted, quote)
-        if act == "linear":
-            what = "has no activation"
-        else:
-            what = f"applies {act}"
-        yield rule.finding(
-            ctx, loss.placed, loss.node,
-            f"the output {what}, but the loss reads probabilities: use {wanted}"
-            + (" or from_logits=True" if act == "linear" else ""),
-            fix=fix, related=related, activation=act, loss=loss.name)
+            if act in ("relu", "relu6"):
+                limit = "never negative"
+            elif act in ("softplus", "exponential"):
+                limit = "never negative"
+            elif act in ("tanh", "hard_tanh", "softsign", "hard_sigmoid"):
+                limit = "squashed into a narrow range"
+            else:
+                limit = "bent by the activation"
+            why = f"from_logits=True on a {act} output: the logits are {limit}; remove the activation"
+        anchor = loss.from_logits_arg if loss.from_logits_arg is not None else loss.node
+        yield rule.finding(ctx, loss.placed, anchor, why,
+                           fix=fix, related=related, activation=act, loss=loss.name)
+        return
+    if act in PROBABILITY or act == "hard_sigmoid":
+        if act in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL and out.units != 1:
+            fix = _set_activation(ctx, model, out, "softmax", quote)
+            yield rule.finding(
+                ctx, loss.placed, loss.node,
+                f"{act} outputs do not sum to 1 as {loss.name} expects: use softmax",
+                fix=fix, related=related, severity=Severity.INFO, activation=act, loss=loss.name)
+        return  # softmax with binary_crossentropy is LRN201's (units), softmax on 1 unit LRN102's
+    # linear, relu, tanh, ... read as probabilities
+    fix = None
+    if loss.name in CATEGORICAL and out.units == 1:
+        return  # categorical crossentropy on one unit: LRN201
+    if act == "linear" and isinstance(loss.node, cst.Call) and loss.from_logits_arg is None:
+        fix = Fix("Pass from_logits=True to the loss", (_loss_keyword(ctx, loss.placed, loss.node, "from_logits=True"),))
+    else:
+        fix = _set_activation(ctx, model, out, wanted, quote)
+    if act == "linear":
+        what = "has no activation"
+    else:
+        what = f"applies {act}"
+    yield rule.finding(
+        ctx, loss.placed, loss.node,
+        f"the output {what}, but the loss reads probabilities: use {wanted}"
+        + (" or from_logits=True" if act == "linear" else ""),
+        fix=fix, related=related, activation=act, loss=loss.name)
 
 
 def _set_activation(ctx: Context, model: ModelInfo, out: Output, name: str, quote: str) -> Fix | None:

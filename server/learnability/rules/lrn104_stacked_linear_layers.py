@@ -121,29 +121,13 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    seen: set[tuple[int, int]] = set()  # a layer met again through another model
-    for model in program.models:
-        layers = model.layers
-        output = model.output_layer
-        hidden = [l for l in layers if l.kind in _COMPUTE and l is not output]
-        acts = {id(l): program.effective_activation(model, l.position)[0] for l in hidden}
-        before_output = layers[:output.position] if output is not None else layers
-        all_linear = (len(hidden) >= 2 and all(a == "linear" for a in acts.values()) and not model.opaque
-                      and all(l.kind in TRANSPARENT or l.kind in _COMPUTE for l in before_output))
+    seen: set[tuple[int, int, int]] = set()  # a layer met again through another model
+    for model, all_linear, candidates in ctx.each_model(rule, program.models, lambda model: _candidates(program, model)):
         found = []  # (linear layer, the compute layer it feeds)
-        for layer in hidden:
-            key = (id(layer.call.placed), id(layer.call.node))  # identical statements share a parsed node
-            if acts[id(layer)] != "linear" or key in seen:
-                continue
-            nxt = _next_compute(model, layer.position)
-            if nxt is None:
-                continue
-            if layer.kind == "Dense" and nxt.kind in CONV_LAYERS:
-                continue  # a decoder's projection of a vector to a feature map (Dense, Reshape, Conv2DTranspose)
-            if _is_model_output(program, layer):
-                continue  # an (auto)encoder's linear code: the output of a model of its own
-            seen.add(key)
-            found.append((layer, nxt))
+        for key, layer, nxt in candidates:
+            if key not in seen:
+                seen.add(key)
+                found.append((layer, nxt))
         if not found:
             continue
         quote = model_quote(model)
@@ -169,6 +153,33 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _candidates(program: Program, model: ModelInfo
+                ) -> list[tuple[ModelInfo, bool, list[tuple[tuple[int, int, int], LayerInfo, LayerInfo]]]]:
+    """[(model, whether every hidden layer is linear, [(key, linear layer, the compute layer it feeds)])]: the
+    per-model part of the check, before layers met through another model are left out (in `check`)."""
+    layers = model.layers
+    output = model.output_layer
+    hidden = [l for l in layers if l.kind in _COMPUTE and l is not output]
+    acts = {id(l): program.effective_activation(model, l.position)[0] for l in hidden}
+    before_output = layers[:output.position] if output is not None else layers
+    all_linear = (len(hidden) >= 2 and all(a == "linear" for a in acts.values()) and not model.opaque
+                  and all(l.kind in TRANSPARENT or l.kind in _COMPUTE for l in before_output))
+    candidates: list[tuple[tuple[int, int, int], LayerInfo, LayerInfo]] = []
+    for layer in hidden:
+        if acts[id(layer)] != "linear":
+            continue
+        nxt = _next_compute(model, layer.position)
+        if nxt is None:
+            continue
+        if layer.kind == "Dense" and nxt.kind in CONV_LAYERS:
+            continue  # a decoder's projection of a vector to a feature map (Dense, Reshape, Conv2DTranspose)
+        if _is_model_output(program, layer):
+            continue  # an (auto)encoder's linear code: the output of a model of its own
+        placed = layer.call.placed  # identical statements share a parsed node: the key says where it stands
+        candidates.append(((id(placed.chunk), placed.line_offset, id(layer.call.node)), layer, nxt))
+    return [(model, all_linear, candidates)]
+
+
 def _relu_edit(ctx: Context, program: Program, layer: LayerInfo, quote: str) -> TextEdit | None:
     _act, act_arg = program.layer_activation(layer)
     if act_arg is not None:  # activation=None / 'linear' written out: replace it
@@ -178,6 +189,7 @@ def _relu_edit(ctx: Context, program: Program, layer: LayerInfo, quote: str) -> 
 
 def _model_outputs(program: Program) -> set[tuple[str, int]]:
     """(name, statement index) of the names given as the outputs of a functional Model(inputs, outputs)."""
+    program.touch_all()  # every Model call of the program (see SemanticModel.recording)
     cached = program.__dict__.get("_lrn104_model_outputs")
     if cached is None:
         cached = set()

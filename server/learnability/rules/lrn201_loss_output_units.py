@@ -6,17 +6,19 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.program import LossInfo, ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     CATEGORICAL,
+    SEEN,
+    Output,
     class_count,
+    each_loss_and_output,
     integer_class_labels,
     labels_of,
     loss_change_is_safe,
-    losses_and_outputs,
     one_hot_labels,
-    output_key,
 )
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -119,37 +121,39 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
     program = ctx.program
-    seen: set[int] = set()
-    for model, loss, out in losses_and_outputs(program, seen):
-        if out.units is None or out.layer.kind != "Dense":
-            continue
-        related = [(out.layer.call.placed, out.layer.call.node,
-                    f"the output layer: {out.units} unit{'s' if out.units != 1 else ''}, activation '{out.activation}'")]
-        if loss.name in CATEGORICAL and out.units == 1:
-            seen.add(output_key(out))
-            fix = None
-            n = class_count(labels_of(program, model))
-            if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid" and (n is None or n <= 2):
-                fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
-                                                                  with_string_value(loss.node, "binary_crossentropy")),))
-            advice = (f"use Dense({n}, activation='softmax')" if n is not None and n > 2
-                      else "use binary_crossentropy")
-            yield rule.finding(
-                ctx, loss.placed, loss.node,
-                f"{loss.name} on a 1-unit output is constant: {advice}",
-                fix=fix, related=related, units=out.units, loss=loss.name)
-        elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
-            seen.add(output_key(out))
-            labels = labels_of(program, model)
-            target = ("categorical_crossentropy" if one_hot_labels(labels)
-                      else "sparse_categorical_crossentropy" if integer_class_labels(labels) else None)
-            fix = None
-            if target is not None and isinstance(loss.node, cst.SimpleString):
-                fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
-                          safe=loss_change_is_safe(program, loss, target))
-            yield rule.finding(
-                ctx, loss.placed, loss.node,
-                f"binary_crossentropy on a {out.units}-unit softmax scores each unit alone: "
-                f"use {target or 'categorical_crossentropy'}",
-                fix=fix, related=related, severity=Severity.WARNING, units=out.units, loss=loss.name)
+    if out.units is None or out.layer.kind != "Dense":
+        return
+    related = [(out.layer.call.placed, out.layer.call.node,
+                f"the output layer: {out.units} unit{'s' if out.units != 1 else ''}, activation '{out.activation}'")]
+    if loss.name in CATEGORICAL and out.units == 1:
+        yield SEEN
+        fix = None
+        n = class_count(labels_of(program, model))
+        if isinstance(loss.node, cst.SimpleString) and out.activation == "sigmoid" and (n is None or n <= 2):
+            fix = Fix("Use binary_crossentropy", (ctx.replace(loss.placed, loss.node,
+                                                              with_string_value(loss.node, "binary_crossentropy")),))
+        advice = (f"use Dense({n}, activation='softmax')" if n is not None and n > 2
+                  else "use binary_crossentropy")
+        yield rule.finding(
+            ctx, loss.placed, loss.node,
+            f"{loss.name} on a 1-unit output is constant: {advice}",
+            fix=fix, related=related, units=out.units, loss=loss.name)
+    elif loss.name == "binary_crossentropy" and out.units > 1 and out.activation == "softmax" and not loss.from_logits:
+        yield SEEN
+        labels = labels_of(program, model)
+        target = ("categorical_crossentropy" if one_hot_labels(labels)
+                  else "sparse_categorical_crossentropy" if integer_class_labels(labels) else None)
+        fix = None
+        if target is not None and isinstance(loss.node, cst.SimpleString):
+            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
+                      safe=loss_change_is_safe(program, loss, target))
+        yield rule.finding(
+            ctx, loss.placed, loss.node,
+            f"binary_crossentropy on a {out.units}-unit softmax scores each unit alone: "
+            f"use {target or 'categorical_crossentropy'}",
+            fix=fix, related=related, severity=Severity.WARNING, units=out.units, loss=loss.name)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.program import ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
@@ -160,53 +161,56 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
     # each compile with the labels of the fits (and evaluates) it is in force for: a model recompiled with
     # the right loss before a fit is correct
-    for model in program.trainings():
-        loss = loss_of(model)
-        if loss is None or loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+    yield from ctx.each_model(rule, ctx.program.trainings(), lambda model: _one(rule, ctx, model))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[Finding]:
+    program = ctx.program
+    loss = loss_of(model)
+    if loss is None or loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        return
+    out = output_of(program, model)
+    if out is not None and out.units == 1:
+        return  # a categorical loss on one unit is LRN201's
+    compiled = model.compile
+    if compiled is None:  # (a training view always has its compile)
+        return
+    found = None
+    for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
+        if fit.y is None:
             continue
-        out = output_of(program, model)
-        if out is not None and out.units == 1:
-            continue  # a categorical loss on one unit is LRN201's
-        compiled = model.compile
-        if compiled is None:  # (a training view always has its compile)
+        labels = fit_labels(program, fit)
+        if not labels_reach_compile(program, model, fit):
+            continue  # labels made on another arm of a branch than this compile: no run pairs them
+        if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
+            target, what = "categorical_crossentropy", "one-hot labels"
+            why = "it expects one integer class index per sample, not a one-hot row"
+        elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
+            target = "sparse_categorical_crossentropy"
+            what = f"integer labels ({labels.dataset})" if labels.dataset else "integer labels"
+            why = "it expects one-hot rows, not one integer class index per sample"
+        else:
             continue
-        found = None
-        for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
-            if fit.y is None:
-                continue
-            labels = fit_labels(program, fit)
-            if not labels_reach_compile(program, model, fit):
-                continue  # labels made on another arm of a branch than this compile: no run pairs them
-            if loss.name == "sparse_categorical_crossentropy" and one_hot_labels(labels):
-                target, what = "categorical_crossentropy", "one-hot labels"
-                why = "it expects one integer class index per sample, not a one-hot row"
-            elif loss.name == "categorical_crossentropy" and integer_class_labels(labels):
-                target = "sparse_categorical_crossentropy"
-                what = f"integer labels ({labels.dataset})" if labels.dataset else "integer labels"
-                why = "it expects one-hot rows, not one integer class index per sample"
-            else:
-                continue
-            found = (labels, target, what, why, fit)
-            break
-        if found is None:
-            continue
-        labels, target, what, why, fit = found
-        fix = None
-        node = loss.node
-        # safe only when every fit that uses the loss written here gets labels the new loss accepts
-        safe = loss_change_is_safe(program, loss, target)
-        if isinstance(node, cst.SimpleString):
-            fix = Fix(f"Use {target}", (ctx.replace(loss.placed, node, with_string_value(node, target)),), safe=safe)
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            cls = "CategoricalCrossentropy" if target == "categorical_crossentropy" else "SparseCategoricalCrossentropy"
-            fix = Fix(f"Use {cls}", (ctx.replace(loss.placed, node.func.attr, cls),), safe=safe)
-        related = []
-        if labels is not None and labels.origin is not None:
-            related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
-        yield rule.finding(
-            ctx, loss.placed, node,
-            f"{loss.name} with {what}{path_note(program, model, fit)}: use {target}",
-            fix=fix, related=related, loss=loss.name, suggested=target)
+        found = (labels, target, what, why, fit)
+        break
+    if found is None:
+        return
+    labels, target, what, why, fit = found
+    fix = None
+    node = loss.node
+    # safe only when every fit that uses the loss written here gets labels the new loss accepts
+    safe = loss_change_is_safe(program, loss, target)
+    if isinstance(node, cst.SimpleString):
+        fix = Fix(f"Use {target}", (ctx.replace(loss.placed, node, with_string_value(node, target)),), safe=safe)
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        cls = "CategoricalCrossentropy" if target == "categorical_crossentropy" else "SparseCategoricalCrossentropy"
+        fix = Fix(f"Use {cls}", (ctx.replace(loss.placed, node.func.attr, cls),), safe=safe)
+    related = []
+    if labels is not None and labels.origin is not None:
+        related.append((labels.origin.placed, labels.origin.raw.node, f"the labels: {what}"))
+    yield rule.finding(
+        ctx, loss.placed, node,
+        f"{loss.name} with {what}{path_note(program, model, fit)}: use {target}",
+        fix=fix, related=related, loss=loss.name, suggested=target)

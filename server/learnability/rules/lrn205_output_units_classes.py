@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from learnability.analysis.program import Program
+from learnability.analysis.program import LossInfo, ModelInfo, Program
 from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import (
     CATEGORICAL,
+    SEEN,
+    Output,
     class_count,
+    each_loss_and_output,
     integer_class_labels,
     labels_of,
-    losses_and_outputs,
     one_hot_labels,
-    output_key,
     units_change_is_safe,
     units_literal,
 )
@@ -106,63 +107,65 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
     program = ctx.program
-    seen: set[int] = set()
-    for model, loss, out in losses_and_outputs(program, seen):
-        if loss.name not in CATEGORICAL or out.layer.kind != "Dense":
-            continue
-        if out.units is None or out.units == 1 or out.units_arg is None:
-            continue  # one unit: LRN201's
-        labels = labels_of(program, model)
-        if integer_class_labels(labels) and labels.low is not None and labels.high is not None and \
-                labels.low >= 1 and labels.high - labels.low + 1 == out.units:
-            continue  # labels 1..n for n units: the count is right, the labels are shifted (LRN604)
-        n = class_count(labels)
-        name_text = None
-        guessed = False
-        source = ""
-        related = []
-        if n is not None:
-            if labels is not None and labels.dataset:
-                source = f"{labels.dataset} has {n} classes"
-            elif one_hot_labels(labels):
-                source = f"the one-hot labels have {n} columns"
-            else:
-                source = f"the integer labels go up to {n - 1}"
-            if labels is not None and labels.origin is not None:
-                related.append((labels.origin.placed, labels.origin.raw.node, source))
-            named = _named_count(program, out.layer.call.index)
-            if named is not None and named[1] == n:
-                name_text = named[0]
+    if loss.name not in CATEGORICAL or out.layer.kind != "Dense":
+        return
+    if out.units is None or out.units == 1 or out.units_arg is None:
+        return  # one unit: LRN201's
+    labels = labels_of(program, model)
+    if integer_class_labels(labels) and labels.low is not None and labels.high is not None and \
+            labels.low >= 1 and labels.high - labels.low + 1 == out.units:
+        return  # labels 1..n for n units: the count is right, the labels are shifted (LRN604)
+    n = class_count(labels)
+    name_text = None
+    guessed = False
+    source = ""
+    related = []
+    if n is not None:
+        if labels is not None and labels.dataset:
+            source = f"{labels.dataset} has {n} classes"
+        elif one_hot_labels(labels):
+            source = f"the one-hot labels have {n} columns"
         else:
-            found = _named_count(program, out.layer.call.index)
-            if found is None:
-                continue
-            name_text, n, stmt = found
-            source = f"{name_text} = {n}"
-            guessed = True
-            related.append((stmt.placed, stmt.raw.node, f"the number of classes: {source}"))
-        if n is None or n < 2 or n == out.units:
-            continue
-        seen.add(output_key(out))
-        sparse_extra = loss.name == "sparse_categorical_crossentropy" and out.units > n
-        severity = Severity.INFO if sparse_extra else Severity.WARNING if guessed else Severity.ERROR
-        new = name_text or str(n)
-        # build(units=4): the call's 4 (a constant's name is written at the layer itself)
-        written = units_literal(program, out.layer)
-        node, placed = written if written is not None and name_text is None else (out.units_arg.value, out.layer.call.placed)
-        safe = written is not None and written[0] is node and units_change_is_safe(program, out.layer, n)
-        fix = Fix(f"Set the output units to {new}", (ctx.replace(placed, node, new),), safe=safe)
-        if out.units < n:
-            why = "labels out of range" if loss.name.startswith("sparse") else "shape error"
-        elif sparse_extra:
-            why = "extra units never targeted"
-        else:
-            why = "shape error"
-        yield rule.finding(
-            ctx, out.layer.call.placed, out.units_arg.value,
-            f"{out.units} output units for {n} classes ({source}): {why}; use {new}",
-            fix=fix, related=related, severity=severity, units=out.units, classes=n)
+            source = f"the integer labels go up to {n - 1}"
+        if labels is not None and labels.origin is not None:
+            related.append((labels.origin.placed, labels.origin.raw.node, source))
+        named = _named_count(program, out.layer.call.index)
+        if named is not None and named[1] == n:
+            name_text = named[0]
+    else:
+        found = _named_count(program, out.layer.call.index)
+        if found is None:
+            return
+        name_text, n, stmt = found
+        source = f"{name_text} = {n}"
+        guessed = True
+        related.append((stmt.placed, stmt.raw.node, f"the number of classes: {source}"))
+    if n is None or n < 2 or n == out.units:
+        return
+    yield SEEN
+    sparse_extra = loss.name == "sparse_categorical_crossentropy" and out.units > n
+    severity = Severity.INFO if sparse_extra else Severity.WARNING if guessed else Severity.ERROR
+    new = name_text or str(n)
+    # build(units=4): the call's 4 (a constant's name is written at the layer itself)
+    written = units_literal(program, out.layer)
+    node, placed = written if written is not None and name_text is None else (out.units_arg.value, out.layer.call.placed)
+    safe = written is not None and written[0] is node and units_change_is_safe(program, out.layer, n)
+    fix = Fix(f"Set the output units to {new}", (ctx.replace(placed, node, new),), safe=safe)
+    if out.units < n:
+        why = "labels out of range" if loss.name.startswith("sparse") else "shape error"
+    elif sparse_extra:
+        why = "extra units never targeted"
+    else:
+        why = "shape error"
+    yield rule.finding(
+        ctx, out.layer.call.placed, out.units_arg.value,
+        f"{out.units} output units for {n} classes ({source}): {why}; use {new}",
+        fix=fix, related=related, severity=severity, units=out.units, classes=n)
 
 
 def _named_count(program: Program, index: int) -> tuple[str, int, Stmt] | None:

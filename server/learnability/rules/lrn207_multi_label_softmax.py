@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.data import describe
+from learnability.analysis.program import FitInfo, ModelInfo
 from learnability.findings import Category, Finding, Severity
-from learnability.rules._helpers import fits
+from learnability.rules._helpers import each_fit
 from learnability.rules._outputs import output_of
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
@@ -137,28 +138,33 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
     seen: set[int] = set()
-    for model, fit in fits(program):
-        if fit.y is None or id(fit.call.node) in seen:
-            continue
-        info = describe(program, fit.y, fit.call.index)
-        if not info.multi_hot:
-            continue
-        loss = model.compile.loss.name if model.compile is not None and model.compile.loss is not None else None
-        out = output_of(program, model)
-        act = out.activation if out is not None else None
-        if act != "softmax" and loss != "categorical_crossentropy":
-            continue
-        seen.add(id(fit.call.node))
-        what = " and ".join(x for x in (("softmax" if act == "softmax" else ""),
-                                        ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
-        related: list[RelatedSpan] = []
-        if out is not None:
-            related.append((out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {act}"))
-        if info.origin is not None:
-            related.append((info.origin.placed, info.origin.raw.node, "the multi-label targets are made here"))
-        yield rule.finding(
-            ctx, fit.call.placed, fit.y,
-            f"{what} with several labels per row: use sigmoid, binary_crossentropy",
-            related=related, activation=act, loss=loss)
+    for key, finding in each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)):
+        if key not in seen:  # a fit met again (under another compile, or in a builder called twice)
+            seen.add(key)
+            yield finding
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[tuple[int, Finding]]:
+    program = ctx.program
+    if fit.y is None:
+        return
+    info = describe(program, fit.y, fit.call.index)
+    if not info.multi_hot:
+        return
+    loss = model.compile.loss.name if model.compile is not None and model.compile.loss is not None else None
+    out = output_of(program, model)
+    act = out.activation if out is not None else None
+    if act != "softmax" and loss != "categorical_crossentropy":
+        return
+    what = " and ".join(x for x in (("softmax" if act == "softmax" else ""),
+                                    ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
+    related: list[RelatedSpan] = []
+    if out is not None:
+        related.append((out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {act}"))
+    if info.origin is not None:
+        related.append((info.origin.placed, info.origin.raw.node, "the multi-label targets are made here"))
+    yield id(fit.call.node), rule.finding(
+        ctx, fit.call.placed, fit.y,
+        f"{what} with several labels per row: use sigmoid, binary_crossentropy",
+        related=related, activation=act, loss=loss)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.data import describe
+from learnability.analysis.program import FitInfo, ModelInfo
 from learnability.findings import Category, Finding, Severity
-from learnability.rules._helpers import fits
+from learnability.rules._helpers import each_fit
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
@@ -68,21 +69,26 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
     seen: set[int] = set()
-    for model, fit in fits(program):
-        if fit.y is None or id(fit.call.node) in seen or model.compile is None or model.compile.loss is None:
-            continue
-        if model.compile.loss.name != "sparse_categorical_crossentropy":
-            continue
-        info = describe(program, fit.y, fit.call.index)
-        if not info.rescaled or info.one_hot or info.multi_hot:
-            continue
-        seen.add(id(fit.call.node))
-        related: list[RelatedSpan] = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
-        if info.origin is not None:
-            related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
-        yield rule.finding(
-            ctx, fit.call.placed, fit.y,
-            "scaled labels are read as class indices by sparse crossentropy: pass the integer class labels",
-            related=related)
+    for key, finding in each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)):
+        if key not in seen:  # a fit met again (under another compile, or in a builder called twice)
+            seen.add(key)
+            yield finding
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[tuple[int, Finding]]:
+    program = ctx.program
+    if fit.y is None or model.compile is None or model.compile.loss is None:
+        return
+    if model.compile.loss.name != "sparse_categorical_crossentropy":
+        return
+    info = describe(program, fit.y, fit.call.index)
+    if not info.rescaled or info.one_hot or info.multi_hot:
+        return
+    related: list[RelatedSpan] = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
+    if info.origin is not None:
+        related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
+    yield id(fit.call.node), rule.finding(
+        ctx, fit.call.placed, fit.y,
+        "scaled labels are read as class indices by sparse crossentropy: pass the integer class labels",
+        related=related)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.data import describe
+from learnability.analysis.program import FitInfo, ModelInfo
 from learnability.findings import Category, Finding, Severity
-from learnability.rules._helpers import fits
+from learnability.rules._helpers import each_fit
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
@@ -56,19 +57,22 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit))
+
+
+def _one(rule: Rule, ctx: Context, _model: ModelInfo, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
-    for _model, fit in fits(program):
-        if fit.x is None:
-            continue
-        info = describe(program, fit.x, fit.call.index)
-        if not info.constant:
-            continue
-        related: list[RelatedSpan] = []
-        if info.origin is not None:
-            related.append((info.origin.placed, info.origin.raw.node, "the constant inputs are made here"))
-        value = f" (all {info.low:g})" if info.low is not None else ""
-        yield rule.finding(
-            ctx, fit.call.placed, fit.x,
-            f"inputs are constant{value}: every sample looks the same, so nothing can be learned",
-            related=related,
-        )
+    if fit.x is None:
+        return
+    info = describe(program, fit.x, fit.call.index)
+    if not info.constant:
+        return
+    related: list[RelatedSpan] = []
+    if info.origin is not None:
+        related.append((info.origin.placed, info.origin.raw.node, "the constant inputs are made here"))
+    value = f" (all {info.low:g})" if info.low is not None else ""
+    yield rule.finding(
+        ctx, fit.call.placed, fit.x,
+        f"inputs are constant{value}: every sample looks the same, so nothing can be learned",
+        related=related,
+    )

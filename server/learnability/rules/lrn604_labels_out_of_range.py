@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.data import DataInfo, describe
+from learnability.analysis.program import FitInfo, ModelInfo
 from learnability.findings import Category, Finding, Severity
-from learnability.rules._helpers import fits
+from learnability.rules._helpers import each_fit
 from learnability.rules._outputs import _masked
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
@@ -99,40 +100,43 @@ def _units_rule_reports(info: DataInfo, units: int) -> bool:
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit))
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
-    for model, fit in fits(program):
-        if fit.y is None or model.compile is None or model.compile.loss is None:
-            continue
-        out = model.output_layer
-        if out is None or out.kind != "Dense" or (model.opaque and max(model.opaque) >= len(model.layers)):
-            continue
-        units = program.const(out.arg(0, "units", "output_dim"), out.call.index)
-        if not isinstance(units, int) or isinstance(units, bool):
-            continue
-        if _masked(program, fit.y, fit.call.index):
-            continue  # y[y < 2], y % 2: a subset or regrouping of the classes; the range read off the source is not theirs
-        info = describe(program, fit.y, fit.call.index)
-        if not info.integer_labels or info.one_hot or info.low is None or info.high is None:
-            continue
-        lo, hi = info.low, info.high
-        loss = model.compile.loss.name
-        act, _src, _arg = program.effective_activation(model, out.position)
-        message = None
-        if loss == "binary_crossentropy" and units == 1 and (hi > 1 or lo < 0):
-            message = (f"labels run from {lo:g} to {hi:g}, but a 1-unit {act} output needs 0 or 1: "
-                       "use softmax per class")
-        elif loss == "sparse_categorical_crossentropy" and units > 1 and (hi >= units or lo < 0) \
-                and (_shifted(lo, hi, units) or not _units_rule_reports(info, units)):
-            message = (f"labels run from {lo:g} to {hi:g}, but {units} output units take 0..{units - 1}"
-                       + (": use y - 1" if _shifted(lo, hi, units) else f"; label {lo if lo < 0 else hi:g} has no unit"))
-        if message is None:
-            continue
-        related: list[RelatedSpan] = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
-        if info.origin is not None:
-            related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
-        # measured (scripts/measure_rule_claims.py more): sparse labels out of range raise InvalidArgumentError
-        # (error); labels 0..2 on one sigmoid unit with binary crossentropy train (0.58 accuracy vs 0.59), but
-        # classes 1 and 2 are pushed to the same output (warning)
-        severity = Severity.WARNING if loss == "binary_crossentropy" else None
-        yield rule.finding(ctx, fit.call.placed, fit.y, message, related=related, severity=severity,
-                           low=lo, high=hi, units=units, loss=loss)
+    if fit.y is None or model.compile is None or model.compile.loss is None:
+        return
+    out = model.output_layer
+    if out is None or out.kind != "Dense" or (model.opaque and max(model.opaque) >= len(model.layers)):
+        return
+    units = program.const(out.arg(0, "units", "output_dim"), out.call.index)
+    if not isinstance(units, int) or isinstance(units, bool):
+        return
+    if _masked(program, fit.y, fit.call.index):
+        return  # y[y < 2], y % 2: a subset or regrouping of the classes; the range read off the source is not theirs
+    info = describe(program, fit.y, fit.call.index)
+    if not info.integer_labels or info.one_hot or info.low is None or info.high is None:
+        return
+    lo, hi = info.low, info.high
+    loss = model.compile.loss.name
+    act, _src, _arg = program.effective_activation(model, out.position)
+    message = None
+    if loss == "binary_crossentropy" and units == 1 and (hi > 1 or lo < 0):
+        message = (f"labels run from {lo:g} to {hi:g}, but a 1-unit {act} output needs 0 or 1: "
+                   "use softmax per class")
+    elif loss == "sparse_categorical_crossentropy" and units > 1 and (hi >= units or lo < 0) \
+            and (_shifted(lo, hi, units) or not _units_rule_reports(info, units)):
+        message = (f"labels run from {lo:g} to {hi:g}, but {units} output units take 0..{units - 1}"
+                   + (": use y - 1" if _shifted(lo, hi, units) else f"; label {lo if lo < 0 else hi:g} has no unit"))
+    if message is None:
+        return
+    related: list[RelatedSpan] = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
+    if info.origin is not None:
+        related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
+    # measured (scripts/measure_rule_claims.py more): sparse labels out of range raise InvalidArgumentError
+    # (error); labels 0..2 on one sigmoid unit with binary crossentropy train (0.58 accuracy vs 0.59), but
+    # classes 1 and 2 are pushed to the same output (warning)
+    severity = Severity.WARNING if loss == "binary_crossentropy" else None
+    yield rule.finding(ctx, fit.call.placed, fit.y, message, related=related, severity=severity,
+                       low=lo, high=hi, units=units, loss=loss)

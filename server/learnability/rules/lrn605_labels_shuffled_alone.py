@@ -8,6 +8,7 @@ import libcst as cst
 
 from learnability.analysis.data import _base_name, _is_rng, _is_shuffling_index, names_behind
 from learnability.analysis.program import Program
+from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -15,46 +16,46 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 _IN_PLACE = frozenset({"numpy.random.shuffle", "random.shuffle", "tensorflow.random.shuffle"})
 
 
-def _shuffle_events(program: Program) -> list[tuple[str, int]]:
+def _shuffle_events(rule: Rule, ctx: Context) -> list[tuple[str, int]]:
     """(name, statement index) for each statement that reorders an array on its own: np.random.shuffle(y),
     random.shuffle(y), rng.shuffle(y) in place; y = np.random.permutation(y), y = rng.permutation(y),
     y = sklearn.utils.shuffle(y) (one array only), y = y[perm] with perm a permutation."""
-    cached: list[tuple[str, int]] | None = program.__dict__.get("_lrn605_events")
-    if cached is not None:
-        return cached
-    events: list[tuple[str, int]] = []
-    for stmt in program.stmts:
-        raw = stmt.raw
-        value = raw.value
-        if raw.kind == "expr" and isinstance(value, cst.Call):
+    program = ctx.program
+    return [event for _stmt, events in ctx.each_statement(rule, lambda stmt: _stmt_events(program, stmt))
+            for event in events]
+
+
+def _stmt_events(program: Program, stmt: Stmt) -> list[tuple[str, int]]:
+    raw = stmt.raw
+    value = raw.value
+    if raw.kind == "expr" and isinstance(value, cst.Call):
+        func = value.func
+        q = program.qualname(func) or ""
+        positional = [a for a in value.args if a.keyword is None and not a.star]
+        rng_method = isinstance(func, cst.Attribute) and func.attr.value == "shuffle" and \
+            _is_rng(program, func.value, stmt.index)
+        if positional and (q in _IN_PLACE or rng_method):
+            name = _base_name(positional[0].value)
+            if name:
+                return [(name, stmt.index)]
+    elif raw.kind == "assign" and len(raw.targets) == 1 and not raw.targets[0][1] and value is not None:
+        name = raw.targets[0][0]
+        if isinstance(value, cst.Call):
             func = value.func
             q = program.qualname(func) or ""
             positional = [a for a in value.args if a.keyword is None and not a.star]
-            rng_method = isinstance(func, cst.Attribute) and func.attr.value == "shuffle" and \
-                _is_rng(program, func.value, stmt.index)
-            if positional and (q in _IN_PLACE or rng_method):
-                name = _base_name(positional[0].value)
-                if name:
-                    events.append((name, stmt.index))
-        elif raw.kind == "assign" and len(raw.targets) == 1 and not raw.targets[0][1] and value is not None:
-            name = raw.targets[0][0]
-            if isinstance(value, cst.Call):
-                func = value.func
-                q = program.qualname(func) or ""
-                positional = [a for a in value.args if a.keyword is None and not a.star]
-                perm = (q == "numpy.random.permutation" or
-                        (isinstance(func, cst.Attribute) and func.attr.value in ("permutation", "permuted")
-                         and _is_rng(program, func.value, stmt.index)) or
-                        (q in ("sklearn.utils.shuffle", "tensorflow.random.shuffle") and len(positional) == 1))
-                # np.random.permutation(100) is an index, not data: only an array argument reorders data
-                if perm and positional and isinstance(positional[0].value, (cst.Name, cst.Subscript, cst.Attribute)) \
-                        and not isinstance(program.const(positional[0].value, stmt.index), int):
-                    events.append((name, stmt.index))
-            elif isinstance(value, cst.Subscript) and value.slice and isinstance(value.slice[0].slice, cst.Index) \
-                    and _is_shuffling_index(program, value.slice[0].slice.value, stmt.index):
-                events.append((name, stmt.index))
-    program.__dict__["_lrn605_events"] = events
-    return events
+            perm = (q == "numpy.random.permutation" or
+                    (isinstance(func, cst.Attribute) and func.attr.value in ("permutation", "permuted")
+                     and _is_rng(program, func.value, stmt.index)) or
+                    (q in ("sklearn.utils.shuffle", "tensorflow.random.shuffle") and len(positional) == 1))
+            # np.random.permutation(100) is an index, not data: only an array argument reorders data
+            if perm and positional and isinstance(positional[0].value, (cst.Name, cst.Subscript, cst.Attribute)) \
+                    and not isinstance(program.const(positional[0].value, stmt.index), int):
+                return [(name, stmt.index)]
+        elif isinstance(value, cst.Subscript) and value.slice and isinstance(value.slice[0].slice, cst.Index) \
+                and _is_shuffling_index(program, value.slice[0].slice.value, stmt.index):
+            return [(name, stmt.index)]
+    return []
 
 
 @register(
@@ -153,7 +154,7 @@ def _shuffle_events(program: Program) -> list[tuple[str, int]]:
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    events = _shuffle_events(program)
+    events = _shuffle_events(rule, ctx)
     if not events:
         return
     seen: set[int] = set()

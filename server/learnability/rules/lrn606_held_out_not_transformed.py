@@ -218,40 +218,47 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     reported: set[int] = set()
-    for model in program.models:
-        trains = [f for f in model.fits if f.x is not None]
-        if not trains:
-            continue
-        helds: list[tuple[str, cst.BaseExpression, int, FitInfo | None, FitInfo]] = []
-        for fit in trains:
-            node = _held_out(fit)
-            if node is not None:
-                helds.append(("validation_data", node, fit.call.index, fit, fit))
-        for use in model.uses:
-            if use.x is not None:
-                helds.append((use.method, use.x, use.call.index, None, use))
-        for where, node, index, own, call in helds:
-            if id(node) in reported:
-                continue
-            held = describe(program, node, index)
-            if not _raw(held, limit) and (held.ndim is None or held.reshaped):
-                continue  # scaled, or of unknown rank: nothing a training split could differ in
-            for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
-                train_info = describe(program, train.x, train.call.index)
-                message = _scale_mismatch(train_info, held, where, limit) or _rank_mismatch(model, train_info, held, where)
-                if message is None or train.x is None or not _same_origin(program, train, train_info, node, index, held):
-                    continue
-                reported.add(id(node))
-                related: list[RelatedSpan] = [(train.call.placed, train.x, "the training inputs")]
-                if held.origin is not None:
-                    related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
-                yield rule.finding(ctx, call.call.placed, node, message, related=related, max_abs=held.max_abs)
-                break
-        yield from _label_mismatch(rule, ctx, model, trains, reported)
+    for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model, limit)):
+        if key not in reported:  # the same inputs met again (a builder called twice)
+            reported.add(key)
+            yield finding
     yield from _dead_scaled_copies(rule, ctx)
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, limit: float) -> Iterator[tuple[int, Finding]]:
+    program = ctx.program
+    trains = [f for f in model.fits if f.x is not None]
+    if not trains:
+        return
+    reported: set[int] = set()
+    helds: list[tuple[str, cst.BaseExpression, int, FitInfo | None, FitInfo]] = []
+    for fit in trains:
+        node = _held_out(fit)
+        if node is not None:
+            helds.append(("validation_data", node, fit.call.index, fit, fit))
+    for use in model.uses:
+        if use.x is not None:
+            helds.append((use.method, use.x, use.call.index, None, use))
+    for where, node, index, own, call in helds:
+        if id(node) in reported:
+            continue
+        held = describe(program, node, index)
+        if not _raw(held, limit) and (held.ndim is None or held.reshaped):
+            continue  # scaled, or of unknown rank: nothing a training split could differ in
+        for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
+            train_info = describe(program, train.x, train.call.index)
+            message = _scale_mismatch(train_info, held, where, limit) or _rank_mismatch(model, train_info, held, where)
+            if message is None or train.x is None or not _same_origin(program, train, train_info, node, index, held):
+                continue
+            reported.add(id(node))
+            related: list[RelatedSpan] = [(train.call.placed, train.x, "the training inputs")]
+            if held.origin is not None:
+                related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
+            yield id(node), rule.finding(ctx, call.call.placed, node, message, related=related, max_abs=held.max_abs)
+            break
+    yield from _label_mismatch(rule, ctx, model, trains, reported)
 
 
 def _scale_mismatch(train: DataInfo, held: DataInfo, where: str, limit: float) -> str | None:
@@ -272,7 +279,7 @@ def _rank_mismatch(model: ModelInfo, train: DataInfo, held: DataInfo, where: str
 
 
 def _label_mismatch(rule: Rule, ctx: Context, model: ModelInfo, trains: list[FitInfo], reported: set[int]
-                    ) -> Iterator[Finding]:
+                    ) -> Iterator[tuple[int, Finding]]:
     """One-hot training labels with categorical crossentropy, integer labels in validation_data / evaluate."""
     program = ctx.program
     one_hot = [f for f in trains if f.y is not None and f.compile is not None and f.compile.loss is not None
@@ -303,7 +310,7 @@ def _label_mismatch(rule: Rule, ctx: Context, model: ModelInfo, trains: list[Fit
             if not train_info.one_hot or not same or train.y is None:
                 continue
             reported.add(id(node))
-            yield rule.finding(
+            yield id(node), rule.finding(
                 ctx, call.call.placed, node,
                 f"one-hot training labels, integer labels in {where}: one-hot every split or use a sparse loss",
                 related=[(train.call.placed, train.y, "the one-hot training labels")])

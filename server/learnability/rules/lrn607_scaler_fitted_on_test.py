@@ -10,7 +10,6 @@ import libcst as cst
 from learnability.analysis.data import _SCALERS, _base_name
 from learnability.analysis.names import last
 from learnability.analysis.program import Program
-from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -71,31 +70,19 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    fitted: dict[str, tuple[Stmt, cst.BaseExpression, str]] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
-    for stmt in program.stmts:
-        raw = stmt.raw
-        value = raw.value
-        for call in _calls(value):
-            func = call.func
-            if not isinstance(func, cst.Attribute) or not call.args or call.args[0].keyword is not None:
-                continue
-            method = func.attr.value
-            receiver = func.value
-            if method in ("fit", "fit_transform"):
-                if not _is_scaler(program, receiver, stmt.index):
-                    continue
-                data = _base_name(call.args[0].value)
-                role = _role(program, data, stmt.index)
-                var = receiver.value if isinstance(receiver, cst.Name) else (
-                    raw.targets[0][0] if raw.kind == "assign" and len(raw.targets) == 1 and method == "fit" else None)
-                if data and role == "test" and var:
-                    fitted[var] = (stmt, call.args[0].value, data)
+    fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
+    for stmt, events in ctx.each_statement(rule, lambda stmt: _events(program, stmt)):
+        for event in events:
+            if event[0] == "fit":
+                _kind, var, data, node = event
+                if data and var and _role(program, data, stmt.index) == "test":
+                    fitted[var] = (stmt, node, data)
                 elif var in fitted:
                     del fitted[var]  # refitted on something else
-            elif method == "transform" and isinstance(receiver, cst.Name) and receiver.value in fitted:
-                data = _base_name(call.args[0].value)
+            elif event[1] in fitted:
+                _kind, receiver, data, call = event
                 if data and _role(program, data, stmt.index) == "train":
-                    fstmt, node, held = fitted.pop(receiver.value)
+                    fstmt, node, held = fitted.pop(receiver)
                     yield rule.finding(
                         ctx, fstmt.placed, node,
                         f"the scaler is fitted on {held} and then transforms {data}: fit it on the training split",
@@ -120,6 +107,28 @@ def _role(program: Program, name: str | None, index: int) -> str | None:
     if HELD_OUT.search(name) and not TRAIN.search(name):
         return "test"
     return "train" if TRAIN.search(name) else None
+
+
+def _events(program, stmt) -> list[tuple]:
+    """A statement's scaler fits ("fit", the scaler's variable, the data's name, the data) and transforms
+    ("transform", the scaler's variable, the data's name, the call), in order."""
+    raw = stmt.raw
+    out: list[tuple] = []
+    for call in _calls(raw.value):
+        func = call.func
+        if not isinstance(func, cst.Attribute) or not call.args or call.args[0].keyword is not None:
+            continue
+        method = func.attr.value
+        receiver = func.value
+        if method in ("fit", "fit_transform"):
+            if not _is_scaler(program, receiver, stmt.index):
+                continue
+            var = receiver.value if isinstance(receiver, cst.Name) else (
+                raw.targets[0][0] if raw.kind == "assign" and len(raw.targets) == 1 and method == "fit" else None)
+            out.append(("fit", var, _base_name(call.args[0].value), call.args[0].value))
+        elif method == "transform" and isinstance(receiver, cst.Name):
+            out.append(("transform", receiver.value, _base_name(call.args[0].value), call))
+    return out
 
 
 def _calls(node: cst.CSTNode | None) -> list[cst.Call]:

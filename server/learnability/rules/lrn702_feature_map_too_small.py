@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from learnability.analysis.program import ModelInfo
 from learnability.analysis.shapes import find_too_small
 from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -65,16 +66,21 @@ def _size(dims: tuple[int | None, ...]) -> str:
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
-    for model in program.models:
-        found = find_too_small(program, model)
-        if found is None or id(found.layer.call.node) in seen:
-            continue
-        seen.add(id(found.layer.call.node))
-        layer = found.layer
-        label = {"kernel": "kernel", "pool": "pool window", "cropping": "cropping"}[found.what]
-        yield rule.finding(
-            ctx, layer.call.placed, layer.call.node,
-            f"the feature map reaching this {layer.kind} is {_size(found.dims)}, smaller than its "
-            f"{_size(found.window)} {label}: use padding='same'",
-            size=list(found.dims), window=list(found.window),
-        )
+    for key, finding in ctx.each_model(rule, program.models, lambda model: _model(rule, ctx, model)):
+        if key not in seen:  # a layer of two models (a builder called twice): reported once
+            seen.add(key)
+            yield finding
+
+
+def _model(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:
+    found = find_too_small(ctx.program, model)
+    if found is None:
+        return
+    layer = found.layer
+    label = {"kernel": "kernel", "pool": "pool window", "cropping": "cropping"}[found.what]
+    yield id(layer.call.node), rule.finding(
+        ctx, layer.call.placed, layer.call.node,
+        f"the feature map reaching this {layer.kind} is {_size(found.dims)}, smaller than its "
+        f"{_size(found.window)} {label}: use padding='same'",
+        size=list(found.dims), window=list(found.window),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.calls import find_calls
+from learnability.analysis.program import CallView
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -117,30 +118,34 @@ RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    views = find_calls(ctx.program, DROPOUT_LAYERS | RECURRENT_LAYERS)
+    yield from ctx.each_call(rule, views, lambda view: _one(rule, ctx, view))
+
+
+def _one(rule: Rule, ctx: Context, view: CallView) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("dropout_max")
-    for view in find_calls(program, DROPOUT_LAYERS | RECURRENT_LAYERS):
-        if not (view.qualname or "").startswith("keras.layers."):
+    if not (view.qualname or "").startswith("keras.layers."):
+        return
+    name = view.name
+    if name in DROPOUT_LAYERS:
+        args = [view.arg(0, "rate", "p")]
+    elif name in RECURRENT_LAYERS:
+        args = [view.arg(None, "dropout"), view.arg(None, "recurrent_dropout")]
+    else:
+        return
+    for arg in args:
+        if arg is None:
             continue
-        name = view.name
-        if name in DROPOUT_LAYERS:
-            args = [view.arg(0, "rate", "p")]
-        elif name in RECURRENT_LAYERS:
-            args = [view.arg(None, "dropout"), view.arg(None, "recurrent_dropout")]
+        rate = program.const(arg, view.index)
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= limit:
+            continue
+        what = f"{arg.keyword.value}=" if arg.keyword is not None else "rate "
+        if rate >= 1:
+            severity = Severity.ERROR
+            message = f"{name} {what}{rate:g} drops every unit (the rate is the fraction dropped): use 0.5 or less"
         else:
-            continue
-        for arg in args:
-            if arg is None:
-                continue
-            rate = program.const(arg, view.index)
-            if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= limit:
-                continue
-            what = f"{arg.keyword.value}=" if arg.keyword is not None else "rate "
-            if rate >= 1:
-                severity = Severity.ERROR
-                message = f"{name} {what}{rate:g} drops every unit (the rate is the fraction dropped): use 0.5 or less"
-            else:
-                severity = Severity.INFO
-                message = f"{name} {what}{rate:g} drops {rate:.0%} of the units (not keeps): use 0.5 or less"
-            fix = Fix("Set the dropout rate to 0.5", (ctx.replace(view.placed, arg.value, "0.5"),), safe=False)
-            yield rule.finding(ctx, view.placed, arg.value, message, fix=fix, severity=severity, rate=rate)
+            severity = Severity.INFO
+            message = f"{name} {what}{rate:g} drops {rate:.0%} of the units (not keeps): use 0.5 or less"
+        fix = Fix("Set the dropout rate to 0.5", (ctx.replace(view.placed, arg.value, "0.5"),), safe=False)
+        yield rule.finding(ctx, view.placed, arg.value, message, fix=fix, severity=severity, rate=rate)

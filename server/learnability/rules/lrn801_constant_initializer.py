@@ -6,13 +6,30 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from learnability.analysis.program import LayerInfo, Program
+from learnability.analysis.program import LayerInfo, ModelInfo, Program
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._init import kernel_init, kernel_layer, read_init
+from learnability.rules._init import Init, kernel_init, kernel_layer, read_init
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "prelu", "mish"})
+
+
+def _candidates(program: Program, model: ModelInfo) -> list[tuple[tuple[int, int, int], LayerInfo, Init, str]]:
+    """[(key, layer, its initialiser, its activation)] for the model's hidden layers with a constant kernel: the
+    per-model part of the check, before layers met through another model are left out (in `check`)."""
+    output = model.output_layer
+    out: list[tuple[tuple[int, int, int], LayerInfo, Init, str]] = []
+    for i, layer in enumerate(model.layers):
+        if layer is output or not kernel_layer(layer):
+            continue
+        init = kernel_init(program, layer)
+        if init is None or init.kind != "constant":
+            continue
+        placed = layer.call.placed  # identical statements share a parsed node: the key says where it stands
+        out.append(((id(placed.chunk), placed.line_offset, id(layer.call.node)), layer, init,
+                    program.effective_activation(model, i)[0]))
+    return out
 
 
 def _bias(program: Program, layer: LayerInfo) -> float | None:
@@ -113,19 +130,13 @@ def _bias(program: Program, layer: LayerInfo) -> float | None:
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    seen: set[tuple[int, int]] = set()  # a layer met again through another model
-    for model in program.models:
-        output = model.output_layer
+    seen: set[tuple[int, int, int]] = set()  # a layer met again through another model
+    for candidates in ctx.each_model(rule, program.models, lambda model: [_candidates(program, model)]):
         found = []  # (layer, its initialiser, its activation)
-        for i, layer in enumerate(model.layers):
-            key = (id(layer.call.placed), id(layer.call.node))  # identical statements share a parsed node
-            if layer is output or not kernel_layer(layer) or key in seen:
-                continue
-            init = kernel_init(program, layer)
-            if init is None or init.kind != "constant":
-                continue
-            seen.add(key)
-            found.append((layer, init, program.effective_activation(model, i)[0]))
+        for key, layer, init, act in candidates:
+            if key not in seen:
+                seen.add(key)
+                found.append((layer, init, act))
         if not found:
             continue
         # one finding per model, on its first such layer; the fix replaces every constant kernel

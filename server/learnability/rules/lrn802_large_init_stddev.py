@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from learnability.analysis.program import ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING
 from learnability.rules._init import kernel_init, kernel_layer
@@ -81,20 +82,26 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("init_stddev_max")
     seen: set[int] = set()
-    for model in program.models:
-        for i, layer in enumerate(model.layers):
-            if not kernel_layer(layer) or id(layer.call.node) in seen:
-                continue
-            init = kernel_init(program, layer)
-            if init is None or init.kind not in ("normal", "uniform") or init.std is None or init.std <= limit:
-                continue
-            act, _src, _arg = program.effective_activation(model, i)
-            if act not in SATURATING:
-                continue
-            seen.add(id(layer.call.node))
-            fix = Fix("Use 'glorot_uniform'", (ctx.replace(layer.call.placed, init.arg.value, cst.SimpleString('"glorot_uniform"')),))
-            yield rule.finding(
-                ctx, layer.call.placed, init.arg.value,
-                f"{layer.kind} weights with standard deviation {init.std:.3g} saturate {act}: use 'glorot_uniform'",
-                fix=fix, std=init.std, activation=act,
-            )
+    for key, finding in ctx.each_model(rule, program.models, lambda model: _one(rule, ctx, model, limit)):
+        if key not in seen:  # a layer met again (two identical statements share one parsed node)
+            seen.add(key)
+            yield finding
+
+
+def _one(rule: Rule, ctx: Context, model: ModelInfo, limit: float) -> Iterator[tuple[int, Finding]]:
+    program = ctx.program
+    for i, layer in enumerate(model.layers):
+        if not kernel_layer(layer):
+            continue
+        init = kernel_init(program, layer)
+        if init is None or init.kind not in ("normal", "uniform") or init.std is None or init.std <= limit:
+            continue
+        act, _src, _arg = program.effective_activation(model, i)
+        if act not in SATURATING:
+            continue
+        fix = Fix("Use 'glorot_uniform'", (ctx.replace(layer.call.placed, init.arg.value, cst.SimpleString('"glorot_uniform"')),))
+        yield id(layer.call.node), rule.finding(
+            ctx, layer.call.placed, init.arg.value,
+            f"{layer.kind} weights with standard deviation {init.std:.3g} saturate {act}: use 'glorot_uniform'",
+            fix=fix, std=init.std, activation=act,
+        )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from learnability.analysis.data import describe
+from learnability.analysis.program import FitInfo
 from learnability.findings import Category, Finding, Fix, Severity
-from learnability.rules._helpers import fits
+from learnability.rules._helpers import each_fit
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -68,31 +69,34 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, fit))
+
+
+def _one(rule: Rule, ctx: Context, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
-    for _model, fit in fits(program):
-        batch = fit.batch_size
-        if not isinstance(batch, int) or isinstance(batch, bool) or fit.x is None:
-            continue
-        n = describe(program, fit.x, fit.call.index).n_samples
-        if n is None and fit.y is not None:
-            n = describe(program, fit.y, fit.call.index).n_samples
-        if not n:
-            continue
-        split = fit.validation_split
-        n_train = int(n * (1 - split)) if isinstance(split, float) and 0 < split < 1 else n
-        if batch <= n_train:
-            continue
-        epochs = fit.epochs if isinstance(fit.epochs, int) and not isinstance(fit.epochs, bool) else 1
-        arg = fit.call.arg(2 if fit.method == "fit" else None, "batch_size")
-        if arg is None:
-            continue
-        fix = None
-        target = literal_behind(program, arg.value, fit.call.placed, fit.call.index)
-        if target is not None and n_train > 32:
-            node, placed = target
-            fix = Fix("Use batch_size=32", (ctx.replace(placed, node, "32"),), safe=False)
-        yield rule.finding(
-            ctx, fit.call.placed, arg.value,
-            f"batch_size={batch} is larger than the {n_train} training samples: one step per epoch",
-            fix=fix, severity=Severity.WARNING if epochs < 100 else Severity.INFO, batch_size=batch, samples=n_train,
-        )
+    batch = fit.batch_size
+    if not isinstance(batch, int) or isinstance(batch, bool) or fit.x is None:
+        return
+    n = describe(program, fit.x, fit.call.index).n_samples
+    if n is None and fit.y is not None:
+        n = describe(program, fit.y, fit.call.index).n_samples
+    if not n:
+        return
+    split = fit.validation_split
+    n_train = int(n * (1 - split)) if isinstance(split, float) and 0 < split < 1 else n
+    if batch <= n_train:
+        return
+    epochs = fit.epochs if isinstance(fit.epochs, int) and not isinstance(fit.epochs, bool) else 1
+    arg = fit.call.arg(2 if fit.method == "fit" else None, "batch_size")
+    if arg is None:
+        return
+    fix = None
+    target = literal_behind(program, arg.value, fit.call.placed, fit.call.index)
+    if target is not None and n_train > 32:
+        node, placed = target
+        fix = Fix("Use batch_size=32", (ctx.replace(placed, node, "32"),), safe=False)
+    yield rule.finding(
+        ctx, fit.call.placed, arg.value,
+        f"batch_size={batch} is larger than the {n_train} training samples: one step per epoch",
+        fix=fix, severity=Severity.WARNING if epochs < 100 else Severity.INFO, batch_size=batch, samples=n_train,
+    )
