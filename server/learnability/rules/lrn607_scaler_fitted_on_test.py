@@ -10,6 +10,7 @@ import libcst as cst
 from learnability.analysis.data import _SCALERS, _base_name
 from learnability.analysis.names import last
 from learnability.analysis.program import Program
+from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -70,7 +71,7 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
+    fitted: dict[str, tuple[Stmt, cst.BaseExpression, str]] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
     for stmt, events in ctx.each_statement(rule, lambda stmt: _events(program, stmt)):
         for event in events:
             if event[0] == "fit":
@@ -81,12 +82,16 @@ def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     del fitted[var]  # refitted on something else
             elif event[1] in fitted:
                 _kind, receiver, data, call = event
-                if data and _role(program, data, stmt.index) == "train":
+                if data and receiver is not None and _role(program, data, stmt.index) == "train":
                     fstmt, node, held = fitted.pop(receiver)
                     yield rule.finding(
                         ctx, fstmt.placed, node,
                         f"the scaler is fitted on {held} and then transforms {data}: fit it on the training split",
                         related=[(stmt.placed, call, "the training split is transformed here")])
+
+
+# ("fit", the scaler's variable, the data's name, the data) or ("transform", the scaler's variable, the data's name, the call)
+ScalerEvent = tuple[str, "str | None", "str | None", cst.BaseExpression]
 
 
 def _role(program: Program, name: str | None, index: int) -> str | None:
@@ -109,11 +114,11 @@ def _role(program: Program, name: str | None, index: int) -> str | None:
     return "train" if TRAIN.search(name) else None
 
 
-def _events(program, stmt) -> list[tuple]:
+def _events(program: Program, stmt: Stmt) -> list[ScalerEvent]:
     """A statement's scaler fits ("fit", the scaler's variable, the data's name, the data) and transforms
     ("transform", the scaler's variable, the data's name, the call), in order."""
     raw = stmt.raw
-    out: list[tuple] = []
+    out: list[ScalerEvent] = []
     for call in _calls(raw.value):
         func = call.func
         if not isinstance(func, cst.Attribute) or not call.args or call.args[0].keyword is not None:
