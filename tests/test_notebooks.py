@@ -153,3 +153,45 @@ def test_five_megabyte_notebook_with_large_outputs(tmp_path, capsys):
     elapsed = time.perf_counter() - t0
     assert code_ == 1 and {"LRN101", "LRN301"} <= set(by_rule(data))
     print(f"5 MB notebook checked in {elapsed:.2f} s")  # reported, not asserted
+
+
+def test_a_probe_report_on_a_notebook_counts_lines_in_cells(tmp_path):
+    """The probe measures the joined program; what the user reads (links, messages, evidence) is in cells."""
+    from learnability.sources import load_source, report_in_cells
+
+    src = load_source(write_nb(tmp_path / "train.ipynb", standard()))
+    lines = src.text.splitlines()
+    conv = next(i for i, t in enumerate(lines, 1) if "Conv2D" in t)
+    compile_ = next(i for i, t in enumerate(lines, 1) if "model.compile" in t)
+    made = next(i for i, t in enumerate(lines, 1) if t.startswith("X = "))
+    report = {
+        "verdict": "does_not_learn", "summary": f"does not fit the batch (rate set on line {compile_})",
+        "findings": [
+            {"rule": "LRN101", "line": conv, "column": 5, "end_line": conv, "end_column": 9,
+             "message": f"sigmoid saturates (inputs made on line {made})", "evidence": [f"line {made}: up to 255"]},
+            {"rule": "PRB001", "line": conv, "column": 1, "end_line": compile_, "end_column": 3, "message": "m",
+             "fix": {"title": "t", "edits": [{"line": compile_, "column": 1, "end_line": compile_, "end_column": 4,
+                                              "new_text": "x"}]}},
+            {"rule": "PRB093", "line": None, "message": "no line",
+             "data": {"traceback": [{"line": compile_, "code": "model.compile(...)"}]}},
+        ],
+        "layers": [{"name": "conv2d", "kind": "Conv2D", "line": conv}],
+    }
+    before = copy.deepcopy(report)
+    out = report_in_cells(report, src.locate)
+    assert report == before  # the probe's own copy keeps program lines
+    sig, spanning, lineless = out["findings"]
+    assert (sig["cell"], sig["line"], sig["end_line"], sig["column"], sig["end_column"]) == (5, 2, 2, 5, 9)
+    assert sig["message"] == "sigmoid saturates (inputs made on line 1 of cell 3)"
+    assert sig["evidence"] == ["line 1 of cell 3: up to 255"]
+    assert out["summary"] == "does not fit the batch (rate set on line 1 of cell 6)"
+    # a span that runs into the next cell ends on its first line; a fix edit is placed in its cell
+    assert (spanning["cell"], spanning["line"], spanning["end_line"], spanning["end_column"]) == (5, 2, 2, None)
+    assert spanning["fix"]["edits"][0] == {"line": 1, "cell": 6, "column": 1, "end_line": 1, "end_column": 4,
+                                                "new_text": "x"}
+    assert "cell" not in lineless and lineless["line"] is None
+    assert lineless["data"]["traceback"] == [{"line": 1, "cell": 6, "code": "model.compile(...)"}]
+    assert (out["layers"][0]["cell"], out["layers"][0]["line"]) == (5, 2)
+    # a plain file has no cells: nothing changes
+    (tmp_path / "t.py").write_text("x = 1\n")
+    assert load_source(tmp_path / "t.py").locate(1) is None

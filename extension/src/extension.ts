@@ -15,8 +15,18 @@ import {
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
-import { tensorflowInstallCommand } from "./interpreter";
-import { onPythonEnvironmentChanged, ResolvedInterpreter, resolveInterpreter, runPython } from "./python";
+import { mayInstallInto, tensorflowAdvice, tensorflowInstallCommand, TRAINABLE_SNIPPET } from "./interpreter";
+import {
+  createVenv,
+  getPythonApi,
+  interpreterKind,
+  onPythonEnvironmentChanged,
+  pickInterpreter,
+  ResolvedInterpreter,
+  resolveInterpreter,
+  runPython,
+  setInterpreterSetting,
+} from "./python";
 import { isCancelledReport, isMissingTensorflow, ProbeReport, statusBarText, verdictLabel } from "./report";
 import { ProgressHandler } from "./progress";
 import { ReportPanel } from "./reportPanel";
@@ -88,7 +98,12 @@ class LearnabilityExtension {
   }
 
   start(): Promise<void> {
-    return this.enqueue(() => this.startNow());
+    return this.enqueue(async () => {
+      // a start asked for while a restart was under way (the probe during an interpreter change): done already
+      if (this.client?.isRunning()) return;
+      await this.stopNow(); // a client that failed to start: its registrations (server commands) go first
+      await this.startNow();
+    });
   }
 
   restart(reason: string): Promise<void> {
@@ -120,8 +135,8 @@ class LearnabilityExtension {
       const message = err instanceof Error ? err.message : String(err);
       this.log.error(message);
       this.updateStatus(message);
-      void vscode.window.showErrorMessage(`${NAME}: ${message}`, "Open settings", "Show logs").then((choice) => {
-        if (choice === "Open settings") void vscode.commands.executeCommand("workbench.action.openSettings", "learnability.interpreter");
+      void vscode.window.showErrorMessage(`${NAME}: ${message}`, "Select interpreter", "Show logs").then((choice) => {
+        if (choice === "Select interpreter") void this.selectInterpreter();
         if (choice === "Show logs") this.log.show();
       });
       return;
@@ -248,6 +263,7 @@ class LearnabilityExtension {
     reg("learnability.probeCurrentFile", (uri?: vscode.Uri) => this.probe(uri));
     reg("learnability.showProbeReport", () => this.showLastReport());
     reg("learnability.explainRule", (ruleId?: string) => this.explain(ruleId));
+    reg("learnability.selectInterpreter", () => this.selectInterpreter());
     this.context.subscriptions.push(
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
         onDidChange: this.explainChanged.event,
@@ -331,35 +347,64 @@ class LearnabilityExtension {
     return editor?.document.uri.scheme === "file" ? editor.document.uri : undefined;
   }
 
-  /** Fast check (no import) that TensorFlow can be found in the probe's interpreter. */
+  /** Fast check (no import) that the probe's interpreter has a Keras backend it trains on (TRAINABLE_SNIPPET). */
   private async hasTensorflow(python: string): Promise<boolean> {
     if (this.tensorflowOk.has(python)) return true;
-    const r = await runPython(
-      python,
-      ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('tensorflow') else 3)"],
-      20000,
-    );
+    const r = await runPython(python, ["-c", TRAINABLE_SNIPPET], 20000);
     if (r.code === 0) this.tensorflowOk.add(python);
     else if (r.code !== 3) return true; // could not tell: let the probe say what is wrong
     return r.code === 0;
   }
 
+  /**
+   * The interpreter quick pick. With the Python extension installed and learnability.interpreter unset,
+   * the Python extension's own picker (its selection is what Learnability follows); else ours.
+   */
+  private async selectInterpreter(): Promise<void> {
+    const setting = vscode.workspace.getConfiguration("learnability").get<string>("interpreter") ?? "";
+    if (!setting.trim() && vscode.workspace.isTrusted && (await getPythonApi(this.log))) {
+      await vscode.commands.executeCommand("python.setInterpreter");
+      return;
+    }
+    const chosen = await pickInterpreter(this.interpreter?.path, this.log);
+    if (chosen) this.log.info(`Interpreter selected: ${chosen}`);
+  }
+
+  /**
+   * TensorFlow is missing from the probe's interpreter: offer to install it there when that is a
+   * virtual, conda or pyenv environment; never into a system Python or a pyenv shim, where a new `.venv`
+   * in the workspace folder is offered instead.
+   */
   private async offerTensorflowInstall(python: string): Promise<void> {
-    const cmd = tensorflowInstallCommand(python);
-    const choice = await vscode.window.showErrorMessage(
-      `${NAME}: TensorFlow is not installed in ${python}. The probe trains your model with your own TensorFlow; install it with: ${cmd}`,
-      "Install in terminal",
-      "Copy command",
-      "Choose interpreter",
-    );
-    if (choice === "Install in terminal") {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const kind = interpreterKind(python);
+    const advice = tensorflowAdvice(python, kind, !!folder);
+    const choice = await vscode.window.showErrorMessage(`${NAME}: ${advice.message}`, ...advice.actions);
+    const installIn = (target: string) => {
       const term = vscode.window.createTerminal({ name: "Install TensorFlow" });
       term.show();
-      term.sendText(cmd);
+      term.sendText(tensorflowInstallCommand(target));
+    };
+    if (choice === "Install in terminal" && mayInstallInto(kind)) {
+      installIn(python);
     } else if (choice === "Copy command") {
-      await vscode.env.clipboard.writeText(cmd);
-    } else if (choice === "Choose interpreter") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", "learnability.interpreter");
+      await vscode.env.clipboard.writeText(tensorflowInstallCommand(python));
+    } else if (choice === "Select interpreter") {
+      await this.selectInterpreter();
+    } else if (choice === "Create .venv" && folder) {
+      try {
+        const venv = await createVenv(folder, python);
+        this.log.info(`Created ${venv}`);
+        // the workspace's .venv is found by itself when no setting names another interpreter
+        const setting = vscode.workspace.getConfiguration("learnability").get<string>("interpreter") ?? "";
+        if (setting.trim()) await setInterpreterSetting(venv);
+        else void this.restart("created .venv");
+        installIn(venv);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.log.error(message);
+        void vscode.window.showErrorMessage(`${NAME}: ${message}`, "Select interpreter").then((c) => c && this.selectInterpreter());
+      }
     }
   }
 
@@ -468,7 +513,7 @@ class LearnabilityExtension {
       return;
     }
     this.panel.show(report, uri ? vscode.Uri.parse(uri) : undefined, {
-      notice: missingTf ? `TensorFlow is not installed in ${python}. Install it with: ${tensorflowInstallCommand(python)}` : undefined,
+      notice: missingTf ? tensorflowAdvice(python, interpreterKind(python), !!vscode.workspace.workspaceFolders?.length).message : undefined,
     });
     if (missingTf && fromRequest) void this.offerTensorflowInstall(python);
     // (the server logs the verdict, once)

@@ -7,6 +7,8 @@ export interface ProbeLayer {
   name: string;
   kind?: string;
   line?: number | null;
+  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
+  cell?: number | null;
   grad_norm?: number | null;
   saturation?: number | null;
   dead_fraction?: number | null;
@@ -18,6 +20,8 @@ export interface ProbeFinding {
   category?: string;
   severity?: string;
   line?: number | null;
+  /** In a notebook: the cell's number (1-based, as the notebook shows it); `line` is then the line in that cell. */
+  cell?: number | null;
   column?: number | null;
   end_line?: number | null;
   end_column?: number | null;
@@ -55,6 +59,8 @@ export interface ProbeReport {
   curves?: Record<string, unknown>;
   plots?: Record<string, unknown>;
   timing?: Record<string, unknown>;
+  /** The rule thresholds the probe's static analysis used, and where each came from ("editor settings", "pyproject.toml", "default"). */
+  rule_thresholds?: Record<string, { value?: unknown; from?: unknown }>;
 }
 
 export const VERDICT_LABELS: Record<Verdict, string> = {
@@ -397,17 +403,21 @@ export function gradNormsSvg(layers: ProbeLayer[] | undefined, width = 720): str
   return `<figure class="plot">${parts.join("")}</figure>`;
 }
 
-function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?: unknown, text?: string): string {
+/** A link that reveals a line (in a notebook: a line of a cell) in the editor. */
+function lineLink(line: unknown, column?: unknown, endLine?: unknown, endColumn?: unknown, text?: string, cell?: unknown): string {
   if (typeof line !== "number" || line < 1) return text ? escapeHtml(text) : "–";
+  const inCell = typeof cell === "number" && cell >= 1 ? cell : undefined;
+  const where = inCell ? `line ${line} of cell ${inCell}` : `line ${line}`;
   const attrs = [
     `data-line="${line}"`,
+    inCell ? `data-cell="${inCell}"` : "",
     typeof column === "number" ? `data-column="${column}"` : "",
     typeof endLine === "number" ? `data-end-line="${endLine}"` : "",
     typeof endColumn === "number" ? `data-end-column="${endColumn}"` : "",
   ]
     .filter(Boolean)
     .join(" ");
-  return `<a href="#" class="line-link" ${attrs} title="Go to line ${line}">${escapeHtml(text ?? `line ${line}`)}</a>`;
+  return `<a href="#" class="line-link" ${attrs} title="Go to ${where}">${escapeHtml(text ?? where)}</a>`;
 }
 
 /** The words for a status or `how` id ("not_applicable" and "not applicable" both read "not applicable"). */
@@ -478,6 +488,8 @@ export function contentSecurityPolicy(opts: RenderOptions): string {
 export interface FixTarget {
   rule: string;
   line: number;
+  /** In a notebook: the cell's number (1-based), `line` counting in that cell. */
+  cell?: number;
   column?: number;
   endLine?: number;
   endColumn?: number;
@@ -561,6 +573,7 @@ function targetsOf(c: Cause): FixTarget[] {
     .map((f) => ({
       rule: f.rule,
       line: f.line as number,
+      ...(typeof f.cell === "number" ? { cell: f.cell } : {}),
       ...(typeof f.column === "number" ? { column: f.column } : {}),
       ...(typeof f.end_line === "number" ? { endLine: f.end_line } : {}),
       ...(typeof f.end_column === "number" ? { endColumn: f.end_column } : {}),
@@ -578,14 +591,14 @@ const CAUSE_TITLES: Record<string, string> = {
 function tracebackHtml(report: ProbeReport): string {
   const failure = (report.findings ?? []).find((f) => /^PRB09\d$/.test(f.rule));
   if (!failure) return "";
-  const data = (failure.data ?? {}) as { traceback?: { line?: number; code?: string }[]; trace?: string; exception?: string };
+  const data = (failure.data ?? {}) as { traceback?: { line?: number; cell?: number; code?: string }[]; trace?: string; exception?: string };
   const frames = Array.isArray(data.traceback) ? data.traceback : [];
-  const rows = frames.map((fr) => `${lineLink(fr.line, undefined, undefined, undefined, `line ${fr.line}`)}  ${escapeHtml(fr.code ?? "")}`);
+  const rows = frames.map((fr) => `${lineLink(fr.line, undefined, undefined, undefined, undefined, fr.cell)}  ${escapeHtml(fr.code ?? "")}`);
   const last = typeof failure.evidence === "string" && failure.evidence !== report.headline && failure.evidence !== report.summary
     ? failure.evidence
     : "";
   if (rows.length === 0 && typeof failure.line === "number" && failure.line > 0 && failure.rule === "PRB090") {
-    rows.push(`${lineLink(failure.line, failure.column, failure.end_line, failure.end_column)}`);
+    rows.push(`${lineLink(failure.line, failure.column, failure.end_line, failure.end_column, undefined, failure.cell)}`);
   }
   const out: string[] = [];
   if (rows.length || last) {
@@ -648,7 +661,7 @@ function findingHtml(group: ProbeFinding[]): string {
     : "";
   return (
     `<div class="finding" data-rule="${escapeHtml(f.rule)}">` +
-    `<div class="finding-head">${statusBadge(f)} <code>${escapeHtml(f.rule)}</code> ${group.map((g) => lineLink(g.line, g.column, g.end_line, g.end_column)).join(", ")}${confirms}</div>` +
+    `<div class="finding-head">${statusBadge(f)} <code>${escapeHtml(f.rule)}</code> ${group.map((g) => lineLink(g.line, g.column, g.end_line, g.end_column, undefined, g.cell)).join(", ")}${confirms}</div>` +
     `<div class="finding-msg">${escapeHtml(f.message)}${result && !["confirmed", "not confirmed", "measured"].includes(result) ? ` <span class="muted">(${escapeHtml(result)})</span>` : ""}</div>` +
     more +
     "</div>"
@@ -715,7 +728,7 @@ document.addEventListener('click', (e) => {
   if (a) {
     e.preventDefault();
     const n = (k) => a.dataset[k] === undefined ? undefined : Number(a.dataset[k]);
-    vscode.postMessage({ type: 'reveal', line: n('line'), column: n('column'), endLine: n('endLine'), endColumn: n('endColumn') });
+    vscode.postMessage({ type: 'reveal', cell: n('cell'), line: n('line'), column: n('column'), endLine: n('endLine'), endColumn: n('endColumn') });
     return;
   }
   const b = e.target.closest && e.target.closest('button[data-targets]');
@@ -734,6 +747,24 @@ window.addEventListener('message', (e) => {
   if (s) s.textContent = m.text || '';
 });
 `;
+
+/**
+ * Which rule thresholds the probe used: the ones set (editor settings, pyproject.toml) in the summary line,
+ * every one in the table below it. Empty for a report without them (older servers, errors before analysis).
+ */
+export function thresholdsHtml(used: ProbeReport["rule_thresholds"]): string {
+  const rows = Object.entries(used ?? {}).filter(([, t]) => t && typeof t === "object");
+  if (!rows.length) return "";
+  const set = rows.filter(([, t]) => t.from && t.from !== "default");
+  const head = set.length
+    ? `${set.map(([k, t]) => `<code>${escapeHtml(k)}</code> = ${escapeHtml(formatNumber(t.value))} (${escapeHtml(String(t.from))})`).join(", ")}; ` +
+      (set.length < rows.length ? "the others at their defaults" : "")
+    : "all at their defaults";
+  const table = rows
+    .map(([k, t]) => `<tr><th><code>${escapeHtml(k)}</code></th><td class="num">${escapeHtml(formatNumber(t.value))}</td><td>${escapeHtml(t.from)}</td></tr>`)
+    .join("");
+  return `<details class="thresholds" id="thresholds"><summary>Thresholds used: ${head}</summary><table class="metrics"><tbody>${table}</tbody></table></details>`;
+}
 
 /** The whole webview document for a report: the verdict in words, the causes with their fixes, then details. */
 export function renderReportHtml(report: ProbeReport, opts: RenderOptions): string {
@@ -769,7 +800,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
       const targets = c.fix ? targetsOf(c) : [];
       fixable.push(...targets);
       const lines = c.findings
-        .map((f) => lineLink(f.line, f.column, f.end_line, f.end_column))
+        .map((f) => lineLink(f.line, f.column, f.end_line, f.end_column, undefined, f.cell))
         .join(", ");
       const result = c.result && c.result !== "confirmed" ? c.result : "";
       out.push(
@@ -818,7 +849,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     );
     for (const l of layers) {
       out.push(
-        `<tr><td><code>${escapeHtml(l.name)}</code></td><td>${escapeHtml(l.kind ?? "")}</td><td>${lineLink(l.line)}</td>` +
+        `<tr><td><code>${escapeHtml(l.name)}</code></td><td>${escapeHtml(l.kind ?? "")}</td><td>${lineLink(l.line, undefined, undefined, undefined, undefined, l.cell)}</td>` +
           `<td class="num">${escapeHtml(formatNumber(l.grad_norm))}</td><td class="num">${escapeHtml(percent(l.saturation))}</td>` +
           `<td class="num">${escapeHtml(percent(l.dead_fraction))}</td><td class="num">${escapeHtml(formatNumber(l.update_ratio))}</td></tr>`,
       );
@@ -833,6 +864,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     }
     out.push("</tbody></table></details>");
   }
+  out.push(thresholdsHtml(report.rule_thresholds));
   const timing = timingHtml(report.timing);
   if (timing || report.device) out.push(`${timing}${report.device ? `<p class="muted device">Trained on ${escapeHtml(report.device)}</p>` : ""}`);
   out.push(`<script nonce="${escapeHtml(opts.nonce)}">${SCRIPT}</script>`, "</body></html>");
@@ -853,4 +885,9 @@ export function revealRange(msg: { line?: number; column?: number; endLine?: num
   let endColumn = typeof msg.endColumn === "number" && msg.endColumn >= 1 ? msg.endColumn - 1 : startColumn;
   if (endLine === startLine && endColumn < startColumn) endColumn = startColumn;
   return { startLine, startColumn, endLine, endColumn };
+}
+
+/** The notebook cell a webview message points into, as an index into the notebook's cells (0-based); undefined for a plain file. */
+export function revealCellIndex(msg: { cell?: number }): number | undefined {
+  return typeof msg.cell === "number" && Number.isInteger(msg.cell) && msg.cell >= 1 ? msg.cell - 1 : undefined;
 }

@@ -2,7 +2,17 @@
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { escapeHtml, FixTarget, ProbeReport, pickFixAction, renderReportHtml, revealRange } from "./report";
+import { escapeHtml, FixTarget, ProbeReport, pickFixAction, renderReportHtml, revealCellIndex, revealRange } from "./report";
+
+/** Whether a report's file is a notebook, to be opened as one (not as its JSON). */
+function isNotebook(uri: vscode.Uri): boolean {
+  return uri.path.toLowerCase().endsWith(".ipynb") || vscode.workspace.notebookDocuments.some((d) => d.uri.toString() === uri.toString());
+}
+
+/** The notebook document for a report's URI, opened as a notebook when it is not open yet. */
+async function notebookOf(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
+  return vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openNotebookDocument(uri));
+}
 
 export class ReportPanel {
   static readonly viewType = "learnability.probeReport";
@@ -39,7 +49,7 @@ export class ReportPanel {
   }
 
   private async onMessage(msg: unknown): Promise<void> {
-    const m = msg as { type?: string; line?: number; column?: number; endLine?: number; endColumn?: number; id?: string; targets?: FixTarget[] };
+    const m = msg as { type?: string; cell?: number; line?: number; column?: number; endLine?: number; endColumn?: number; id?: string; targets?: FixTarget[] };
     if (m?.type === "applyFix" && this.uri) {
       const text = await this.applyFixes(this.uri, Array.isArray(m.targets) ? m.targets : []);
       void this.panel?.webview.postMessage({ type: "fixResult", id: m.id, ok: text.ok, text: text.text });
@@ -48,19 +58,43 @@ export class ReportPanel {
     if (m?.type !== "reveal" || !this.uri) return;
     const r = revealRange(m);
     if (!r) return;
+    const range = new vscode.Range(r.startLine, r.startColumn, r.endLine, r.endColumn);
     try {
-      const range = new vscode.Range(r.startLine, r.startColumn, r.endLine, r.endColumn);
-      const doc = await vscode.workspace.openTextDocument(this.uri);
-      const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri?.toString());
-      const editor = await vscode.window.showTextDocument(doc, {
-        viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
-        selection: range,
-        preserveFocus: false,
-      });
-      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      if (isNotebook(this.uri)) await this.revealInNotebook(this.uri, revealCellIndex(m), range);
+      else await this.revealInFile(this.uri, range);
     } catch (err) {
-      this.log.warn(`Could not reveal ${this.uri.toString()}:${m.line}: ${String(err)}`);
+      this.log.warn(`Could not reveal ${this.uri.toString()}:${m.cell ? `cell ${m.cell}:` : ""}${m.line}: ${String(err)}`);
     }
+  }
+
+  private async revealInFile(uri: vscode.Uri, range: vscode.Range): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      selection: range,
+      preserveFocus: false,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** Opens the notebook (as a notebook, not its JSON), selects the cell and puts the cursor on the line in it. */
+  private async revealInNotebook(uri: vscode.Uri, cellIndex: number | undefined, range: vscode.Range): Promise<void> {
+    const nb = await notebookOf(uri);
+    const visible = vscode.window.visibleNotebookEditors.find((e) => e.notebook.uri.toString() === uri.toString());
+    const index = cellIndex !== undefined && cellIndex < nb.cellCount ? cellIndex : undefined;
+    const cells = index !== undefined ? [new vscode.NotebookRange(index, index + 1)] : undefined;
+    const editor = await vscode.window.showNotebookDocument(nb, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      selections: cells,
+      preserveFocus: false,
+    });
+    if (index === undefined || !cells) return;
+    editor.revealRange(cells[0], vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+    // the cell's own editor: the cursor on the line, as a Problems-panel click does
+    const cellDoc = nb.cellAt(index).document;
+    const cellEditor = await vscode.window.showTextDocument(cellDoc, { viewColumn: editor.viewColumn, selection: range, preserveFocus: false });
+    cellEditor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   /**
@@ -74,15 +108,19 @@ export class ReportPanel {
     let applied = 0;
     const missing: string[] = [];
     try {
-      await vscode.workspace.openTextDocument(uri);
+      // a notebook's findings are in its cells (their lines count in the cell): ask each cell's document
+      const nb = isNotebook(uri) ? await notebookOf(uri) : undefined;
+      if (!nb) await vscode.workspace.openTextDocument(uri);
       for (const t of targets) {
         const r = revealRange(t);
-        if (!r) continue;
+        const index = revealCellIndex(t);
+        const doc = nb ? (index !== undefined && index < nb.cellCount ? nb.cellAt(index).document.uri : undefined) : uri;
+        if (!r || !doc) continue;
         const range = new vscode.Range(r.startLine, r.startColumn, r.endLine, r.endColumn);
         const actions =
           (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
             "vscode.executeCodeActionProvider",
-            uri,
+            doc,
             range,
             vscode.CodeActionKind.QuickFix.value,
           )) ?? [];

@@ -14,7 +14,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from learnability.findings import AnalysisError, Finding, Fix, Span, TextEdit
 from learnability.lines import lines_with_ends, scan_line, split_lines, to_lf
@@ -29,6 +29,72 @@ def relabel_lines(message: str, label: Callable[[int], str | None]) -> str:
     """A message with the program lines it cites ("made on line 21") rewritten by `label` (notebooks:
     "line 6 of cell 4"); a line `label` does not know stays as it is."""
     return _LINE_REF.sub(lambda m: label(int(m.group(1))) or m.group(), message)
+
+
+# A probe report's items that name a place in the program, and its texts that may cite "line N".
+_REPORT_PLACES = ("findings", "layers")
+_REPORT_TEXTS = ("summary", "message")
+_ITEM_TEXTS = ("message", "evidence")
+
+
+def report_in_cells(report: dict[str, Any], locate: Callable[[int], tuple[int, int] | None]) -> dict[str, Any]:
+    """A probe report on a notebook's joined program, with every line the user reads counted in its cell:
+    each finding's and layer's `line` (and a fix edit's, a traceback frame's) becomes the line in its cell, with `cell`, the
+    cell's number as the notebook shows it; "line N" in the summary, messages and evidence becomes "line n
+    of cell C". `locate(program line)` -> (cell number, line in cell), or None for a line outside the
+    cells. A copy: the report itself (program lines, what the probe's findings are matched by) is kept."""
+    import copy
+
+    out = copy.deepcopy(report)
+
+    def label(line: int) -> str | None:
+        found = locate(line)
+        return f"line {found[1]} of cell {found[0]}" if found else None
+
+    def text(value: Any) -> Any:
+        if isinstance(value, str):
+            return relabel_lines(value, label)
+        if isinstance(value, list):
+            return [text(v) for v in value]
+        if isinstance(value, dict):
+            return {k: text(v) for k, v in value.items()}
+        return value
+
+    def place(item: dict[str, Any]) -> None:
+        line = item.get("line")
+        found = locate(line) if isinstance(line, int) and not isinstance(line, bool) else None
+        if found is None:
+            return
+        cell, cline = found
+        end = item.get("end_line")
+        end_found = locate(end) if isinstance(end, int) and not isinstance(end, bool) else None
+        item["cell"], item["line"] = cell, cline
+        if "end_line" in item:
+            if end_found is not None and end_found[0] == cell:
+                item["end_line"] = end_found[1]
+            else:  # a span that runs past its cell: it ends on its first line
+                item["end_line"], item["end_column"] = cline, None
+
+    for key in _REPORT_TEXTS:
+        if key in out:
+            out[key] = text(out[key])
+    for key in _REPORT_PLACES:
+        for item in out.get(key) or []:
+            if not isinstance(item, dict):
+                continue
+            place(item)
+            for t in _ITEM_TEXTS:
+                if t in item:
+                    item[t] = text(item[t])
+            fix = item.get("fix")
+            for edit in (fix.get("edits") or []) if isinstance(fix, dict) else []:
+                if isinstance(edit, dict):
+                    place(edit)
+            data = item.get("data")
+            for frame in (data.get("traceback") or []) if isinstance(data, dict) else []:
+                if isinstance(frame, dict):  # a failed script's own frames
+                    place(frame)
+    return out
 
 
 class SourceError(Exception):
@@ -74,6 +140,15 @@ class Source:
             return ""
         lines = _lines(self.cells[cell])
         return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+    def locate(self, line: int) -> tuple[int, int] | None:
+        """Program line (1-based) -> (the cell's number in the notebook, line in the cell); None for a
+        plain file or a line outside the cells. (A cell's trailing separator line is its last line.)"""
+        cline, ordinal = self._map_line(line)
+        number = self.cell_number(ordinal)
+        if number is None or ordinal is None:
+            return None
+        return number, max(1, min(cline, len(_lines(self.cells[ordinal])) or 1))
 
     def cell_number(self, ordinal: int | None) -> int | None:
         if ordinal is None or not (0 <= ordinal < len(self.cell_numbers)):

@@ -148,7 +148,18 @@ def keras2_report(path: str, source: str) -> dict:
                           "before": {}, "after": {}}]}
 
 
-def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, on_progress=None, cancel=None):
+def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, on_progress=None, cancel=None,
+              config=None, editor_thresholds=frozenset()):
+    """The runner's contract, including the rule thresholds it was given (`rule_thresholds`, as the runner
+    reports them), so that tests see which settings reached the probe."""
+    from learnability.probe.runner import thresholds_used
+
+    report = _report(path, source, on_progress, cancel)
+    report["rule_thresholds"] = thresholds_used(config, editor_thresholds)
+    return report
+
+
+def _report(path, source, on_progress, cancel):
     source = source if source is not None else open(path, encoding="utf-8").read()
     if os.environ.get("FAKE_PROBE_MODE") == "keras2":
         return keras2_report(path, source)
@@ -173,6 +184,7 @@ def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, 
         time.sleep(0.02)
     sig_line, sig_col, sig_end = _line_of(source, '"sigmoid"')
     fit_line, fit_col, fit_end = _line_of(source, ".fit(")
+    x_line = _line_of(source, "X = ")[0]
     return {
         "version": 1, "file": path, "verdict": "learns_slowly", "device": "cpu",
         "summary": "train accuracy 0.55 after 5 epochs (chance 0.50)",
@@ -184,8 +196,9 @@ def run_probe(path, *, source=None, python=None, budget_s=None, timeout_s=None, 
              "evidence": "grad norm of conv2d/kernel 3.1e-06 vs 2.4e-02 for dense/kernel", "confirmed": True,
              "confirms": ["LRN101"]},
             {"rule": "PRB001", "category": "learning_rate", "severity": "info", "line": fit_line, "column": fit_col,
-             "end_line": fit_line, "end_column": fit_end, "message": "the loss barely moves",
-             "evidence": "loss 0.693 -> 0.688 over 5 epochs", "confirmed": None, "confirms": []},
+             "end_line": fit_line, "end_column": fit_end, "message": f"the loss barely moves: the inputs made on line {x_line} are large",
+             "evidence": f"loss 0.693 -> 0.688 over 5 epochs; the inputs made on line {x_line} span 0..100",
+             "confirmed": None, "confirms": []},
         ],
         "curves": {}, "timing": {"total_s": 0.1},
     }

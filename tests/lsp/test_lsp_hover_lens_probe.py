@@ -148,7 +148,7 @@ async def test_run_probe_publishes_evidence():
         # the verdict on the static LRN101 amends it instead of repeating it; PRB001 is the probe's own
         assert {d.code for d in probe} == {"PRB001"}
         fit_probe = next(d for d in probe if d.code == "PRB001")
-        assert fit_probe.range.start.line == 16 and fit_probe.message == "the loss barely moves"
+        assert fit_probe.range.start.line == 16 and fit_probe.message == "the loss barely moves: the inputs made on line 6 are large"
         confirmed = [d for d in diags if d.source == "learnability" and d.code == "LRN101"]
         # a report without `result` (older probes): the verdict alone as the suffix
         assert confirmed and all(d.message.endswith(" (confirmed by the probe)") for d in confirmed)
@@ -160,6 +160,52 @@ async def test_run_probe_publishes_evidence():
         lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(URI)))
         assert lenses[0].command.title == "Run learnability probe (last: Learns slowly)"  # a title, not the id
         assert "Learns slowly" not in hover.contents.value  # the verdict is the lens's and the status bar's
+
+
+async def test_probe_results_hold_for_the_text_they_ran_on_and_come_back_on_reopen():
+    """Edited: the probe's diagnostics, verdict suffixes and lens verdict go (they describe other code);
+    undone, or the file closed and reopened unchanged: they are back without a new probe."""
+    async with session(env=FAKE) as (client, rec):
+        open_doc(client, URI, ARTICLE1)
+        await wait_diagnostics(client, rec, URI)
+        n = len(rec.published)
+        await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [URI])), 30)
+
+        def shown(diags):
+            return ({d.code for d in diags if d.source == "learnability-probe"},
+                    any(d.code == "LRN101" and "(confirmed" in d.message for d in diags))
+
+        async def lens():
+            lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(URI)))
+            return lenses[0].command.title
+
+        assert shown(await wait_diagnostics(client, rec, URI, after=n)) == ({"PRB001"}, True)
+        assert await lens() == "Run learnability probe (last: Learns slowly)"
+        # an edit: the probe measured other code
+        n = len(rec.published)
+        replace_all(client, URI, ARTICLE1.replace("epochs=5", "epochs=6"), 2)
+        assert shown(await wait_diagnostics(client, rec, URI, after=n)) == (set(), False)
+        assert await lens() == "Run learnability probe"
+        # undone: the same text as probed, the same results
+        n = len(rec.published)
+        replace_all(client, URI, ARTICLE1, 3)
+        assert shown(await wait_diagnostics(client, rec, URI, after=n)) == ({"PRB001"}, True)
+        # closed and reopened unchanged: still there, lens included
+        n = len(rec.published)
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(URI)))
+        assert await wait_diagnostics(client, rec, URI, after=n) == []
+        n = len(rec.published)
+        open_doc(client, URI, ARTICLE1, 4)
+        assert shown(await wait_diagnostics(client, rec, URI, after=n)) == ({"PRB001"}, True)
+        assert await lens() == "Run learnability probe (last: Learns slowly)"
+        # reopened changed: not shown
+        n = len(rec.published)
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(URI)))
+        assert await wait_diagnostics(client, rec, URI, after=n) == []
+        n = len(rec.published)
+        open_doc(client, URI, ARTICLE1.replace("epochs=5", "epochs=7"), 5)
+        assert shown(await wait_diagnostics(client, rec, URI, after=n)) == (set(), False)
 
 
 async def test_run_probe_refuses_a_file_without_keras():

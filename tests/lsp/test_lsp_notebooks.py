@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lsp_helpers import apply_text_edits, edits_of, notebook_caps, session, wait_diagnostics
+import asyncio
+
+from lsp_helpers import apply_text_edits, edits_of, notebook_caps, session, wait_diagnostics, wait_for
 from lsprotocol import types
 
 NB = "file:///tmp/learnability-demo.ipynb"
@@ -45,7 +47,8 @@ def open_notebook(client) -> None:
 async def test_notebook_sync_is_advertised_to_clients_that_support_it():
     async with session(notebook_caps()) as (client, rec):
         sync = client.init_result.capabilities.notebook_document_sync
-        assert [c.language for c in sync.notebook_selector[0].cells] == ["python"]
+        # every cell is synchronised (markdown too: cell numbers as the notebook shows them), Python analysed
+        assert [c.language for c in sync.notebook_selector[0].cells] == ["python", "*"]
         open_notebook(client)
         d3 = await wait_diagnostics(client, rec, cell_uri(3))
         d2 = await wait_diagnostics(client, rec, cell_uri(2))
@@ -95,3 +98,40 @@ async def test_notebook_sync_is_advertised_to_clients_that_support_it():
             notebook_document=types.NotebookDocumentIdentifier(uri=NB),
             cell_text_documents=[types.TextDocumentIdentifier(cell_uri(i)) for i in range(4)]))
         assert await wait_diagnostics(client, rec, cell_uri(2), after=n) == []
+
+
+async def test_a_probe_of_a_notebook_reads_in_cells_and_uses_the_editors_settings():
+    """The probe's report reaches the client with every line counted in its cell (the cell's number as the
+    notebook shows it, markdown counted); its evidence in diagnostics and hovers cites "line n of cell C";
+    and the probe ran with the editor's rule settings, which the report names."""
+    settings = {"settings": {"thresholds": {"lr_max_adaptive": 0.5}}}
+    async with session(notebook_caps(), init_options=settings,
+                       env={"LEARNABILITY_PROBE_RUNNER": "fake_probe_runner:run_probe"}) as (client, rec):
+        open_notebook(client)
+        await wait_diagnostics(client, rec, cell_uri(3))
+        n = len(rec.published)
+        result = await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams("learnability.runProbe", [NB])), 30)
+        report = result["report"]
+        await wait_for(lambda: rec.custom)
+        _, params = rec.custom[0]
+        sent = params["report"] if isinstance(params, dict) else params.report
+        sig, fit = report["findings"]
+        # the sigmoid conv: line 4 of the model cell, cell 3 (the markdown cell 2 counted), not program line 10
+        assert (sig["cell"], sig["line"], sig["end_line"]) == (3, 4, 4)
+        assert (fit["cell"], fit["line"]) == (4, 2)
+        assert fit["evidence"].endswith("the inputs made on line 4 of cell 1 span 0..100")
+        layer = report["layers"][0]
+        assert (layer["cell"], layer["line"]) == (3, 4)
+        assert report["rule_thresholds"]["lr_max_adaptive"] == {"value": 0.5, "from": "editor settings"}
+        assert report["rule_thresholds"]["dropout_max"]["from"] == "default"
+        first = sent["findings"][0] if isinstance(sent, dict) else sent.findings[0]._asdict()
+        assert (first["cell"], first["line"]) == (3, 4)  # the notification carries the same, in cells
+        # the diagnostics and the hover say it in the cell's terms too
+        d3 = await wait_diagnostics(client, rec, cell_uri(3), after=n)
+        own = next(d for d in d3 if d.code == "PRB001")
+        assert own.range.start.line == 1 and "the inputs made on line 4 of cell 1 are large" in own.message
+        hover = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(cell_uri(3)), types.Position(1, 2)))
+        assert "made on line 4 of cell 1" in hover.contents.value
+

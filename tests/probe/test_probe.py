@@ -335,17 +335,40 @@ def test_unsaved_source_is_probed(probe):
     assert _finding(r, "LRN301") is None
 
 
+def test_the_editors_thresholds_reach_the_probe(probe):
+    """The probe tests what the linter shows: with the editor's lr_max_adaptive above the script's rate
+    (Adam at 0.1), no LRN301 is tested or reported, and the report says which thresholds it used."""
+    from learnability.config import Config
+
+    config = Config().merged({"thresholds": {"lr_max_adaptive": 0.5}})
+    r = probe("article2_high_lr.py", config=config, editor_thresholds={"lr_max_adaptive"})
+    assert _finding(r, "LRN301") is None
+    assert "LRN301" not in r["curves"]
+    assert r["rule_thresholds"]["lr_max_adaptive"] == {"value": 0.5, "from": "editor settings"}
+    assert r["rule_thresholds"]["input_max_abs"] == {"value": 10.0, "from": "default"}
+    # without the editor's config the file's own settings (none here: the defaults) apply, and LRN301 is back
+    assert _finding(probe("article2_high_lr.py"), "LRN301") is not None
+
+
 def test_notebook(probe, tmp_path):
     cells = [(FIXTURES / "article3_constant_inputs.py").read_text().split("model = keras.Sequential")[0],
              "model = keras.Sequential" + (FIXTURES / "article3_constant_inputs.py").read_text().split(
                  "model = keras.Sequential")[1]]
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
-                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Constant inputs"}]
+          + [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None} for c in cells],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     path = tmp_path / "constant.ipynb"
     path.write_text(json.dumps(nb))
     r = run_probe(str(path), budget_s=60)
     assert r["verdict"] == "does_not_learn", r["summary"]
     assert _finding(r, "PRB006") is not None
+    # lines count in their cells, numbered as the notebook shows them (the markdown cell is cell 1)
+    placed = [x for x in r["findings"] + r["layers"] if x.get("line")]
+    assert placed
+    for x in placed:
+        assert x["cell"] in (2, 3) and 1 <= x["line"] <= len(cells[x["cell"] - 2].splitlines()), x
+    fit = next(i for i, t in enumerate(cells[1].splitlines(), 1) if ".fit(" in t)
+    assert any(x["cell"] == 3 and x["line"] == fit for x in r["findings"])
 
 
 def test_interpreter_without_tensorflow(tmp_path):

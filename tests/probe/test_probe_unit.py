@@ -65,6 +65,28 @@ def test_settings_table(tmp_path):
     assert err and "max_step" in err
 
 
+def test_thresholds_used_say_where_each_value_came_from(tmp_path):
+    from learnability.config import DEFAULT_THRESHOLDS, load_config
+    from learnability.lsp.settings import ConfigResolver, Settings
+    from learnability.probe.runner import thresholds_used
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.learnability.thresholds]\nlr_max_adaptive = 0.05\ninput_max_abs = 300\n")
+    pyproject = load_config(tmp_path)
+    used = thresholds_used(pyproject)
+    assert list(used) == list(DEFAULT_THRESHOLDS)
+    assert used["lr_max_adaptive"] == {"value": 0.05, "from": "pyproject.toml"}
+    assert used["dropout_max"] == {"value": DEFAULT_THRESHOLDS["dropout_max"], "from": "default"}
+    # the editor's settings over pyproject.toml, resolved as the linter resolves them
+    settings = Settings.from_dict({"thresholds": {"lr_max_adaptive": 0.6}})
+    config, problem = ConfigResolver().config_for(str(tmp_path / "train.py"), settings)
+    assert problem is None
+    used = thresholds_used(config, set(settings.thresholds))
+    assert used["lr_max_adaptive"] == {"value": 0.6, "from": "editor settings"}
+    assert used["input_max_abs"] == {"value": 300.0, "from": "pyproject.toml"}
+    assert all(v == {"value": float(DEFAULT_THRESHOLDS[k]), "from": "default"} for k, v in thresholds_used(None).items())
+
+
 # ----------------------------------------------------------------------------- verdict (a pure function)
 
 

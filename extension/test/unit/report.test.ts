@@ -22,8 +22,10 @@ import {
   lossCurvesSvg,
   ProbeReport,
   renderReportHtml,
+  revealCellIndex,
   revealRange,
   statusBarText,
+  thresholdsHtml,
   verdictLabel,
 } from "../../src/report";
 
@@ -117,6 +119,43 @@ test("lines link back to the file", () => {
   assert.deepEqual(revealRange({ line: 3 }), { startLine: 2, startColumn: 0, endLine: 2, endColumn: 0 });
   assert.equal(revealRange({ line: 0 }), undefined);
   assert.equal(revealRange({}), undefined);
+});
+
+test("in a notebook a link names and reveals the cell and the line in it", () => {
+  const nb: ProbeReport = {
+    verdict: "does_not_learn",
+    file: "/w/nb.ipynb",
+    findings: [{ rule: "LRN301", cell: 4, line: 2, column: 5, end_line: 2, end_column: 9, message: "rate too high" }],
+    layers: [{ name: "dense", kind: "Dense", cell: 3, line: 6 }],
+  };
+  const html = renderReportHtml(nb, OPTS);
+  assert.match(html, /<a href="#" class="line-link" data-line="2" data-cell="4" data-column="5"[^>]*title="Go to line 2 of cell 4">line 2 of cell 4<\/a>/);
+  assert.match(html, /data-line="6" data-cell="3"[^>]*>line 6 of cell 3<\/a>/);
+  // the webview posts the cell with the line
+  assert.match(html, /postMessage\(\{ type: 'reveal', cell: n\('cell'\), line: n\('line'\)/);
+  assert.equal(revealCellIndex({ cell: 4 }), 3);
+  assert.equal(revealCellIndex({ cell: 1 }), 0);
+  for (const bad of [{}, { cell: 0 }, { cell: 1.5 }, { cell: -2 }]) assert.equal(revealCellIndex(bad), undefined);
+  // a plain file's links name no cell
+  assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /data-cell=|of cell/);
+});
+
+test("the report says which thresholds the probe used and where each came from", () => {
+  const used = {
+    lr_max_adaptive: { value: 0.6, from: "editor settings" },
+    input_max_abs: { value: 300, from: "pyproject.toml" },
+    dropout_max: { value: 0.5, from: "default" },
+  };
+  const html = renderReportHtml({ ...REPORT, rule_thresholds: used }, OPTS);
+  assert.match(
+    html,
+    /<summary>Thresholds used: <code>lr_max_adaptive<\/code> = 0\.6 \(editor settings\), <code>input_max_abs<\/code> = 300 \(pyproject\.toml\); the others at their defaults<\/summary>/,
+  );
+  assert.match(html, /<th><code>dropout_max<\/code><\/th><td class="num">0\.5<\/td><td>default<\/td>/);
+  assert.match(thresholdsHtml({ dropout_max: { value: 0.5, from: "default" } }), /Thresholds used: all at their defaults/);
+  assert.equal(thresholdsHtml(undefined), "");
+  assert.doesNotMatch(renderReportHtml(REPORT, OPTS), /Thresholds used/);
+  assert.match(thresholdsHtml({ x: { value: 1, from: "<b>" } }), /\(&lt;b&gt;\)/);
 });
 
 test("CSP: no remote resources, nonce on the only script and style", () => {

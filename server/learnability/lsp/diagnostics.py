@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 
-from learnability.lsp.publish import clear_uri, publish_outcome
+from learnability.lsp.publish import clear_uri, keep_probe, publish_outcome
 from learnability.lsp.server import LearnabilityServer
 from learnability.lsp.snapshots import take_snapshot
 from learnability.lsp.state import BIG_BYTES, LIVE_LIMIT_BYTES, Unit
@@ -94,7 +94,7 @@ def close_unit(ls: LearnabilityServer, unit_uri: str) -> None:
     event = ls.probes.get(unit_uri)
     if event is not None:
         event.set()
-    ls.probe_reports.pop(unit_uri, None)
+    keep_probe(ls, unit_uri)  # shown again if the file is reopened unchanged
     for uri in unit.cell_uris or [unit_uri]:
         clear_uri(ls, uri)
 

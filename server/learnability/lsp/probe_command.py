@@ -11,7 +11,10 @@ typed (`state.ProbeFinding`), to the one publisher (`publish.record_probe`), and
   folded into that diagnostic and not published again,
 - becomes diagnostics of its own (source "learnability-probe") only for what no static finding covers,
 - shows up in hovers as measured evidence,
-- is sent to the client as the notification `learnability/probeReport` {"uri", "report"}.
+- is sent to the client as the notification `learnability/probeReport` {"uri", "report"} (a notebook's with
+  every line counted in its cell: `sources.report_in_cells`).
+The probe analyses the file with the rule settings the squiggles use (the editor's over pyproject.toml), and
+its report names them (`rule_thresholds`).
 Without the runner module the command answers with a clear message instead.
 """
 
@@ -32,6 +35,7 @@ from learnability.lsp.probe_view import verdict_title
 from learnability.lsp.publish import record_probe, refresh_code_lenses
 from learnability.lsp.server import LearnabilityServer
 from learnability.lsp.snapshots import take_snapshot, unit_of
+from learnability.sources import report_in_cells
 
 PROBE_REPORT = "learnability/probeReport"
 # Modules a script must import (directly) for the probe to have a Keras model to train.
@@ -149,6 +153,10 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict[str, Any
 
     done: asyncio.Future[Any] = loop.create_future()
     settings = ls.settings
+    # the rule settings the squiggles use (editor settings over pyproject.toml), so that the probe tests
+    # what the user sees; a problem with them is the lint's to report
+    config, _ = ls.resolver.config_for(snap.path, settings)
+    editor_thresholds = frozenset(settings.thresholds)
 
     def settle(result: Any) -> None:  # on the loop: the report, unless the probe was abandoned meanwhile
         if not done.done():
@@ -165,7 +173,8 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict[str, Any
                 probe = partial(probe_ported, run_probe)
             result: Any = probe(path, source=snap.text, python=settings.interpreter or sys.executable,
                                 budget_s=settings.probe_budget_s, timeout_s=settings.probe_timeout_s,
-                                on_progress=on_progress, cancel=cancel)
+                                on_progress=on_progress, cancel=cancel, config=config,
+                                editor_thresholds=editor_thresholds)
         except BaseException as exc:  # the probe's failure is a report, never a crash
             result = {"version": 1, "file": path, "verdict": "error", "summary": f"the probe failed: {exc!r}",
                       "findings": []}
@@ -188,14 +197,19 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict[str, Any
     if not isinstance(report, dict):
         report = {"version": 1, "file": path, "verdict": "error", "summary": "the probe returned no report",
                   "findings": []}
-    if ls.units.get(unit.uri) is unit:
-        blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
-        line_of = None
-        if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
-            from learnability.probe.port import original_line
+    blocks = (report.get("ported") or {}).get("blocks") if isinstance(report.get("ported"), dict) else None
+    line_of: Callable[[int], int] | None = None
+    if isinstance(blocks, list):  # a ported copy's lines -> the document's lines
+        from learnability.probe.port import original_line
 
-            line_of = (lambda b: lambda line: original_line(b, line))(blocks)
+        line_of = (lambda b: lambda line: original_line(b, line))(blocks)
+    if ls.units.get(unit.uri) is unit:
         record_probe(ls, unit, report, snap, line_of=line_of)
+    # what the user reads: in a notebook every line counted in its cell (the kept report has program lines)
+    locate = snap.locate
+    if locate is not None:
+        cells = locate if line_of is None else (lambda lo, loc: lambda line: loc(lo(line)))(line_of, locate)
+        report = report_in_cells(report, cells)
     ls.protocol.notify(PROBE_REPORT, {"uri": unit.uri, "report": report})
     verdict = report.get("verdict", "?")
     summary = report.get("summary") or ""

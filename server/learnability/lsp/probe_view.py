@@ -86,4 +86,5 @@ def hover_results(state: ProbeState | None, findings: list[Finding], uri: str,
         if where != (uri, line0 + 1) or not (pf.rule or "").startswith("PRB") or folded(static_rules, pf):
             continue
         extra.append(f"**Probe** ({pf.rule}): {pf.message}" + (f" ({pf.result})" if pf.result else ""))
-    return results, extra
+    relabel = state.snapshot.relabel  # a notebook's program lines as "line n of cell C"
+    return [relabel(r, uri) for r in results], [relabel(x, uri) for x in extra]

@@ -33,13 +33,13 @@ from learnability.lsp.state import (
     UriResults,
 )
 from learnability.lsp.worker import Outcome
-from learnability.sources import relabel_lines
 
 SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+PROBES_KEPT = 64  # units whose last probe is kept while not shown (edited since, or closed)
 PROBE_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
                   "info": types.DiagnosticSeverity.Information}
 
@@ -106,7 +106,7 @@ def place_finding(ls: LearnabilityServer, snap: Snapshot, f: Finding) -> Placed 
         rw = snap.place(r.span)
         if rw is not None:
             related.append(types.DiagnosticRelatedInformation(
-                location=types.Location(uri=rw[0], range=rw[1]), message=r.message))
+                location=types.Location(uri=rw[0], range=rw[1]), message=snap.relabel(r.message, uri)))
     data: dict[str, Any] = {"rule": f.rule, "unit": snap.unit, "version": version, "category": f.category.value}
     if f.fix is not None:
         data["fix"] = {"title": f.fix.title, "safe": f.fix.safe,
@@ -114,8 +114,7 @@ def place_finding(ls: LearnabilityServer, snap: Snapshot, f: Finding) -> Placed 
                                  for u, _, e in fix_edits or []]}
     if f.data:
         data["details"] = _json_safe(f.data)
-    label = snap.label
-    message = f.message if label is None else relabel_lines(f.message, lambda n: label(n, uri))
+    message = snap.relabel(f.message, uri)
     href = ls.docs_url(f.rule)
     diag = types.Diagnostic(
         range=rng, message=message, severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
@@ -157,7 +156,7 @@ def place_probe_finding(snap: Snapshot, pf: ProbeFinding) -> PlacedProbe | None:
         return None
     uri, rng = where
     diag = types.Diagnostic(
-        range=rng, message=probe_message(pf),
+        range=rng, message=snap.relabel(probe_message(pf), uri),
         severity=PROBE_SEVERITY.get(pf.severity, types.DiagnosticSeverity.Information),
         source=PROBE_SOURCE, code=pf.rule,
         data={"probe": True, "confirmed": pf.confirmed, "confirms": list(pf.confirms)},
@@ -199,6 +198,7 @@ def publish_outcome(ls: LearnabilityServer, unit: Unit, snap: Snapshot, outcome:
     if outcome.truncated:
         ls.warn_once(f"truncated:{unit.uri}", f"{unit.uri}: showing the first {len(outcome.findings)} findings "
                                               f"({outcome.truncated} more left out)")
+    probe_changed = match_probe(ls, unit, snap)
     old_fits = {u: ls.results[u].fits for u in per_uri if u in ls.results}
     stale = [u for u in unit.cell_uris if u not in per_uri]
     unit.cell_uris = list(per_uri)
@@ -208,8 +208,18 @@ def publish_outcome(ls: LearnabilityServer, unit: Unit, snap: Snapshot, outcome:
         publish_uri(ls, uri)
     for uri in stale:
         clear_uri(ls, uri)
-    if any(old_fits.get(u) != r.fits for u, r in per_uri.items()):
+    if probe_changed or any(old_fits.get(u) != r.fits for u, r in per_uri.items()):
         refresh_code_lenses(ls)
+
+
+def probe_state(report: dict[str, Any], snap: Snapshot, findings: list[ProbeFinding]) -> ProbeState:
+    """A probe's report with its typed findings placed in the documents of `snap` (the text it ran on)."""
+    state = ProbeState(report, snap, findings)
+    for pf in state.findings:
+        placed = place_probe_finding(snap, pf)
+        if placed is not None:
+            state.placed.setdefault(placed.uri, []).append(placed)
+    return state
 
 
 def record_probe(ls: LearnabilityServer, unit: Unit, report: dict[str, Any], snap: Snapshot,
@@ -223,14 +233,39 @@ def record_probe(ls: LearnabilityServer, unit: Unit, report: dict[str, Any], sna
             pf, fix=None, line=line_of(pf.line) if pf.line is not None else None,
             end_line=line_of(pf.end_line) if pf.end_line is not None else None,
             column=None, end_column=None) for pf in findings]  # the copy's columns: the whole line instead
-    state = ProbeState(report, snap, findings)
-    for pf in state.findings:
-        placed = place_probe_finding(snap, pf)
-        if placed is not None:
-            state.placed.setdefault(placed.uri, []).append(placed)
-    ls.probe_reports[unit.uri] = state
+    ls.probes_kept.pop(unit.uri, None)
+    ls.probe_reports[unit.uri] = probe_state(report, snap, findings)
     for doc_uri in list(unit.cell_uris or [unit.uri]):
         publish_uri(ls, doc_uri)
+
+
+def keep_probe(ls: LearnabilityServer, unit_uri: str) -> None:
+    """Stop showing a unit's last probe, and keep it for when its text is the probed one again."""
+    state = ls.probe_reports.pop(unit_uri, None)
+    if state is None:
+        return
+    ls.probes_kept.pop(unit_uri, None)
+    ls.probes_kept[unit_uri] = state
+    while len(ls.probes_kept) > PROBES_KEPT:
+        del ls.probes_kept[next(iter(ls.probes_kept))]
+
+
+def match_probe(ls: LearnabilityServer, unit: Unit, snap: Snapshot) -> bool:
+    """A probe's results hold for the text it ran on: shown while the unit's text (`snap`, about to be
+    published) is that text, kept aside while it differs, shown again, placed in `snap`'s documents (a
+    reopened notebook's cells have new URIs), when it is that text again. Returns whether that changed."""
+    live = ls.probe_reports.get(unit.uri)
+    if live is not None:
+        if live.snapshot.text == snap.text:
+            return False
+        keep_probe(ls, unit.uri)
+        return True
+    kept = ls.probes_kept.get(unit.uri)
+    if kept is None or kept.snapshot.text != snap.text:
+        return False
+    del ls.probes_kept[unit.uri]
+    ls.probe_reports[unit.uri] = probe_state(kept.report, snap, kept.findings)
+    return True
 
 
 def static_rules(res: UriResults) -> dict[int, set[str]]:
@@ -260,7 +295,7 @@ def diagnostics_for(ls: LearnabilityServer, uri: str) -> list[types.Diagnostic]:
     out: list[types.Diagnostic] = []
     for p in res.placed:
         d = p.diagnostic
-        suffix = message_suffix(state, p.finding) if state is not None else ""
+        suffix = state.snapshot.relabel(message_suffix(state, p.finding), uri) if state is not None else ""
         out.append(attrs.evolve(d, message=d.message + suffix) if suffix else d)
     out.extend(res.errors)
     out.extend(p.diagnostic for p in probe_findings_in(ls, res))

@@ -272,9 +272,13 @@ class LearnabilityServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 # "*": any notebook type (vscode-languageclient matches "*" against every type); a
-                # cells-only filter is valid LSP too, but pygls-based clients cannot read it
+                # cells-only filter is valid LSP too, but pygls-based clients cannot read it. Cells: every
+                # cell ("*", which vscode-languageclient matches against every language), so that cell
+                # numbers count the markdown cells as the notebook shows them; only Python cells are
+                # analysed (snapshots.notebook_snapshot). "python" first, for clients that read "*" literally.
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
-                    notebook="*", cells=[types.NotebookCellLanguage(language="python")])],
+                    notebook="*", cells=[types.NotebookCellLanguage(language="python"),
+                                         types.NotebookCellLanguage(language="*")])],
                 save=True,
             ),
             protocol_cls=LearnabilityProtocol,
@@ -285,7 +289,10 @@ class LearnabilityServer(LanguageServer):
         self.big_worker = AnalysisWorker(log=lambda m: self.log("warning", m))  # started on first use
         self.units: dict[str, Unit] = {}
         self.results: dict[str, UriResults] = {}  # by editor document uri
-        self.probe_reports: dict[str, ProbeState] = {}  # by unit uri
+        self.probe_reports: dict[str, ProbeState] = {}  # by unit uri: the last probe, shown (its text is the unit's)
+        # by unit uri: a last probe not shown now (the text changed since, or the file was closed), shown again
+        # when the unit's text is the one it ran on (an undo, a reopen); the oldest go past PROBES_KEPT
+        self.probes_kept: dict[str, ProbeState] = {}
         self.probes: dict[str, threading.Event] = {}  # unit uri -> running probe (its cancel event)
         self.debounce_s = DEBOUNCE_S
         # The docs/rules.md the client ships, as a file URI (initializationOptions "rulesDocument"; the VS Code

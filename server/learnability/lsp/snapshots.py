@@ -83,6 +83,13 @@ def notebook_snapshot(ls: LearnabilityServer, unit: Unit) -> Snapshot | None:
         return f"line {cline}" if uri == shown_in else f"line {cline} of cell {numbers.get(uri, '?')}"
 
     snap.label = label
+
+    def locate(line: int) -> tuple[int, int] | None:
+        found = where(line)
+        number = numbers.get(found[0]) if found is not None else None
+        return (number, found[1]) if found is not None and number is not None else None
+
+    snap.locate = locate
     return snap
 
 

@@ -16,6 +16,7 @@ from lsprotocol import types
 
 from learnability.findings import Finding, Span
 from learnability.lsp.positions import LineMap
+from learnability.sources import relabel_lines
 
 SOURCE = "learnability"
 PROBE_SOURCE = "learnability-probe"
@@ -61,6 +62,14 @@ class Snapshot:
     where: Callable[[int], tuple[str, int] | None] = _nowhere
     # notebooks: (engine line, uri of the cell a message is shown in) -> "line 6 of cell 4"
     label: Callable[[int, str], str | None] | None = None
+    # notebooks: engine line -> (the cell's number as the notebook shows it, line in the cell)
+    locate: Callable[[int], tuple[int, int] | None] | None = None
+
+    def relabel(self, text: str, shown_in: str) -> str:
+        """A text shown in document `shown_in` with the program lines it cites in that document's terms
+        (notebooks: "line 6 of cell 4"); a file's text as it is."""
+        label = self.label
+        return text if label is None or not text else relabel_lines(text, lambda n: label(n, shown_in))
 
     def place(self, span: Span) -> tuple[str, types.Range] | None:
         start = self.where(span.line)
@@ -238,7 +247,8 @@ class PlacedProbe:
 
 @dataclass
 class ProbeState:
-    """The last probe of a unit: its report (as sent to the client), its findings typed, and where they lie."""
+    """The last probe of a unit: its report (program lines: a notebook's client gets it in cell terms,
+    `sources.report_in_cells`), its findings typed, and where they lie."""
 
     report: dict[str, Any]
     snapshot: Snapshot  # the text the probe ran, and how its program lines map to editor documents

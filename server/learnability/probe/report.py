@@ -1047,6 +1047,12 @@ VERDICT_STYLE = {"learns": "bold green", "learns_slowly": "bold yellow", "does_n
                  "inconclusive": "bold magenta", "error": "bold red"}
 
 
+def _where(item: Json) -> str:
+    """An item's line as `learnability check` writes it: `12`, or nbqa's `cell_3:2` in a notebook."""
+    line = str(item.get("line") or "")
+    return f"cell_{item['cell']}:{line}" if item.get("cell") and line else line
+
+
 def render_text(report: Json, console: Any = None) -> None:
     """Print a readable report with rich."""
     import sys
@@ -1068,7 +1074,7 @@ def render_text(report: Json, console: Any = None) -> None:
         for col in ("layer", "kind", "line", "grad norm", "saturated", "dead", "update ratio"):
             t.add_column(col, justify="right" if col not in ("layer", "kind") else "left")
         for l in layers:
-            t.add_row(l["name"], l["kind"], str(l.get("line") or ""), _fmt(l.get("grad_norm")),
+            t.add_row(l["name"], l["kind"], _where(l), _fmt(l.get("grad_norm")),
                       _pct(l.get("saturation")) if l.get("saturation") is not None else "",
                       _pct(l.get("dead_fraction")) if l.get("dead_fraction") is not None else "",
                       _fmt(l.get("update_ratio")) if l.get("update_ratio") is not None else "")
@@ -1090,7 +1096,7 @@ def render_text(report: Json, console: Any = None) -> None:
         status = f.get("status") or {True: "confirmed", False: "not confirmed", None: "not tested"}[f.get("confirmed")]
         style = {"confirmed": "green", "not confirmed": "yellow", "symptom": "magenta"}.get(status, "dim")
         mark = f"[{style}]{status}{' (' + f['how'] + ')' if f.get('how') else ''}[/{style}]"
-        con.print(f"{f['line']}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False, soft_wrap=True)
+        con.print(f"{_where(f)}:{f['column']} [bold]{f['rule']}[/bold] {mark}  {f['message']}", highlight=False, soft_wrap=True)
         if f.get("evidence"):
             con.print(f"    evidence: {f['evidence']}", highlight=False, style="dim" if f.get("confirmed") is None else "",
                       soft_wrap=True)

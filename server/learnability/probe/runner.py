@@ -29,6 +29,7 @@ from learnability.probe.backend import worker_env
 from learnability.probe.guard import GRACE_S
 
 if TYPE_CHECKING:
+    from learnability.config import Config
     from learnability.findings import Finding
 
 Message = dict[str, Any]  # one JSON-line message of the worker, as parsed (see harness.py)
@@ -443,15 +444,40 @@ def probe_settings(start: Path) -> tuple[dict[str, Any], dict[str, float], str |
     return {}, {}, None
 
 
+# Where a rule threshold the probe used came from (the report's `rule_thresholds`).
+EDITOR, PYPROJECT, DEFAULT = "editor settings", "pyproject.toml", "default"
+
+
+def thresholds_used(config: Config | None, editor: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
+    """Each rule threshold the probe's static analysis used, with where its value came from: the editor's
+    settings (names in `editor`), the project's pyproject.toml (a value other than the default), or the
+    default. -> {name: {"value": number, "from": ...}}, in the order of config.DEFAULT_THRESHOLDS."""
+    from learnability.config import DEFAULT_THRESHOLDS
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, default in DEFAULT_THRESHOLDS.items():
+        value = config.threshold(name) if config is not None else float(default)
+        origin = EDITOR if name in editor else PYPROJECT if config is not None and config.source and value != default \
+            else DEFAULT
+        out[name] = {"value": value, "from": origin}
+    return out
+
+
 def run_probe(path: str, *, source: str | None = None, python: str | None = None, budget_s: float | None = None,
               timeout_s: float | None = None, on_progress: Callable[[float, str], None] | None = None,
-              cancel: threading.Event | None = None) -> dict[str, Any]:
+              cancel: threading.Event | None = None, config: Config | None = None,
+              editor_thresholds: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """Probe one script: run it until fit in the warm worker, measure, confirm each fix. Blocking.
 
-    `source` replaces the file's text (an unsaved editor buffer). `python` is the interpreter that has
+    `source` replaces the file's text (an unsaved editor buffer; a notebook's joined code cells, whose report
+    then counts lines in that program). A notebook read from disk gets a report in cell terms (`cell`, and
+    lines in the cell: sources.report_in_cells). `python` is the interpreter that has
     TensorFlow (default: this one). `budget_s`: seconds of training per run at most. `timeout_s`: hard limit
     for the whole probe (the worker's process group is killed). `on_progress(fraction, message)` is called
     from this thread. Setting `cancel` kills the worker within a second and returns a cancelled report.
+    `config`: the rule settings the linter uses for this file (an editor: its settings over pyproject.toml),
+    so that the probe tests what the user sees; default: the nearest pyproject.toml's. `editor_thresholds`:
+    the thresholds the editor set (the report's `rule_thresholds` says where each value came from).
     """
     from learnability.probe import report as rpt
 
@@ -477,11 +503,14 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             except Exception:
                 pass
 
+    notebook = None  # a notebook read here: its report's lines are then counted in its cells
     if source is None:
         from learnability.sources import SourceError, load_source
 
         try:
-            source = load_source(Path(path)).text  # a notebook becomes its code cells, joined
+            loaded = load_source(Path(path))
+            source = loaded.text  # a notebook becomes its code cells, joined
+            notebook = loaded if loaded.is_notebook else None
         except SourceError as exc:
             return rpt.error_report(path, str(exc), timing={"total_s": 0.0})
     backend = detect_backend(source)
@@ -493,10 +522,11 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     from learnability.config import ConfigError, load_config
     from learnability.engine import Analyzer
 
-    try:
-        config = load_config(Path(path).parent)
-    except (ConfigError, OSError):
-        config = None
+    if config is None:
+        try:
+            config = load_config(Path(path).parent)
+        except (ConfigError, OSError):
+            config = None
     if config is not None:
         options["input_max_abs"] = config.threshold("input_max_abs")
     t = time.monotonic()
@@ -601,5 +631,10 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
             "name": ready.get("backend"), "version": ready.get("backend_version"), "keras": ready.get("keras"),
             "legacy_keras": bool(ready.get("legacy_keras")), "source": backend["source"], "line": backend["line"],
             "device": ready.get("device")}
+    report["rule_thresholds"] = thresholds_used(config, editor_thresholds)
     progress(1.0, "done")
+    if notebook is not None:
+        from learnability.sources import report_in_cells
+
+        report = report_in_cells(report, notebook.locate)
     return report

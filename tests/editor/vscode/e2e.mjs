@@ -3,7 +3,7 @@
 // the Problems panel, a quick fix through Ctrl+., and the probe from the command palette (report view
 // and a confirmed / not-confirmed diagnostic). Screenshots go to test-artifacts/vscode/.
 //
-//   node tests/editor/vscode/e2e.mjs [--vsix build/vsix/learnability-linux-x64.vsix] [--skip-probe]
+//   node tests/editor/vscode/e2e.mjs [--vsix build/vsix/learnability-linux-x64.vsix] [--skip-probe] [--only editor]
 //
 // Environment: CODE_SERVER_DIR (default: what install-code-server.sh prints), CHROMIUM (/usr/bin/chromium),
 // LEARNABILITY_PYTHON (default: <repo>/.venv/bin/python), E2E_PROBE_TIMEOUT_S (default 300).
@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { editorSteps } from "./editor_steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../..");
@@ -26,6 +27,8 @@ const opt = (name, dflt) => {
 };
 const vsix = path.resolve(repo, opt("--vsix", "build/vsix/learnability-linux-x64.vsix"));
 const skipProbe = argv.includes("--skip-probe") || process.env.E2E_SKIP_PROBE === "1";
+// --only editor: just the install and the editor steps (notebooks, settings reaching the probe, the interpreter pick)
+const only = opt("--only", "");
 const python = process.env.LEARNABILITY_PYTHON || path.join(repo, ".venv/bin/python");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const probeTimeoutMs = Number(process.env.E2E_PROBE_TIMEOUT_S || 300) * 1000;
@@ -224,6 +227,20 @@ async function main() {
     if (installed.length !== 1) throw new Error(`extension folder not found in ${extDir}: ${fs.readdirSync(extDir)}`);
   });
 
+  /** Everything the Learnability output channel wrote, in every window so far. */
+  const logText = () => {
+    const found = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === "Learnability.log") found.push(p);
+      }
+    };
+    walk(path.join(userData, "logs"));
+    return found.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  };
+
   /** Starts code-server on a free port for a folder; returns the URL and a stop function. */
   async function startCodeServer(folder, { trust = false, logName = "code-server.log" } = {}) {
     const port = await freePort();
@@ -277,6 +294,36 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   page = await context.newPage();
   page.setDefaultTimeout(20000);
+
+  const ours = () =>
+    execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes(extDir) && !l.includes("ps -eo"))
+      .map((l) => l.trim());
+  const noneLeft = () =>
+    step("no process of the extension is left once VS Code is gone", async () => {
+      await browser.close();
+      for (const c of cleanups.filter((c) => c.name === "stop")) await c();
+      await waitFor("the server and probe processes to exit", () => ours().length === 0, 15000, 500).catch((err) => {
+        const left = ours();
+        for (const l of left) {
+          try {
+            process.kill(Number(l.split(/\s+/)[0]), "SIGKILL");
+          } catch {
+            /* gone */
+          }
+        }
+        throw new Error(`${err.message}: ${left.join(" | ")}`);
+      });
+    });
+  const editor = () =>
+    editorSteps({ page, step, shot, log, waitFor, runCommand, openProblems, problemsRows, startCodeServer, tmp, fixture, python, skipProbe, probeTimeoutMs, logText });
+  if (only === "editor") {
+    await first.stop();
+    await editor();
+    await noneLeft();
+    return;
+  }
 
   await step("the workbench loads and opens the article's first example", async () => {
     await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60000 });
@@ -545,12 +592,6 @@ async function main() {
     });
   }
 
-  const ours = () =>
-    execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
-      .split("\n")
-      .filter((l) => l.includes(extDir) && !l.includes("ps -eo"))
-      .map((l) => l.trim());
-
   if (!skipProbe) {
     await step("the code lens starts the probe; Cancel in its notification stops it and its training process", async () => {
       await page.click(".monaco-editor .view-lines");
@@ -633,7 +674,8 @@ async function main() {
   }
 
   // A Python with neither the server's packages nor TensorFlow (Debian's own python3): the bundled
-  // libraries make linting work there, and the probe says TensorFlow is missing and how to install it.
+  // libraries make linting work there, and the probe says TensorFlow is missing; a system Python is never
+  // offered a pip install (a .venv is, and the interpreter quick pick).
   const bare = ["/usr/bin/python3", "/usr/local/bin/python3"].find((p) => {
     try {
       execFileSync(p, ["-c", "import sys, importlib.util as u; sys.exit(1 if sys.version_info < (3, 10) or u.find_spec('tensorflow') or u.find_spec('pygls') else 0)"]);
@@ -661,20 +703,7 @@ async function main() {
       await waitFor("the setting to be saved", () => fs.readFileSync(settingsFile, "utf8").includes(`"learnability.interpreter": "${bare}"`), 15000, 500);
       await page.keyboard.press("Control+W");
       await page.click(".monaco-editor .view-lines").catch(() => {});
-      const logFile = () => {
-        const base = path.join(userData, "logs");
-        const found = [];
-        const walk = (d) => {
-          for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-            const p = path.join(d, e.name);
-            if (e.isDirectory()) walk(p);
-            else if (e.name === "Learnability.log") found.push(p);
-          }
-        };
-        walk(base);
-        return found.map((f) => fs.readFileSync(f, "utf8")).join("\n");
-      };
-      await waitFor(`the server to restart with ${bare}`, () => logFile().includes(`: ${bare} (from setting)`), 30000, 500);
+      await waitFor(`the server to restart with ${bare}`, () => logText().includes(`: ${bare} (from setting)`), 30000, 500);
       await openProblems();
       await waitFor("LRN101 from the restarted server", async () => (await problemsRows()).some((t) => t.includes("LRN101")), 60000, 500);
       await page.click(".monaco-editor .view-lines");
@@ -682,8 +711,15 @@ async function main() {
       const toast = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("TensorFlow is not installed")', { timeout: 30000 });
       const text = await toast.textContent();
       log(`notification: ${text.slice(0, 200)}`);
-      if (!text.includes("pip install tensorflow")) throw new Error("the notification does not give the install command");
+      // a system Python: never pip into it; a .venv is offered instead, and "Select interpreter" opens the pick
+      if (text.includes("pip install")) throw new Error("the notification offers to pip-install into a system Python");
+      if (!(await toast.$('.monaco-button:has-text("Create .venv")'))) throw new Error("no Create .venv button for a system Python");
+      await page.waitForTimeout(800); // the toast slides in
       await shot("tensorflow-missing");
+      await (await toast.$('.monaco-button:has-text("Select interpreter")')).click();
+      await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="Browse"]', { timeout: 15000 });
+      await shot("tensorflow-missing-select-interpreter");
+      await page.keyboard.press("Escape");
     });
   }
 
@@ -718,21 +754,8 @@ async function main() {
     await shot("untrusted-workspace");
   });
 
-  await step("no process of the extension is left once VS Code is gone", async () => {
-    await browser.close();
-    for (const c of cleanups.filter((c) => c.name === "stop")) await c();
-    await waitFor("the server and probe processes to exit", () => ours().length === 0, 15000, 500).catch((err) => {
-      const left = ours();
-      for (const l of left) {
-        try {
-          process.kill(Number(l.split(/\s+/)[0]), "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }
-      throw new Error(`${err.message}: ${left.join(" | ")}`);
-    });
-  });
+  await editor();
+  await noneLeft();
 }
 
 let exitCode = 0;
