@@ -12,6 +12,10 @@ export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=f
 echo "== extension: npm ci"
 npm ci --no-audit --no-fund </dev/null >/dev/null
 
+echo "== extension: types (tsc, strict: extension/tsconfig.json) and lint (eslint.config.mjs: typescript-eslint, type-checked)"
+npm run -s typecheck </dev/null
+npm run -s lint </dev/null
+
 echo "== extension: unit tests"
 npm run -s test:unit </dev/null
 

@@ -28,6 +28,10 @@ set -o pipefail
 # --- lint gate: pyflakes (unused/undefined names), syntax errors, import order ([tool.ruff] in pyproject.toml)
 .venv/bin/ruff check .
 
+# --- type gate: mypy --strict on server/learnability ([tool.mypy] in pyproject.toml: the untyped third-party
+# modules it may not follow are named there, and each `# type: ignore[code]` in the code says why)
+.venv/bin/python -m mypy
+
 # --- the real-world corpus gate (tests/test_corpus.py) needs the corpus files: third-party code fetched at
 # pinned commits (tests/corpus/SOURCES.toml), never committed. Where neither GitHub nor a local mirror
 # (LEARNABILITY_CORPUS_MIRROR: a folder of git clones) can be reached, the gate cannot run: say so loudly.

@@ -45,7 +45,7 @@ let ext: LearnabilityExtension | undefined;
 /** The language client, except that a clean exit of the server (code 0: a restart, a shutdown) is logged
  * as information, not as "[Error] Server process exited with code 0". */
 class LearnabilityClient extends LanguageClient {
-  override error(message: string, data?: any, showNotification: boolean | "force" = true): void {
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
     if (isCleanExitMessage(message)) this.info(message, data, false);
     else super.error(message, data, showNotification);
   }
@@ -183,7 +183,9 @@ class LearnabilityExtension {
       markdown: { isTrusted: false, supportHtml: false },
       middleware: {
         executeCommand: (command, args, next) =>
-          command === PROBE_COMMAND ? this.probeFromCommand(args, () => Promise.resolve(next(command, args))) : next(command, args),
+          command === PROBE_COMMAND
+            ? this.probeFromCommand(args, () => Promise.resolve(next(command, args) as unknown))
+            : (next(command, args) as unknown),
         workspace: {
           configuration: (params: ConfigurationParams, token, next) => {
             // Answer the "learnability" section with the mapped settings; pass others through.
@@ -192,11 +194,12 @@ class LearnabilityExtension {
             const restAnswer = rest.length ? next({ items: rest }, token) : [];
             return Promise.resolve(restAnswer).then((answers) => {
               if (!Array.isArray(answers)) return answers;
+              const others: unknown[] = answers;
               let i = 0;
               return params.items.map((item) =>
                 item.section === "learnability"
                   ? this.settingsFor(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
-                  : answers[i++],
+                  : others[i++],
               );
             });
           },
@@ -252,6 +255,7 @@ class LearnabilityExtension {
   // ---------------------------------------------------------------- commands and events
 
   private registerCommands(): void {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code hands commands untyped arguments; each handler declares what it takes
     const reg = (id: string, fn: (...args: any[]) => unknown) =>
       this.context.subscriptions.push(vscode.commands.registerCommand(id, fn));
     reg("learnability.restart", () => this.restart("restart command"));
@@ -449,7 +453,7 @@ class LearnabilityExtension {
       const result = await send();
       // The server answers {ok, verdict, summary, report} (or the report itself); it also sends the
       // report as a notification, which has already shown it.
-      const report = (result && typeof result === "object" && "report" in result ? (result as { report: unknown }).report : result) as
+      const report = (result && typeof result === "object" && "report" in result ? result.report : result) as
         | ProbeReport
         | null
         | undefined;
@@ -557,7 +561,7 @@ class LearnabilityExtension {
       }
       let rules: RuleInfo[] = [];
       try {
-        const answer = await this.client.sendRequest(ExecuteCommandRequest.type, { command: LIST_RULES_COMMAND, arguments: [] });
+        const answer: unknown = await this.client.sendRequest(ExecuteCommandRequest.type, { command: LIST_RULES_COMMAND, arguments: [] });
         if (Array.isArray(answer)) rules = answer as RuleInfo[];
       } catch (err) {
         this.log.warn(`Listing the rules: ${err instanceof Error ? err.message : String(err)}`);
@@ -574,7 +578,7 @@ class LearnabilityExtension {
     if (!rule) return;
     rule = rule.trim().toUpperCase();
     try {
-      const result = await this.client.sendRequest(ExecuteCommandRequest.type, { command: EXPLAIN_COMMAND, arguments: [rule] });
+      const result: unknown = await this.client.sendRequest(ExecuteCommandRequest.type, { command: EXPLAIN_COMMAND, arguments: [rule] });
       const md =
         typeof result === "string"
           ? result

@@ -43,7 +43,7 @@ export function resolveVariables(
   vars: { workspaceFolder?: string; home?: string; env?: Record<string, string | undefined> },
 ): string {
   let out = value.trim();
-  out = out.replace(/\$\{(workspaceFolder|workspaceRoot|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (whole, name, envName) => {
+  out = out.replace(/\$\{(workspaceFolder|workspaceRoot|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (whole: string, name: string, envName: string | undefined) => {
     if (envName) return vars.env?.[envName] ?? "";
     if (name === "userHome") return vars.home ?? whole;
     return vars.workspaceFolder ?? whole;

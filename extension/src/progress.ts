@@ -71,7 +71,7 @@ export class ProgressHandler implements vscode.Disposable {
   private readonly parts = new Set<Part>();
 
   /** Installs the handler on a started client (replacing vscode-languageclient's status-bar-only one). */
-  constructor(private readonly client: LanguageClient) {
+  constructor(client: LanguageClient) {
     client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
       this.parts.add(new Part(client, token, (p) => this.parts.delete(p)));
     });

@@ -3,7 +3,7 @@
 
 // The report's types are generated from the server's (server/learnability/probe/messages.py ->
 // schemas/probe-report.schema.json -> generated/probeReport.ts): never written here by hand.
-import type { ProbeFinding, ProbeLayer, ProbeReport, Verdict } from "./generated/probeReport";
+import type { ProbeFinding, ProbeLayer, ProbeReport, ProbeTiming, Verdict } from "./generated/probeReport";
 
 export type { FindingStatus, FitNumbers, ProbeFinding, ProbeLayer, ProbeMetrics, ProbeReport, ProbeTiming, Verdict } from "./generated/probeReport";
 
@@ -30,7 +30,7 @@ export function verdictLabel(verdict: string): string {
 /** Status bar text for the last verdict, e.g. "$(error) Does not learn". */
 export function statusBarText(report: ProbeReport | undefined): string {
   if (!report) return "$(beaker) Learnability";
-  const icon = VERDICT_ICONS[report.verdict as Verdict] ?? "$(beaker)";
+  const icon = VERDICT_ICONS[report.verdict] ?? "$(beaker)";
   return `${icon} ${verdictLabel(report.verdict)}`;
 }
 
@@ -48,8 +48,17 @@ export function isCancelledReport(report: ProbeReport | undefined): boolean {
   return !!report && report.verdict === "inconclusive" && /^\s*cancel+ed\b/i.test(String(report.summary ?? ""));
 }
 
+/** A value as text: strings as they are, objects as JSON (never "[object Object]"), null and undefined as "". */
+function asText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return typeof value; // a symbol or a function: not data a report holds
+}
+
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "")
+  return asText(value)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -60,7 +69,7 @@ export function escapeHtml(value: unknown): string {
 export function formatNumber(value: unknown): string {
   if (value === null || value === undefined || value === "") return "–";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value !== "number") return String(value);
+  if (typeof value !== "number") return asText(value);
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   if (value === 0) return "0";
@@ -85,7 +94,7 @@ export function describeValue(value: unknown): string {
       .map(([k, v]) => `${k.replace(/_/g, " ")}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : formatNumber(v)}`)
       .join("; ");
   }
-  return String(value);
+  return asText(value);
 }
 
 /**
@@ -108,8 +117,8 @@ export function curvePoints(curve: unknown): [number, number][] {
     });
   } else if (curve && typeof curve === "object") {
     const o = curve as Record<string, unknown>;
-    const ys = (o.loss ?? o.y ?? o.values) as unknown;
-    const xs = (o.steps ?? o.step ?? o.x) as unknown;
+    const ys = o.loss ?? o.y ?? o.values;
+    const xs = o.steps ?? o.step ?? o.x;
     if (Array.isArray(ys)) ys.forEach((y, i) => push(Array.isArray(xs) ? xs[i] : i, y));
   }
   return pts;
@@ -157,7 +166,7 @@ export function flattenMetrics(obj: object | undefined, prefix = "", depth = 0, 
   for (const [k, v] of Object.entries(obj ?? {}) as [string, unknown][]) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === "object" && !Array.isArray(v)) {
-      if (depth < 2) flattenMetrics(v as Record<string, unknown>, key, depth + 1, out);
+      if (depth < 2) flattenMetrics(v, key, depth + 1, out);
       else out.push([key, JSON.stringify(v).slice(0, 120)]);
     } else if (Array.isArray(v)) {
       if (v.length <= 8) out.push([key, v.map((x) => (typeof x === "object" ? JSON.stringify(x) : formatNumber(x))).join(", ")]);
@@ -242,7 +251,8 @@ export function lossCurvesSvg(curves: Record<string, unknown> | undefined, width
   const m = { l: 52, r: 12, t: 12, b: 36 };
   const xs = series.flatMap((s) => s.pts.map((p) => p[0]));
   const ys = series.flatMap((s) => s.pts.map((p) => p[1]));
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const x0 = Math.min(...xs);
+  let x1 = Math.max(...xs);
   const logY = ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) > 30;
   const ty = (y: number) => (logY ? Math.log10(y) : y);
   let [y0, y1] = [Math.min(...ys.map(ty)), Math.max(...ys.map(ty))];
@@ -506,7 +516,7 @@ function targetsOf(c: Cause): FixTarget[] {
     .filter((f) => typeof f.line === "number")
     .map((f) => ({
       rule: f.rule,
-      line: f.line as number,
+      line: f.line,
       ...(typeof f.cell === "number" ? { cell: f.cell } : {}),
       ...(typeof f.column === "number" ? { column: f.column } : {}),
       ...(typeof f.end_line === "number" ? { endLine: f.end_line } : {}),
@@ -546,8 +556,8 @@ function tracebackHtml(report: ProbeReport): string {
   return out.join("\n");
 }
 
-function timingHtml(timing: Record<string, unknown> | undefined): string {
-  const t = timing ?? {};
+function timingHtml(timing: ProbeTiming | undefined): string {
+  const t: ProbeTiming & { total?: number } = timing ?? {};
   const sec = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? `${formatNumber(v)} s` : undefined);
   const rows: [string, string][] = [];
   const add = (label: string, v: unknown) => {
@@ -559,7 +569,7 @@ function timingHtml(timing: Record<string, unknown> | undefined): string {
   add("TensorFlow import", t.tf_import_s);
   add("static analysis", t.static_s);
   add("the probe's runs", t.job_s);
-  const runs = t.runs && typeof t.runs === "object" ? (t.runs as Record<string, unknown>) : {};
+  const runs = t.runs && typeof t.runs === "object" ? t.runs : {};
   for (const [k, v] of Object.entries(runs)) add(`run: ${seriesLabel(k)}`, v);
   if (rows.length === 0) return "";
   const head = rows[0][0] === "in all" ? rows[0][1] : "";
@@ -695,7 +705,7 @@ export function thresholdsHtml(used: ProbeReport["rule_thresholds"]): string {
       (set.length < rows.length ? "the others at their defaults" : "")
     : "all at their defaults";
   const table = rows
-    .map(([k, t]) => `<tr><th><code>${escapeHtml(k)}</code></th><td class="num">${escapeHtml(formatNumber(t.value))}</td><td>${escapeHtml(String(t.from ?? ""))}</td></tr>`)
+    .map(([k, t]) => `<tr><th><code>${escapeHtml(k)}</code></th><td class="num">${escapeHtml(formatNumber(t.value))}</td><td>${escapeHtml(t.from)}</td></tr>`)
     .join("");
   return `<details class="thresholds" id="thresholds"><summary>Thresholds used: ${head}</summary><table class="metrics"><tbody>${table}</tbody></table></details>`;
 }
@@ -799,7 +809,7 @@ export function renderReportHtml(report: ProbeReport, opts: RenderOptions): stri
     out.push("</tbody></table></details>");
   }
   out.push(thresholdsHtml(report.rule_thresholds));
-  const timing = timingHtml(report.timing as Record<string, unknown> | undefined);
+  const timing = timingHtml(report.timing);
   if (timing || report.device) out.push(`${timing}${report.device ? `<p class="muted device">Trained on ${escapeHtml(report.device)}</p>` : ""}`);
   out.push(`<script nonce="${escapeHtml(opts.nonce)}">${SCRIPT}</script>`, "</body></html>");
   return out.join("\n");

@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 
 from learnability import __version__
 from learnability.config import Config, ConfigError, load_config, load_config_file
-from learnability.engine import Analyzer
+from learnability.engine import Analyzer, Result
 from learnability.findings import AnalysisError, Finding
 from learnability.parallel import available_cores, ordered_map
 from learnability.rules import all_rules, get_rule
@@ -95,7 +95,7 @@ def check_file(analyzer: Analyzer, path: Path, config: Config, fix: bool) -> tup
     return findings, errors, fixed
 
 
-def _syntax_errors(result) -> int:
+def _syntax_errors(result: Result) -> int:
     return sum(e.kind == "syntax" for e in result.errors)
 
 

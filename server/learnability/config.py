@@ -126,7 +126,7 @@ class ConfigError(ValueError):
     pass
 
 
-def number(value: Any, what: str, low: float, high: float, *, integer: bool = False, low_open: bool = False) -> Any:
+def number(value: object, what: str, low: float, high: float, *, integer: bool = False, low_open: bool = False) -> float:
     """`value` if it is a finite number in range (low exclusive when `low_open`), else ConfigError naming `what`.
     TOML's nan and inf, booleans, strings and, for `integer`, fractions are refused."""
     kind = "a whole number" if integer else "a number"
@@ -140,7 +140,7 @@ def number(value: Any, what: str, low: float, high: float, *, integer: bool = Fa
     return int(value) if integer else float(value)
 
 
-def probe_options(table: Any, where: str = "[tool.learnability.probe]") -> tuple[dict[str, Any], dict[str, float]]:
+def probe_options(table: object, where: str = "[tool.learnability.probe]") -> tuple[dict[str, Any], dict[str, float]]:
     """The probe's settings from a `[tool.learnability.probe]` table: (options, thresholds). Every key is
     checked (name, type, range); ConfigError names the first wrong one."""
     from learnability.probe.report import THRESHOLD_MAX as PROBE_THRESHOLD_MAX
@@ -167,15 +167,15 @@ def probe_options(table: Any, where: str = "[tool.learnability.probe]") -> tuple
     return options, thresholds
 
 
-def _codes(value: Any, what: str) -> list[str]:
+def _codes(value: object, what: str) -> list[str]:
     """Rule codes from a list of strings or one comma-separated string, upper-cased."""
     if isinstance(value, str):
-        items: list[Any] = value.split(",")
+        items: list[object] = list(value.split(","))
     elif isinstance(value, list):
         items = value
     else:
         raise ConfigError(f"{what} must be a list of rule ids, not {value!r}")
-    out = []
+    out: list[str] = []
     for item in items:
         if not isinstance(item, str):
             raise ConfigError(f"{what} must be a list of rule ids, not {value!r}")
@@ -224,7 +224,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         if raw.startswith(b"\xef\xbb\xbf"):
             raise ConfigError(f"{path}: starts with a byte order mark (BOM), which TOML does not allow: "
                               "save it as UTF-8 without BOM")
-        data = tomllib.loads(raw.decode("utf-8"))
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -256,7 +256,8 @@ def load_config_file(path: Path, base: Config | None = None) -> Config:
     data = read_toml(path)
     if path.name == "pyproject.toml":
         tool = data.get("tool")
-        data = tool.get("learnability") if isinstance(tool, dict) else None
-        if data is None:
+        table = tool.get("learnability") if isinstance(tool, dict) else None
+        if table is None:
             raise ConfigError(f"{path} has no [tool.learnability] table")
+        data = table
     return (base or Config()).merged(data, path)

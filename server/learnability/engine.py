@@ -12,7 +12,7 @@ from learnability.analysis.chunks import SKIPPED_PREFIX, ChunkCache
 from learnability.analysis.incremental import Incremental
 from learnability.analysis.program import Program
 from learnability.config import Config
-from learnability.findings import AnalysisError, Finding, Severity
+from learnability.findings import AnalysisError, Finding, Severity, Span
 from learnability.lines import to_lf
 from learnability.rules import all_rules
 from learnability.rules.base import Context
@@ -91,7 +91,7 @@ class Analyzer:
         lines = source.split("\n")  # as Python counts lines (splitlines also breaks at \f, \u2028...)
         # a statement analysed more than once (a function called twice, a loop unrolled) can give the
         # same finding twice: each is reported once
-        reported: set[tuple] = set()
+        reported: set[tuple[str, Span, str]] = set()
         for rule in all_rules():
             if not config.enabled(rule.id):
                 continue

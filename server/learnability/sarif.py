@@ -19,7 +19,7 @@ from urllib.parse import quote
 from learnability import __version__
 from learnability.findings import AnalysisError, Finding, Severity, Span
 from learnability.rules import all_rules
-from learnability.rules.base import docs_url
+from learnability.rules.base import Rule, docs_url
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/learnability/learnability"
@@ -54,7 +54,7 @@ def _location(path: str, span: Span, root: Path) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": _artifact(path, root), "region": _region(span)}}
 
 
-def _rule_descriptor(rule: Any) -> dict[str, Any]:
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     help_text = f"{rule.summary}\n\nWhy: {rule.rationale}"
     if rule.fix_summary:
         help_text += f"\n\nFix: {rule.fix_summary}"

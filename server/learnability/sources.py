@@ -37,7 +37,7 @@ _REPORT_TEXTS = ("summary", "message")
 _ITEM_TEXTS = ("message", "evidence")
 
 
-def report_in_cells(report: dict, locate: Callable[[int], tuple[int, int] | None]) -> dict:
+def report_in_cells(report: dict[str, Any], locate: Callable[[int], tuple[int, int] | None]) -> dict[str, Any]:
     """A probe report on a notebook's joined program, with every line the user reads counted in its cell:
     each finding's and layer's `line` (and a fix edit's, a traceback frame's) becomes the line in its cell, with `cell`, the
     cell's number as the notebook shows it; "line N" in the summary, messages and evidence becomes "line n
@@ -60,7 +60,7 @@ def report_in_cells(report: dict, locate: Callable[[int], tuple[int, int] | None
             return {k: text(v) for k, v in value.items()}
         return value
 
-    def place(item: dict) -> None:
+    def place(item: dict[str, Any]) -> None:
         line = item.get("line")
         found = locate(line) if isinstance(line, int) and not isinstance(line, bool) else None
         if found is None:
@@ -110,7 +110,7 @@ class Source:
     # for notebooks: per program line (0-based) -> (code cell ordinal, line within cell, 0-based)
     cell_lines: list[tuple[int, int]] | None = None
     cells: list[str] = field(default_factory=list)  # code cell sources, in order
-    notebook: dict | None = None
+    notebook: dict[str, object] | None = None  # the parsed notebook JSON, as read
     cell_numbers: list[int] = field(default_factory=list)  # code cell ordinal -> 1-based cell number in the notebook
     raw: str | None = None  # the file's text as read (own line ends; a notebook's JSON), what --fix edits
     bom: bool = False
@@ -300,7 +300,7 @@ def notebook_program(cells: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(lines) + "\n", mapping
 
 
-def _cell_text(cell: dict[str, Any]) -> str:
+def _cell_text(cell: dict[str, object]) -> str:
     source = cell.get("source", "")
     if isinstance(source, list):
         return "".join(str(s) for s in source)
@@ -377,12 +377,14 @@ def load_source(path: Path) -> Source:
     return src
 
 
-def notebook_source(path: Path, nb: Any) -> Source:
+def notebook_source(path: Path, nb: object) -> Source:
     """A Source for a notebook object (its code cells joined into one program)."""
     raw_cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(raw_cells, list):
+    if not isinstance(nb, dict) or not isinstance(raw_cells, list):
         raise SourceError(f"{path} is not a valid notebook: no 'cells' list")
-    cells, numbers, indices = [], [], []
+    cells: list[str] = []
+    numbers: list[int] = []
+    indices: list[int] = []
     for index, cell in enumerate(raw_cells):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             cells.append(_cell_text(cell))

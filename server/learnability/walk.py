@@ -18,10 +18,16 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from learnability.findings import AnalysisError
 from learnability.sources import SourceError, file_kind, os_reason, read_regular_file
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec  # imported where it is used: only a walk inside a git work tree needs it
+
+AddFile = Callable[[Path, os.stat_result], None]
+ReportError = Callable[[Path | str, str], None]
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -74,7 +80,7 @@ class _Ignores:
     or '' for its top; the patterns of one ignore file), lowest precedence first."""
 
     root: Path | None = None
-    specs: list[tuple[str, object]] = field(default_factory=list)
+    specs: list[tuple[str, GitIgnoreSpec]] = field(default_factory=list)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         """Whether the entry at `rel` (relative to the work tree, '/'-separated) is ignored."""
@@ -84,12 +90,12 @@ class _Ignores:
         for base, spec in reversed(self.specs):  # the deepest ignore file that says anything decides
             if base and not target.startswith(base):
                 continue
-            result = spec.check_file(target[len(base):])  # type: ignore[attr-defined]
+            result = spec.check_file(target[len(base):])
             if result.include is not None:
                 return bool(result.include)
         return False
 
-    def entering(self, folder: Path, rel: str, error) -> "_Ignores":
+    def entering(self, folder: Path, rel: str, error: ReportError) -> "_Ignores":
         """The patterns in force inside `folder` (at `rel`): these plus its own .gitignore, if any."""
         if self.root is None:
             return self
@@ -99,7 +105,7 @@ class _Ignores:
         return _Ignores(self.root, self.specs + [(rel + "/" if rel else "", spec)])
 
 
-def _read_spec(path: Path, error) -> object | None:
+def _read_spec(path: Path, error: ReportError) -> GitIgnoreSpec | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -132,7 +138,7 @@ def _global_ignore_file() -> Path | None:
     return Path(base, "git", "ignore")
 
 
-def _ignores_for(folder: Path, error) -> _Ignores:
+def _ignores_for(folder: Path, error: ReportError) -> _Ignores:
     """The ignore patterns in force in `folder`: the global file, info/exclude and every .gitignore from the
     work tree's top down to `folder` itself."""
     try:
@@ -157,7 +163,7 @@ def _ignores_for(folder: Path, error) -> _Ignores:
 
 
 # ----------------------------------------------------------------------------- the walk
-def _walk(top: Path, add, error) -> None:
+def _walk(top: Path, add: AddFile, error: ReportError) -> None:
     ignores = _ignores_for(top, error)
     top_rel = ""
     if ignores.root is not None:
@@ -172,7 +178,7 @@ def _walk(top: Path, add, error) -> None:
         except OSError as exc:
             error(folder, f"folder not checked: {os_reason(folder, exc)}")
             continue
-        subfolders = []
+        subfolders: list[tuple[Path, str]] = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):

@@ -28,10 +28,10 @@ class CallEntry(NamedTuple):
 
 
 _SELF_ATTR = re.compile(r"self\.(\w+)")
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 
 
-def _child_fields(cls: type) -> tuple[str, ...]:
+def _child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields of a node class that can hold child nodes, in the order libcst visits them (its
     `_visit_and_replace_children` reads them in source order: a field list would put `IfExp.test`
     before `body`, a class's `body` before its `bases`). Whitespace and parentheses hold no calls."""
@@ -119,7 +119,8 @@ def find_calls(program: Program, names: Iterable[str] = (), keywords: Iterable[s
     arguments are read with that call's parameters)."""
     names = frozenset(names)
     keywords = frozenset(keywords)
-    cache = program.__dict__.setdefault("_a2_find_cache", {})
+    cache: dict[tuple[frozenset[str], frozenset[str]], list[CallView]] = \
+        program.__dict__.setdefault("_a2_find_cache", {})
     if (names, keywords) in cache:
         return cache[(names, keywords)]
     asked = (names, keywords)

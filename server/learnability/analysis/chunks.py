@@ -12,16 +12,17 @@ import re
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator, Mapping, TypeAlias
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from learnability.findings import Span
 from learnability.lines import scan_line
 
 _CONTINUATION_KEYWORDS = re.compile(r"(else|elif|except|finally)\b")
-ScanMemo = dict  # (line, depth, open quote) -> scan_line's result
+# (line, depth, open quote) -> scan_line's result
+ScanMemo: TypeAlias = dict[tuple[str, int, str | None], tuple[int, str | None, bool]]
 _SCAN_MEMO_MAX = 200_000
 
 
@@ -95,7 +96,7 @@ class Chunk:
     text: str
     module: cst.Module | None
     error: tuple[int, int, str] | None  # (line 1-based within chunk, column 0-based, message)
-    _positions: dict | None = field(default=None, repr=False)
+    _positions: Mapping[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
     # line (1-based) -> columns to add to what libcst reports on that line, when libcst parsed a text
     # whose indentation differs from `text` (tabs expanded, see _parse_with_expanded_tabs)
     shifts: dict[int, int] | None = field(default=None, repr=False)
@@ -244,8 +245,8 @@ def _parse_with_expanded_tabs(text: str, exc: cst.ParserSyntaxError) -> Chunk:
     if "\t" in text:
         shifts: dict[int, int] = {}
 
-        def expand(m: re.Match) -> str:
-            indent = m.group()
+        def expand(m: re.Match[str]) -> str:
+            indent: str = m.group()
             if "\t" not in indent:
                 return indent
             wide = indent.expandtabs(8)
@@ -307,9 +308,9 @@ class ChunkCache:
         self.scan_memo: ScanMemo = {}
         # qualified names of nodes of cached chunks, valid for one import environment (Program)
         self.qual_env: object = None
-        self.qual_memo: dict = {}
+        self.qual_memo: dict[int, tuple[cst.CSTNode, str | None]] = {}
         # values of literal expressions of cached chunks ((3, 3), -1e-3): they never change
-        self.literal_memo: dict = {}
+        self.literal_memo: dict[int, tuple[cst.CSTNode, Any]] = {}  # id -> (node, SemanticModel.const's value)
         self.parses = 0  # chunks parsed so far (cache misses): how tests see what an edit costs
 
     def __len__(self) -> int:

@@ -12,12 +12,13 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 import libcst as cst
 
 from learnability.analysis.names import dotted, last
-from learnability.analysis.program import NOTHING, Program, Stmt
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import NOTHING, RawStmt, Stmt
 
 DATASETS = {  # name -> (pixel max, number of classes)
     "mnist": (255.0, 10), "fashion_mnist": (255.0, 10), "cifar10": (255.0, 10), "cifar100": (255.0, 100),
@@ -75,7 +76,7 @@ class DataInfo:
     ndim: int | None = None  # number of dimensions, where known (a data set's images, after a reshape)
     reshaped: bool = False  # reshaped / given an axis on the way (reshape, expand_dims, [..., None])
     n_samples: int | None = None
-    shape: tuple | None = None
+    shape: tuple[int, ...] | None = None
     origin: Stmt | None = None  # where the data was made
     origin_node: cst.CSTNode | None = None
     container: str | None = None  # "dataset" when the arrays were wrapped in a tf.data pipeline
@@ -88,7 +89,7 @@ class DataInfo:
         return max(vals) if vals else None
 
 
-def _shape(program: Program, args: list[cst.Arg], index: int) -> tuple | None:
+def _shape(program: Program, args: list[cst.Arg], index: int) -> tuple[int, ...] | None:
     if not args:
         return None
     if len(args) == 1:
@@ -144,7 +145,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
             return _arith(program, base, raw.aug_op, raw.value, stmt.index, left=True)
         value = raw.value
         for i, p in enumerate(path):
-            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return _unpack(program, value, path[i:], stmt, depth)
@@ -192,7 +193,7 @@ def _describe(program: Program, node: cst.BaseExpression | None, index: int, dep
         info = replace(left, constant=left.constant and right.constant)
         info.low, info.high = _interval(op, left, right, node.left.deep_equals(node.right))
         return info
-    if type(node) in (cst.List, cst.Tuple):
+    if type(node) is cst.List or type(node) is cst.Tuple:
         return _label_list(program, node, index)
     if type(node) is cst.ListComp:
         return _comprehension(program, node, index)
@@ -207,21 +208,21 @@ _SHUFFLING = frozenset("permutation permuted shuffle".split())
 
 
 def _base_name(node: cst.BaseExpression) -> str | None:
-    while type(node) in (cst.Subscript, cst.Attribute):
+    while type(node) is cst.Subscript or type(node) is cst.Attribute:
         node = node.value
     return node.value if type(node) is cst.Name else None
 
 
-def _stmt_mutations(raw) -> tuple[str, ...]:
+def _stmt_mutations(raw: RawStmt) -> tuple[str, ...]:
     """The names one statement changes in place (cached on the chunk's statement facts)."""
-    cached = raw.__dict__.get("_a2_mutates")
+    cached: tuple[str, ...] | None = raw.__dict__.get("_a2_mutates")
     if cached is not None:
         return cached
     node = raw.node
     names: list[str | None] = []
     if type(node) is cst.Assign:
-        names = [_base_name(t.target) for t in node.targets if type(t.target) in (cst.Subscript, cst.Attribute)]
-    elif type(node) in (cst.AugAssign, cst.AnnAssign) and type(node.target) in (cst.Subscript, cst.Attribute):
+        names = [_base_name(t.target) for t in node.targets if (type(t.target) is cst.Subscript or type(t.target) is cst.Attribute)]
+    elif (type(node) is cst.AugAssign or type(node) is cst.AnnAssign) and (type(node.target) is cst.Subscript or type(node.target) is cst.Attribute):
         names = [_base_name(node.target)]
     elif raw.kind == "expr" and type(raw.value) is cst.Call:
         call = raw.value
@@ -232,15 +233,15 @@ def _stmt_mutations(raw) -> tuple[str, ...]:
             names.append(positional[0].value.value)
         if fname in _MUTATING_METHODS and type(func) is cst.Attribute:
             names.append(_base_name(func.value))
-    cached = tuple(n for n in names if n)
-    raw.__dict__["_a2_mutates"] = cached
-    return cached
+    found = tuple(n for n in names if n)
+    raw.__dict__["_a2_mutates"] = found
+    return found
 
 
 def _mutations(program: Program) -> dict[str, list[int]]:
     """Statements that change an array in place: X[i] = ..., X[m] += 1, np.random.shuffle(X), X.fill(0).
     Built once per program from facts cached per statement."""
-    cached = program.__dict__.get("_a2_mutations")
+    cached: dict[str, list[int]] | None = program.__dict__.get("_a2_mutations")
     if cached is not None:
         return cached
     out: dict[str, list[int]] = {}
@@ -292,28 +293,27 @@ def _names_in(node: cst.CSTNode | None) -> set[str]:
 def _several(program: Program, col: cst.CSTNode, index: int, depth: int = 0) -> bool:
     """A column index that picks several columns at once: a slice, a list of two or more, choice(k, 2),
     random.sample(..., 2), permutation(k)[:m], np.where(...)[0], or a name bound to one of them."""
-    t = type(col)
-    if t is cst.Slice:
+    if type(col) is cst.Slice:
         return True
-    if t in (cst.List, cst.Tuple):
-        return len(col.elements) >= 2  # type: ignore[attr-defined]
-    if t is cst.Subscript:  # rng.permutation(k)[:2], np.where(row)[0]
-        inner = col.value  # type: ignore[attr-defined]
+    if type(col) is cst.List or type(col) is cst.Tuple:
+        return len(col.elements) >= 2
+    if type(col) is cst.Subscript:  # rng.permutation(k)[:2], np.where(row)[0]
+        inner = col.value
         return type(inner) is cst.Call and _several(program, inner, index, depth + 1)
-    if t is cst.Call:
-        fname = last(program.qualname(col.func) or dotted(col.func) or "")  # type: ignore[attr-defined]
+    if type(col) is cst.Call:
+        fname = last(program.qualname(col.func) or dotted(col.func) or "")
         if fname not in _SEVERAL:
             return False
         if fname in ("choice", "sample"):  # choice(k, 2), rng.choice(k, size=3), random.sample(range(k), 2)
-            positional = [a for a in col.args if a.keyword is None]  # type: ignore[attr-defined]
-            size = next((a for a in col.args if a.keyword is not None and a.keyword.value in ("size", "k")),  # type: ignore[attr-defined]
+            positional = [a for a in col.args if a.keyword is None]
+            size = next((a for a in col.args if a.keyword is not None and a.keyword.value in ("size", "k")),
                         positional[1] if len(positional) > 1 else None)
             n = program.const(size, index) if size is not None else NOTHING
             return (isinstance(n, int) and not isinstance(n, bool) and n >= 2) or isinstance(n, tuple) or \
                 (size is not None and n is NOTHING)
         return fname != "permutation"  # a whole permutation as a column index is every column: no
-    if t is cst.Name and depth < 5:
-        value, vstmt = program.value_of(col.value, index)  # type: ignore[attr-defined]
+    if type(col) is cst.Name and depth < 5:
+        value, vstmt = program.value_of(col.value, index)
         return value is not None and vstmt is not None and _several(program, value, vstmt.index, depth + 1)
     return False
 
@@ -355,9 +355,9 @@ def _rows_are_collections(program: Program, rows: cst.BaseExpression, index: int
     """A literal list of lists (or a name bound to one, or one repeated: [[...], [...]] * n)."""
     if type(rows) is cst.BinaryOperation and type(rows.operator) is cst.Multiply:
         rows = rows.left
-    if type(rows) in (cst.List, cst.Tuple):
-        elements = rows.elements  # type: ignore[attr-defined]
-        return bool(elements) and all(type(e.value) in (cst.List, cst.Tuple, cst.Set) for e in elements)
+    if (type(rows) is cst.List or type(rows) is cst.Tuple):
+        elements = rows.elements
+        return bool(elements) and all((type(e.value) is cst.List or type(e.value) is cst.Tuple or type(e.value) is cst.Set) for e in elements)
     if type(rows) is cst.Name and depth < 5:
         value, vstmt = program.value_of(rows.value, index)
         return value is not None and vstmt is not None and _rows_are_collections(program, value, vstmt.index, depth + 1)
@@ -436,7 +436,7 @@ def _subscript(program: Program, node: cst.Subscript, index: int, depth: int) ->
     first = slices[0] if slices else None
     added = sum(1 for s in slices if type(s) is cst.Index and _is_new_axis(s.value))
     keeps = all(type(s) is cst.Slice or type(s) is cst.Index and (_is_new_axis(s.value) or type(s.value) is cst.Ellipsis)
-                for s in slices) or (len(slices) == 1 and type(first) is cst.Index and type(first.value) in (cst.Name, cst.Call))
+                for s in slices) or (len(slices) == 1 and type(first) is cst.Index and (type(first.value) is cst.Name or type(first.value) is cst.Call))
     info.ndim = inner.ndim + added if keeps and inner.ndim is not None else None  # x[:100], x[..., None], x[idx]
     info.reshaped = inner.reshaped or added > 0
     if type(first) is cst.Index:
@@ -463,7 +463,7 @@ def _reshaped(program: Program, inner: DataInfo, shape_args: list[cst.Arg], inde
             ndim = len(v)
         elif isinstance(v, int) and not isinstance(v, bool):
             ndim = 1
-        elif type(node) in (cst.Tuple, cst.List):
+        elif (type(node) is cst.Tuple or type(node) is cst.List):
             ndim = len(node.elements) if not any(type(e) is cst.StarredElement for e in node.elements) else None
     elif shape_args and not any(a.star for a in shape_args):
         ndim = len(shape_args)
@@ -497,7 +497,7 @@ def _centred(node: cst.BaseExpression) -> bool:
                                       and node.right.func.attr.value == "min")
 
 
-def _is_list_repeat(node: cst.BaseExpression) -> bool:
+def _is_list_repeat(node: cst.BaseExpression) -> TypeGuard[cst.BinaryOperation]:
     return type(node) is cst.BinaryOperation and type(node.operator) is cst.Multiply and type(node.left) is cst.List
 
 
@@ -517,8 +517,8 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
     counts: list[int | None] = []
     for p in parts:
         if _is_list_repeat(p):
-            lst = p.left  # type: ignore[attr-defined]
-            n = program.const(p.right, index)  # type: ignore[attr-defined]
+            lst = p.left
+            n = program.const(p.right, index)
             v = program.const(lst, index)
             if not isinstance(v, tuple) or len(v) != 1:
                 return DataInfo()
@@ -546,7 +546,7 @@ def _label_list(program: Program, node: cst.BaseExpression, index: int) -> DataI
 def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[float | None, float | None]:
     """Bounds of array (op) array from the bounds of both sides (interval arithmetic); `same` when both sides
     are one expression, so x * x is a square (never negative) and not any product of two values in x's range."""
-    if None in (left.low, left.high, right.low, right.high):
+    if left.low is None or left.high is None or right.low is None or right.high is None:
         return None, None
     if op == "Add":
         return left.low + right.low, left.high + right.high
@@ -559,7 +559,7 @@ def _interval(op: str, left: DataInfo, right: DataInfo, same: bool) -> tuple[flo
     return None, None  # x ** y, x % y, x // y: not followed
 
 
-def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression, index: int, left: bool) -> DataInfo:
+def _arith(program: Program, base: DataInfo, op: str, other: cst.BaseExpression | None, index: int, left: bool) -> DataInfo:
     info = _copy(base)
     c = program.const(other, index)
     if not isinstance(c, (int, float)) or isinstance(c, bool):
@@ -777,10 +777,10 @@ class _Call:
             return DataInfo()
         return describe(self.program, self.args[pos].value, self.index, self.depth + 1)
 
-    def shape(self, node: cst.Arg | None) -> tuple | None:
+    def shape(self, node: cst.Arg | None) -> tuple[int, ...] | None:
         return _shape(self.program, [node], self.index) if node is not None else None
 
-    def size(self, pos: int) -> tuple | None:
+    def size(self, pos: int) -> tuple[int, ...] | None:
         """The `size` argument of numpy.random's functions (position `pos`, or size=)."""
         size = self.args[pos] if len(self.args) > pos else self.kwargs.get("size")
         return self.shape(size)
@@ -791,7 +791,7 @@ def _tensor_slices(c: _Call) -> DataInfo:
     if not c.args:
         return DataInfo()
     data = c.args[0].value
-    if type(data) in (cst.Tuple, cst.List) and data.elements:
+    if (type(data) is cst.Tuple or type(data) is cst.List) and data.elements:
         data = data.elements[0].value
     inner = describe(c.program, data, c.index, c.depth + 1)
     return replace(inner, container="dataset", n_samples=inner.n_samples if c.name == "from_tensor_slices" else None)
@@ -844,8 +844,10 @@ def _bounded(c: _Call) -> DataInfo:
         return DataInfo()
     low, high = _FUNCTION_RANGES[c.name]
     if c.name in ("abs", "absolute", "exp", "sqrt", "square") and inner.low is not None and inner.high is not None:
-        f = {"abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
-             "square": lambda v: v * v}[c.name]
+        funcs: dict[str, Callable[[float], float]] = {
+            "abs": abs, "absolute": abs, "exp": math.exp, "sqrt": lambda v: math.sqrt(max(v, 0.0)),
+            "square": lambda v: v * v}
+        f = funcs[c.name]
         try:
             ends = [f(inner.low), f(inner.high)] + ([f(0.0)] if inner.low < 0 < inner.high else [])
             low, high = min(ends), max(ends)
@@ -950,7 +952,7 @@ def _filled(c: _Call) -> DataInfo:
 def _joined(c: _Call) -> DataInfo:
     """np.concatenate / hstack / vstack / append / r_, tf.concat: the parts' facts merged."""
     parts_node = c.args[0].value if c.args else None
-    parts = [el.value for el in parts_node.elements] if type(parts_node) in (cst.List, cst.Tuple) else []
+    parts = [el.value for el in parts_node.elements] if (type(parts_node) is cst.List or type(parts_node) is cst.Tuple) else []
     if c.q == "numpy.append" and len(c.args) >= 2:
         parts = [c.args[0].value, c.args[1].value]
     infos = [describe(c.program, p, c.index, c.depth + 1) for p in parts]
@@ -966,7 +968,8 @@ def _joined(c: _Call) -> DataInfo:
     merged.scaled = all(i.scaled for i in infos)
     merged.random_labels = all(i.random_labels for i in infos)
     ns = [i.n_samples for i in infos]
-    merged.n_samples = sum(ns) if all(n is not None for n in ns) else None  # type: ignore[arg-type]
+    known = [n for n in ns if n is not None]
+    merged.n_samples = sum(known) if len(known) == len(ns) else None
     if all(i.constant for i in infos) and len({v for v in values}) > 1:
         merged.ordered_blocks = True
         merged.n_classes = len({v for v in values})
@@ -980,7 +983,7 @@ def _repeat(c: _Call) -> DataInfo:
         return DataInfo()
     program, first = c.program, c.args[0].value
     reps = program.const(c.args[1], c.index) if len(c.args) > 1 else NOTHING
-    if type(first) in (cst.List, cst.Tuple):
+    if type(first) is cst.List or type(first) is cst.Tuple:
         values = program.const(first, c.index)
         if isinstance(values, tuple) and len(values) > 1 and all(isinstance(v, int) for v in values):
             info = DataInfo(source="literal", integer_labels=True, ordered_blocks=True, origin_node=c.node,
@@ -1028,7 +1031,7 @@ def _passes(c: _Call) -> DataInfo:
         return _reshaped(c.program, inner, shape, c.index) if shape else replace(inner, ndim=None, reshaped=True)
     if c.name == "expand_dims":
         return replace(inner, ndim=inner.ndim + 1 if inner.ndim is not None else None, reshaped=True)
-    if c.name == "array" and inner.source == "unknown" and type(c.args[0].value) in (cst.List, cst.BinaryOperation):
+    if c.name == "array" and inner.source == "unknown" and (type(c.args[0].value) is cst.List or type(c.args[0].value) is cst.BinaryOperation):
         return _label_list(c.program, c.args[0].value, c.index)
     return inner
 

@@ -27,6 +27,7 @@ from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the ru
     KNOWN_LAYERS,
     NOTHING,
     Block,
+    Branch,
     Frame,
     RawStmt,
     SemanticModel,
@@ -102,7 +103,8 @@ def _split_args(node: cst.Call, placed: PlacedChunk | None) -> tuple[list[cst.Ar
     """(positional, keyword) arguments of a call. They depend on the node alone, so they are kept with
     the parsed chunk (whose nodes are the same objects in every analysis): an edit elsewhere does
     not recompute them. Callers must not mutate the results."""
-    memo = placed.chunk.__dict__.setdefault("_split_args", {}) if placed is not None else None
+    memo: dict[int, tuple[cst.Call, tuple[list[cst.Arg], dict[str, cst.Arg]]]] | None = \
+        placed.chunk.__dict__.setdefault("_split_args", {}) if placed is not None else None
     if memo is not None:
         hit = memo.get(id(node))
         if hit is not None and hit[0] is node:
@@ -201,7 +203,7 @@ class ModelInfo:
     call: CallView
     layers: list[LayerInfo] = field(default_factory=list)
     list_node: cst.List | None = None  # the literal list of a Sequential([...])
-    input_shape: tuple | None = None
+    input_shape: tuple[int | None, ...] | None = None
     # the compile this view stands for: on a model, its last compile in program order; on a view made by
     # `Program.trainings` (or `with_compile`), one compile and the fits it is in force for
     compile: CompileInfo | None = None
@@ -212,11 +214,11 @@ class ModelInfo:
     compiles: list[CompileInfo] = field(default_factory=list)  # every compile of the model, in order
     uses: list[FitInfo] = field(default_factory=list)  # evaluate / predict calls
     base: "ModelInfo | None" = field(default=None, repr=False)  # the model a view was made of
-    _views: dict = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
-    _events: list = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
+    _views: dict[int, ModelInfo] = field(default_factory=dict, repr=False)  # id(compile) -> its view (one object each)
+    _events: list[tuple[Branch, LayerInfo | None]] = field(default_factory=list, repr=False)  # (branch, LayerInfo or None: opaque) in order
     # the statements the model was read from (made, its layers, add / compile / fit / evaluate...): with the
     # names they use, what a rule's work on the model depends on (analysis/incremental.py)
-    footprint: set = field(default_factory=set, repr=False)
+    footprint: set[int] = field(default_factory=set, repr=False)
     variant: int = 0  # which of the models one statement made (one per combination of branch arms)
 
     @property
@@ -284,7 +286,7 @@ class _UseCalls(cst.CSTVisitor):
 def _nested_uses(raw: Any) -> tuple[cst.Call, ...]:
     """`model.evaluate(...)` / `model.predict(...)` calls inside a statement's value (not the value itself),
     cached on the statement's facts."""
-    cached = raw.__dict__.get("_nested_uses")
+    cached: tuple[cst.Call, ...] | None = raw.__dict__.get("_nested_uses")
     if cached is None:
         value = raw.value
         cached = ()
@@ -392,7 +394,7 @@ class Program(SemanticModel):
             for number, combo in enumerate(itertools.islice(itertools.product(*(arms[bp] for bp in split)), MAX_VARIANTS)):
                 chosen = dict(zip(split, combo))
 
-                def keep(branch: tuple, chosen: dict = chosen) -> bool:
+                def keep(branch: Branch, chosen: dict[int, int] = chosen) -> bool:
                     return all(chosen.get(bp, arm) == arm for bp, arm in branch if arm >= 0)
 
                 variant = dataclasses.replace(model, layers=[], opaque=[], _views={}, _events=[], base=None,
@@ -439,7 +441,7 @@ class Program(SemanticModel):
                     value, vstmt = self.value_of(lst.value, stmt.index)
                     if value is not None and vstmt is not None:
                         lst, lstmt = value, vstmt
-                if type(lst) in (cst.List, cst.Tuple):
+                if type(lst) is cst.List or type(lst) is cst.Tuple:
                     # list_node: only a list written in the call itself (fixes edit it next to the call)
                     model.list_node = lst if type(lst) is cst.List and lstmt is stmt else None
                     for el in lst.elements:
@@ -510,7 +512,7 @@ class Program(SemanticModel):
         extra = -1
         if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
-            if value is None:
+            if value is None or vstmt is None:  # (a value always comes with its statement)
                 return ("opaque", -1)
             node, at = value, vstmt
             extra = vstmt.index
@@ -562,7 +564,7 @@ class Program(SemanticModel):
                     break
                 node, index, stmt = value, vstmt.index, vstmt
                 continue
-            if type(node) in (cst.List, cst.Tuple) and node.elements:
+            if (type(node) is cst.List or type(node) is cst.Tuple) and node.elements:
                 node = node.elements[0].value
                 continue
             if type(node) is not cst.Call or stmt is None:
@@ -642,12 +644,12 @@ class Program(SemanticModel):
         metrics: list[str] = []
         if metrics_arg is not None:
             mv = metrics_arg.value
-            elements = mv.elements if type(mv) in (cst.List, cst.Tuple) else []
+            elements = mv.elements if (type(mv) is cst.List or type(mv) is cst.Tuple) else []
             for el in elements:
                 v = el.value
                 if type(v) is cst.SimpleString:
                     metrics.append(str(string_value(v)).lower())
-                elif type(v) in (cst.Call, cst.Attribute, cst.Name):
+                elif type(v) is cst.Call or type(v) is cst.Attribute or type(v) is cst.Name:
                     q = self.qualname(v.func if type(v) is cst.Call else v, stmt)
                     metrics.append(last(q).lower())
         return optimizer, loss, metrics
@@ -768,7 +770,7 @@ class Program(SemanticModel):
                 info.from_logits = self.const(fl, index) is True
                 info.from_logits_arg = fl
             return info
-        if type(node) in (cst.Attribute, cst.Name):
+        if type(node) is cst.Attribute or type(node) is cst.Name:
             q = self.qualname(node, stmt) or ""
             if q.startswith(("keras.losses", "tensorflow.losses", "keras.metrics")):
                 name = last(q).lower()

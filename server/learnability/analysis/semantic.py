@@ -27,7 +27,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeAlias, TypeVar, final, overload
 
 import libcst as cst
 
@@ -56,6 +56,7 @@ MAX_INLINED = 20_000  # statements added by per-call analysis, in all (a guard a
 
 
 # --------------------------------------------------------------------------- statement facts
+@final  # (final: `type(item) is RawStmt` tells a statement tree's items apart, as mypy knows)
 @dataclass
 class RawStmt:
     """A small statement out of a chunk's statement tree; independent of its file."""
@@ -69,24 +70,28 @@ class RawStmt:
     imports: tuple[tuple[str, str], ...] = ()  # (local name, qualified name); "*" for star
 
 
+@final
 @dataclass
 class Block:
     """A compound statement of a chunk's statement tree."""
 
     kind: str  # if | try | loop | with | def
     node: cst.CSTNode
-    arms: list[list[Any]]  # the alternatives (one for a loop, `with` or `def`), each a list of items
+    arms: list[list[Item]]  # the alternatives (one for a loop, `with` or `def`), each a list of items
     exhaustive: bool = False  # one arm always runs (if with else, try)
-    after: list[Any] = field(default_factory=list)  # runs after every arm: finally, a loop's else
+    after: list[Item] = field(default_factory=list)  # runs after every arm: finally, a loop's else
     target: cst.BaseExpression | None = None  # a for loop's target
     iter: cst.BaseExpression | None = None  # a for loop's iterable
     labels: tuple[str, ...] = ()  # each arm's name in messages: "if", "elif", "else", "try", "except"
 
 
+Item: TypeAlias = "RawStmt | Block"  # an item of a statement tree
+
+
 def _target_paths(node: cst.BaseExpression, path: tuple[int, ...] = ()) -> Iterator[tuple[str, tuple[int, ...]]]:
     if type(node) is cst.Name:
         yield node.value, path
-    elif type(node) in (cst.Tuple, cst.List):
+    elif type(node) is cst.Tuple or type(node) is cst.List:
         for i, el in enumerate(node.elements):
             yield from _target_paths(el.value, path + (i,))
 
@@ -116,7 +121,7 @@ def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[Raw
         yield RawStmt("import", stmt, imports=tuple(pairs), func=func)
     elif type(stmt) is cst.ImportFrom and not stmt.relative:
         mod = module_name(stmt.module)
-        if type(stmt.names) is cst.ImportStar:
+        if isinstance(stmt.names, cst.ImportStar):
             yield RawStmt("import", stmt, imports=(("*", mod),), func=func)
         else:
             pairs = []
@@ -129,7 +134,7 @@ def _small_facts(stmt: cst.BaseSmallStatement, func: str | None) -> Iterator[Raw
 
 def _body_statements(node: cst.CSTNode | None) -> list[cst.CSTNode]:
     body = getattr(node, "body", None)
-    if type(body) in (cst.IndentedBlock, cst.SimpleStatementSuite):
+    if type(body) is cst.IndentedBlock or type(body) is cst.SimpleStatementSuite:
         return list(body.body)
     return []
 
@@ -147,11 +152,11 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
     return False
 
 
-def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
+def statement_tree(statements: Sequence[cst.CSTNode], func: str | None = None) -> list[Item]:
     """The statements as a tree of `RawStmt` and `Block` items (cached per chunk by `chunk_tree`)."""
-    items: list[Any] = []
+    items: list[Item] = []
     for stmt in statements:
-        if type(stmt) in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
+        if type(stmt) is cst.SimpleStatementLine or type(stmt) is cst.SimpleStatementSuite:
             for small in stmt.body:
                 items.extend(_small_facts(small, func))
         elif type(stmt) is cst.FunctionDef:
@@ -176,15 +181,15 @@ def statement_tree(statements: Any, func: str | None = None) -> list[Any]:
                     exhaustive = True
                     orelse = None
             items.append(Block("if", stmt, arms, exhaustive, labels=tuple(labels)))
-        elif type(stmt) is cst.Try or type(stmt).__name__ == "TryStar":
+        elif type(stmt) is cst.Try or type(stmt) is cst.TryStar:
             body = statement_tree(_body_statements(stmt), func)
             if stmt.orelse is not None:
                 body = body + statement_tree(_body_statements(stmt.orelse), func)
             arms = [body] + [statement_tree(_body_statements(h), func) for h in stmt.handlers]
             after = statement_tree(_body_statements(stmt.finalbody), func) if stmt.finalbody is not None else []
-            labels = ("try",) + ("except",) * len(stmt.handlers)
-            items.append(Block("try", stmt, arms, bool(stmt.handlers), after, labels=labels))
-        elif type(stmt) in (cst.For, cst.While):
+            items.append(Block("try", stmt, arms, bool(stmt.handlers), after,
+                               labels=("try",) + ("except",) * len(stmt.handlers)))
+        elif type(stmt) is cst.For or type(stmt) is cst.While:
             after = statement_tree(_body_statements(stmt.orelse), func) if stmt.orelse is not None else []
             block = Block("loop", stmt, [statement_tree(_body_statements(stmt), func)], False, after)
             if type(stmt) is cst.For:
@@ -213,7 +218,7 @@ def statement_words(stmt: "Stmt") -> frozenset[str]:
     return words
 
 
-def _called_functions(items: list[Any], out: set[str]) -> None:
+def _called_functions(items: list[Item], out: set[str]) -> None:
     """Names called as a statement's value (`f(...)`, `x = f(...)`, `return f(...)`) anywhere in the tree,
     and calls passed straight as an argument of such a call (`train(build())`)."""
     for item in items:
@@ -231,7 +236,7 @@ def _called_functions(items: list[Any], out: set[str]) -> None:
             _called_functions(item.after, out)
 
 
-def chunk_tree(placed: PlacedChunk) -> tuple[list[Any], frozenset[str]]:
+def chunk_tree(placed: PlacedChunk) -> tuple[list[Item], frozenset[str]]:
     """The chunk's statement tree and the function names it calls as statements (cached on the chunk)."""
     chunk = placed.chunk
     cached = chunk.__dict__.get("_tree")
@@ -243,7 +248,7 @@ def chunk_tree(placed: PlacedChunk) -> tuple[list[Any], frozenset[str]]:
     return cached
 
 
-def flatten_tree(items: list[Any]) -> Iterator[RawStmt]:
+def flatten_tree(items: list[Item]) -> Iterator[RawStmt]:
     """Every small statement of a statement tree in source order (arms one after another)."""
     for item in items:
         if type(item) is RawStmt:
@@ -254,13 +259,13 @@ def flatten_tree(items: list[Any]) -> Iterator[RawStmt]:
             yield from flatten_tree(item.after)
 
 
-def flatten(statements: Any, func: str | None = None) -> Iterator[RawStmt]:
+def flatten(statements: Sequence[cst.CSTNode], func: str | None = None) -> Iterator[RawStmt]:
     """Every small statement under `statements` (libcst statements) in source order."""
     yield from flatten_tree(statement_tree(statements, func))
 
 
 # --------------------------------------------------------------------------- placed statements
-Branch = tuple  # ((branch point id, arm), ...), outermost first
+Branch: TypeAlias = tuple[tuple[int, int], ...]  # ((branch point id, arm), ...), outermost first
 
 
 @dataclass(eq=False)
@@ -314,11 +319,15 @@ def dominates(binding: Branch, use: Branch) -> bool:
     return len(binding) <= len(use) and use[:len(binding)] == binding
 
 
-class _once:
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class _once(Generic[_T, _R]):
     """functools.cached_property without its lock (Python 3.11 takes one on every first access,
     ~3 us: a thousand views an analysis)."""
 
-    def __init__(self, func: Any) -> None:
+    def __init__(self, func: Callable[[_T], _R]) -> None:
         self.func = func
         self.name = func.__name__
         self.__doc__ = func.__doc__
@@ -326,7 +335,12 @@ class _once:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T, _R]: ...
+    @overload
+    def __get__(self, obj: _T, owner: type | None = None) -> _R: ...
+
+    def __get__(self, obj: _T | None, owner: type | None = None) -> _R | _once[_T, _R]:
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.func(obj)
@@ -362,8 +376,11 @@ def _is_literal(node: Any, depth: int = 0) -> bool:
     return False
 
 
-def reach(at: list[int], entries: list[Any], index: int, use_branch: Branch,
-          bp_info: dict[int, tuple[Any, Any, int, int]]) -> list[Any]:
+_Entry = TypeVar("_Entry", bound="tuple[Stmt, object]")
+
+
+def reach(at: list[int], entries: Sequence[_Entry], index: int, use_branch: Branch,
+          bp_info: dict[int, tuple[Block, PlacedChunk, int, int]]) -> list[_Entry]:
     """Of `entries` (each a tuple whose first item is its statement; `at` their statement indices,
     ascending), those that reach a use at statement `index` on the path `use_branch`, nearest first. An
     entry in another arm of a branch the use stands in never reaches it; walking back, the first entry
@@ -375,7 +392,7 @@ def reach(at: list[int], entries: list[Any], index: int, use_branch: Branch,
     b = entry[0].branch
     if not b or b is use_branch:  # the nearest runs on every path (the common case)
         return [entry]
-    out: list[Any] = []
+    out: list[_Entry] = []
     covered: dict[int, set[int]] = {}  # branch point -> its arms that hold an entry
     stop_before = -1
     for i in range(pos - 1, -1, -1):
@@ -420,18 +437,21 @@ def _code(node: cst.CSTNode, limit: int = 40) -> str:
 
 
 # --------------------------------------------------------------------------- the semantic model
-class Watched(list):
+_Item = TypeVar("_Item")
+
+
+class Watched(list[_Item]):
     """A list of the program (its statements, its models) that notes a walk over all of it while a rule's
     per-model work is being recorded (`SemanticModel.recording`): such work reads more than its model and
     its names, so its result is not kept for the next analysis (see `analysis/incremental.py`)."""
 
     __slots__ = ("owner",)
 
-    def __init__(self, items: Any = (), owner: "SemanticModel | None" = None) -> None:
+    def __init__(self, items: Iterable[_Item] = (), owner: "SemanticModel | None" = None) -> None:
         super().__init__(items)
         self.owner = owner
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_Item]:
         owner = self.owner
         if owner is not None and owner.recording:
             owner.read_all = True
@@ -472,11 +492,11 @@ class SemanticModel:
         self._analysed: set[str] = set()
         self._qual_cache: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._const_memo: dict[tuple[int, int], tuple[cst.CSTNode, Any]] = {}
-        self._reach_memo: dict[tuple[str, int], list] | None = None  # set once the layout is done
+        self._reach_memo: dict[tuple[str, int], list[tuple[Stmt, tuple[int, ...]]]] | None = None  # set once the layout is done
         self._layout()
         self._reach_memo = {}
         # layer-like names the program binds (assignments, parameters, functions): they shadow Keras' classes
-        self.assigned: frozenset[str] = frozenset(
+        self.assigned = frozenset(
             name for names in self._bind_at.values() for name in _SHADOWABLE.intersection(names)
         ) | _SHADOWABLE.intersection(self.functions)
         self._qual_cache = self._shared_qual_cache()
@@ -495,7 +515,7 @@ class SemanticModel:
 
     # ----- laying statements out
     def _layout(self) -> None:
-        chunks: list[tuple[PlacedChunk, list[Any]]] = []
+        chunks: list[tuple[PlacedChunk, list[Item]]] = []
         for placed in parse_chunks(self._source, self.cache):
             if placed.chunk.error is not None:
                 line, col, msg = placed.chunk.error
@@ -511,7 +531,7 @@ class SemanticModel:
             if name not in self._analysed:  # called only where it could not be followed: read it once
                 self._enter(name, block, placed, frame, (), None, None, lexical)
 
-    def _walk(self, items: list[Any], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
+    def _walk(self, items: list[Item], placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
         # the common statement inline (most of a file): no call of a user function, an assignment or an
         # expression; the rest through _place / _block
         stmts = self.stmts
@@ -555,7 +575,7 @@ class SemanticModel:
     def _block(self, block: Block, placed: PlacedChunk, frame: Frame, branch: Branch) -> None:
         kind = block.kind
         if kind == "def":
-            name = block.node.name.value  # type: ignore[attr-defined]
+            name = block.node.name.value  # type: ignore[attr-defined]  # a "def" block's node is its cst.FunctionDef
             self.functions[name] = (block, placed, frame)
             if name not in self._called:  # never called as a statement: analysed where it is defined
                 self._enter(name, block, placed, frame, branch, None, None, frame)
@@ -607,7 +627,7 @@ class SemanticModel:
             return f"the {head} branch on line {line}" if head == "try" else f"the branch of the if on line {line}"
         return f"the {label} branch of the {head} on line {line}"
 
-    def _literal_elements(self, node: cst.BaseExpression, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
+    def _literal_elements(self, node: cst.BaseExpression | None, frame: Frame, branch: Branch) -> list[cst.BaseExpression] | None:
         """The elements of a literal list/tuple a loop runs over (directly, or through a name bound to one
         on every path to the loop)."""
         for _ in range(4):
@@ -618,7 +638,7 @@ class SemanticModel:
                 node = found[0][0].raw.value
                 continue
             break
-        if type(node) in (cst.List, cst.Tuple) and 0 < len(node.elements) <= MAX_UNROLL and \
+        if (type(node) is cst.List or type(node) is cst.Tuple) and 0 < len(node.elements) <= MAX_UNROLL and \
                 all(type(el) is cst.Element and _is_literal(el.value) for el in node.elements):
             return [el.value for el in node.elements]
         return None
@@ -698,7 +718,7 @@ class SemanticModel:
         frame = Frame(self._next_scope, caller, name, call, call_placed, caller.depth + 1, lexical=lexical)
         self._frames[frame.scope] = frame
         self._next_scope += 1
-        node: cst.FunctionDef = block.node  # type: ignore[assignment]
+        node: cst.FunctionDef = block.node  # type: ignore[assignment]  # a "def" block's node is its cst.FunctionDef
         params = node.params
         positional = list(params.posonly_params) + list(params.params)
         args = [a for a in call.args if a.keyword is None and not a.star] if call is not None else []
@@ -832,7 +852,7 @@ class SemanticModel:
             return None, stmt
         value = stmt.raw.value
         for i in tpath:
-            if type(value) in (cst.Tuple, cst.List) and i < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and i < len(value.elements):
                 value = value.elements[i].value
             else:
                 return None, stmt
@@ -845,7 +865,7 @@ class SemanticModel:
             stmt = _through_returns(stmt)
             value = stmt.raw.value if stmt.raw.aug_op is None else None
             for i in path:
-                value = value.elements[i].value if type(value) in (cst.Tuple, cst.List) and \
+                value = value.elements[i].value if (type(value) is cst.Tuple or type(value) is cst.List) and \
                     i < len(value.elements) else None
             out.append((value, stmt))
         return out
@@ -994,33 +1014,32 @@ class SemanticModel:
         return value
 
     def _const(self, node: cst.BaseExpression | cst.Arg | None, index: int, depth: int) -> Any:
-        t = type(node)  # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
-        if t is cst.Arg:
-            node = node.value  # type: ignore[union-attr]
-            t = type(node)
+        # exact types: libcst's node classes are not subclassed (isinstance goes through ABCMeta)
+        if type(node) is cst.Arg:
+            node = node.value
         if node is None or depth > 20:
             return NOTHING
         # literals: parsed directly (libcst's evaluated_value goes through ast.literal_eval, ~20 us each)
-        if t is cst.Integer:
+        if type(node) is cst.Integer:
             try:
                 return int(node.value, 0)
             except ValueError:
                 return int(node.evaluated_value)
-        if t is cst.Float:
+        if type(node) is cst.Float:
             try:
                 return float(node.value)
             except ValueError:
                 return float(node.evaluated_value)
-        if t is cst.SimpleString:
+        if type(node) is cst.SimpleString:
             return string_value(node)
-        if t is cst.Name:
+        if type(node) is cst.Name:
             if node.value in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.value]
             value, vstmt = self.value_of(node.value, index)
             if value is None or vstmt is None:
                 return NOTHING
             return self._const(value, vstmt.index, depth + 1)
-        if t is cst.UnaryOperation:
+        if type(node) is cst.UnaryOperation:
             v = self._const(node.expression, index, depth + 1)
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 if type(node.operator) is cst.Minus:
@@ -1030,21 +1049,22 @@ class SemanticModel:
             if type(node.operator) is cst.Not and v is not NOTHING:
                 return not v
             return NOTHING
-        if t is cst.BinaryOperation:
+        if type(node) is cst.BinaryOperation:
             a = self._const(node.left, index, depth + 1)
             b = self._const(node.right, index, depth + 1)
             if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
                 return NOTHING
             op = type(node.operator).__name__
             try:
-                return {
+                ops: dict[str, Callable[[], float]] = {
                     "Add": lambda: a + b, "Subtract": lambda: a - b, "Multiply": lambda: a * b,
                     "Divide": lambda: a / b, "FloorDivide": lambda: a // b, "Power": lambda: a ** b,
                     "Modulo": lambda: a % b,
-                }[op]()
+                }
+                return ops[op]()
             except (KeyError, ZeroDivisionError, OverflowError):
                 return NOTHING
-        if t is cst.Tuple or t is cst.List:
+        if type(node) is cst.Tuple or type(node) is cst.List:
             items = []
             for el in node.elements:
                 if type(el) is cst.StarredElement:
@@ -1054,7 +1074,7 @@ class SemanticModel:
                     return NOTHING
                 items.append(v)
             return tuple(items)
-        if t is cst.Subscript:  # rates = (0.5, 0.8); Dropout(rates[1]); cfg = [[1, 2], [3]]; cfg[0][-1]
+        if type(node) is cst.Subscript:  # rates = (0.5, 0.8); Dropout(rates[1]); cfg = [[1, 2], [3]]; cfg[0][-1]
             if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
                 return NOTHING
             seq = self._const(node.value, index, depth + 1)
@@ -1062,7 +1082,7 @@ class SemanticModel:
             if isinstance(seq, tuple) and isinstance(i, int) and not isinstance(i, bool) and -len(seq) <= i < len(seq):
                 return seq[i]
             return NOTHING
-        if t is cst.Call:
+        if type(node) is cst.Call:
             q = self.qualname(node.func)
             if q in ("math.pow", "pow") and len(node.args) == 2:
                 a, b = (self._const(x.value, index, depth + 1) for x in node.args)

@@ -11,7 +11,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from learnability.analysis.program import CONV_LAYERS, NOTHING, POOL_LAYERS, LayerInfo, ModelInfo, Program
+import libcst as cst
+
+from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS, LayerInfo, ModelInfo, Program
+from learnability.analysis.semantic import NOTHING
 
 # layers that keep the spatial size
 SHAPE_PRESERVING = frozenset(
@@ -28,12 +31,12 @@ _RANKS: dict[str, int | None] = {}
 
 def spatial_rank(kind: str) -> int | None:
     """2 for Conv2D / MaxPooling2D / UpSampling2D..., None for layers without a spatial rank."""
-    rank = _RANKS.get(kind, NOTHING)
-    if rank is NOTHING:
-        m = _ND.search(kind)
-        rank = int(m.group(1)) if m else None
-        if len(_RANKS) < 10_000:
-            _RANKS[kind] = rank
+    if kind in _RANKS:
+        return _RANKS[kind]
+    m = _ND.search(kind)
+    rank = int(m.group(1)) if m else None
+    if len(_RANKS) < 10_000:
+        _RANKS[kind] = rank
     return rank
 
 
@@ -94,7 +97,7 @@ def _channel_order(program: Program, model: ModelInfo) -> str | None:
     return found.pop() if found else "default"
 
 
-def _ints(program: Program, arg, index: int, nd: int, default=NOTHING) -> tuple[int, ...] | None:
+def _ints(program: Program, arg: cst.Arg | None, index: int, nd: int, default: object = NOTHING) -> tuple[int, ...] | None:
     v = program.const(arg, index) if arg is not None else default
     if v is NOTHING or v is None:
         return None
@@ -120,6 +123,8 @@ def find_too_small(program: Program, model: ModelInfo) -> TooSmall | None:
         return None
     dims: tuple[int | None, ...] = start[0]
     nd = len(dims)
+    strides: tuple[int, ...] | None
+    padding: str | None
     for layer in model.layers:
         if layer.position in model.opaque:
             return None
@@ -182,8 +187,9 @@ def find_too_small(program: Program, model: ModelInfo) -> TooSmall | None:
     return None
 
 
-def _out(dims, window, strides, padding):
-    out = []
+def _out(dims: tuple[int | None, ...], window: tuple[int, ...], strides: tuple[int, ...],
+         padding: str) -> tuple[int | None, ...]:
+    out: list[int | None] = []
     for d, k, s in zip(dims, window, strides):
         if d is None or s <= 0:
             out.append(None)
@@ -194,13 +200,13 @@ def _out(dims, window, strides, padding):
     return tuple(out)
 
 
-def _pairs(program: Program, arg, index: int, nd: int, default: int) -> tuple[int, ...] | None:
+def _pairs(program: Program, arg: cst.Arg | None, index: int, nd: int, default: int) -> tuple[int, ...] | None:
     """ZeroPadding/Cropping amounts as the total per dimension: 1 -> 2 a side; ((1, 2), (3, 4)) -> (3, 7)."""
     v = program.const(arg, index) if arg is not None else default
     if isinstance(v, int) and not isinstance(v, bool):
         return (2 * v,) * nd
     if isinstance(v, tuple) and len(v) == nd:
-        out = []
+        out: list[int] = []
         for x in v:
             if isinstance(x, int):
                 out.append(2 * x)
@@ -212,7 +218,7 @@ def _pairs(program: Program, arg, index: int, nd: int, default: int) -> tuple[in
     return None
 
 
-def _conv(program: Program, layer: LayerInfo, nd: int):
+def _conv(program: Program, layer: LayerInfo, nd: int) -> tuple[tuple[int, ...], tuple[int, ...], str, bool] | None:
     """(kernel (dilated), strides, padding, transposed) of a convolution, or None when not known."""
     index = layer.call.index
     kind = layer.kind
@@ -225,13 +231,12 @@ def _conv(program: Program, layer: LayerInfo, nd: int):
         vals = tuple(program.const(a, index) for a in positional[1:nd + 1])
         if not all(isinstance(v, int) for v in vals):
             return None
-        kernel = vals
         sarg = kw.get("subsample") or kw.get("strides")
         strides = _ints(program, sarg, index, nd, default=1)
         padding = _padding(program, layer, None)
         if strides is None or padding is None:
             return None
-        return kernel, strides, padding, False
+        return vals, strides, padding, False
     else:
         if len(positional) >= 3 and nd >= 2 and isinstance(program.const(positional[1], index), int) and \
                 isinstance(program.const(positional[2], index), int):

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from lsprotocol import types
 
+from learnability.findings import Span
 from learnability.fixes import _overlap
 from learnability.lsp.positions import LineMap, ranges_overlap
 from learnability.lsp.server import LearnabilityServer
@@ -85,7 +86,7 @@ def _suppress_action(ls: LearnabilityServer, p: Placed, lines: list[str]) -> typ
 def fix_all_edits(ls: LearnabilityServer, unit: str) -> tuple[list[DocumentEdit], int]:
     """Every safe fix of a unit that does not overlap one taken before it."""
     chosen: list[DocumentEdit] = []
-    used = []
+    used: list[Span] = []
     count = 0
     placed = [p for res in ls.results.values() if res.unit == unit for p in res.placed]
     placed.sort(key=lambda p: (p.finding.span.line, p.finding.span.column))

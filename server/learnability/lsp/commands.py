@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcInvalidParams
 
 from learnability.lsp.server import LearnabilityServer
+
+if TYPE_CHECKING:
+    from learnability.probe.checks.base import ProbeCheck
+    from learnability.rules.base import Rule
 
 
 def explain_markdown(rule_id: str) -> str | None:
@@ -30,8 +34,8 @@ def rule_list() -> list[dict[str, str]]:
     from learnability.probe.checks import all_checks
     from learnability.rules import all_rules
 
-    return [{"id": r.id, "title": r.name.replace("-", " ").capitalize(), "summary": r.summary}
-            for r in [*all_rules(), *all_checks()]]
+    rules: list[Rule | ProbeCheck] = [*all_rules(), *all_checks()]
+    return [{"id": r.id, "title": r.name.replace("-", " ").capitalize(), "summary": r.summary} for r in rules]
 
 
 def register(server: LearnabilityServer) -> None:

@@ -48,7 +48,9 @@ def hover(ls: LearnabilityServer, params: types.HoverParams) -> types.Hover | No
     text = "\n\n---\n\n".join(sections)
     formats = []
     try:
-        formats = list(ls.client_capabilities.text_document.hover.content_format or [])
+        document_caps = ls.client_capabilities.text_document
+        hover_caps = document_caps.hover if document_caps is not None else None
+        formats = list(hover_caps.content_format or []) if hover_caps is not None else []
     except AttributeError:
         pass
     kind = types.MarkupKind.Markdown if (not formats or types.MarkupKind.Markdown in formats) else types.MarkupKind.PlainText

@@ -40,7 +40,7 @@ def run_server(tcp: str | None = None) -> int:
             host, _, port = tcp.rpartition(":")
             server.start_tcp(host or "127.0.0.1", int(port))
         else:
-            server.start_io(stdin=FramedStdin(sys.stdin.buffer))  # type: ignore[arg-type]
+            server.start_io(stdin=FramedStdin(sys.stdin.buffer))  # type: ignore[arg-type]  # it has what pygls reads: readline(), read(n)
     finally:
         server.worker.close()
         server.big_worker.close()

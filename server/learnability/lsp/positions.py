@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from lsprotocol import types
 
 from learnability.findings import Span
-from learnability.lines import split_lines  # noqa: F401  (lines as LSP and Python count them)
+from learnability.lines import split_lines as split_lines  # (re-exported: lines as LSP and Python count them)
 
 
 def units(text: str, encoding: str) -> int:

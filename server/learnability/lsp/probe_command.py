@@ -68,7 +68,7 @@ def imports_keras(source: str) -> bool | None:
 
 
 # ----------------------------------------------------------------------------- the command
-def _runner() -> Callable[..., dict] | None:
+def _runner() -> Callable[..., dict[str, Any]] | None:
     """`learnability.probe.runner.run_probe`, or the `module:function` named by the environment
     variable LEARNABILITY_PROBE_RUNNER (tests, custom probes)."""
     spec = os.environ.get("LEARNABILITY_PROBE_RUNNER") or "learnability.probe.runner:run_probe"
@@ -89,7 +89,7 @@ def _percent(fraction: Any) -> int:
     return int(max(0.0, min(100.0, v)))
 
 
-async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
+async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict[str, Any]:
     if not 1 <= len(args) <= 2 or not isinstance(args[0], str) or not args[0] or \
             (len(args) == 2 and not isinstance(args[1], dict)):
         raise JsonRpcInvalidParams("learnability.runProbe takes the document's URI and optionally {\"ported\": true}")
@@ -151,12 +151,16 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
         except RuntimeError:
             pass
 
-    done: asyncio.Future = loop.create_future()
+    done: asyncio.Future[Any] = loop.create_future()
     settings = ls.settings
     # the rule settings the squiggles use (editor settings over pyproject.toml), so that the probe tests
     # what the user sees; a problem with them is the lint's to report
     config, _ = ls.resolver.config_for(snap.path, settings)
     editor_thresholds = frozenset(settings.thresholds)
+
+    def settle(result: Any) -> None:  # on the loop: the report, unless the probe was abandoned meanwhile
+        if not done.done():
+            done.set_result(result)
 
     def work() -> None:
         try:
@@ -174,7 +178,7 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
         except BaseException as exc:  # the probe's failure is a report, never a crash
             result = _error_report(path, f"the probe failed: {exc!r}")
         try:
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
+            loop.call_soon_threadsafe(settle, result)
         except RuntimeError:
             pass
 
@@ -212,7 +216,7 @@ async def run_probe_command(ls: LearnabilityServer, *args: Any) -> dict:
     return {"ok": verdict != "error", "verdict": verdict, "summary": summary, "report": report}
 
 
-def _error_report(path: str, message: str) -> dict:
+def _error_report(path: str, message: str) -> dict[str, Any]:
     """A report of the probe's own failure, of the report's one shape (probe.messages.ProbeReport)."""
     from learnability.probe.report import error_report
 
@@ -221,5 +225,5 @@ def _error_report(path: str, message: str) -> dict:
 
 def register(server: LearnabilityServer) -> None:
     @server.command("learnability.runProbe")
-    async def run_probe(ls: LearnabilityServer, *args: Any) -> dict:
+    async def run_probe(ls: LearnabilityServer, *args: Any) -> dict[str, Any]:
         return await run_probe_command(ls, *args)

@@ -45,7 +45,9 @@ def probe_result(pf: ProbeFinding) -> str:
         return pf.result.strip()
     if pf.source == "probe" or (pf.rule or "").startswith("PRB"):
         return "confirmed by measurement" if pf.confirmed is True else ""
-    return {True: "confirmed by the probe", False: "probe: no measurable effect"}.get(pf.confirmed, "")
+    if pf.confirmed is None:
+        return ""
+    return {True: "confirmed by the probe", False: "probe: no measurable effect"}[pf.confirmed]
 
 
 def message_suffix(state: ProbeState, f: Finding) -> str:

@@ -163,7 +163,7 @@ def place_probe_finding(snap: Snapshot, pf: ProbeFinding) -> PlacedProbe | None:
     )
     fix_edits = None
     if pf.fix is not None:
-        edits = []
+        edits: list[DocumentEdit] = []
         for e in pf.fix.edits:
             placed, stop = snap.place(e.span), snap.where(e.end_line)
             if placed is None or placed[0] != uri or stop is None or stop[0] != uri:

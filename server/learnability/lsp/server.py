@@ -13,8 +13,9 @@ import logging
 import re
 import threading
 import traceback
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import (
@@ -26,13 +27,16 @@ from pygls.exceptions import (
 )
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.json_rpc import MsgId, RPCRequest
 
 from learnability import __version__
 from learnability.lsp.positions import encoding_of
 from learnability.lsp.settings import LOG_LEVELS, ConfigResolver, Settings
 from learnability.lsp.state import DEBOUNCE_S, ProbeState, Unit, UriResults
 from learnability.lsp.worker import AnalysisWorker
+
+if TYPE_CHECKING:
+    from pygls.protocol.json_rpc import MessageCallback, MessageHandler
 
 logger = logging.getLogger("learnability.lsp")
 
@@ -134,12 +138,12 @@ class FramedStdin:
                 length = int(value) if value.isdigit() and len(value) <= 19 else self._max + 1
 
 
-class _FutureTable(dict):
+class _FutureTable(dict[MsgId, "Future[Any]"]):
     """`_request_futures` whose `items()` is a snapshot: pygls' `shutdown` cancels the pending futures while
     iterating over it, and a cancelled future's callbacks (pygls' own, which pop the request, and ours,
     which drop finished futures) remove entries at once."""
 
-    def items(self):  # type: ignore[override]
+    def items(self) -> list[tuple[MsgId, Future[Any]]]:  # type: ignore[override]  # a list (a snapshot), not a view
         return list(super().items())
 
 
@@ -164,7 +168,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
         self.initialize_seen = False
         self.exit_code: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
 
-    def structure_message(self, data: dict[str, Any]):
+    def structure_message(self, data: dict[str, Any]) -> object:  # pygls' message, or an _IllFormedRequest
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -172,7 +176,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
                 return _IllFormedRequest(data.get("id"), str(data.get("method")), exc)
             raise
 
-    def handle_message(self, message):
+    def handle_message(self, message: Any) -> None:  # whatever structure_message made of the JSON value
         if isinstance(message, _IllFormedRequest):
             err = message.error
             if not isinstance(err, JsonRpcInvalidParams):
@@ -215,7 +219,7 @@ class LearnabilityProtocol(LanguageServerProtocol):
                 return None  # a notification is dropped
         if method == types.EXIT:
             self.exit_code = 0 if self._shutdown else 1
-        return super().handle_message(message)
+        super().handle_message(message)
 
     def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         """An error response; with `"id": null` when the request's id is unknown (pygls' converter would
@@ -226,7 +230,8 @@ class LearnabilityProtocol(LanguageServerProtocol):
         self._send_data({"jsonrpc": self.VERSION, "id": None,
                          "error": {"code": error.code, "message": error.message}})
 
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):  # type: ignore[no-untyped-def]
+    def _execute_handler(self, msg_id: MsgId, handler: MessageHandler, callback: MessageCallback,
+                         args: tuple[Any, ...] | None = None, kwargs: dict[str, Any] | None = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is None:
@@ -258,6 +263,8 @@ class _IllFormedRequest:
 
 
 class LearnabilityServer(LanguageServer):
+    protocol: LearnabilityProtocol  # (made by pygls from protocol_cls below)
+
     def __init__(self) -> None:
         super().__init__(
             "learnability",

@@ -124,7 +124,7 @@ class Settings:
         return table
 
 
-def _seconds(value: Any, name: str, problems: list[str]) -> float | None:
+def _seconds(value: object, name: str, problems: list[str]) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:

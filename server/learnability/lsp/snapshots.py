@@ -24,7 +24,8 @@ def fs_path(uri: str) -> str | None:
 
 
 def open_doc(ls: LearnabilityServer, uri: str) -> TextDocument | None:
-    return ls.workspace.text_documents.get(unquote(uri))
+    doc: TextDocument | None = ls.workspace.text_documents.get(unquote(uri))
+    return doc
 
 
 def text_snapshot(ls: LearnabilityServer, unit: Unit) -> Snapshot | None:

@@ -27,10 +27,13 @@ import time
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
 
 from learnability.config import Config
 from learnability.findings import AnalysisError, Finding, Span
+
+if TYPE_CHECKING:
+    from learnability.engine import Analyzer
 
 MAX_FINDINGS = 2000  # per document; beyond this the editor gets the first ones and a log line
 _HEADER = struct.Struct("!Q")
@@ -55,8 +58,13 @@ class WorkerCrashed(Exception):
     pass
 
 
+# the protocol (pickled, length-prefixed): the server sends jobs, the child answers each with a reply
+Job = tuple[int, str, str, str, Config]  # (job id, document key, text, path, settings)
+Reply = tuple[int, str, "Outcome | str | None"]  # (job id, "ok" | "error" | "superseded", outcome or error text)
+
+
 # ----------------------------------------------------------------------------- framing
-def _write(stream: BinaryIO, obj: Any, lock: threading.Lock | None = None) -> None:
+def _write(stream: IO[bytes], obj: Job | Reply, lock: threading.Lock | None = None) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     if lock is None:
         stream.write(_HEADER.pack(len(data)) + data)
@@ -67,7 +75,7 @@ def _write(stream: BinaryIO, obj: Any, lock: threading.Lock | None = None) -> No
         stream.flush()
 
 
-def _read(stream: BinaryIO) -> Any:
+def _read(stream: IO[bytes]) -> Any:  # what the other side pickled: a Job or a Reply
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         return None
@@ -79,7 +87,7 @@ def _read(stream: BinaryIO) -> Any:
 
 
 # ----------------------------------------------------------------------------- the child
-def run_analysis(analyzer: Any, text: str, path: str, config: Config) -> Outcome:
+def run_analysis(analyzer: Analyzer, text: str, path: str, config: Config) -> Outcome:
     """One analysis, as the child runs it (also used in-process by tests)."""
     start = time.perf_counter()
     result = analyzer.analyze(text, path, config)
@@ -148,7 +156,7 @@ def child_main() -> None:
             key, (job_id, text, path, config) = pending.popitem(last=False)
         try:
             outcome = _picklable(run_analysis(analyzer, text, path, config))
-            reply: tuple = (job_id, "ok", outcome)
+            reply: Reply = (job_id, "ok", outcome)
         except Exception as exc:  # the engine guards rules; this is a last resort
             reply = (job_id, "error", f"{exc!r}\n{traceback.format_exc(limit=5)}")
         try:
@@ -201,9 +209,9 @@ class AnalysisWorker:
         self._log = log or (lambda msg: None)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         # job id -> (loop, future, process it was sent to, message)
-        self._futures: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future, Any, tuple]] = {}
+        self._futures: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Outcome], subprocess.Popen[bytes], Job]] = {}
         self._killed: set[int] = set()  # pids of children killed on purpose
         self._closed = False
         self.restarts = 0
@@ -213,7 +221,7 @@ class AnalysisWorker:
         with self._lock:
             self._ensure_locked()
 
-    def _ensure_locked(self) -> subprocess.Popen:
+    def _ensure_locked(self) -> subprocess.Popen[bytes]:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         if self._proc is not None:
@@ -222,7 +230,7 @@ class AnalysisWorker:
             child_command(), cwd=NEUTRAL_CWD, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, bufsize=0,
         )
         self._proc = proc
-        self._send_queue: list = []
+        self._send_queue: list[Job] = []
         self._send_cond = threading.Condition()
         threading.Thread(target=self._reader, args=(proc,), daemon=True, name="learnability-worker-recv").start()
         threading.Thread(target=self._sender, args=(proc, self._send_cond, self._send_queue), daemon=True,
@@ -243,13 +251,13 @@ class AnalysisWorker:
     # -- jobs
     async def analyze(self, key: str, text: str, path: str, config: Config) -> Outcome:
         loop = asyncio.get_running_loop()
-        fut: asyncio.Future = loop.create_future()
+        fut: asyncio.Future[Outcome] = loop.create_future()
         job_id = next(self._ids)
         with self._lock:
             if self._closed:
                 raise WorkerCrashed("the analysis worker is closed")
             proc = self._ensure_locked()
-            msg = (job_id, key, text, path, config)
+            msg: Job = (job_id, key, text, path, config)
             self._futures[job_id] = (loop, fut, proc, msg)
             self._enqueue_locked(msg)
         try:
@@ -257,7 +265,7 @@ class AnalysisWorker:
         finally:
             self._futures.pop(job_id, None)
 
-    def _enqueue_locked(self, msg: tuple) -> None:
+    def _enqueue_locked(self, msg: Job) -> None:
         with self._send_cond:
             self._send_queue.append(msg)
             self._send_cond.notify()
@@ -289,7 +297,7 @@ class AnalysisWorker:
                     self._futures[jid] = (loop, fut, new, msg)
                     self._enqueue_locked(msg)
 
-    def _sender(self, proc: subprocess.Popen, cond: threading.Condition, queue: list) -> None:
+    def _sender(self, proc: subprocess.Popen[bytes], cond: threading.Condition, queue: list[Job]) -> None:
         assert proc.stdin is not None
         while True:
             with cond:
@@ -304,7 +312,7 @@ class AnalysisWorker:
                 self._resolve(msg[0], WorkerCrashed(f"cannot send to the analysis worker: {exc}"))
                 return
 
-    def _reader(self, proc: subprocess.Popen) -> None:
+    def _reader(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdout is not None
         while True:
             try:
@@ -329,7 +337,7 @@ class AnalysisWorker:
                 if entry[2] is proc:
                     self._resolve(job_id, WorkerCrashed("the analysis worker exited"))
 
-    def _resolve(self, job_id: int, value: Any) -> None:
+    def _resolve(self, job_id: int, value: Outcome | BaseException) -> None:
         entry = self._futures.get(job_id)
         if entry is None:
             return

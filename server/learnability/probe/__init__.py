@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-_HOOK: Callable[..., Any] | None = None  # set by the probe worker (harness.py)
+_HOOK: Callable[..., None] | None = None  # set by the probe worker (harness.py)
 
 
 def target(model: Any, x: Any, y: Any = None, **kwargs: Any) -> None:

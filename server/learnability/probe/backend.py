@@ -86,8 +86,9 @@ def _env_lines(tree: ast.Module) -> list[tuple[str, str, bool, int]]:
                 d = call.args[0]
                 if isinstance(d, ast.Dict):
                     for k, v in zip(d.keys, d.values):
-                        if _str(k) and _str(v) is not None:
-                            out.append((_str(k), _str(v), True, stmt.lineno))  # type: ignore[arg-type]
+                        name, text = _str(k), _str(v)
+                        if name and text is not None:
+                            out.append((name, text, True, stmt.lineno))
     return out
 
 
@@ -224,7 +225,7 @@ def device_info(name: str) -> dict[str, Any]:
             jax = sys.modules["jax"]
             devs = jax.devices()
             if devs and devs[0].platform != "cpu":
-                stats = {}
+                stats: dict[str, Any] = {}
                 try:
                     stats = devs[0].memory_stats() or {}
                 except Exception:

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
 import threading
+import types
 from functools import partial
-from typing import Any
+from typing import TypedDict
 
 EXIT_LEARNS, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
 
 
-def _interrupt(signum: int, frame: Any) -> None:
+class _ProbeOptions(TypedDict):
+    python: str | None
+    budget_s: float | None
+    timeout_s: float | None
+    cancel: threading.Event
+
+
+def _interrupt(signum: int, frame: types.FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_probe_cli(args: Any) -> int:
+def run_probe_cli(args: argparse.Namespace) -> int:
     from learnability.probe import report as rpt
     from learnability.probe.runner import run_probe
 
@@ -26,8 +35,8 @@ def run_probe_cli(args: Any) -> int:
 
         run_probe = partial(probe_ported, run_probe)
     cancel = threading.Event()
-    kwargs = dict(python=getattr(args, "python", None), budget_s=getattr(args, "budget", None),
-                  timeout_s=getattr(args, "timeout", None), cancel=cancel)
+    kwargs = _ProbeOptions(python=getattr(args, "python", None), budget_s=getattr(args, "budget", None),
+                           timeout_s=getattr(args, "timeout", None), cancel=cancel)
     previous = None
     if threading.current_thread() is threading.main_thread():  # SIGTERM (kill, a CI runner) = Ctrl-C
         previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -24,11 +24,15 @@ Descendants are found through /proc (Linux) or `ps` (elsewhere); without a subre
 process that detached and whose parent exited is out of reach, and the process group is killed instead.
 """
 
+from __future__ import annotations  # (annotations stay text: the harness imports this file on Python 3.9 too)
+
 import os
 import signal
 import subprocess
 import sys
 import time
+import types
+from typing import Callable, Collection, Iterable
 
 GRACE_S = 0.5  # SIGTERM first; SIGKILL for whatever is left after this long
 POLL_S = 0.1
@@ -36,7 +40,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def _prctl(option, arg):
+def _prctl(option: int, arg: int) -> bool:
     """prctl(2) through ctypes; False where there is none (not Linux) or it fails."""
     if not sys.platform.startswith("linux"):
         return False
@@ -44,24 +48,24 @@ def _prctl(option, arg):
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, arg, 0, 0, 0) == 0
+        return bool(libc.prctl(option, arg, 0, 0, 0) == 0)
     except Exception:
         return False
 
 
-def set_subreaper():
+def set_subreaper() -> bool:
     """Make orphaned descendants of this process its children (Linux); True if it worked."""
     return _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-def set_parent_death_signal(sig=signal.SIGKILL):
+def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
     """Have the kernel send `sig` to this process when its parent (thread) dies (Linux)."""
     return _prctl(PR_SET_PDEATHSIG, int(sig))
 
 
-def _table():
+def _table() -> list[tuple[int, int, bool]]:
     """[(pid, ppid, zombie)] of every process we can see."""
-    out = []
+    out: list[tuple[int, int, bool]] = []
     if os.path.isdir("/proc/self"):
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -86,18 +90,19 @@ def _table():
     return out
 
 
-def descendants(root, include_zombies=False):
+def descendants(root: int, include_zombies: bool = False) -> list[int]:
     """PIDs of every process below `root` (children first, then theirs). The walk goes through zombies
     (a dying process shows as one while its threads exit, and its children are re-parented only then);
     they are listed only with `include_zombies`."""
-    children = {}
-    zombies = set()
+    children: dict[int, list[int]] = {}
+    zombies: set[int] = set()
     for pid, ppid, zombie in _table():
         children.setdefault(ppid, []).append(pid)
         if zombie:
             zombies.add(pid)
-    out, todo = [], list(children.get(root, ()))
-    seen = set()
+    out: list[int] = []
+    todo = list(children.get(root, ()))
+    seen: set[int] = set()
     while todo:
         pid = todo.pop(0)
         if pid in seen or pid == root:
@@ -109,7 +114,7 @@ def descendants(root, include_zombies=False):
     return out
 
 
-def _signal_all(pids, sig):
+def _signal_all(pids: Iterable[int], sig: int) -> None:
     for pid in pids:
         try:
             os.kill(pid, sig)
@@ -117,9 +122,9 @@ def _signal_all(pids, sig):
             pass
 
 
-def reap():
+def reap() -> list[tuple[int, int]]:
     """Collect every exited child (a subreaper inherits orphans it must wait for): [(pid, status)]."""
-    out = []
+    out: list[tuple[int, int]] = []
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -132,15 +137,16 @@ def reap():
         out.append((pid, status))
 
 
-def kill_tree(root, grace_s=GRACE_S, exclude=(), on_reaped=None, limit_s=5.0):
+def kill_tree(root: int, grace_s: float = GRACE_S, exclude: Collection[int] = (),
+              on_reaped: Callable[[int, int], None] | None = None, limit_s: float = 5.0) -> None:
     """End every process below `root` (not `root` itself, nor `exclude`): SIGTERM, then SIGKILL after
     `grace_s` for the rest, round after round, until nothing is left below `root`, zombies included (the
     caller, their parent or subreaper, reaps them; `on_reaped(pid, status)` sees each), or `limit_s`."""
 
-    def below(zombies):
+    def below(zombies: bool) -> list[int]:
         return [p for p in descendants(root, include_zombies=zombies) if p not in exclude]
 
-    def collect():
+    def collect() -> None:
         for pid, status in reap():
             if on_reaped is not None:
                 on_reaped(pid, status)
@@ -163,7 +169,7 @@ def kill_tree(root, grace_s=GRACE_S, exclude=(), on_reaped=None, limit_s=5.0):
         time.sleep(0.02)
 
 
-def exit_code(status):
+def exit_code(status: int) -> int:
     """A wait status as a shell would report it: the exit code, or 128 + the signal."""
     if os.WIFSIGNALED(status):
         return 128 + os.WTERMSIG(status)
@@ -172,7 +178,7 @@ def exit_code(status):
     return 1
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     """guard.py COMMAND...: run COMMAND (the harness) under guard; exit with its status."""
     if not argv:
         print("usage: guard.py COMMAND [ARGS...]", file=sys.stderr)
@@ -180,16 +186,17 @@ def main(argv):
     parent = os.getppid()
     me = os.getpid()
     set_subreaper()
-    stop = []
-    state = {"child": None, "status": None}
+    stop: list[int] = []
+    state: dict[str, int | None] = {"child": None, "status": None}
 
-    def on_stop(signum, frame):
+    def on_stop(signum: int, frame: types.FrameType | None) -> None:
         stop.append(signum)
 
-    def on_usr1(signum, frame):
-        if state["child"] is not None and state["status"] is None:
+    def on_usr1(signum: int, frame: types.FrameType | None) -> None:
+        child_pid = state["child"]
+        if child_pid is not None and state["status"] is None:
             try:
-                os.kill(state["child"], signal.SIGUSR1)
+                os.kill(child_pid, signal.SIGUSR1)
             except OSError:
                 pass
 
@@ -198,7 +205,7 @@ def main(argv):
     signal.signal(signal.SIGUSR1, on_usr1)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
-    def child_setup():  # in the harness, before exec: die with the guardian
+    def child_setup() -> None:  # in the harness, before exec: die with the guardian
         set_parent_death_signal(signal.SIGKILL)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
             signal.signal(sig, signal.SIG_DFL)
@@ -214,7 +221,7 @@ def main(argv):
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
 
-    def on_reaped(pid, status):
+    def on_reaped(pid: int, status: int) -> None:
         if pid == child.pid and state["status"] is None:
             state["status"] = status
 
@@ -229,10 +236,10 @@ def main(argv):
             break
         time.sleep(POLL_S)
     child.returncode = 0  # reaped here; keep Popen from waiting again
-    status = state["status"]
-    if status is None:
+    final = state["status"]
+    if final is None:
         return 128 + (stop[0] if stop else signal.SIGKILL)
-    return exit_code(status)
+    return exit_code(final)
 
 
 if __name__ == "__main__":

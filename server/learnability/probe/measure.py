@@ -17,11 +17,13 @@ import math
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import keras
 import numpy as np
 
+# a JSON-able piece of the measurement record the worker sends (plan.py and report.py read its keys)
+Record = dict[str, Any]
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "hard_tanh"}
 RELU_LIKE = {"relu", "relu6"}
 FIT_ACCURACY = 0.95  # fit-one-batch target (TheDeepChecker); regression: R^2 >= 0.95
@@ -32,11 +34,12 @@ SAT_PREACT = 5.0  # a sigmoid/tanh unit is saturated beyond |pre-activation| 5 (
 # ----------------------------------------------------------------------------- data
 
 
-def _leaves(x: Any) -> list:
-    return keras.tree.flatten(x)
+def _leaves(x: Any) -> list[Any]:
+    leaves: list[Any] = keras.tree.flatten(x)
+    return leaves
 
 
-def _map(fn, x: Any) -> Any:
+def _map(fn: Callable[..., Any], x: Any) -> Any:
     return keras.tree.map_structure(fn, x)
 
 
@@ -45,7 +48,8 @@ def _as_array(a: Any) -> np.ndarray:
     if isinstance(a, np.ndarray):
         return a
     if type(a).__module__.startswith(("torch", "jax", "jaxlib")):
-        return keras.ops.convert_to_numpy(a)  # a tensor of the backend (on its device)
+        arr: np.ndarray = keras.ops.convert_to_numpy(a)  # a tensor of the backend (on its device)
+        return arr
     if hasattr(a, "numpy"):
         a = a.numpy()
     return np.asarray(a)
@@ -89,7 +93,7 @@ def take(x: Any, idx: np.ndarray) -> Any:
     return _map(lambda a: a[idx], x)
 
 
-def concat(parts: list) -> Any:
+def concat(parts: list[Any]) -> Any:
     if not parts:
         return None
     return keras.tree.map_structure(lambda *a: np.concatenate([np.asarray(v) for v in a], axis=0), *parts)
@@ -164,12 +168,12 @@ class Data:
     n_fit: int | None = None  # samples fit trains on per epoch (arrays only), for the user's own step count
 
 
-def split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+def split(fit_args: dict[str, Any], n_train: int, n_held: int, seed: int) -> Data:
     d = _split(fit_args, n_train, n_held, seed)
     return Data(cast(d.x_train), cast(d.y_train), cast(d.x_held), cast(d.y_held), d.source, d.held_from, d.n_fit)
 
 
-def user_steps(fit_args: dict, n_fit: int | None) -> int | None:
+def user_steps(fit_args: dict[str, Any], n_fit: int | None) -> int | None:
     """How many optimizer steps the user's own `fit` call would take (epochs x steps per epoch), or None."""
     try:
         epochs = int(fit_args.get("epochs") or 1)
@@ -185,7 +189,7 @@ def user_steps(fit_args: dict, n_fit: int | None) -> int | None:
         return None
 
 
-def _split(fit_args: dict, n_train: int, n_held: int, seed: int) -> Data:
+def _split(fit_args: dict[str, Any], n_train: int, n_held: int, seed: int) -> Data:
     x, y, source = pull(fit_args.get("x"), fit_args.get("y"), n_train + n_held)
     if x is None or n_samples(x) == 0:
         raise ValueError("no training samples could be read from the data given to fit")
@@ -330,7 +334,7 @@ def chance(task: Task, y: Any) -> float | None:
 # ----------------------------------------------------------------------------- statistics
 
 
-def input_stats(x: Any, task: Task, y: Any) -> dict:
+def input_stats(x: Any, task: Task, y: Any) -> Record:
     leaves = [a for a in _leaves(x) if isinstance(a, np.ndarray)]
     if not leaves:
         return {}
@@ -367,7 +371,7 @@ def input_stats(x: Any, task: Task, y: Any) -> dict:
     return out
 
 
-def label_stats(y: Any, task: Task) -> dict:
+def label_stats(y: Any, task: Task) -> Record:
     if not isinstance(y, np.ndarray):
         return {"encoding": "structured"}
     yy = y.reshape(len(y), -1) if y.ndim > 1 else y.reshape(len(y), 1)
@@ -448,8 +452,8 @@ def layer_activation(layer: Any) -> str | None:
     return _act_name(act)
 
 
-def layer_info(model: Any) -> list[dict]:
-    out = []
+def layer_info(model: Any) -> list[Record]:
+    out: list[Record] = []
     layers = list(getattr(model, "layers", []))
     for i, layer in enumerate(layers):
         out.append({"name": layer.name, "kind": type(layer).__name__, "line": getattr(layer, "_probe_line", None),
@@ -458,7 +462,7 @@ def layer_info(model: Any) -> list[dict]:
     return out
 
 
-def pred_summary(task: Task, pred: Any, y: Any) -> dict:
+def pred_summary(task: Task, pred: Any, y: Any) -> Record:
     """How varied the model's predictions are: classes it predicts (classification) or the spread of its
     outputs against the targets' (regression). A model that predicts one class or a constant has collapsed."""
     if isinstance(pred, (list, tuple, dict)) or pred is None or not isinstance(y, np.ndarray):
@@ -484,7 +488,7 @@ def pred_summary(task: Task, pred: Any, y: Any) -> dict:
     return out
 
 
-def activation_stats(model: Any, x: Any) -> list[dict] | None:
+def activation_stats(model: Any, x: Any) -> list[Record] | None:
     """Per top-level layer: saturation (sigmoid/tanh) and dead-unit fraction (ReLU), inference mode."""
     layers = list(getattr(model, "layers", []))
     if not layers:
@@ -497,7 +501,7 @@ def activation_stats(model: Any, x: Any) -> list[dict] | None:
     return _activation_stats(layers, outputs)
 
 
-def _layer_outputs(model: Any, layers: list, x: Any) -> list:
+def _layer_outputs(model: Any, layers: list[Any], x: Any) -> list[Any]:
     """Each top-level layer's output on `x`, inference mode (None for an InputLayer)."""
     if type(model).__name__ == "Sequential":
         h = keras.ops.convert_to_tensor(x) if not isinstance(x, (dict, list, tuple)) else x
@@ -513,7 +517,7 @@ def _layer_outputs(model: Any, layers: list, x: Any) -> list:
     return [None if isinstance(l, keras.layers.InputLayer) else next(it) for l in layers]
 
 
-def _activation_stats(layers: list, outputs: list) -> list[dict]:
+def _activation_stats(layers: list[Any], outputs: list[Any]) -> list[Record]:
     """Saturation of sigmoid/tanh-like layers (beyond |pre-activation| SAT_PREACT) and dead ReLU units."""
     stats = []
     for layer, out in zip(layers, outputs):
@@ -545,7 +549,8 @@ def model_backend(model: Any) -> str:
     """The backend that trains `model`: TensorFlow for a Keras 2 model (tf_keras), else Keras 3's own."""
     if any(c.__module__.startswith("tf_keras") for c in type(model).__mro__):
         return "tensorflow"
-    return keras.backend.backend()
+    name: str = keras.backend.backend()
+    return name
 
 
 def no_grad(backend: str) -> Any:
@@ -564,7 +569,7 @@ def _sq(a: Any) -> Any:
     return ops.sum(ops.square(ops.cast(a, "float32")))
 
 
-def _norms(grads: list, old: list, new: list, groups: list[list[int]]) -> tuple[Any, Any]:
+def _norms(grads: list[Any], old: list[Any], new: list[Any], groups: list[list[int]]) -> tuple[Any, Any]:
     """Per group of variables (a top-level layer): the gradient's L2 norm, and the update's size relative
     to the weights, ||new - old|| / ||old||. Written in keras.ops: it runs inside each backend's step."""
     ops = keras.ops
@@ -572,7 +577,7 @@ def _norms(grads: list, old: list, new: list, groups: list[list[int]]) -> tuple[
     dsq = [_sq(ops.subtract(n, o)) for n, o in zip(new, old)]
     wsq = [_sq(o) for o in old]
 
-    def total(parts: list, idx: list[int]) -> Any:
+    def total(parts: list[Any], idx: list[int]) -> Any:
         return ops.sum(ops.stack([parts[i] for i in idx]))
 
     gn = ops.stack([ops.sqrt(total(sq, g)) for g in groups])
@@ -591,7 +596,7 @@ class Trainer:
     optimizer's `apply`, eagerly (Keras's own default there). Every phase measures the same things
     (loss, predictions, per-layer gradient norms and update ratios) on each backend."""
 
-    def __init__(self, model: Any, x: Any, y: Any, init_weights: list | None = None) -> None:
+    def __init__(self, model: Any, x: Any, y: Any, init_weights: list[Any] | None = None) -> None:
         self.model = model
         self.backend = model_backend(model)
         if not model.built:
@@ -613,7 +618,7 @@ class Trainer:
                           if id(v) not in weight_ids and "seed_generator" in str(getattr(v, "path", v.name))]
         if not getattr(opt, "built", getattr(opt, "_built", False)):  # (tf_keras: `_built`)
             opt.build(self.tvars)
-        self._lr_var = getattr(opt, "_learning_rate", None)
+        self._lr_var: Any = getattr(opt, "_learning_rate", None)  # a Keras variable when lr_is_variable
         self.lr_is_variable = hasattr(self._lr_var, "assign")
         self.init_lr = float(keras.ops.convert_to_numpy(opt.learning_rate)) if self.lr_is_variable else None
         self.opt_init = [(v, np.array(v.numpy())) for v in opt.variables if v is not self._lr_var]
@@ -632,9 +637,9 @@ class Trainer:
         self.stochastic = any(type(l).__name__.startswith(("Dropout", "BatchNorm", "SpatialDropout", "GaussianNoise",
                                                            "GaussianDropout", "AlphaDropout"))
                               for l in model._flatten_layers() if l is not model) if hasattr(model, "_flatten_layers") else True
-        self._state: list | None = None  # JAX: (trainable, non-trainable, optimizer, metrics) values
+        self._state: list[Any] | None = None  # JAX: (trainable, non-trainable, optimizer, metrics) values
         self._dirty = False  # JAX: the state is newer than the model's variables
-        self._predict = None  # JAX: the jitted inference call
+        self._predict: Callable[..., Any] | None = None  # JAX: the jitted inference call
         build = {"tensorflow": self._tf_step, "jax": self._jax_step, "torch": self._torch_step}.get(self.backend)
         if build is None:
             raise ValueError(f"the probe cannot train on Keras's '{self.backend}' backend")
@@ -643,7 +648,7 @@ class Trainer:
 
     # ---- the step, per backend: each returns (loss, predictions, gradient norms, update ratios)
 
-    def _loss_kwargs(self) -> dict:
+    def _loss_kwargs(self) -> dict[str, Any]:
         import inspect
 
         try:
@@ -659,7 +664,7 @@ class Trainer:
         groups = [g for _, g in self.groups]
         kw = self._loss_kwargs()
 
-        def step(xb, yb):
+        def step(xb: Any, yb: Any) -> tuple[Any, Any, Any, Any]:
             with tf.GradientTape() as tape:
                 yp = model(xb, training=True)
                 loss = model.compute_loss(x=xb, y=yb, y_pred=yp, **kw)
@@ -680,14 +685,14 @@ class Trainer:
         model, opt = self.model, self.opt
         groups = [g for _, g in self.groups]
 
-        def loss_fn(tv, ntv, mv, ov, xb, yb):  # Keras's own stateless loss (stateless_call + compute_loss)
+        def loss_fn(tv: Any, ntv: Any, mv: Any, ov: Any, xb: Any, yb: Any) -> tuple[Any, Any]:  # Keras's own stateless loss (stateless_call + compute_loss)
             loss, (unscaled, yp, ntv, mv) = model.compute_loss_and_updates(
                 tv, ntv, mv, xb, yb, None, training=True, optimizer_variables=ov)
             return loss, (unscaled, yp, ntv, mv)
 
         grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
 
-        def step(tv, ntv, ov, mv, xb, yb):
+        def step(tv: Any, ntv: Any, ov: Any, mv: Any, xb: Any, yb: Any) -> tuple[Any, Any, Any, Any, list[Any]]:
             (_, (loss, yp, ntv, mv)), grads = grad_fn(tv, ntv, mv, ov, xb, yb)
             new_tv, ov = opt.stateless_apply(ov, grads, tv)
             gn, un = _norms(grads, tv, new_tv, groups)
@@ -703,7 +708,7 @@ class Trainer:
         groups = [g for _, g in self.groups]
         ops = keras.ops
 
-        def step(xb, yb):
+        def step(xb: Any, yb: Any) -> tuple[Any, Any, Any, Any]:
             xb, yb = _map(ops.convert_to_tensor, xb), _map(ops.convert_to_tensor, yb)
             yp = model(xb, training=True)
             model.zero_grad()
@@ -720,7 +725,7 @@ class Trainer:
 
     # ---- JAX's state <-> the model's variables
 
-    def _jax_vars(self) -> list[list]:
+    def _jax_vars(self) -> list[list[Any]]:
         m = self.model
         return [self.tvars, list(m.non_trainable_variables), list(self.opt.variables), list(m.metrics_variables)]
 
@@ -740,13 +745,13 @@ class Trainer:
 
     # ---- phases
 
-    def adopt(self, model: Any, init_weights: list | None = None) -> None:
+    def adopt(self, model: Any, init_weights: list[Any] | None = None) -> None:
         """Train `model`'s setup with this (already traced) trainer: same architecture, optimizer and loss
         (see `setup_key`); the initial weights and learning rate come from `model` (or `init_weights`)."""
         self.sync()
         src = init_weights if init_weights is not None else [v.numpy() for v in model.weights]
         self.init_weights = [np.array(w) for w in src]
-        lr_var = getattr(model.optimizer, "_learning_rate", None)
+        lr_var: Any = getattr(model.optimizer, "_learning_rate", None)
         if self.lr_is_variable and hasattr(lr_var, "numpy"):
             self.init_lr = float(np.asarray(lr_var.numpy()))
         self.same_init = True
@@ -775,10 +780,15 @@ class Trainer:
         else:
             self._lr_var.assign(lr)
 
-    def run_step(self, xb: Any, yb: Any):
+    def _jax_state(self) -> list[Any]:
+        if self._state is None:  # (never: _load runs when the JAX step is made and on every reset)
+            raise RuntimeError("the JAX trainer has no state")
+        return self._state
+
+    def run_step(self, xb: Any, yb: Any) -> tuple[float, Any, np.ndarray, np.ndarray]:
         t = time.perf_counter()
         if self.backend == "jax":
-            loss, yp, gn, un, self._state = self.step(*self._state, xb, yb)
+            loss, yp, gn, un, self._state = self.step(*self._jax_state(), xb, yb)
             self._dirty = True
         else:
             loss, yp, gn, un = self.step(xb, yb)
@@ -791,7 +801,7 @@ class Trainer:
     def predict(self, x: Any) -> Any:
         """The model's outputs on `x` in inference mode, in chunks of PREDICT_CHUNK rows. On JAX, a jitted
         `stateless_call` on chunks padded to PREDICT_CHUNK rows (one compilation for every call)."""
-        outs = []
+        outs: list[Any] = []
         n = n_samples(x)
         if self.backend == "jax":
             if self._predict is None:
@@ -801,7 +811,8 @@ class Trainer:
                 self._predict = jax.jit(lambda tv, ntv, xb: model.stateless_call(tv, ntv, xb, training=False)[0])
             for s in range(0, n, PREDICT_CHUNK):
                 idx = np.arange(s, s + PREDICT_CHUNK).clip(max=n - 1)  # the last row repeated: rows are independent
-                out = self._predict(self._state[0], self._state[1], take(x, idx))
+                state = self._jax_state()
+                out = self._predict(state[0], state[1], take(x, idx))
                 outs.append(_map(lambda a, k=min(n - s, PREDICT_CHUNK): np.asarray(a)[:k], out))
         else:
             with no_grad(self.backend):
@@ -811,7 +822,8 @@ class Trainer:
 
 
 def _standardise(a: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    return ((a - mean) / std).astype(np.float32)
+    out: np.ndarray = ((a - mean) / std).astype(np.float32)
+    return out
 
 
 def _stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -821,7 +833,7 @@ def _stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.where(std > 1e-12, std, 1.0)
 
 
-def repair_data(atoms: list, data: Data) -> Data:
+def repair_data(atoms: list[str], data: Data) -> Data:
     """The data with the repair's data atoms applied (statistics from the training slice)."""
     from dataclasses import replace
 
@@ -843,13 +855,13 @@ def repair_data(atoms: list, data: Data) -> Data:
             values = np.unique(out.y_train if out.y_held is None else np.concatenate(
                 [np.ravel(out.y_train), np.ravel(out.y_held)]))
 
-            def rl(y):
+            def rl(y: np.ndarray | None) -> np.ndarray | None:
                 return None if y is None else np.searchsorted(values, y).astype(np.float32 if y.dtype.kind == "f" else np.int64)
             out = replace(out, y_train=rl(out.y_train), y_held=rl(out.y_held))
         elif atom.startswith("labels_x"):
             f = float(atom[len("labels_x"):])
 
-            def sc(y):
+            def sc(y: np.ndarray | None) -> np.ndarray | None:
                 return None if y is None else np.round(np.asarray(y, dtype=np.float64) * f).astype(np.float32)
             out = replace(out, y_train=sc(out.y_train), y_held=sc(out.y_held))
     return out
@@ -858,7 +870,7 @@ def repair_data(atoms: list, data: Data) -> Data:
 MODEL_ATOMS = {"adam", "linear_out", "relu_he", "bn_first", "multi_hot_sigmoid", "binary_to_softmax"}
 
 
-def repair_model(atoms: list, model: Any, data: Data) -> Any:
+def repair_model(atoms: list[str], model: Any, data: Data) -> Any:
     """A clone of `model` with the repair's model atoms applied, compiled (fresh optimizer); or `model`
     itself when no atom changes the model."""
     atoms = [a for a in atoms if a in MODEL_ATOMS]
@@ -873,7 +885,7 @@ def repair_model(atoms: list, model: Any, data: Data) -> Any:
         classes = int(np.max(data.y_train)) + 1
         loss = "sparse_categorical_crossentropy"
 
-    def clone_fn(layer):
+    def clone_fn(layer: Any) -> Any:
         cfg = layer.get_config()
         if layer.name == last:
             if "linear_out" in atoms and "activation" in cfg:
@@ -903,9 +915,9 @@ def repair_model(atoms: list, model: Any, data: Data) -> Any:
     return clone
 
 
-def relu_clone(model: Any, names: set) -> Any:
+def relu_clone(model: Any, names: set[str]) -> Any:
     """The same model with 'relu' in the named layers, compiled like the original (fresh optimizer)."""
-    def clone_fn(layer):
+    def clone_fn(layer: Any) -> Any:
         cfg = layer.get_config()
         if layer.name in names and "activation" in cfg:
             cfg["activation"] = "relu"
@@ -953,7 +965,7 @@ def stratified_batch(task: Task, y: Any, size: int, seed: int) -> np.ndarray:
     lab = labels_of(task, y) if isinstance(y, np.ndarray) else None
     if lab is None:
         return np.arange(size)
-    by_class = [list(np.flatnonzero(lab == c)) for c in np.unique(lab)]
+    by_class = [[int(i) for i in np.flatnonzero(lab == c)] for c in np.unique(lab)]
     picked: list[int] = []
     while len(picked) < size:
         for members in by_class:
@@ -970,7 +982,7 @@ def _flat(window: list[float]) -> bool:
 
 
 def fit_batch(tr: Trainer, task: Task, xb: Any, yb: Any, *, max_steps: int, deadline: float, seed: int,
-              lr: float | None = None, progress=None, stall_window: int = 20) -> dict:
+              lr: float | None = None, progress: Callable[[float], None] | None = None, stall_window: int = 20) -> Record:
     """Drive one small batch towards >= 95% accuracy (R^2 >= 0.95); record the loss and per-layer norms."""
     tr.reset(seed, lr)
     losses: list[float] = []
@@ -1064,7 +1076,7 @@ def _r(v: float | None) -> float | None:
 
 
 def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int, deadline: float, seed: int,
-             lr: float | None = None, user_steps: int | None = None) -> dict:
+             lr: float | None = None, user_steps: int | None = None) -> Record:
     """Train briefly on the training slice, then measure accuracy on the held-out slice against chance."""
     if data.x_held is None or n_samples(data.x_held) < 8:
         return {"skipped": "too few samples for a held-out slice"}
@@ -1118,13 +1130,14 @@ def held_out(tr: Trainer, task: Task, data: Data, *, batch: int, max_steps: int,
 
 
 def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline: float, seed: int,
-             low: float = 1e-5, high: float = 1.0) -> dict:
+             low: float = 1e-5, high: float = 1.0) -> Record:
     """Leslie Smith's range test on the batch: raise the rate exponentially each step, read the loss."""
     if not tr.lr_is_variable:
         return {"skipped": "the learning rate is a schedule"}
     tr.reset(seed)
     rates = np.geomspace(low, high, steps)
-    losses, used = [], []
+    losses: list[float] = []
+    used: list[float] = []
     for lr in rates:
         if time.perf_counter() > deadline:
             break
@@ -1142,8 +1155,8 @@ def lr_range(tr: Trainer, task: Task, xb: Any, yb: Any, *, steps: int, deadline:
             break
     if len(losses) < 5:
         return {"skipped": "too few steps", "rates": used, "loss": [_r(v) for v in losses]}
-    sm = []
-    avg = None
+    sm: list[float] = []
+    avg: float | None = None
     for v in losses:
         v = v if math.isfinite(v) else 1e30
         avg = v if avg is None else 0.7 * avg + 0.3 * v

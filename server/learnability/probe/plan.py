@@ -9,6 +9,11 @@ sides read the same definitions. The policy (what counts as learning) lives in `
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping
+
+# the worker's measurement record (measure.py's JSON-able dict; report.py reads it the same way)
+Info = Mapping[str, Any]
+Remedy = tuple[str, list[str], str]  # (check id or repair key, the atoms of the remedy, what it changes)
 
 BOUNDED = {"sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
            "softsign": (-1.0, 1.0), "relu": (0.0, None), "relu6": (0.0, 6.0), "softplus": (0.0, None),
@@ -33,26 +38,28 @@ DESCRIBE.update({
 })
 
 
-def output_activation(info: dict) -> str | None:
+def output_activation(info: Info) -> str | None:
     layers = info.get("layers") or []
     for layer in reversed(layers):
         if layer.get("output") or layer is layers[-1]:
-            return layer.get("activation")
+            act: str | None = layer.get("activation")
+            return act
     return None
 
 
-def hidden_saturating(info: dict) -> bool:
+def hidden_saturating(info: Info) -> bool:
     return any(l.get("activation") in SATURATING and not l.get("output") for l in info.get("layers") or [])
 
 
-def target_misfit(info: dict) -> dict | None:
+def target_misfit(info: Info) -> dict[str, Any] | None:
     """Regression targets whose range the output activation cannot produce, or whose scale is far from 1."""
-    task, labels = info.get("task") or {}, info.get("labels") or {}
+    task: Info = info.get("task") or {}
+    labels: Info = info.get("labels") or {}
     if task.get("kind") != "regression" or labels.get("min") is None:
         return None
     lo_t, hi_t = labels["min"], labels["max"]
     act = output_activation(info) or "linear"
-    out: dict = {"activation": act, "min": lo_t, "max": hi_t, "mean": labels.get("mean"), "std": labels.get("std")}
+    out: dict[str, Any] = {"activation": act, "min": lo_t, "max": hi_t, "mean": labels.get("mean"), "std": labels.get("std")}
     rng = BOUNDED.get(act)
     if rng is not None:
         lo, hi = rng
@@ -65,14 +72,15 @@ def target_misfit(info: dict) -> dict | None:
     return out if out.get("range") or out.get("scale") else None
 
 
-def causes(info: dict) -> list[tuple[str, list, str]]:
+def causes(info: Info) -> list[Remedy]:
     """Causes measured in the data, each with the atoms of its remedy: [(check id, atoms, remedy text)]."""
-    task, labels = info.get("task") or {}, info.get("labels") or {}
+    task: Info = info.get("task") or {}
+    labels: Info = info.get("labels") or {}
     kind = task.get("kind")
-    out: list[tuple[str, list, str]] = []
+    out: list[Remedy] = []
     lo, hi, distinct = labels.get("min"), labels.get("max"), labels.get("distinct") or 0
     integral = labels.get("encoding") == "integer"
-    if kind == "binary" and lo is not None and (lo < 0 or hi > 1):
+    if kind == "binary" and lo is not None and hi is not None and (lo < 0 or hi > 1):
         if integral and distinct > 2 and (task.get("units") or 1) == 1:
             out.append(("PRB011", ["relabel", "binary_to_softmax"],
                         f"{distinct} classes: a {distinct}-unit softmax output with sparse crossentropy"))
@@ -80,7 +88,8 @@ def causes(info: dict) -> list[tuple[str, list, str]]:
             out.append(("PRB011", ["relabel"], "labels mapped to 0/1"))
         else:
             out.append(("PRB011", [], ""))
-    elif kind == "sparse" and lo is not None and (lo < 0 or hi >= (task.get("units") or 0)) and integral:
+    elif kind == "sparse" and lo is not None and hi is not None and (lo < 0 or hi >= (task.get("units") or 0)) \
+            and integral:
         out.append(("PRB011", ["relabel"] if distinct <= (task.get("units") or 0) else [],
                     f"labels mapped to 0..{distinct - 1}"))
     if kind in ("binary", "sparse", "categorical") and labels.get("classes_seen") == 1:
@@ -97,10 +106,11 @@ def causes(info: dict) -> list[tuple[str, list, str]]:
     return out
 
 
-def generic(info: dict, done: set) -> list[tuple[str, list, str]]:
+def generic(info: Info, done: set[str]) -> list[Remedy]:
     """The generic repairs that apply to this setup, smallest first (`done`: repairs already measured)."""
-    task, inputs = info.get("task") or {}, info.get("inputs") or {}
-    out = []
+    task: Info = info.get("task") or {}
+    inputs: Info = info.get("inputs") or {}
+    out: list[Remedy] = []
     for key, atoms, text in GENERIC:
         if key in done:
             continue
@@ -144,7 +154,7 @@ def above_chance(acc: float | None, chance: float | None, n: int | None, kind: s
     return wilson_low(acc, n, z) > chance
 
 
-def held_learned(held: dict | None, kind: str | None) -> bool | None:
+def held_learned(held: Info | None, kind: str | None) -> bool | None:
     """Whether the held-out run learned: the training slice above chance, and the held-out slice too when the
     training slice is (None when there was no such run)."""
     if not held or "skipped" in held:

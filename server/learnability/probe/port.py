@@ -31,7 +31,7 @@ class PortedCopy:
 
     original: str
     text: str
-    fixes: list[dict] = field(default_factory=list)  # {"rule", "line", "title"}: line in the original
+    fixes: list[dict[str, Any]] = field(default_factory=list)  # {"rule", "line", "title"}: line in the original
     blocks: list[list[int]] = field(default_factory=list)  # [copy line, original line, count], 1-based
 
     def original_line(self, line: int) -> int:
@@ -107,8 +107,8 @@ def command(path: str) -> str:
     return f"learnability probe {CLI_FLAG} {shlex.quote(path)}"
 
 
-def offer(path: str, findings: list[dict], line: int | None, library: str | None,
-          keras_packages: Iterable[str]) -> dict | None:
+def offer(path: str, findings: list[dict[str, Any]], line: int | None, library: str | None,
+          keras_packages: Iterable[str]) -> dict[str, Any] | None:
     """What a report of a script that failed before fit offers: the API findings (as report JSON) on the failing
     line whose safe fix ports it, when the error came from Keras / TensorFlow or the script itself (not from
     scikit-learn or another library, whose rejected argument no Keras fix explains). None: nothing to offer."""
@@ -123,7 +123,8 @@ def offer(path: str, findings: list[dict], line: int | None, library: str | None
             "lsp_command": LSP_COMMAND, "lsp_arguments": [{"ported": True}]}
 
 
-def probe_ported(run_probe: Callable[..., dict], path: str, *, source: str | None = None, **kwargs: Any) -> dict:
+def probe_ported(run_probe: Callable[..., dict[str, Any]], path: str, *, source: str | None = None,
+                 **kwargs: Any) -> dict[str, Any]:
     """Probe the ported copy of the script at `path` (`source`: its text, e.g. an unsaved buffer): the safe
     Keras 3 fixes applied to a temporary copy, run under the script's own path. The report names the copy
     (`file`), the fixes and the line blocks (`ported`); without anything to port, a report that says so."""

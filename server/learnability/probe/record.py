@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Mapping, Sequence, TypeAlias
 
 from learnability.probe import plan as _plan
 
@@ -34,21 +34,24 @@ def pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.0f}%"
 
 
+Curve: TypeAlias = Sequence[float | None]  # a loss curve, per-step values (None: not finite)
+
+
 def round4(v: float | None) -> float | None:
     return None if v is None else float(f"{v:.4g}")
 
 
-def smooth_at(curve: list | tuple, k: int, width: int = 3) -> float | None:
+def smooth_at(curve: Curve, k: int, width: int = 3) -> float | None:
     vals = [v for v in curve[max(0, k - width + 1):k + 1] if v is not None and math.isfinite(v)]
     return sum(vals) / len(vals) if vals else None
 
 
-def head(curve: list | tuple, n: int = 3) -> float | None:
+def head(curve: Curve, n: int = 3) -> float | None:
     vals = [v for v in curve[:n] if v is not None and math.isfinite(v)]
     return sum(vals) / len(vals) if vals else None
 
 
-def min_smoothed(curve: list | tuple, width: int = 5) -> float | None:
+def min_smoothed(curve: Curve, width: int = 5) -> float | None:
     best = None
     for k in range(len(curve)):
         v = smooth_at(curve, k, width)
@@ -57,15 +60,15 @@ def min_smoothed(curve: list | tuple, width: int = 5) -> float | None:
     return best
 
 
-def geomean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v) and v > 0]
+def geomean(values: Curve) -> float | None:
+    vals = [v for v in values if v is not None and math.isfinite(v) and v > 0]
     if not vals:
         return None
     return math.exp(sum(math.log(v) for v in vals) / len(vals))
 
 
-def mean(vals: list) -> float | None:
-    vals = [v for v in vals if v is not None and math.isfinite(v)]
+def mean(values: Curve) -> float | None:
+    vals = [v for v in values if v is not None and math.isfinite(v)]
     return sum(vals) / len(vals) if vals else None
 
 
@@ -74,12 +77,13 @@ def max2(a: float | None, b: float | None) -> float | None:
     return max(vals) if vals else None
 
 
-def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None, th: dict) -> bool | None:
+def above_chance(acc: float | None, chance: float | None, n: int | None, kind: str | None,
+                 th: Mapping[str, float]) -> bool | None:
     """Is a training accuracy (R² for regression) beyond noise above chance? None when not measured."""
     return _plan.above_chance(acc, chance, n, kind, th["confidence_z"], th["regression_learned"])
 
 
-def steady_fall(curve: list, th: dict) -> bool:
+def steady_fall(curve: Curve, th: Mapping[str, float]) -> bool:
     """The loss is still falling steadily at the end: last third's mean <= 95% of the middle third's."""
     vals = [v for v in curve or [] if v is not None and math.isfinite(v)]
     if len(vals) < 9:
@@ -90,7 +94,7 @@ def steady_fall(curve: list, th: dict) -> bool:
     return mm > 0 and ml <= th["steady_drop"] * mm
 
 
-def collapsed(pred: "Predictions | dict | None") -> str | None:
+def collapsed(pred: "Predictions | Mapping[str, Any] | None") -> str | None:
     """'one class' / 'a constant' when the predictions no longer depend on the input, else None."""
     p = pred.__dict__ if isinstance(pred, Predictions) else (pred or {})
     if p.get("classes_predicted") == 1 and (p.get("samples") or 0) >= 8:
@@ -292,7 +296,7 @@ class Measurement:
             min((v for v in self.fit.loss if v is not None), default=0.0) < -1e-6
 
     @classmethod
-    def from_worker(cls, orig: dict, options: dict | None = None) -> "Measurement":
+    def from_worker(cls, orig: Mapping[str, Any], options: Mapping[str, Any] | None = None) -> "Measurement":
         """Read the worker's message about the as-written run (the dict `harness.py` sends)."""
         options = options or {}
         fit = orig.get("fit") or {}

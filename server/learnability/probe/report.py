@@ -17,7 +17,9 @@ from learnability.probe import messages as msgs
 from learnability.probe import plan as _plan
 from learnability.probe import port as _port
 from learnability.probe import record as _record
-from learnability.probe.checks import PROBE_CHECKS, Hit, get_check
+from learnability.probe.checks import PROBE_CHECKS, Hit
+
+Json = dict[str, Any]  # JSON data as the worker sends it and the report holds it
 
 VERSION = msgs.REPORT_VERSION  # the report's shape: msgs.ProbeReport (schemas/probe-report.schema.json)
 
@@ -96,7 +98,7 @@ REPAIR_SUPPORTS: dict[str, list[str]] = {"lr_x10": ["LRN302"], "lr_div10": ["LRN
 # ----------------------------------------------------------------------------- helpers
 
 
-def _span(source: str, where: dict | None) -> dict[str, int]:
+def _span(source: str, where: Json | None) -> dict[str, int]:
     lines = split_lines(source)
     line = int((where or {}).get("line") or 1)
     line = min(max(line, 1), max(len(lines), 1))
@@ -108,10 +110,10 @@ def _span(source: str, where: dict | None) -> dict[str, int]:
     return {"line": line, "column": start + 1, "end_line": line, "end_column": len(text.rstrip()) + 1}
 
 
-def _finding(rule: str, path: str, source: str, where: dict | None, message: str, evidence: str, *,
-             confirmed: bool | None = None, confirms: list[str] | None = None, before: dict | None = None,
-             after: dict | None = None, category: str | None = None, severity: str | None = None,
-             data: dict | None = None) -> dict:
+def _finding(rule: str, path: str, source: str, where: Json | None, message: str, evidence: str, *,
+             confirmed: bool | None = None, confirms: list[str] | None = None, before: Json | None = None,
+             after: Json | None = None, category: str | None = None, severity: str | None = None,
+             data: Json | None = None) -> Json:
     name, cat, sev = PROBE_RULES[rule]
     out = {"rule": rule, "name": name, "category": category or cat, "severity": severity or sev, "path": path,
            **_span(source, where), "message": message, "fixable": False, "source": "probe",
@@ -122,7 +124,7 @@ def _finding(rule: str, path: str, source: str, where: dict | None, message: str
     return out
 
 
-def fit_numbers(fit: dict | None, k: int | None = None, held: dict | None = None) -> dict:
+def fit_numbers(fit: Json | None, k: int | None = None, held: Json | None = None) -> Json:
     if not fit:
         return {}
     curve = fit.get("loss") or []
@@ -151,8 +153,8 @@ def _score(v: float | None, regression: bool) -> str:
     return f"R² {_fmt(v)}" if regression else f"accuracy {_pct(v)}"
 
 
-def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, after_held: dict | None = None,
-            th: dict | None = None, regression: bool = False) -> tuple[bool, str, dict, dict, dict]:
+def compare(before_fit: Json, after_fit: Json, before_held: Json | None = None, after_held: Json | None = None,
+            th: dict[str, float] | None = None, regression: bool = False) -> tuple[bool, str, Json, Json, Json]:
     """Did the change measurably improve learning? -> (improved, evidence, before, after, gains).
 
     Decided, in order, by: NaN/inf removed or introduced; the batch fitted or not; with the same fit status,
@@ -166,7 +168,7 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
     bf, af = bool(before_fit.get("fitted")), bool(after_fit.get("fitted"))
     bs, as_ = before_fit.get("steps_to_fit"), after_fit.get("steps_to_fit")
     gains: dict[str, Any] = {}
-    if bf and af:
+    if bf and af and bs is not None and as_ is not None:  # (a fitted run always counts its steps)
         gains["speedup"] = round((bs + 1) / (as_ + 1), 2)
     desc_b = f"fits the batch in {bs} steps" if bf else (
         f"hits NaN/inf after {before_fit.get('steps')} steps" if before_fit.get("nonfinite") else
@@ -211,8 +213,9 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
         if regression:  # R²: no binomial error; a gain of 0.1 counts
             mt = mh = 0.1
         else:
-            mt = _se_margin(bh.get("train_accuracy"), bh.get("train_samples"))
-            mh = max(_se_margin(bh.get("held_out_accuracy"), bh.get("held_out_samples")), bh.get("margin") or 0.0)
+            held_b = bh or {}  # (accuracy gains come from both held-out runs)
+            mt = _se_margin(held_b.get("train_accuracy"), held_b.get("train_samples"))
+            mh = max(_se_margin(held_b.get("held_out_accuracy"), held_b.get("held_out_samples")), held_b.get("margin") or 0.0)
         dt, dh = gains.get("train_accuracy", 0.0), gains.get("held_out_accuracy", 0.0)
         better = dt > mt or dh > mh
         worse = dt < -mt or dh < -mh
@@ -224,7 +227,7 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
             verdict = "makes it worse"
         else:
             verdict = f"no measurable difference (gains within two standard errors: {mt:.2f} training, {mh:.2f} held-out)"
-    elif bf and af:
+    elif bf and af and bs is not None and as_ is not None:
         sp = gains["speedup"]
         improved = sp >= th["speedup"] and bs - as_ >= th["min_step_gain"]
         verdict = f"{sp:.1f}x faster" if improved else (f"{1 / sp:.1f}x slower" if sp < 1 else
@@ -240,14 +243,14 @@ def compare(before_fit: dict, after_fit: dict, before_held: dict | None = None, 
 # ----------------------------------------------------------------------------- static findings
 
 
-def _static_json(f: Finding) -> dict:
+def _static_json(f: Finding) -> Json:
     out = f.to_json()
     out.update(source="static", evidence="", confirmed=None, confirms=[], before={}, after={})
     return out
 
 
-def error_report(path: str, message: str, *, static: list[Finding] | None = None, timing: dict | None = None,
-                 where: dict | None = None, source: str = "", rule: str = "PRB093", verdict: str = "error") -> dict:
+def error_report(path: str, message: str, *, static: list[Finding] | None = None, timing: Json | None = None,
+                 where: Json | None = None, source: str = "", rule: str = "PRB093", verdict: str = "error") -> Json:
     findings = [_static_json(f) for f in static or []]
     findings.append(_finding(rule, path, source, where, message, message))
     return msgs.check_report({"version": VERSION, "file": path, "verdict": verdict, "device": None, "headline": message,
@@ -325,27 +328,28 @@ def _hint(exc_type: str, message: str, library: str | None = None) -> str:
     return ""
 
 
-def _backend_title(report: dict) -> str:
+def _backend_title(report: Json) -> str:
     name = ((report.get("metrics") or {}).get("backend") or {}).get("name") or "tensorflow"
     return {"tensorflow": "TensorFlow", "jax": "Keras + JAX", "torch": "Keras + PyTorch"}.get(name, name)
 
 
-def build_report(*, path: str, source: str, static: list[Finding], runs: list[dict], ready: msgs.Ready | None,
-                 status: str, message: str, fatal: str | None, internal: msgs.Internal | None, timing: dict,
-                 timeout: float, options: dict, counterfactuals: list[dict]) -> dict:
+def build_report(*, path: str, source: str, static: list[Finding], runs: list[Json], ready: msgs.Ready | None,
+                 status: str, message: str, fatal: str | None, internal: msgs.Internal | None, timing: Json,
+                 timeout: float, options: Json, counterfactuals: list[Json]) -> Json:
     """The report (a msgs.ProbeReport as JSON data; run_probe checks it against that type)."""
     device = ready.device.text if ready else None
     findings = [_static_json(f) for f in static]
-    by_key = {r.get("key"): r for r in runs}
+    by_key: dict[str | None, Json] = {r.get("key"): r for r in runs}
     orig = by_key.get("as_written")
-    base = {"version": VERSION, "file": path, "device": device, "metrics": {}, "layers": [], "curves": {},
-            "timing": timing}
+    metrics: Json = {}
+    base: Json = {"version": VERSION, "file": path, "device": device, "metrics": metrics, "layers": [], "curves": {},
+                  "timing": timing}
     if ready:
         base["metrics"]["tensorflow"] = ready.tensorflow
         base["metrics"]["keras"] = ready.keras
         timing.setdefault("tf_import_s", ready.import_s)
 
-    def finish(verdict: str, summary: str, extra: list[dict]) -> dict:
+    def finish(verdict: str, summary: str, extra: list[Json]) -> Json:
         return {**base, "verdict": verdict, "headline": summary, "summary": summary, "findings": findings + extra}
 
     if fatal:
@@ -380,7 +384,7 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
         for f in here:
             f["confirmed"] = True
             f["evidence"] = f"confirmed: the script fails on this line: {exc_type}: {msg}"
-        data: dict = {"exception": exc_type, "traceback": orig.get("traceback") or []}
+        data: Json = {"exception": exc_type, "traceback": orig.get("traceback") or []}
         port_offer = _port.offer(path, findings, where.get("line"), library, KERAS_PACKAGES) if st == "error" else None
         if port_offer is not None:  # a Keras 3 fix explains the failure: offer to probe a ported copy
             data["port"] = port_offer
@@ -401,8 +405,8 @@ def build_report(*, path: str, source: str, static: list[Finding], runs: list[di
     return _measured_report(base, findings, path, source, orig, by_key, status, timeout, options, counterfactuals)
 
 
-def _measured_report(base: dict, findings: list[dict], path: str, source: str, orig: dict, by_key: dict,
-                     status: str, timeout: float, options: dict, cfs: list[dict]) -> dict:
+def _measured_report(base: Json, findings: list[Json], path: str, source: str, orig: Json, by_key: dict[str | None, Json],
+                     status: str, timeout: float, options: Json, cfs: list[Json]) -> Json:
     th = {**THRESHOLDS, **(options.get("thresholds") or {})}
     fit = orig["fit"]
     held = orig.get("held_out")
@@ -412,7 +416,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     fit_where = orig.get("fit_where")
     compile_where = orig.get("compile_where") or fit_where
     static_rules = {f["rule"] for f in findings}
-    probe: list[dict] = []
+    probe: list[Json] = []
     m = _record.Measurement.from_worker(orig, options)  # the typed record the checks decide on
     curve = fit.get("loss") or []
     init_loss, min_loss, expected_loss = m.init_loss, m.min_loss, m.expected_loss
@@ -431,13 +435,13 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     def place(h: Hit) -> Any:
         return fit_where if h.at == "fit" else compile_where if h.at == "compile" else {"line": h.at}
 
-    def found(rule: str, h: Hit, **kw: Any) -> dict:
+    def found(rule: str, h: Hit, **kw: Any) -> Json:
         """A probe check's hit as a finding of the report (`kw`: what the report adds: confirmation, comparisons)."""
         kw.setdefault("confirmed", True)
         return _finding(rule, path, source, place(h), h.message, h.evidence, data=h.data, **kw)
 
     def hits(rule: str) -> list[Hit]:
-        return get_check(rule).hits(m, th)
+        return PROBE_CHECKS[rule].hits(m, th)
 
     # ---- data findings (each check decides on the record; the report adds what the retrained runs show)
     identical = m.identical
@@ -456,6 +460,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
         for h in hits("PRB009"):
             ev = h.evidence
             rem = by_key.get("PRB009")
+            conf: bool | None
+            before: Json
+            after: Json
             conf, before, after = None, {}, {}
             if rem and rem.get("fit"):
                 conf, cev, before, after, _ = compare(fit, rem["fit"], held, rem.get("held_out"), th=th,
@@ -475,13 +482,13 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                            regression=kind == "regression")
     order = {l.name: i for i, l in enumerate(m.layers)}
     per_layer = sorted([("PRB008", h) for h in hits("PRB008")] + [("PRB003", h) for h in hits("PRB003")],
-                       key=lambda rh: order.get(rh[1].subject, -1))  # layer by layer, saturation first
+                       key=lambda rh: order.get(rh[1].subject or "", -1))  # layer by layer, saturation first
     for rule, h in per_layer:
         if rule == "PRB003":
             probe.append(found("PRB003", h, confirms=supports("PRB003")))
             continue
         ev, conf, before, after = h.evidence, True, {}, {}
-        if relu_cmp is not None and h.subject in (relu_run.get("layers") or []):
+        if relu_cmp is not None and relu_run and h.subject in (relu_run.get("layers") or []):
             conf, cev, before, after, _ = relu_cmp
             ev += f"; with relu in {', '.join(relu_run['layers'])}: " + cev.replace("with the fix", "with relu")
         probe.append(_finding("PRB008", path, source, place(h), h.message, ev, confirmed=conf,
@@ -490,7 +497,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     probe += [found("PRB010", h) for h in hits("PRB010")]
 
     # ---- counterfactuals for static findings
-    cf_results: dict[str, dict] = {}
+    cf_results: dict[str, Json] = {}
     for cf in cfs:
         res = by_key.get(cf["key"])
         if res is None:
@@ -535,6 +542,8 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
                                       before=before, after=after, data={"learning_rate": lr}),
                                           literal_fix(source, orig.get("learning_rate"), repr(lr),
                                                       (compile_where or {}).get("line"), f"use learning rate {lr:g}")))
+    cr: Json | None
+    nec: bool | None
     for key, cr in cf_results.items():
         if cr.get("improved") and cr["after"].get("learning_rate") not in (None, orig.get("learning_rate")):
             if cr["after"].get("fitted"):
@@ -616,7 +625,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     probe += [found("PRB019", h) for h in hits("PRB019")]
     explained = any(cr.get("improved") for cr in cf_results.values())  # a static fix improves training
     probe += [found("PRB004", h, confirms=supports("PRB004"))
-              for h in get_check("PRB004").hits(replace(m, explained=explained), th)]
+              for h in PROBE_CHECKS["PRB004"].hits(replace(m, explained=explained), th)]
     unpredictable = any(p["rule"] == "PRB004" for p in probe)
     if unpredictable and above_chance(facts.train_accuracy, facts.chance, facts.train_samples, kind, th) is False:
         facts.unpredictable = True  # it memorises one batch and nothing else
@@ -679,7 +688,7 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
             elif f["rule"] == "LRN601":
                 f["confirmed"], f["status"] = False, "not confirmed"
                 f["evidence"] = (f"not confirmed: the inputs given to fit vary (std {_fmt(inputs.get('std'))})")
-            elif f["rule"] == "LRN602" and held_ok and held.get("above_chance"):
+            elif f["rule"] == "LRN602" and held_ok and held is not None and held.get("above_chance"):
                 f["confirmed"], f["status"] = False, "not confirmed"
                 f["evidence"] = (f"not confirmed: held-out accuracy {_pct(held.get('held_out_accuracy'))} is above "
                                  f"chance {_pct(held.get('chance'))}: the labels are predictable")
@@ -701,9 +710,9 @@ def _measured_report(base: dict, findings: list[dict], path: str, source: str, o
     curves = {"as_written": curve}
     for key in [c["key"] for c in cfs] + ["PRB007", "PRB009", "PRB008"] + [k for k in by_key if str(k).startswith(
             ("R:", "PRB011", "PRB014", "PRB015", "PRB016"))]:
-        r = by_key.get(key)
-        if r and r.get("fit"):
-            curves[key] = r["fit"].get("loss") or []
+        ran = by_key.get(key)
+        if ran and ran.get("fit"):
+            curves[key] = ran["fit"].get("loss") or []
     metrics = {
         **base["metrics"],
         "task": kind, "classes": classes, "loss": task.get("loss_name"), "from_logits": task.get("from_logits"),
@@ -743,7 +752,7 @@ class Facts:
     identical: bool
     single_class: bool
     collapsed: str | None
-    dead: list
+    dead: list[Any]
     train_accuracy: float | None  # after the held-out run's training (R² for regression)
     train_samples: int | None
     chance: float | None
@@ -755,7 +764,7 @@ class Facts:
     unpredictable: bool = False  # held-out accuracy at chance while the training samples are learned (PRB004)
 
 
-def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
+def decide_verdict(f: Facts, th: dict[str, float] | None = None) -> tuple[str, str]:
     """-> (verdict, the reason in words). Pure: the same facts give the same verdict."""
     th = th or THRESHOLDS
     if f.error:
@@ -793,9 +802,9 @@ def decide_verdict(f: Facts, th: dict | None = None) -> tuple[str, str]:
     return "does_not_learn", "the loss does not fall"
 
 
-def summarise(verdict: str, why_not: str, findings: list[dict], probe: list[dict], facts: Facts, *, fit: dict,
-              held: dict | None, n_batch: Any, init_loss: Any, min_loss: Any, kind: Any, options: dict, status: str,
-              timeout: float, cf_results: dict, speedups: dict, lr_works: Any, lr_helps: Any) -> tuple[str, str]:
+def summarise(verdict: str, why_not: str, findings: list[Json], probe: list[Json], facts: Facts, *, fit: Json,
+              held: Json | None, n_batch: Any, init_loss: Any, min_loss: Any, kind: Any, options: Json, status: str,
+              timeout: float, cf_results: Json, speedups: Json, lr_works: Any, lr_helps: Any) -> tuple[str, str]:
     """-> (headline, summary). The headline: the verdict with its evidence, one sentence (the report view's first
     line); the summary: the headline, then the confirmed causes and their evidence (the CLI's text)."""
     reg = kind == "regression"
@@ -854,7 +863,7 @@ def summarise(verdict: str, why_not: str, findings: list[dict], probe: list[dict
     return headline, summary
 
 
-def _change(before: dict, after: dict) -> str:
+def _change(before: Json, after: Json) -> str:
     """What a fix changed, in a few words: "fits in 6 steps instead of 26", "training accuracy 78% to 97%"."""
     b, a = before or {}, after or {}
     if not isinstance(b, dict) or not isinstance(a, dict):
@@ -876,7 +885,7 @@ def _change(before: dict, after: dict) -> str:
     return ""
 
 
-def short_result(f: dict) -> str:
+def short_result(f: Json) -> str:
     """The probe's answer about one finding in a few words, for the end of its diagnostic and the report's list of
     causes: "confirmed: fits in 6 steps instead of 26", "probe: no measurable effect"; "" when it has none."""
     status, how = f.get("status"), f.get("how") or ""
@@ -896,17 +905,17 @@ def short_result(f: dict) -> str:
     return ""
 
 
-def _slow_gain(cr: dict, th: dict) -> bool:
+def _slow_gain(cr: Json, th: dict[str, float]) -> bool:
     g = cr.get("gains") or {}
     return bool(cr.get("improved")) and ((g.get("speedup") or 0) >= th["slow_speedup"]
                                          or (g.get("train_accuracy") or 0) >= th["slow_train_gain"])
 
 
-def _fits(fit: dict | None) -> bool:
+def _fits(fit: Json | None) -> bool:
     return bool(fit and fit.get("fitted") and not collapsed(fit.get("predictions")))
 
 
-def _run_words(fit: dict | None, held: dict | None, kind: Any) -> str:
+def _run_words(fit: Json | None, held: Json | None, kind: Any) -> str:
     fit = fit or {}
     reg = kind == "regression"
     if fit.get("nonfinite"):
@@ -924,12 +933,12 @@ def _run_words(fit: dict | None, held: dict | None, kind: Any) -> str:
     return out
 
 
-def _cause_finding(rule: str, path: str, source: str, place: Any, m: "_record.Measurement", fit: dict,
-                   held: dict | None, res: dict | None, remedy: str, th: dict, supports: Any) -> dict:
+def _cause_finding(rule: str, path: str, source: str, place: Any, m: "_record.Measurement", fit: Json,
+                   held: Json | None, res: Json | None, remedy: str, th: dict[str, float], supports: Any) -> Json:
     """A cause measured in the data (PRB011/014/015/016: its check's hit on the record), with its remedy's
     before/after where it ran."""
     kind = m.kind
-    (hit,) = [h for h in get_check(rule).hits(m, th) if h.subject == "cause"]
+    (hit,) = [h for h in PROBE_CHECKS[rule].hits(m, th) if h.subject == "cause"]
     msg, ev, where = hit.message, hit.evidence, place(hit)
     before, after = {}, {}
     if res is not None and res.get("status") == "ok":
@@ -947,15 +956,15 @@ def _cause_finding(rule: str, path: str, source: str, place: Any, m: "_record.Me
                     confirms=supports(rule), data={"remedy": remedy} if remedy else None)
 
 
-def _repair_finding(rep: dict, tried: list, path: str, source: str, compile_where: Any, fit_where: Any, orig: dict,
-                    fit: dict, kind: Any) -> dict:
+def _repair_finding(rep: Json, tried: list[Any], path: str, source: str, compile_where: Any, fit_where: Any, orig: Json,
+                    fit: Json, kind: Any) -> Json:
     key = rep["key"][2:]
     text = _plan.DESCRIBE.get(key, key)
     names = [r["key"][2:] for r in tried]
     lr = orig.get("learning_rate")
     where = compile_where if key in ("lr_x10", "lr_div10", "adam") else fit_where
     if key in ("relu_he",):
-        hid = next((l for l in orig.get("layers") or [] if l.get("activation") in _plan.SATURATING and not l.get("output")), {})
+        hid: Json = next((l for l in orig.get("layers") or [] if l.get("activation") in _plan.SATURATING and not l.get("output")), {})
         where = {"line": hid.get("line")} if hid.get("line") else where
     msg = f"it does not learn as written; with {text} it does"
     if key.startswith("lr_") and lr:
@@ -976,7 +985,7 @@ def _repair_finding(rep: dict, tried: list, path: str, source: str, compile_wher
                     data={"repair": key, "learning_rate": rep.get("learning_rate") if key.startswith("lr_") else None}), fix)
 
 
-def literal_fix(source: str, value: Any, new_text: str, line: int | None, title: str) -> dict | None:
+def literal_fix(source: str, value: Any, new_text: str, line: int | None, title: str) -> Json | None:
     """A one-edit fix replacing the numeric literal equal to `value` with `new_text`: the one on `line` if there
     is one, else the only such literal in the file (a rate set in a variable). None when it is ambiguous."""
     import io
@@ -1006,17 +1015,18 @@ def literal_fix(source: str, value: Any, new_text: str, line: int | None, title:
                                                        "new_text": new_text}]}
 
 
-def _attach_fix(finding: dict, fix: dict | None) -> dict:
+def _attach_fix(finding: Json, fix: Json | None) -> Json:
     if fix:
         finding["fix"] = fix
         finding["fixable"] = True
     return finding
 
 
-def _epochs_finding(path: str, source: str, fit_where: Any, m: "_record.Measurement", th: dict) -> dict | None:
+def _epochs_finding(path: str, source: str, fit_where: Any, m: "_record.Measurement", th: dict[str, float]) -> Json | None:
     """PRB017 (decided on the record), with an edit of the script's epochs literal where there is one."""
-    for h in get_check("PRB017").hits(m, th):
-        epochs, projected = h.data["epochs"], h.data["projected_epochs"]
+    for h in PROBE_CHECKS["PRB017"].hits(m, th):
+        data = h.data or {}  # (PRB017's hits carry both numbers)
+        epochs, projected = data["epochs"], data["projected_epochs"]
         fix = literal_fix(source, epochs, str(projected), (fit_where or {}).get("line"),
                           f"train for {projected} epochs") if m.epochs is not None else None
         return _attach_fix(_finding("PRB017", path, source, fit_where, h.message, h.evidence, confirmed=True,
@@ -1024,7 +1034,7 @@ def _epochs_finding(path: str, source: str, fit_where: Any, m: "_record.Measurem
     return None
 
 
-def _thin(rows: list, n: int) -> list:
+def _thin(rows: list[Any], n: int) -> list[Any]:
     if len(rows) <= n:
         return rows
     step = len(rows) / n
@@ -1039,13 +1049,13 @@ VERDICT_STYLE = {"learns": "bold green", "learns_slowly": "bold yellow", "does_n
                  "inconclusive": "bold magenta", "error": "bold red"}
 
 
-def _where(item: dict) -> str:
+def _where(item: Json) -> str:
     """An item's line as `learnability check` writes it: `12`, or nbqa's `cell_3:2` in a notebook."""
     line = str(item.get("line") or "")
     return f"cell_{item['cell']}:{line}" if item.get("cell") and line else line
 
 
-def render_text(report: dict, console: Any = None) -> None:
+def render_text(report: Json, console: Any = None) -> None:
     """Print a readable report with rich."""
     import sys
 
@@ -1108,14 +1118,14 @@ def render_text(report: dict, console: Any = None) -> None:
             con.print(f"[dim]plot ({k}): {p}[/dim]")
 
 
-def _nums(d: dict) -> str:
+def _nums(d: Json) -> str:
     keys = [("fitted", "fitted"), ("steps_to_fit", "steps to fit"), ("steps", "steps"), ("loss_at_k", "loss@K"),
             ("k", "K"), ("final_accuracy", "batch acc"), ("held_out_accuracy", "held-out acc"),
             ("learning_rate", "lr"), ("learning_rate_that_works", "lr that works")]
     return ", ".join(f"{label} {_fmt(d[k])}" for k, label in keys if d.get(k) is not None)
 
 
-def write_plots(report: dict, folder: str) -> dict:
+def write_plots(report: Json, folder: str) -> Json:
     """Loss curves (as written vs each fix) and per-layer gradient norms, as PNGs (matplotlib, Agg)."""
     import os
 

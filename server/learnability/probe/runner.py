@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
 
 from learnability.probe import messages as msgs
 from learnability.probe.backend import detect as detect_backend
@@ -30,6 +30,9 @@ from learnability.probe.guard import GRACE_S
 
 if TYPE_CHECKING:
     from learnability.config import Config
+    from learnability.findings import Finding
+
+Message = dict[str, Any]  # one JSON-line message of the worker, as parsed (see harness.py)
 
 HARNESS = str(Path(__file__).with_name("harness.py"))
 GUARD = str(Path(__file__).with_name("guard.py"))
@@ -80,7 +83,7 @@ class Worker:
     reader) and stops reading shortly after the guardian is gone, even if a process that escaped us still
     holds a pipe open; writes to the worker have a deadline too. `kill()` never blocks for long."""
 
-    def __init__(self, python: str, backend: dict | None = None) -> None:
+    def __init__(self, python: str, backend: dict[str, Any] | None = None) -> None:
         self.python = python
         self.backend = backend or detect_backend(None)
         self.key = pool_key(python, self.backend)
@@ -113,8 +116,10 @@ class Worker:
         reason) and stderr (-> `stderr`, the last 200 lines) until both end, or until the guardian has been
         gone for PIPE_DRAIN_S (a leftover process may hold a pipe open forever). Then close them and post
         `Eof`."""
-        streams = {self.proc.stdout.fileno(): ("out", self.proc.stdout),  # type: ignore[union-attr]
-                   self.proc.stderr.fileno(): ("err", self.proc.stderr)}  # type: ignore[union-attr]
+        out, err = self.proc.stdout, self.proc.stderr
+        if out is None or err is None:  # (never: the worker is started with stdout=PIPE, stderr=PIPE)
+            raise RuntimeError("the probe worker has no output pipes")
+        streams: dict[int, tuple[str, IO[bytes]]] = {out.fileno(): ("out", out), err.fileno(): ("err", err)}
         partial = {"out": b"", "err": b""}
         sel = selectors.DefaultSelector()
         for fd in streams:
@@ -256,12 +261,12 @@ _POOL: dict[str, Worker] = {}
 _POOL_LOCK = threading.Lock()
 
 
-def pool_key(python: str, backend: dict) -> str:
+def pool_key(python: str, backend: dict[str, Any]) -> str:
     """One warm worker per interpreter and Keras backend (a process imports one backend, once)."""
     return f"{python}|{backend['name']}" + ("|tf_keras" if backend.get("legacy") else "")
 
 
-def _acquire(python: str, backend: dict | None = None) -> tuple[Worker, bool]:
+def _acquire(python: str, backend: dict[str, Any] | None = None) -> tuple[Worker, bool]:
     """A worker for `python` and `backend` (default: what the environment and keras.json say): the warm
     one if it is free, else a fresh one. Returns (worker, warm)."""
     backend = backend or detect_backend(None)
@@ -381,40 +386,40 @@ def progress_text(stage: str, message: str = "") -> str:
     return f"{head}: {message}" if message and message != head else head
 
 
-def _counterfactuals(source: str, findings: list, limit: int) -> list[dict]:
+def _counterfactuals(source: str, findings: list[Finding], limit: int) -> list[dict[str, Any]]:
     """One fixed source per rule id: every fix of that rule applied together."""
     from learnability.fixes import apply_fixes
 
-    by_rule: dict[str, list] = {}
+    by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         if f.fix is not None:
             by_rule.setdefault(f.rule, []).append(f)
-    out = []
+    out: list[dict[str, Any]] = []
     for rule, group in list(by_rule.items())[:limit]:
         new, count = apply_fixes(source, group, safe_only=False)
         if count and new != source:
-            out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group]})
+            out.append({"key": rule, "rules": [rule], "source": new, "fixes": [f.fix.title for f in group if f.fix is not None]})
     if len(out) >= 2:  # and every fix together (what a corrected program looks like)
         keys = [c["key"] for c in out]
         fixable = [f for f in findings if f.fix is not None and f.rule in keys]
         new, count = apply_fixes(source, fixable, safe_only=False)
         if count and new != source:
             out.append({"key": "ALL", "rules": sorted(keys), "source": new,
-                        "fixes": [f.fix.title for f in fixable]})
+                        "fixes": [f.fix.title for f in fixable if f.fix is not None]})
             # all fixes but one (is each one necessary?); with two fixes that is the other fix alone
-            for rule in keys if 3 <= len(keys) <= 4 else []:
-                rest = [f for f in fixable if f.rule != rule]
+            for left_out in keys if 3 <= len(keys) <= 4 else []:
+                rest = [f for f in fixable if f.rule != left_out]
                 new, count = apply_fixes(source, rest, safe_only=False)
                 if count and new != source:
-                    out.append({"key": "ALL-" + rule, "rules": sorted(k for k in keys if k != rule), "source": new,
-                                "fixes": [f.fix.title for f in rest], "without": rule})
+                    out.append({"key": "ALL-" + left_out, "rules": sorted(k for k in keys if k != left_out), "source": new,
+                                "fixes": [f.fix.title for f in rest if f.fix is not None], "without": left_out})
     return out
 
 
 SETTINGS_TABLE = "learnability.probe"  # [tool.learnability.probe] in pyproject.toml
 
 
-def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
+def probe_settings(start: Path) -> tuple[dict[str, Any], dict[str, float], str | None]:
     """Options and thresholds from the nearest pyproject.toml's `[tool.learnability.probe]` table:
     any key of OPTION_LIMITS and `thresholds = {...}` (report.THRESHOLDS), checked by config.probe_options.
     -> (options, thresholds, error message or None)."""
@@ -441,13 +446,13 @@ def probe_settings(start: Path) -> tuple[dict, dict, str | None]:
 EDITOR, PYPROJECT, DEFAULT = "editor settings", "pyproject.toml", "default"
 
 
-def thresholds_used(config: Config | None, editor: set[str] | frozenset[str] = frozenset()) -> dict[str, dict]:
+def thresholds_used(config: Config | None, editor: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
     """Each rule threshold the probe's static analysis used, with where its value came from: the editor's
     settings (names in `editor`), the project's pyproject.toml (a value other than the default), or the
     default. -> {name: {"value": number, "from": ...}}, in the order of config.DEFAULT_THRESHOLDS."""
     from learnability.config import DEFAULT_THRESHOLDS
 
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for name, default in DEFAULT_THRESHOLDS.items():
         value = config.threshold(name) if config is not None else float(default)
         origin = EDITOR if name in editor else PYPROJECT if config is not None and config.source and value != default \
@@ -459,7 +464,7 @@ def thresholds_used(config: Config | None, editor: set[str] | frozenset[str] = f
 def run_probe(path: str, *, source: str | None = None, python: str | None = None, budget_s: float | None = None,
               timeout_s: float | None = None, on_progress: Callable[[float, str], None] | None = None,
               cancel: threading.Event | None = None, config: Config | None = None,
-              editor_thresholds: set[str] | frozenset[str] = frozenset()) -> dict:
+              editor_thresholds: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """Probe one script: run it until fit in the warm worker, measure, confirm each fix. Blocking.
 
     `source` replaces the file's text (an unsaved editor buffer; a notebook's joined code cells, whose report
@@ -541,7 +546,7 @@ def run_probe(path: str, *, source: str | None = None, python: str | None = None
     stages = ["as_written"] + [c["key"] for c in cfs]
 
     timing["warm"] = warm
-    runs: list[dict] = []
+    runs: list[Message] = []
     ready = worker.ready
     status = "ok"
     message = ""

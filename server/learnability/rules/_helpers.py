@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 import libcst as cst
 
 from learnability.analysis.program import CONV_LAYERS, FitInfo, LayerInfo, ModelInfo, Program
+from learnability.rules.base import Rule
 
 if TYPE_CHECKING:
     from learnability.rules.base import Context
@@ -32,7 +33,7 @@ def fits(program: Program) -> Iterator[tuple[ModelInfo, FitInfo]]:
                 yield model.with_compile(c), fit
 
 
-def each_fit(ctx: Context, rule, work: Callable[[ModelInfo, FitInfo], Iterable[T]]) -> Iterator[T]:
+def each_fit(ctx: Context, rule: Rule, work: Callable[[ModelInfo, FitInfo], Iterable[T]]) -> Iterator[T]:
     """`work(model, fit)` for every (model, fit) of `fits`, in order, as per-model work (`Context.each_model`):
     `work` must depend only on its model and fit (no state shared between calls)."""
     def one(model: ModelInfo) -> Iterator[T]:

@@ -8,7 +8,8 @@ import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.chunks import PlacedChunk
-from learnability.analysis.program import CallView, OptimizerInfo, Program, RawStmt, Stmt
+from learnability.analysis.program import CallView, OptimizerInfo, Program
+from learnability.analysis.semantic import RawStmt, Stmt
 from learnability.findings import Fix
 from learnability.rules._helpers import number_text
 from learnability.rules.base import Context
@@ -64,11 +65,11 @@ def optimizers(program: Program) -> list[OptimizerInfo]:
     """Every optimizer the program builds: those given to compile (strings included) and
     constructor calls elsewhere (custom training loops). One entry per constructor call and rate: a call in
     a function analysed per call, or in an unrolled loop, can build optimizers with different rates."""
-    cached = program.__dict__.get("_a2_optimizers")
+    cached: list[OptimizerInfo] | None = program.__dict__.get("_a2_optimizers")
     if cached is not None:
         return cached
     out: list[OptimizerInfo] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[int, float | None, str | None]] = set()
     built: set[int] = set()
     for model in program.models:
         for c in model.compiles:

@@ -3,8 +3,9 @@ family, and small edit builders (a keyword added to a call, a layer spelled the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 import libcst as cst
 
@@ -14,18 +15,17 @@ from learnability.analysis.names import module_name, normalize
 from learnability.analysis.program import (
     ACTIVATION_LAYERS,
     CONV_LAYERS,
-    NOTHING,
     FitInfo,
     LayerInfo,
     LossInfo,
     ModelInfo,
     Program,
 )
-from learnability.analysis.semantic import exclusive
-from learnability.findings import TextEdit
+from learnability.analysis.semantic import NOTHING, Stmt, exclusive
+from learnability.findings import Finding, TextEdit
 from learnability.lines import split_lines
 from learnability.rules._helpers import layer_prefix
-from learnability.rules.base import Context
+from learnability.rules.base import Context, Rule
 
 CROSSENTROPY = frozenset({"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
 CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy"})
@@ -64,7 +64,7 @@ def output_of(program: Program, model: ModelInfo) -> Output | None:
     """The model's output layer, when it is a Dense/Conv layer and nothing unknown follows it (memoised
     per program: six rules ask about every model; callers must not change the answer)."""
     model = model.obj  # the layers are the model's, whatever compile a view stands for
-    memo = program.__dict__.setdefault("_output_memo", {})
+    memo: dict[int, tuple[ModelInfo, Output | None]] = program.__dict__.setdefault("_output_memo", {})
     hit = memo.get(id(model))
     if hit is not None and hit[0] is model:
         return hit[1]
@@ -122,13 +122,14 @@ def loss_of(model: ModelInfo) -> LossInfo | None:
 SEEN = object()  # yielded by a body of `each_loss_and_output`: put this output's key in `seen`
 
 
-def each_loss_and_output(ctx: Context, rule, body) -> Iterator:
+def each_loss_and_output(ctx: Context, rule: Rule,
+                         body: Callable[[ModelInfo, LossInfo, Output], Iterable[object]]) -> Iterator[Finding]:
     """`losses_and_outputs` as per-model work (`Context.each_model`): `body(model, loss, out)` yields the
     findings of one (model, loss, output), and `SEEN` where the loop of `losses_and_outputs` would put the
     output's key in `seen`; what is skipped for a key seen before is decided here, in order."""
     program = ctx.program
 
-    def work(model: ModelInfo) -> list:
+    def work(model: ModelInfo) -> list[tuple[int, int, list[object]]]:
         loss = loss_of(model)
         out = output_of(program, model)
         if loss is None or out is None:
@@ -143,7 +144,7 @@ def each_loss_and_output(ctx: Context, rule, body) -> Iterator:
         for item in items:
             if item is SEEN:
                 seen.add(key)
-            else:
+            elif isinstance(item, Finding):  # (a body yields findings and SEEN)
                 yield item
         if key in seen:
             reported.add((key, loss_id))
@@ -178,7 +179,7 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
     """What is known of the labels given to the model's first fit that has them; for a view made by
     `Program.trainings` (one compile), the first fit that compile is in force for (memoised per program:
     several rules ask)."""
-    memo = program.__dict__.setdefault("_labels_memo", {})
+    memo: dict[int, DataInfo | None] = program.__dict__.setdefault("_labels_memo", {})
     key = id(model)
     if key not in memo:
         memo[key] = None
@@ -191,7 +192,7 @@ def labels_of(program: Program, model: ModelInfo) -> DataInfo | None:
 
 def fit_labels(program: Program, fit: FitInfo) -> DataInfo:
     """What is known of the labels given to one fit / evaluate call (memoised per program)."""
-    memo = program.__dict__.setdefault("_fit_labels_memo", {})
+    memo: dict[int, tuple[FitInfo, DataInfo]] = program.__dict__.setdefault("_fit_labels_memo", {})
     hit = memo.get(id(fit))
     if hit is not None and hit[0] is fit:
         return hit[1]
@@ -319,9 +320,9 @@ def _is_mask(program: Program, node: cst.BaseExpression, index: int, depth: int 
         return False
     if isinstance(node, _MASK_OPS):
         return True
-    if type(node) is cst.BinaryOperation and type(node.operator) in (cst.BitOr, cst.BitAnd, cst.BitXor):
+    if type(node) is cst.BinaryOperation and (type(node.operator) is cst.BitOr or type(node.operator) is cst.BitAnd or type(node.operator) is cst.BitXor):
         return _is_mask(program, node.left, index, depth + 1) or _is_mask(program, node.right, index, depth + 1)
-    if type(node) is cst.UnaryOperation and type(node.operator) in (cst.BitInvert, cst.Not):
+    if type(node) is cst.UnaryOperation and (type(node.operator) is cst.BitInvert or type(node.operator) is cst.Not):
         return _is_mask(program, node.expression, index, depth + 1)
     if type(node) is cst.Call:
         name = (program.qualname(node.func) or "").rsplit(".", 1)[-1]
@@ -366,7 +367,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
         stmt, path = entry
         value = stmt.raw.value
         for p in path:
-            if type(value) in (cst.Tuple, cst.List) and p < len(value.elements):
+            if (type(value) is cst.Tuple or type(value) is cst.List) and p < len(value.elements):
                 value = value.elements[p].value
             else:
                 return False
@@ -376,7 +377,7 @@ def _masked(program: Program, node: cst.BaseExpression | None, index: int, depth
     return False
 
 
-def integer_class_labels(info: DataInfo | None) -> bool:
+def integer_class_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     """Integer class indices, one per sample (mnist labels, randint, [0]*n + [1]*n)."""
     if info is None or info.one_hot or not info.integer_labels or info.constant:
         return False
@@ -385,11 +386,11 @@ def integer_class_labels(info: DataInfo | None) -> bool:
     return info.shape is None or len(info.shape) == 1 or (len(info.shape) == 2 and info.shape[1] == 1)
 
 
-def one_hot_labels(info: DataInfo | None) -> bool:
+def one_hot_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     return info is not None and info.one_hot
 
 
-def class_labels(info: DataInfo | None) -> bool:
+def class_labels(info: DataInfo | None) -> TypeGuard[DataInfo]:
     return integer_class_labels(info) or one_hot_labels(info)
 
 
@@ -444,7 +445,7 @@ def add_keyword(ctx: Context, layer_or_call: LayerInfo, text: str) -> TextEdit |
 
 
 def spell_layer(program: Program, name: str, like: cst.Call | None = None
-                ) -> tuple[str, tuple[cst.ImportFrom, object] | None] | None:
+                ) -> tuple[str, tuple[cst.ImportFrom, Stmt] | None] | None:
     """How to write layer `name` the way this file writes layers (as `like`, a layer call, is written):
     (text, None); or (name, (import statement, stmt)) when `name` must be added to a
     `from keras.layers import A, B` line; None when it cannot be told."""
@@ -480,9 +481,12 @@ def spelled_layer_edits(ctx: Context, name: str, like: cst.Call | None = None) -
     if imp is None:
         return text, ()
     node, stmt = imp
-    last_alias = node.names[-1]  # type: ignore[index]
+    names = node.names
+    if isinstance(names, cst.ImportStar):  # (spell_layer answers a list of names, never a star import)
+        return None
+    last_alias = names[-1]
     end = last_alias.asname.name if last_alias.asname is not None else last_alias.name
-    return text, (ctx.insert_after(stmt.placed, end, f", {name}"),)  # type: ignore[attr-defined]
+    return text, (ctx.insert_after(stmt.placed, end, f", {name}"),)
 
 
 def line_indent(program: Program, line: int, column: int) -> str | None:

@@ -7,13 +7,14 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeAlias, TypeVar
 
 import libcst as cst
 
 from learnability.analysis.chunks import PlacedChunk
 from learnability.analysis.incremental import Incremental
-from learnability.analysis.program import CallView, ModelInfo, Program, Stmt
+from learnability.analysis.program import CallView, ModelInfo, Program
+from learnability.analysis.semantic import Stmt
 from learnability.config import Config
 from learnability.findings import Category, Finding, Fix, Related, Severity, Span, TextEdit
 
@@ -158,7 +159,7 @@ class Rule:
     summary: str
     rationale: str
     fix_summary: str | None
-    check: Callable[["Rule", Context], Iterable[Finding]] = field(repr=False)
+    check: CheckFunc = field(repr=False)
     valid: tuple[Valid, ...] = ()
     invalid: tuple[Invalid, ...] = ()
     # what the rule recognises, in more detail than the summary (the README's rule table)
@@ -184,7 +185,7 @@ class Rule:
             yield f
 
     def finding(self, ctx: Context, placed: PlacedChunk, node: cst.CSTNode, message: str, *,
-                fix: Fix | None = None, related: list[tuple[PlacedChunk, cst.CSTNode, str]] | None = None,
+                fix: Fix | None = None, related: Sequence[RelatedSpan] | None = None,
                 severity: Severity | None = None, **data: object) -> Finding:
         return Finding(
             rule=self.id, category=self.category, severity=severity or self.severity,
@@ -194,15 +195,17 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+RelatedSpan: TypeAlias = tuple[PlacedChunk, cst.CSTNode, str]  # (chunk, node, what it is): a finding's related place
+CheckFunc: TypeAlias = Callable[[Rule, Context], Iterable[Finding]]
 
 
 def register(*, id: str, name: str, category: Category, severity: Severity, summary: str, rationale: str,
              fix: str | None = None, valid: Iterable[Valid] = (), invalid: Iterable[Invalid] = (),
-             covers: str = "", severity_note: str = "") -> Callable:
+             covers: str = "", severity_note: str = "") -> Callable[[CheckFunc], Rule]:
     """Decorator: turn `def check(rule, ctx)` into a registered Rule. `valid` / `invalid` are the rule's
     cases: tests (tests/test_rule_cases.py), docs, `explain` and hover are made from them."""
 
-    def wrap(func: Callable[[Rule, Context], Iterable[Finding]]) -> Rule:
+    def wrap(func: CheckFunc) -> Rule:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
         rule = Rule(id, name, category, severity, summary, rationale, fix, func, tuple(valid), tuple(invalid),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import module_name
-from learnability.findings import Category, Fix, Severity, Span, TextEdit
+from learnability.analysis.program import CallView, Program
+from learnability.findings import Category, Finding, Fix, Severity, Span, TextEdit
 from learnability.rules._optim import is_legacy, is_optimizer_call, uses_keras2_package
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -221,7 +224,7 @@ METHOD_HINT = {
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     keras2 = uses_keras2_package(program)
     if not keras2:
@@ -231,7 +234,7 @@ def check(rule: Rule, ctx: Context):
                              lambda view: _call(rule, ctx, view, keras2))
 
 
-def _call(rule: Rule, ctx: Context, view, keras2: bool):
+def _call(rule: Rule, ctx: Context, view: CallView, keras2: bool) -> Iterator[Finding]:
     program = ctx.program
     q = view.qualname or ""
     func = view.node.func
@@ -260,7 +263,7 @@ def _call(rule: Rule, ctx: Context, view, keras2: bool):
                                fix=fix, old=method, new=new)
 
 
-def _imports(rule: Rule, ctx: Context):
+def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """from keras.layers.core import Dense -> from keras.layers import Dense;
     from keras.utils import np_utils -> from keras import utils as np_utils."""
     for stmt in ctx.program.stmts:
@@ -296,15 +299,16 @@ def _imports(rule: Rule, ctx: Context):
                                    f"(to_categorical, normalize) are in {full}", fix=fix, old="np_utils", new="utils")
 
 
-def _is_model_method(program, view, method: str) -> bool:
+def _is_model_method(program: Program, view: CallView, method: str) -> bool:
     """fit_generator & co. are Keras' own names; predict_proba is also scikit-learn's, so it needs a known model."""
     if method.endswith("_generator"):
         return True
-    receiver = view.node.func.value
+    func = view.node.func  # a method call: model.fit_generator(...)
+    receiver = func.value if isinstance(func, cst.Attribute) else None
     return isinstance(receiver, cst.Name) and program.model_at(receiver.value, view.index) is not None
 
 
-def _layer(rule: Rule, ctx: Context, view):
+def _layer(rule: Rule, ctx: Context, view: CallView) -> Iterator[Finding]:
     name = view.name
     kwargs = view.kwargs
     for old, arg in kwargs.items():
@@ -328,11 +332,12 @@ def _layer(rule: Rule, ctx: Context, view):
     # Conv2D(32, 3, 3): Keras 1's nb_row, nb_col; Keras 3 reads the third number as strides
     if name in ("Conv2D", "Convolution2D"):
         pos = view.args
-        if len(pos) >= 3 and all(isinstance(a.value, cst.Integer) for a in pos[1:3]) and "strides" not in kwargs \
+        k1, k2 = (pos[1].value, pos[2].value) if len(pos) >= 3 else (None, None)
+        if isinstance(k1, cst.Integer) and isinstance(k2, cst.Integer) and "strides" not in kwargs \
                 and "kernel_size" not in kwargs and (name == "Convolution2D" or (
-                    pos[1].value.value == pos[2].value.value and pos[1].value.value in ("3", "5"))):
+                    k1.value == k2.value and k1.value in ("3", "5"))):
             # Conv2D(32, 3, 3) / (64, 5, 5): Keras 1 kernels; Conv2D(64, 2, 2) or (768, 16, 16) are real strides
-            rows, cols = pos[1].value.value, pos[2].value.value
+            rows, cols = k1.value, k2.value
             start = view.placed.span(pos[1].value)
             end = view.placed.span(pos[2].value)
             edit = TextEdit(Span(start.line, start.column, end.end_line, end.end_column), f"({rows}, {cols})")
@@ -343,7 +348,7 @@ def _layer(rule: Rule, ctx: Context, view):
                 fix=Fix(f"Use kernel_size ({rows}, {cols})", (edit,)), old="nb_row, nb_col", new="kernel_size")
 
 
-def _rename(rule: Rule, ctx: Context, view, arg: cst.Arg, new: str | None, message: str):
+def _rename(rule: Rule, ctx: Context, view: CallView, arg: cst.Arg, new: str | None, message: str) -> Finding:
     fix = None
     if new is not None and new not in view.kwargs and arg.keyword is not None:
         fix = Fix(f"Rename {arg.keyword.value} to {new}", (ctx.replace(view.placed, arg.keyword, new),))

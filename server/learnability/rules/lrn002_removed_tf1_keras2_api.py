@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last, module_name
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import CompileInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import uses_keras2_package
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -148,7 +151,7 @@ SHAPE_ATTRS = frozenset({"input_shape", "output_shape"})
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     if uses_keras2_package(program):
         return
@@ -179,7 +182,7 @@ def check(rule: Rule, ctx: Context):
     yield from _shape_attributes(rule, ctx)
 
 
-def _optimizer_fix(ctx: Context, compile_info, call: cst.Call, new: str) -> Fix | None:
+def _optimizer_fix(ctx: Context, compile_info: CompileInfo, call: cst.Call, new: str) -> Fix | None:
     """tf.train.AdamOptimizer(0.01) / (learning_rate=0.01) -> tf.keras.optimizers.Adam(0.01), and
     MomentumOptimizer(lr, m) -> SGD(learning_rate=lr, momentum=m): certain when those are the only arguments
     (TF 1's other arguments are spelt differently: beta1 vs beta_1, use_locking)."""
@@ -202,7 +205,7 @@ def _optimizer_fix(ctx: Context, compile_info, call: cst.Call, new: str) -> Fix 
     return Fix(f"Use keras.optimizers.{new}", (ctx.replace(compile_info.call.placed, call, text),))
 
 
-def _imports(rule: Rule, ctx: Context):
+def _imports(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for stmt in ctx.program.stmts:
         node = stmt.raw.node
         if stmt.kind != "import" or not isinstance(node, cst.ImportFrom) or node.module is None or node.relative:
@@ -244,7 +247,7 @@ def _is_layer_expr(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get_layer"
 
 
-def _shape_attributes(rule: Rule, ctx: Context):
+def _shape_attributes(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     if "_shape" not in program.source or not any(q.startswith(("keras", "tensorflow")) for q in program.aliases.values()):
         return

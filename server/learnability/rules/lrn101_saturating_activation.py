@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import LayerInfo, ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, is_conv, with_name_tail, with_string_value
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 from learnability.rules.lrn501_unscaled_inputs import unscaled_inputs
@@ -176,11 +179,11 @@ SIGMOID_LIKE = frozenset({"sigmoid", "hard_sigmoid", "log_sigmoid"})
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model))
 
 
-def _one(rule: Rule, ctx: Context, model):
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     output = model.output_layer
@@ -217,7 +220,8 @@ def _one(rule: Rule, ctx: Context, model):
     return
 
 
-def _finding(rule: Rule, ctx: Context, layer, act: str, source, arg, message: str, severity: Severity | None = None):
+def _finding(rule: Rule, ctx: Context, layer: LayerInfo, act: str, source: LayerInfo, arg: cst.Arg | None, message: str,
+             severity: Severity | None = None) -> Finding:
     program = ctx.program
     fix = None
     if arg is not None:

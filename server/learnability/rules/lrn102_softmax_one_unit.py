@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.analysis.program import CONV_LAYERS
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import CONV_LAYERS, ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     class_count,
@@ -106,7 +108,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model)):
         if key not in seen:  # a layer met again (two identical statements share one parsed node)
@@ -114,7 +116,7 @@ def check(rule: Rule, ctx: Context):
             yield finding
 
 
-def _one(rule: Rule, ctx: Context, model):
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:
     program = ctx.program
     for i, layer in enumerate(model.layers):
         if not (layer.kind == "Dense" or layer.kind in CONV_LAYERS):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.chunks import PlacedChunk
+from learnability.analysis.program import LossInfo, ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity, TextEdit
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     CATEGORICAL,
     CROSSENTROPY,
     PROBABILITY,
     SEEN,
+    Output,
     add_keyword,
     each_loss_and_output,
     model_quote,
@@ -140,11 +145,11 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                 severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
 
 
-def _one(rule: Rule, ctx: Context, model, loss, out):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
     if loss.name not in CROSSENTROPY:
         return
     act = out.activation
@@ -195,7 +200,7 @@ def _one(rule: Rule, ctx: Context, model, loss, out):
     if loss.name in CATEGORICAL and out.units == 1:
         return  # categorical crossentropy on one unit: LRN201
     if act == "linear" and isinstance(loss.node, cst.Call) and loss.from_logits_arg is None:
-        fix = Fix("Pass from_logits=True to the loss", (_loss_keyword(ctx, loss, "from_logits=True"),))
+        fix = Fix("Pass from_logits=True to the loss", (_loss_keyword(ctx, loss.placed, loss.node, "from_logits=True"),))
     else:
         fix = _set_activation(ctx, model, out, wanted, quote)
     if act == "linear":
@@ -209,7 +214,7 @@ def _one(rule: Rule, ctx: Context, model, loss, out):
         fix=fix, related=related, activation=act, loss=loss.name)
 
 
-def _set_activation(ctx: Context, model, out, name: str, quote: str) -> Fix | None:
+def _set_activation(ctx: Context, model: ModelInfo, out: Output, name: str, quote: str) -> Fix | None:
     text = f"{quote}{name}{quote}"
     arg = out.act_arg
     if arg is not None:
@@ -229,14 +234,13 @@ def _set_activation(ctx: Context, model, out, name: str, quote: str) -> Fix | No
     return Fix(f"Use '{name}' on the output", (edit,)) if edit is not None else None
 
 
-def _loss_keyword(ctx: Context, loss, text: str):
-    node = loss.node
+def _loss_keyword(ctx: Context, placed: PlacedChunk, node: cst.Call, text: str) -> TextEdit:
     if node.args:
-        return ctx.insert_after(loss.placed, node.args[-1].value, f", {text}")
-    return ctx.replace(loss.placed, node, f"{loss.placed.code(node.func)}({text})")
+        return ctx.insert_after(placed, node.args[-1].value, f", {text}")
+    return ctx.replace(placed, node, f"{placed.code(node.func)}({text})")
 
 
-def _double_activation(rule: Rule, ctx: Context, model, out):
+def _double_activation(rule: Rule, ctx: Context, model: ModelInfo, out: Output) -> Finding:
     """Dense(10, activation='relu') followed by Activation('softmax'): the logits pass two activations."""
     pre, arg = out.pre_activation, out.layer.arg(1 if out.layer.kind == "Dense" else None, "activation")
     fix = None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
 from learnability.analysis.names import last
-from learnability.analysis.program import CONV_LAYERS, Program
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import CONV_LAYERS, LayerInfo, ModelInfo, Program
+from learnability.findings import Category, Finding, Fix, Severity, TextEdit
 from learnability.rules._outputs import add_keyword, model_quote
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -117,7 +119,7 @@ _COMPUTE = frozenset({"Dense"}) | (CONV_LAYERS - {"DepthwiseConv2D"})
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int, int]] = set()  # a layer met again through another model
     for model, all_linear, candidates in ctx.each_model(rule, program.models, lambda model: _candidates(program, model)):
@@ -132,7 +134,8 @@ def check(rule: Rule, ctx: Context):
         if all_linear:  # one finding for the whole stack, on its first hidden layer; its fix edits every one
             layer, nxt = found[0]
             edits = [_relu_edit(ctx, program, l, quote) for l, _n in found]
-            fix = Fix("Add activation='relu' to the hidden layers", tuple(edits), safe=False) if all(edits) else None
+            fix = Fix("Add activation='relu' to the hidden layers", tuple(e for e in edits if e is not None),
+                      safe=False) if all(edits) else None
             msg = f"no hidden layer has an activation, so the model is linear: add activation='relu' to {layer.kind}"
             related = [(l.call.placed, l.call.node, f"another hidden {l.kind} with no activation") for l, _n in found[1:]
                        if l is not nxt]
@@ -150,7 +153,8 @@ def check(rule: Rule, ctx: Context):
             )
 
 
-def _candidates(program: Program, model) -> list[tuple]:
+def _candidates(program: Program, model: ModelInfo
+                ) -> list[tuple[ModelInfo, bool, list[tuple[tuple[int, int, int], LayerInfo, LayerInfo]]]]:
     """[(model, whether every hidden layer is linear, [(key, linear layer, the compute layer it feeds)])]: the
     per-model part of the check, before layers met through another model are left out (in `check`)."""
     layers = model.layers
@@ -160,7 +164,7 @@ def _candidates(program: Program, model) -> list[tuple]:
     before_output = layers[:output.position] if output is not None else layers
     all_linear = (len(hidden) >= 2 and all(a == "linear" for a in acts.values()) and not model.opaque
                   and all(l.kind in TRANSPARENT or l.kind in _COMPUTE for l in before_output))
-    candidates = []
+    candidates: list[tuple[tuple[int, int, int], LayerInfo, LayerInfo]] = []
     for layer in hidden:
         if acts[id(layer)] != "linear":
             continue
@@ -176,7 +180,7 @@ def _candidates(program: Program, model) -> list[tuple]:
     return [(model, all_linear, candidates)]
 
 
-def _relu_edit(ctx: Context, program: Program, layer, quote: str):
+def _relu_edit(ctx: Context, program: Program, layer: LayerInfo, quote: str) -> TextEdit | None:
     _act, act_arg = program.layer_activation(layer)
     if act_arg is not None:  # activation=None / 'linear' written out: replace it
         return ctx.replace(layer.call.placed, act_arg.value, f"{quote}relu{quote}")
@@ -202,11 +206,11 @@ def _model_outputs(program: Program) -> set[tuple[str, int]]:
     return cached
 
 
-def _is_model_output(program: Program, layer) -> bool:
+def _is_model_output(program: Program, layer: LayerInfo) -> bool:
     """`code = Dense(2)(h)` where `code` is also the output of a Model (the encoder of an autoencoder)."""
     stmt = program.stmts[layer.call.index] if 0 <= layer.call.index < len(program.stmts) else None
     value = stmt.raw.value if stmt is not None else None
-    if not (value is layer.call.node or (isinstance(value, cst.Call) and value.func is layer.call.node)):
+    if stmt is None or not (value is layer.call.node or (isinstance(value, cst.Call) and value.func is layer.call.node)):
         return False
     names = {name for name, _path in stmt.raw.targets}
     for name, at in _model_outputs(program):
@@ -217,7 +221,7 @@ def _is_model_output(program: Program, layer) -> bool:
     return False
 
 
-def _next_compute(model, position: int):
+def _next_compute(model: ModelInfo, position: int) -> LayerInfo | None:
     for layer in model.layers[position + 1:]:
         if layer.position in model.opaque:
             return None

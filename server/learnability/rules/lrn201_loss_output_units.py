@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import LossInfo, ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     CATEGORICAL,
     SEEN,
+    Output,
     class_count,
     each_loss_and_output,
     integer_class_labels,
@@ -116,11 +120,11 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, severity=Severity.WARNING),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
 
 
-def _one(rule: Rule, ctx: Context, model, loss, out):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
     program = ctx.program
     if out.units is None or out.layer.kind != "Dense":
         return

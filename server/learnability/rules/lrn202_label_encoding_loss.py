@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     fit_labels,
@@ -157,13 +160,13 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                 note="the second compile is in force for evaluate"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     # each compile with the labels of the fits (and evaluates) it is in force for: a model recompiled with
     # the right loss before a fit is correct
     yield from ctx.each_model(rule, ctx.program.trainings(), lambda model: _one(rule, ctx, model))
 
 
-def _one(rule: Rule, ctx: Context, model):
+def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[Finding]:
     program = ctx.program
     loss = loss_of(model)
     if loss is None or loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
@@ -172,6 +175,8 @@ def _one(rule: Rule, ctx: Context, model):
     if out is not None and out.units == 1:
         return  # a categorical loss on one unit is LRN201's
     compiled = model.compile
+    if compiled is None:  # (a training view always has its compile)
+        return
     found = None
     for fit in compiled.fits or compiled.uses:  # evaluate's labels when nothing is fitted (the fix checks both)
         if fit.y is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.data import DataInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import (
     REGRESSION,
+    Output,
     class_count,
     class_labels,
     integer_class_labels,
@@ -17,7 +21,7 @@ from learnability.rules._outputs import (
     one_hot_labels,
     output_of,
 )
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -95,7 +99,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
                 severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for model in program.trainings():  # each compile with the labels of the fits it is in force for
         loss = loss_of(model)
@@ -126,7 +130,7 @@ def check(rule: Rule, ctx: Context):
         if target is not None and isinstance(loss.node, cst.SimpleString):
             fix = Fix(f"Use {target}", (ctx.replace(loss.placed, loss.node, with_string_value(loss.node, target)),),
                       safe=loss_change_is_safe(program, loss, target))
-        related = []
+        related: list[RelatedSpan] = []
         if out is not None:
             related.append((out.layer.call.placed, out.layer.call.node,
                             f"the output layer: {out.units if out.units is not None else '?'} units, '{out.activation}'"))
@@ -135,12 +139,12 @@ def check(rule: Rule, ctx: Context):
         yield rule.finding(
             ctx, loss.placed, loss.node,
             f"'{loss.name}' on {what} "
-            + (f"gets no gradient through {out.activation}" if squashed else "treats classes as numbers")
+            + (f"gets no gradient through {out.activation}" if squashed and out is not None else "treats classes as numbers")
             + f": use {target or 'a crossentropy loss'}",
             fix=fix, related=related, severity=severity, loss=loss.name)
 
 
-def _target(out, labels) -> str | None:
+def _target(out: Output | None, labels: DataInfo | None) -> str | None:
     """The crossentropy that fits both the output and the labels, when that is unambiguous."""
     if out is None:
         return None

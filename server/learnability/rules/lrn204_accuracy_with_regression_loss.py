@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
 from learnability.rules._outputs import PROBABILITY, REGRESSION, class_labels, labels_of, loss_of, output_of
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -74,7 +76,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for model in program.trainings():  # each compile with the labels of the fits it is in force for
         loss = loss_of(model)

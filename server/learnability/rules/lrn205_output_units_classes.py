@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Fix, Severity
+from collections.abc import Iterator
+
+from learnability.analysis.program import LossInfo, ModelInfo, Program
+from learnability.analysis.semantic import Stmt
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import (
     CATEGORICAL,
     SEEN,
+    Output,
     class_count,
     each_loss_and_output,
     integer_class_labels,
@@ -101,11 +106,11 @@ CLASS_COUNT_NAMES = frozenset({"num_classes", "n_classes", "nb_classes", "number
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_loss_and_output(ctx, rule, lambda model, loss, out: _one(rule, ctx, model, loss, out))
 
 
-def _one(rule: Rule, ctx: Context, model, loss, out):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, loss: LossInfo, out: Output) -> Iterator[object]:  # findings, SEEN
     program = ctx.program
     if loss.name not in CATEGORICAL or out.layer.kind != "Dense":
         return
@@ -163,7 +168,7 @@ def _one(rule: Rule, ctx: Context, model, loss, out):
         fix=fix, related=related, severity=severity, units=out.units, classes=n)
 
 
-def _named_count(program, index: int):
+def _named_count(program: Program, index: int) -> tuple[str, int, Stmt] | None:
     """A module-level constant such as `num_classes = 10`, assigned before `index`."""
     for name in sorted(CLASS_COUNT_NAMES | {n.upper() for n in CLASS_COUNT_NAMES}):
         entry = program.assignment(name, index)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import fits, with_string_value
 from learnability.rules._outputs import REGRESSION, _masked, output_of
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 # activation -> (lowest, highest) value it can produce
 RANGES = {
@@ -148,7 +150,7 @@ def _range_text(bounds: tuple[float | None, float | None]) -> str:
         """, message="standardised targets", severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int]] = set()
     for model, fit in fits(program):
@@ -184,7 +186,7 @@ def check(rule: Rule, ctx: Context):
             value = out.act_arg.value
             new = with_string_value(value, "linear")
             fix = Fix("Use a linear output", (ctx.replace(out.layer.call.placed, value, new),))
-        related = [(out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {out.activation}")]
+        related: list[RelatedSpan] = [(out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {out.activation}")]
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the targets are made here"))
         yield rule.finding(ctx, fit.call.placed, fit.y, message, fix=fix, related=related, severity=severity,

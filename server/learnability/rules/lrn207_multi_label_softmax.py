@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.analysis.program import FitInfo, ModelInfo
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import each_fit
 from learnability.rules._outputs import output_of
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -134,7 +137,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="several labels per row"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for key, finding in each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)):
         if key not in seen:  # a fit met again (under another compile, or in a builder called twice)
@@ -142,7 +145,7 @@ def check(rule: Rule, ctx: Context):
             yield finding
 
 
-def _one(rule: Rule, ctx: Context, model, fit):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[tuple[int, Finding]]:
     program = ctx.program
     if fit.y is None:
         return
@@ -156,7 +159,7 @@ def _one(rule: Rule, ctx: Context, model, fit):
         return
     what = " and ".join(x for x in (("softmax" if act == "softmax" else ""),
                                     ("categorical crossentropy" if loss == "categorical_crossentropy" else "")) if x)
-    related = []
+    related: list[RelatedSpan] = []
     if out is not None:
         related.append((out.act_layer.call.placed, out.act_layer.call.node, f"the output activation: {act}"))
     if info.origin is not None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.analysis.program import FitInfo, ModelInfo
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import each_fit
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -65,7 +68,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="scaled labels are read as class indices by sparse crossentropy: pass the integer class labels"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for key, finding in each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)):
         if key not in seen:  # a fit met again (under another compile, or in a builder called twice)
@@ -73,7 +76,7 @@ def check(rule: Rule, ctx: Context):
             yield finding
 
 
-def _one(rule: Rule, ctx: Context, model, fit):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[tuple[int, Finding]]:
     program = ctx.program
     if fit.y is None or model.compile is None or model.compile.loss is None:
         return
@@ -82,7 +85,7 @@ def _one(rule: Rule, ctx: Context, model, fit):
     info = describe(program, fit.y, fit.call.index)
     if not info.rescaled or info.one_hot or info.multi_hot:
         return
-    related = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
+    related: list[RelatedSpan] = [(model.compile.call.placed, model.compile.loss.node, "the loss: sparse categorical crossentropy")]
     if info.origin is not None:
         related.append((info.origin.placed, info.origin.raw.node, "the labels are scaled here"))
     yield id(fit.call.node), rule.finding(

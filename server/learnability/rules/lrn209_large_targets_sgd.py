@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits, number_text
 from learnability.rules._optim import family
 from learnability.rules._outputs import _masked
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 LARGE = 1e3  # targets beyond this, squared errors of 1e6: SGD steps at a usual rate blow the weights up
 
@@ -73,7 +75,7 @@ LARGE = 1e3  # targets beyond this, squared errors of 1e6: SGD steps at a usual 
         """, message="targets up to 25000 with mse and SGD at 0.01 blow up the weights: standardise them"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model, fit in fits(program):
@@ -93,7 +95,7 @@ def check(rule: Rule, ctx: Context):
         if info.one_hot or info.multi_hot or info.scaled or info.max_abs is None or info.max_abs <= LARGE:
             continue
         seen.add(id(fit.call.node))
-        related = [(opt.placed, opt.node, f"the optimizer: {opt.kind} at {number_text(opt.learning_rate)}")]
+        related: list[RelatedSpan] = [(opt.placed, opt.node, f"the optimizer: {opt.kind} at {number_text(opt.learning_rate)}")]
         if info.origin is not None:
             related.append((info.origin.placed, info.origin.raw.node, "the targets are made here"))
         yield rule.finding(

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TypedDict
+
 import libcst as cst
 
 from learnability.analysis.program import ACTIVATION_LAYERS, ModelInfo, OptimizerInfo, Program
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import PREPROCESSING_LAYERS, number_text
 from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix, rate_sweep
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
-SAFE_RATE = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "ftrl": 0.01}
+SAFE_RATE: dict[str | None, float] = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "ftrl": 0.01}
 DEFAULT_SAFE = 1e-3
-LIMIT_KEY = {"sgd": "lr_max_sgd", "adadelta": "lr_max_adadelta", "adagrad": "lr_max_adagrad", "ftrl": "lr_max_adagrad"}
+
+
+class _RateData(TypedDict):
+    """The finding's data (what `--format json` and the editor see)."""
+    learning_rate: float
+    suggested: float
+    optimizer: str
+    architecture: str | None
+LIMIT_KEY: dict[str | None, str] = {"sgd": "lr_max_sgd", "adadelta": "lr_max_adadelta", "adagrad": "lr_max_adagrad", "ftrl": "lr_max_adagrad"}
 # The highest rate that trained on every seed, by architecture and optimizer (`scripts/measure_rule_claims.py lr`:
 # Keras 3.15, TensorFlow 2.21 CPU; 2 seeds, 15 epochs of 512 standardised samples; "trained" = final loss at most
 # half that of the best constant prediction; rates 1e-3, 1e-2, 0.03, 0.1, 0.3, 1). Measured:
@@ -351,7 +362,7 @@ def _rate_callback(program: Program, model: ModelInfo) -> bool:
         """, severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     rates: dict[int, set[float]] = {}
     for opt in optimizers(program):
@@ -371,6 +382,7 @@ def check(rule: Rule, ctx: Context):
         models = _models_of(program, opt)
         archs = {architecture(m) for m in models}
         arch = archs.pop() if len(archs) == 1 else None
+        kind: str | None
         if fam == "sgd":
             kind = "momentum" if _momentum(program, opt) > 0 else "sgd"
         else:
@@ -379,7 +391,7 @@ def check(rule: Rule, ctx: Context):
         safe = SAFE_RATE.get(fam, DEFAULT_SAFE)
         fix = rate_fix(ctx, opt, safe)
         anchor = rate_anchor(opt)
-        data = dict(learning_rate=lr, suggested=safe, optimizer=opt.kind, architecture=arch)
+        data = _RateData(learning_rate=lr, suggested=safe, optimizer=opt.kind, architecture=arch)
         measured = CEILING[arch][kind] if arch is not None and kind is not None else None
         ceiling = max(limit, measured) if measured is not None else limit
         if lr <= ceiling:

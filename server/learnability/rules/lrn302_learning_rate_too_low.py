@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Severity
+from collections.abc import Iterator
+
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import number_text
 from learnability.rules._optim import family, optimizers, rate_anchor, rate_fix, rate_sweep
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -94,7 +96,7 @@ DEFAULT_SAFE = 1e-3
         """, severity=Severity.ERROR),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("lr_min")
     for opt in optimizers(program):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.data import describe
-from learnability.analysis.program import NOTHING, OPTIMIZER_DEFAULT_LR
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import OPTIMIZER_DEFAULT_LR, CallView, Program
+from learnability.analysis.semantic import NOTHING
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._optim import is_legacy, optimizer_calls, optimizers_prefix, without_arg
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -127,7 +130,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, note="decay x steps = 0.00064: the decay never mattered"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for view in optimizer_calls(program):
         decay = view.kwargs.get("decay")
@@ -185,7 +188,7 @@ def check(rule: Rule, ctx: Context):
         )
 
 
-def _training_steps(program, view) -> int | None:
+def _training_steps(program: Program, view: CallView) -> int | None:
     """The optimizer steps of every fit of the models compiled with this optimizer call: epochs x
     ceil(samples / batch_size) (or steps_per_epoch); None when any of it is not known."""
     total = 0

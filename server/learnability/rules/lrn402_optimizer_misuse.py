@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.analysis.program import TRAINING_METHODS
+from learnability.analysis.program import TRAINING_METHODS, CompileInfo, ModelInfo, Program
 from learnability.analysis.semantic import exclusive
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._optim import family, is_legacy, optimizer_calls
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -177,17 +179,19 @@ WHY = {
         """, message="epsilon=0 for Adam", severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for view in optimizer_calls(program):
         fam = family(view.name)
         name = view.name.lower()
-        positions = dict(MOMENTS.get(fam or "", {}))
+        positions: dict[str, int | None] = dict(MOMENTS.get(fam or "", {}))
         if name not in ("adam", "nadam", "adamax", "sgd", "rmsprop", "adadelta") or is_legacy(view, program):
             positions = {k: None for k in positions}  # AdamW, TF1 ...: other positional orders
         for arg_name, pos in positions.items():
             arg = view.arg(pos, arg_name)
-            value = program.const(arg, view.index) if arg is not None else None
+            if arg is None:
+                continue
+            value = program.const(arg, view.index)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 continue
             if 0 <= value < 1:
@@ -198,19 +202,19 @@ def check(rule: Rule, ctx: Context):
                                argument=arg_name, value=value)
         eps = view.arg(None, "epsilon")
         value = program.const(eps, view.index) if eps is not None else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+        if eps is not None and isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
             yield rule.finding(ctx, view.placed, eps.value,
                                f"epsilon={value:g} for {view.name} gives NaN where a gradient is 0: keep the default 1e-7",
                                severity=Severity.ERROR if value < 0 else Severity.INFO, argument="epsilon", value=value)
     yield from _shared(rule, ctx)
 
 
-def _shared(rule: Rule, ctx: Context):
+def _shared(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """One optimizer object compiled into two models. Objects, not names: `opt = Adam()` built anew for
     each model (rebound, or in a builder called once per model) is a new optimizer each time; two
     compiles on different branches of an `if` never both run."""
     program = ctx.program
-    first_user: dict[tuple[int, int], list] = {}
+    first_user: dict[tuple[int, int], list[CompileInfo]] = {}
     compiles = sorted((c for m in program.models for c in m.compiles), key=lambda c: c.index)
     for c in compiles:
         opt = c.optimizer
@@ -222,22 +226,23 @@ def _shared(rule: Rule, ctx: Context):
         other = next((u for u in users if u.model is not c.model and u.index != c.index and
                       not exclusive(program.stmts[u.index].branch, program.stmts[c.index].branch)), None)
         users.append(c)
-        if other is None:
+        other_model = other.model if other is not None else None
+        if c.model is None or other_model is None:  # (a model's compiles always know their model)
             continue
-        if not (_trained(program, c.model) and _trained(program, other.model)):
+        if not (_trained(program, c.model) and _trained(program, other_model)):
             continue  # compile alone builds nothing: the GAN idiom (a generator compiled, never trained alone)
         compile_call = c.call
         arg = compile_call.arg(0, "optimizer")
         where = program.context(c.index)
         yield rule.finding(
             ctx, compile_call.placed, arg.value if arg is not None else compile_call.node,
-            f"the optimizer from line {opt.placed.span(opt.node).line} is shared with model '{other.model.var}'"
+            f"the optimizer from line {opt.placed.span(opt.node).line} is shared with model '{other_model.var}'"
             f"{' ' + where if where else ''}: give each model its own",
             severity=Severity.WARNING, related=[(opt.placed, opt.node, "the shared optimizer")],
         )
 
 
-def _trained(program, model) -> bool:
+def _trained(program: Program, model: ModelInfo) -> bool:
     """Whether the program trains this model object (fit, fit_generator, train_on_batch); a model that is only
     compiled never builds its optimizer's slots. Unknown receivers count as trained."""
     obj = model.obj

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.calls import find_calls
-from learnability.analysis.data import describe
+from learnability.analysis.data import DataInfo, describe
 from learnability.analysis.names import last
-from learnability.analysis.program import FitInfo, ModelInfo, Program
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import FitInfo, LayerInfo, ModelInfo, Program
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING, fits, layer_prefix, starts_with_scaling
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 # first layers that take raw integers or strings, not scaled floats
 INDEX_INPUT_LAYERS = frozenset(
@@ -46,7 +48,7 @@ def _scales_elsewhere(program: Program) -> bool:
     return cached
 
 
-def _weight_layers(model: ModelInfo) -> list:
+def _weight_layers(model: ModelInfo) -> list[LayerInfo]:
     return [layer for layer in model.layers if layer.kind in WEIGHT_LAYERS]
 
 
@@ -68,7 +70,7 @@ def _rescaling_fix(ctx: Context, model: ModelInfo) -> Fix | None:
                (ctx.insert_before(model.call.placed, target, f"{prefix}Rescaling(1.0 / 255), "),))
 
 
-def _generator_fix(ctx: Context, info) -> Fix | None:
+def _generator_fix(ctx: Context, info: DataInfo) -> Fix | None:
     if info.generator is None:
         return None
     ctor, stmt = info.generator
@@ -87,7 +89,7 @@ def _generator_fix(ctx: Context, info) -> Fix | None:
                (ctx.replace(stmt.placed, ctor, ctor.with_changes(args=args)),))
 
 
-def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: float):
+def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: float) -> DataInfo | None:
     """What is known of `fit`'s inputs when they reach `model` unscaled (largest value above `limit`, no
     scaling on the way); None otherwise. LRN101 asks it too (saturating layers fed unscaled inputs)."""
     if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
@@ -102,7 +104,7 @@ def unscaled_inputs(program: Program, model: ModelInfo, fit: FitInfo, limit: flo
     return info
 
 
-def file_inputs(program: Program, model: ModelInfo, fit: FitInfo):
+def file_inputs(program: Program, model: ModelInfo, fit: FitInfo) -> DataInfo | None:
     """What is known of `fit`'s inputs when they were read from a tabular file (read_csv, loadtxt, genfromtxt)
     and reach `model` with no scaling on the way and no known range; None otherwise."""
     if fit.x is None or starts_with_scaling(model) or _first_layer_unknown(model):
@@ -254,7 +256,7 @@ def file_inputs(program: Program, model: ModelInfo, fit: FitInfo):
         """, message="likely unscaled", severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("input_max_abs")
     for model, fit in fits(program):
@@ -265,6 +267,8 @@ def check(rule: Rule, ctx: Context):
                 yield _file_finding(rule, ctx, fit, info)
             continue
         peak = info.max_abs
+        if peak is None or fit.x is None:  # (an answer always has inputs and their peak)
+            continue
         weighted = _weight_layers(model)
         no_hidden = not model.opaque and len(weighted) == 1 and weighted[0] is model.output_layer
         if no_hidden and peak <= LINEAR_MODEL_MAX_ABS:
@@ -309,14 +313,14 @@ def check(rule: Rule, ctx: Context):
         )
 
 
-def _file_finding(rule: Rule, ctx: Context, fit: FitInfo, info):
+def _file_finding(rule: Rule, ctx: Context, fit: FitInfo, info: DataInfo) -> Finding:
     """Columns read from a file with no scaling on the way: their range is unknown, so "likely", at info."""
-    origin, related = "", []
+    origin, related = "", list[RelatedSpan]()
     read = info.read_at
     if read is not None and read.placed is not None and info.origin_node is not None:
         origin = f" (read on line {read.placed.span(info.origin_node).line})"
         related.append((read.placed, info.origin_node, "the inputs are read from a file here"))
     return rule.finding(
-        ctx, fit.call.placed, fit.x,
+        ctx, fit.call.placed, fit.x if fit.x is not None else fit.call.node,  # (file_inputs answers only with inputs)
         f"likely unscaled: columns read from a file{origin} reach fit as read: standardise them",
         related=related, severity=Severity.INFO, source=info.source)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits, starts_with_scaling
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -53,7 +55,7 @@ TOO_SMALL = 0.02  # the largest input below this: 1/255 of the scale the initial
         """, message="inputs reach at most 0.00392, scaled down too far (twice?): scale them to about [0, 1] once"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model, fit in fits(program):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.analysis.program import FitInfo, ModelInfo
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import each_fit
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 @register(
@@ -53,18 +56,18 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="inputs are constant (all 1)"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit))
 
 
-def _one(rule: Rule, ctx: Context, _model, fit):
+def _one(rule: Rule, ctx: Context, _model: ModelInfo, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
     if fit.x is None:
         return
     info = describe(program, fit.x, fit.call.index)
     if not info.constant:
         return
-    related = []
+    related: list[RelatedSpan] = []
     if info.origin is not None:
         related.append((info.origin.placed, info.origin.raw.node, "the constant inputs are made here"))
     value = f" (all {info.low:g})" if info.low is not None else ""

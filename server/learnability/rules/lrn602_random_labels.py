@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe, names_behind
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -67,7 +69,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="labels are drawn at random, independently of the inputs"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for _model, fit in fits(program):
         if fit.y is None:

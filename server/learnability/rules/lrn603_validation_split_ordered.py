@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -63,7 +65,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """, message="validation_split=0.2 takes the last 20% of class-sorted labels (one class): shuffle X and y first"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for _model, fit in fits(program):
         split = fit.validation_split

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from learnability.analysis.data import describe
-from learnability.findings import Category, Severity
+from collections.abc import Iterator
+
+from learnability.analysis.data import DataInfo, describe
+from learnability.analysis.program import FitInfo, ModelInfo
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import each_fit
 from learnability.rules._outputs import _masked
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 def _shifted(lo: float, hi: float, units: int) -> bool:
@@ -14,7 +17,7 @@ def _shifted(lo: float, hi: float, units: int) -> bool:
     return lo >= 1 and hi - lo + 1 == units
 
 
-def _units_rule_reports(info, units: int) -> bool:
+def _units_rule_reports(info: DataInfo, units: int) -> bool:
     """LRN205 (output units vs number of classes) already reports too few units for labels 0..k."""
     try:
         from learnability.rules._outputs import class_count
@@ -96,11 +99,11 @@ def _units_rule_reports(info, units: int) -> bool:
         """, message="labels run from 0 to 2, but a 1-unit sigmoid output needs 0 or 1: use softmax per class", severity=Severity.WARNING),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit))
 
 
-def _one(rule: Rule, ctx: Context, model, fit):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
     if fit.y is None or model.compile is None or model.compile.loss is None:
         return
@@ -128,7 +131,7 @@ def _one(rule: Rule, ctx: Context, model, fit):
                    + (": use y - 1" if _shifted(lo, hi, units) else f"; label {lo if lo < 0 else hi:g} has no unit"))
     if message is None:
         return
-    related = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
+    related: list[RelatedSpan] = [(out.call.placed, out.call.node, f"the output layer: {units} unit(s)")]
     if info.origin is not None:
         related.append((info.origin.placed, info.origin.raw.node, "the labels are made here"))
     # measured (scripts/measure_rule_claims.py more): sparse labels out of range raise InvalidArgumentError

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from learnability.analysis.data import _base_name, _is_rng, _is_shuffling_index, names_behind
 from learnability.analysis.program import Program
-from learnability.findings import Category, Severity
+from learnability.analysis.semantic import Stmt
+from learnability.findings import Category, Finding, Severity
 from learnability.rules._helpers import fits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -22,7 +25,7 @@ def _shuffle_events(rule: Rule, ctx: Context) -> list[tuple[str, int]]:
             for event in events]
 
 
-def _stmt_events(program: Program, stmt) -> list[tuple[str, int]]:
+def _stmt_events(program: Program, stmt: Stmt) -> list[tuple[str, int]]:
     raw = stmt.raw
     value = raw.value
     if raw.kind == "expr" and isinstance(value, cst.Call):
@@ -149,7 +152,7 @@ def _stmt_events(program: Program, stmt) -> list[tuple[str, int]]:
         """, message="labels are shuffled apart from their inputs: shuffle both with one permutation"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     events = _shuffle_events(rule, ctx)
     if not events:

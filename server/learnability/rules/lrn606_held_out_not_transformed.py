@@ -4,13 +4,15 @@ validation_data, evaluate or predict; a scaled copy that never reaches fit."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
 from learnability.analysis.data import DataInfo, describe, names_behind
-from learnability.analysis.program import FitInfo, Program
-from learnability.findings import Category, Severity
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.analysis.program import FitInfo, ModelInfo, Program
+from learnability.analysis.semantic import Stmt
+from learnability.findings import Category, Finding, Severity
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
 def _held_out(fit: FitInfo, part: int = 0) -> cst.BaseExpression | None:
@@ -215,7 +217,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
         """, message="is overwritten on line 9 unread"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.threshold("input_max_abs")
     reported: set[int] = set()
     for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model, limit)):
@@ -225,7 +227,7 @@ def check(rule: Rule, ctx: Context):
     yield from _dead_scaled_copies(rule, ctx)
 
 
-def _one(rule: Rule, ctx: Context, model, limit: float):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, limit: float) -> Iterator[tuple[int, Finding]]:
     program = ctx.program
     trains = [f for f in model.fits if f.x is not None]
     if not trains:
@@ -248,10 +250,10 @@ def _one(rule: Rule, ctx: Context, model, limit: float):
         for train in ([own] if own is not None else [f for f in trains if f.call.index < index]):
             train_info = describe(program, train.x, train.call.index)
             message = _scale_mismatch(train_info, held, where, limit) or _rank_mismatch(model, train_info, held, where)
-            if message is None or not _same_origin(program, train, train_info, node, index, held):
+            if message is None or train.x is None or not _same_origin(program, train, train_info, node, index, held):
                 continue
             reported.add(id(node))
-            related = [(train.call.placed, train.x, "the training inputs")]
+            related: list[RelatedSpan] = [(train.call.placed, train.x, "the training inputs")]
             if held.origin is not None:
                 related.append((held.origin.placed, held.origin.raw.node, "these inputs are made here"))
             yield id(node), rule.finding(ctx, call.call.placed, node, message, related=related, max_abs=held.max_abs)
@@ -265,18 +267,19 @@ def _scale_mismatch(train: DataInfo, held: DataInfo, where: str, limit: float) -
     return f"{where} gets unscaled inputs (up to {held.max_abs:g}), training scaled ones: apply the same transform"
 
 
-def _rank_mismatch(model, train: DataInfo, held: DataInfo, where: str) -> str | None:
+def _rank_mismatch(model: ModelInfo, train: DataInfo, held: DataInfo, where: str) -> str | None:
     """The training inputs reshaped to another number of dimensions than the held-out ones (x_train.reshape(-1, 784)
     and x_test as loaded): evaluate / predict stop with a shape error."""
     if not train.reshaped or train.ndim is None or held.ndim is None or held.ndim == train.ndim or held.reshaped:
         return None
     first = next((layer for layer in model.layers if layer.kind not in ("Input", "InputLayer")), None)
-    if first is None or first.kind in _ANY_RANK or getattr(model, "opaque", ()):
+    if first is None or first.kind in _ANY_RANK or model.opaque:
         return None
     return f"training inputs reshaped to {train.ndim}-D, {where} gets {held.ndim}-D: reshape every split the same way"
 
 
-def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], reported: set[int]):
+def _label_mismatch(rule: Rule, ctx: Context, model: ModelInfo, trains: list[FitInfo], reported: set[int]
+                    ) -> Iterator[tuple[int, Finding]]:
     """One-hot training labels with categorical crossentropy, integer labels in validation_data / evaluate."""
     program = ctx.program
     one_hot = [f for f in trains if f.y is not None and f.compile is not None and f.compile.loss is not None
@@ -304,7 +307,7 @@ def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], repo
             train_info = describe(program, train.y, train.call.index)
             same = (train_info.dataset is not None and train_info.dataset == held.dataset) or bool(
                 names_behind(program, train.y, train.call.index) & names_behind(program, node, index))
-            if not train_info.one_hot or not same:
+            if not train_info.one_hot or not same or train.y is None:
                 continue
             reported.add(id(node))
             yield id(node), rule.finding(
@@ -317,14 +320,14 @@ def _label_mismatch(rule: Rule, ctx: Context, model, trains: list[FitInfo], repo
 _WORD = r"(?<![\w.]){}(?!\w)"
 
 
-def _dead_scaled_copies(rule: Rule, ctx: Context):
+def _dead_scaled_copies(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """X_scaled = scaler.fit_transform(X) never read (or bound again before it is read) while fit gets X's raw
     values: the scaling was done and thrown away."""
     program = ctx.program
     lines = program.source.splitlines()
     done: set[int] = set()
     for model, fit in ((m, f) for m in program.models for f in m.fits if f.x is not None):
-        if id(fit.call.node) in done:
+        if fit.x is None or id(fit.call.node) in done:
             continue
         train = describe(program, fit.x, fit.call.index)
         if train.scaled or train.constant or train.source == "unknown":
@@ -354,7 +357,7 @@ def _dead_scaled_copies(rule: Rule, ctx: Context):
             break
 
 
-def _never_read(program: Program, lines: list[str], stmt, name: str) -> str | None:
+def _never_read(program: Program, lines: list[str], stmt: Stmt, name: str) -> str | None:
     """How a binding dies unread: "is never used", "is overwritten on line N before it is used"; None when a
     later line reads it."""
     span = stmt.placed.span(stmt.raw.node)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
 from learnability.analysis.data import _SCALERS, _base_name
 from learnability.analysis.names import last
-from learnability.findings import Category, Severity
+from learnability.analysis.program import Program
+from learnability.analysis.semantic import Stmt
+from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 HELD_OUT = re.compile(r"(^|_)(test|val|valid|validation|holdout|dev)(_|$|\d)|^(test|val)[A-Z]|(Test|Val)$", re.I)
@@ -66,9 +69,9 @@ TRAIN = re.compile(r"(^|_)(train|tr|training)(_|$|\d)|^train[A-Z]|Train$", re.I)
         """, message="the scaler is fitted on b and then transforms a"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    fitted: dict[str, tuple] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
+    fitted: dict[str, tuple[Stmt, cst.BaseExpression, str]] = {}  # scaler variable -> (stmt, node, the held-out name it was fitted on)
     for stmt, events in ctx.each_statement(rule, lambda stmt: _events(program, stmt)):
         for event in events:
             if event[0] == "fit":
@@ -79,7 +82,7 @@ def check(rule: Rule, ctx: Context):
                     del fitted[var]  # refitted on something else
             elif event[1] in fitted:
                 _kind, receiver, data, call = event
-                if data and _role(program, data, stmt.index) == "train":
+                if data and receiver is not None and _role(program, data, stmt.index) == "train":
                     fstmt, node, held = fitted.pop(receiver)
                     yield rule.finding(
                         ctx, fstmt.placed, node,
@@ -87,7 +90,11 @@ def check(rule: Rule, ctx: Context):
                         related=[(stmt.placed, call, "the training split is transformed here")])
 
 
-def _role(program, name: str | None, index: int) -> str | None:
+# ("fit", the scaler's variable, the data's name, the data) or ("transform", the scaler's variable, the data's name, the call)
+ScalerEvent = tuple[str, "str | None", "str | None", cst.BaseExpression]
+
+
+def _role(program: Program, name: str | None, index: int) -> str | None:
     """"test" / "train" for a split: where it came from (train_test_split's odd / even outputs, load_data()'s
     second / first pair), else its name (X_test, x_val / X_train, x_tr)."""
     if not name:
@@ -107,11 +114,11 @@ def _role(program, name: str | None, index: int) -> str | None:
     return "train" if TRAIN.search(name) else None
 
 
-def _events(program, stmt) -> list[tuple]:
+def _events(program: Program, stmt: Stmt) -> list[ScalerEvent]:
     """A statement's scaler fits ("fit", the scaler's variable, the data's name, the data) and transforms
     ("transform", the scaler's variable, the data's name, the call), in order."""
     raw = stmt.raw
-    out: list[tuple] = []
+    out: list[ScalerEvent] = []
     for call in _calls(raw.value):
         func = call.func
         if not isinstance(func, cst.Attribute) or not call.args or call.args[0].keyword is not None:
@@ -138,7 +145,7 @@ def _calls(node: cst.CSTNode | None) -> list[cst.Call]:
     return out[::-1]
 
 
-def _is_scaler(program, receiver: cst.BaseExpression, index: int) -> bool:
+def _is_scaler(program: Program, receiver: cst.BaseExpression, index: int) -> bool:
     if isinstance(receiver, cst.Call):
         return last(program.qualname(receiver.func) or "") in _SCALERS
     if isinstance(receiver, cst.Name):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS
+from collections.abc import Iterator
+
+import libcst as cst
+
+from learnability.analysis.program import CONV_LAYERS, POOL_LAYERS, LayerInfo, ModelInfo
 from learnability.analysis.shapes import SHAPE_PRESERVING, spatial_rank
-from learnability.findings import Category, Fix, Severity
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._outputs import LABEL_SOURCES, labels_of, line_indent, spelled_layer_edits
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -88,7 +92,7 @@ _FLATTENS = ("Flatten", "GlobalAveragePooling", "GlobalMaxPooling", "GlobalAvgPo
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for model in program.models:
@@ -110,7 +114,7 @@ def check(rule: Rule, ctx: Context):
                 rank = dense = None
         if model.opaque and max(model.opaque) >= len(model.layers):
             continue  # something unknown after the last layer
-        if dense is not None and rank is not None and id(dense.call.node) not in seen:
+        if dense is not None and rank is not None and maker is not None and id(dense.call.node) not in seen:
             # the model's output is still a feature map, and a Dense layer works on it
             seen.add(id(dense.call.node))
             finding = _finding(rule, ctx, model, dense, maker, rank)
@@ -118,7 +122,7 @@ def check(rule: Rule, ctx: Context):
                 yield finding
 
 
-def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
+def _finding(rule: Rule, ctx: Context, model: ModelInfo, layer: LayerInfo, maker: LayerInfo, rank: int) -> Finding | None:
     program = ctx.program
     labels = labels_of(program, model)
     per_sample = labels is not None and labels.source in LABEL_SOURCES and (labels.integer_labels or labels.one_hot) \
@@ -136,7 +140,7 @@ def _finding(rule: Rule, ctx: Context, model, layer, maker, rank: int):
                         severity=severity, related=[(maker.call.placed, maker.call.node, f"the {maker.kind} output is a {rank + 2}-D feature map")])
 
 
-def _fix(ctx: Context, model, layer) -> Fix | None:
+def _fix(ctx: Context, model: ModelInfo, layer: LayerInfo) -> Fix | None:
     program = ctx.program
     spelled = spelled_layer_edits(ctx, "Flatten", layer.call.node)
     if spelled is None:
@@ -155,13 +159,14 @@ def _fix(ctx: Context, model, layer) -> Fix | None:
         return None
     raw = stmt.raw
     # model.add(Dense(...)): add a model.add(Flatten()) line before it
-    if model.kind == "sequential" and raw.kind == "expr" and getattr(raw.value, "args", None) and \
-            raw.value.args[0].value is node:  # type: ignore[union-attr]
+    call = raw.value
+    if model.kind == "sequential" and raw.kind == "expr" and isinstance(call, cst.Call) and call.args and \
+            call.args[0].value is node:
         span = placed.span(raw.node)
         indent = line_indent(program, span.line, span.column)
         if indent is None:
             return None
-        func = raw.value.func  # type: ignore[union-attr]
+        func = call.func
         target = placed.code(func)
         return Fix("Insert Flatten() before the Dense layer",
                    imports + (ctx.insert_before(placed, raw.node, f"{target}({flatten}())\n{indent}"),))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from learnability.analysis.program import ModelInfo
 from learnability.analysis.shapes import find_too_small
-from learnability.findings import Category, Severity
+from learnability.findings import Category, Finding, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
-def _size(dims) -> str:
+def _size(dims: tuple[int | None, ...]) -> str:
     return "x".join(str(d) if d is not None else "?" for d in dims)
 
 
@@ -60,7 +63,7 @@ def _size(dims) -> str:
         """, message="the feature map reaching this Conv2D is 3x3"),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[int] = set()
     for key, finding in ctx.each_model(rule, program.models, lambda model: _model(rule, ctx, model)):
@@ -69,7 +72,7 @@ def check(rule: Rule, ctx: Context):
             yield finding
 
 
-def _model(rule: Rule, ctx: Context, model):
+def _model(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:
     found = find_too_small(ctx.program, model)
     if found is None:
         return

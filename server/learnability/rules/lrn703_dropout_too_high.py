@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.calls import find_calls
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import CallView
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 DROPOUT_LAYERS = frozenset("Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D AlphaDropout GaussianDropout".split())
@@ -114,12 +117,12 @@ RECURRENT_LAYERS = frozenset("LSTM GRU SimpleRNN ConvLSTM1D ConvLSTM2D ConvLSTM3
         """, severity=Severity.ERROR),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     views = find_calls(ctx.program, DROPOUT_LAYERS | RECURRENT_LAYERS)
     yield from ctx.each_call(rule, views, lambda view: _one(rule, ctx, view))
 
 
-def _one(rule: Rule, ctx: Context, view):
+def _one(rule: Rule, ctx: Context, view: CallView) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("dropout_max")
     if not (view.qualname or "").startswith("keras.layers."):

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import LayerInfo, ModelInfo, Program
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import with_string_value
-from learnability.rules._init import kernel_init, kernel_layer, read_init
-from learnability.rules.base import Context, Invalid, Rule, Valid, register
+from learnability.rules._init import Init, kernel_init, kernel_layer, read_init
+from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 RELU_LIKE = frozenset({"relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "prelu", "mish"})
 
 
-def _candidates(program, model) -> list[tuple]:
+def _candidates(program: Program, model: ModelInfo) -> list[tuple[tuple[int, int, int], LayerInfo, Init, str]]:
     """[(key, layer, its initialiser, its activation)] for the model's hidden layers with a constant kernel: the
     per-model part of the check, before layers met through another model are left out (in `check`)."""
     output = model.output_layer
-    out = []
+    out: list[tuple[tuple[int, int, int], LayerInfo, Init, str]] = []
     for i, layer in enumerate(model.layers):
         if layer is output or not kernel_layer(layer):
             continue
@@ -29,7 +32,7 @@ def _candidates(program, model) -> list[tuple]:
     return out
 
 
-def _bias(program, layer) -> float | None:
+def _bias(program: Program, layer: LayerInfo) -> float | None:
     """The bias every unit starts with: 0 (the Keras default), a constant, or None when not constant."""
     arg = layer.arg(None, "bias_initializer")
     if arg is None:
@@ -125,7 +128,7 @@ def _bias(program, layer) -> float | None:
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     seen: set[tuple[int, int, int]] = set()  # a layer met again through another model
     for candidates in ctx.each_model(rule, program.models, lambda model: [_candidates(program, model)]):
@@ -158,6 +161,6 @@ def check(rule: Rule, ctx: Context):
             severity = None
             start = "all-zero weights" if init.value == 0 else f"every weight equal to {shown}"
             message = f"{layer.kind} starts with {start}{more}, so its units stay identical: use '{target}'"
-        related = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
+        related: list[RelatedSpan] = [(l.call.placed, l.call.node, f"another {l.kind} with a constant kernel") for l, _i, _a in found[1:]]
         yield rule.finding(ctx, layer.call.placed, init.arg.value, message, fix=fix, severity=severity,
                            related=related, layer=layer.kind, activation=act)

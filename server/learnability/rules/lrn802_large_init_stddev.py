@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import ModelInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import SATURATING
 from learnability.rules._init import kernel_init, kernel_layer
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -75,7 +78,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("init_stddev_max")
     seen: set[int] = set()
@@ -85,7 +88,7 @@ def check(rule: Rule, ctx: Context):
             yield finding
 
 
-def _one(rule: Rule, ctx: Context, model, limit: float):
+def _one(rule: Rule, ctx: Context, model: ModelInfo, limit: float) -> Iterator[tuple[int, Finding]]:
     program = ctx.program
     for i, layer in enumerate(model.layers):
         if not kernel_layer(layer):

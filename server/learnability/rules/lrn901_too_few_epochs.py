@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
 from learnability.analysis.data import describe
 from learnability.analysis.names import last
-from learnability.analysis.program import NOTHING, Program
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import CallView, FitInfo, Program
+from learnability.analysis.semantic import NOTHING
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -122,7 +124,7 @@ def _sample_count(program: Program, x: cst.BaseExpression, index: int) -> tuple[
     return found
 
 
-def _loops(statements) -> list[cst.CSTNode]:
+def _loops(statements: Sequence[cst.CSTNode]) -> list[cst.CSTNode]:
     """for/while statements among `statements` and the blocks nested in them (functions, ifs, withs)."""
     found: list[cst.CSTNode] = []
     todo = list(statements)
@@ -142,7 +144,7 @@ def _loops(statements) -> list[cst.CSTNode]:
     return found
 
 
-def _in_loop(call) -> bool:
+def _in_loop(call: CallView) -> bool:
     module = call.placed.chunk.module
     if module is None:
         return False
@@ -242,7 +244,7 @@ def _in_loop(call) -> bool:
         """, severity=Severity.INFO),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for _model, fit in fits(program):
         epochs = fit.epochs
@@ -280,7 +282,7 @@ def check(rule: Rule, ctx: Context):
                                fix=fix, severity=Severity.INFO, epochs=epochs, steps=steps[0])
 
 
-def _steps(program: Program, fit) -> tuple[int, str] | None:
+def _steps(program: Program, fit: FitInfo) -> tuple[int, str] | None:
     """(optimizer steps in one epoch, how they were counted) when known: steps_per_epoch=N, or the
     sample count over the batch size (Keras's default 32 when none is given)."""
     index = fit.call.index

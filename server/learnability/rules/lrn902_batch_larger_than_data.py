@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from learnability.analysis.data import describe
-from learnability.findings import Category, Fix, Severity
+from learnability.analysis.program import FitInfo
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import each_fit
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -65,11 +68,11 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     yield from each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, fit))
 
 
-def _one(rule: Rule, ctx: Context, fit):
+def _one(rule: Rule, ctx: Context, fit: FitInfo) -> Iterator[Finding]:
     program = ctx.program
     batch = fit.batch_size
     if not isinstance(batch, int) or isinstance(batch, bool) or fit.x is None:

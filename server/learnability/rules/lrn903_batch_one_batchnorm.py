@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from learnability.findings import Category, Fix, Severity
+from collections.abc import Iterator
+
+from learnability.findings import Category, Finding, Fix, Severity
 from learnability.rules._helpers import fits
 from learnability.rules._optim import literal_behind
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
@@ -87,7 +89,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
         """),
     ],
 )
-def check(rule: Rule, ctx: Context):
+def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     for model, fit in fits(program):
         if fit.batch_size != 1 or isinstance(fit.batch_size, bool):

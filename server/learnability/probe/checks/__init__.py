@@ -42,7 +42,7 @@ def markdown() -> list[str]:
     return out
 
 
-def check_markdown(c) -> list[str]:
+def check_markdown(c: ProbeCheck) -> list[str]:
     """One check's section (docs/rules.md, and the editor's Explain)."""
     out = [f"### {c.id}", "", f"**{c.name}** · category `{c.category}` · severity `{c.severity}`", "",
            c.summary, "", f"**Why.** {c.rationale}"]

@@ -10,7 +10,7 @@ test_probe_check_cases.py runs them all without TensorFlow. Checks decided on th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping, TypeAlias
 
 from learnability.probe.record import Measurement
 
@@ -22,7 +22,7 @@ class Hit:
     message: str
     evidence: str
     at: str | int | None = "fit"
-    data: dict | None = None
+    data: dict[str, object] | None = None
     subject: str | None = None
 
 
@@ -41,7 +41,8 @@ class Invalid:
     note: str = ""
 
 
-Decide = Callable[[Measurement, dict], Iterable[Hit]]
+Thresholds: TypeAlias = Mapping[str, float]  # threshold name -> value (report.THRESHOLDS, as configured)
+Decide: TypeAlias = Callable[[Measurement, Thresholds], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class ProbeCheck:
         """The case shown as the check's example (explain): its first INVALID case."""
         return self.invalid[0] if self.invalid else None
 
-    def hits(self, m: Measurement, th: dict) -> list[Hit]:
+    def hits(self, m: Measurement, th: Thresholds) -> list[Hit]:
         return list(self.decide(m, th)) if self.decide is not None else []
 
 
@@ -73,7 +74,7 @@ PROBE_CHECKS: dict[str, ProbeCheck] = {}
 
 def probe_check(*, id: str, name: str, category: str, severity: str, summary: str, rationale: str,
                 remedy: str = "", cases: Iterable[str] = (), valid: Iterable[Valid] = (),
-                invalid: Iterable[Invalid] = (), decided_in: str = "") -> Callable[[Any], ProbeCheck]:
+                invalid: Iterable[Invalid] = (), decided_in: str = "") -> Callable[[Decide | None], ProbeCheck]:
     """Decorator: turn `def decide(m, th)` (or None, for a check decided elsewhere: `decided_in`) into a
     registered ProbeCheck."""
 

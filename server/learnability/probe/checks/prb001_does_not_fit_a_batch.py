@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, fmt, pct, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Fit, Measurement, fmt, pct, sample
 
 
 @probe_check(
@@ -21,7 +23,7 @@ from learnability.probe.record import Fit, fmt, pct, sample
                 "a symptom: see the causes", "regression: the evidence gives the batch R²"),
     ],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     if m.fit.fitted:
         return
     regression = m.kind == "regression"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Layer, fmt, pct, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Layer, Measurement, fmt, pct, sample
 
 _OUT = Layer("dense_1", "Dense", 6, "sigmoid", output=True)
 
@@ -28,7 +30,7 @@ _OUT = Layer("dense_1", "Dense", 6, "sigmoid", output=True)
                                     _OUT)),
                      "dead ReLUs: 95%", "dead from the start")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     for lyr in m.layers:
         if lyr.output:
             continue

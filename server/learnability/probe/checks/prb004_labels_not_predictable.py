@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import HeldOut, above_chance, pct, sample
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import HeldOut, Measurement, above_chance, pct, sample
 
 _MEMORISED = HeldOut(train_accuracy=0.96, held_out_accuracy=0.48, chance=0.5, train_samples=150, held_out_samples=50,
                      steps=40, margin=0.12, above_chance=False)
@@ -27,7 +28,7 @@ _AT_CHANCE = replace(_MEMORISED, train_accuracy=0.52)
              Invalid(sample(held=_AT_CHANCE), "held-out accuracy stays at chance",
                      "fits the batch, stays at chance on the training slice, nothing else explains it")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     held = m.held
     if held is None or held.held_out_accuracy is None or m.kind == "regression":
         return
@@ -39,4 +40,4 @@ def decide(m, th):
                   f"after {held.steps} steps on {held.train_samples} samples: training accuracy "
                   f"{pct(held.train_accuracy)}, held-out accuracy {pct(held.held_out_accuracy)} on "
                   f"{held.held_out_samples} samples vs chance {pct(held.chance)} (above chance would need > "
-                  f"{pct(held.chance + (held.margin or 0))})")
+                  f"{pct(held.chance + (held.margin or 0) if held.chance is not None else None)})")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, TargetMisfit, fmt, sample
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Fit, Measurement, TargetMisfit, fmt, sample
 
 
 @probe_check(
@@ -24,7 +25,7 @@ from learnability.probe.record import Fit, TargetMisfit, fmt, sample
              Invalid(sample(fit=Fit(loss=(0.7, None), steps=2, nonfinite=True)),
                      "the loss or gradients became NaN/inf after 2 steps")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     curve = m.fit.loss
     init_loss = m.init_loss
     finite_losses = [v for v in curve if v is not None and math.isfinite(v) and v < 1e29]

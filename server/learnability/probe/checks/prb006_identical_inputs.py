@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Inputs, fmt, pct, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Inputs, Measurement, fmt, pct, sample
 
 
 @probe_check(
@@ -16,7 +18,7 @@ from learnability.probe.record import Inputs, fmt, pct, sample
              Invalid(sample(inputs=Inputs(min=0.0, max=1.0, identical_across_classes=True)),
                      "the inputs of different classes are identical")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     inputs = m.inputs
     if not (inputs.identical_samples or inputs.identical_across_classes):
         return

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Layer, pct, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Layer, Measurement, pct, sample
 
 _OUT = Layer("dense_1", "Dense", 6, "sigmoid", output=True)
 
@@ -24,7 +26,7 @@ _OUT = Layer("dense_1", "Dense", 6, "sigmoid", output=True)
                                           saturation_end=0.8), _OUT)),
                      "sigmoid layer conv2d is saturated: 82% of its outputs sit on the flat ends")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     for lyr in m.layers:
         if lyr.output or lyr.saturation is None or lyr.saturation <= th["saturation"]:
             continue

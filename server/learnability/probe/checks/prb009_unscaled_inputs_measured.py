@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Inputs, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Inputs, Measurement, fmt, sample
 
 
 @probe_check(
@@ -18,7 +20,7 @@ from learnability.probe.record import Inputs, fmt, sample
     invalid=[Invalid(sample(inputs=Inputs(min=0.0, max=255.0, mean=120.0, std=70.0)),
                      "inputs are not scaled: values up to 255")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     if not m.unscaled:
         return
     i = m.inputs

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Fit, Measurement, fmt, sample
 
 
 @probe_check(
@@ -16,7 +18,7 @@ from learnability.probe.record import Fit, fmt, sample
     invalid=[Invalid(sample(fit=Fit(loss=(9.5, 3.0, 0.5), steps=3, fitted=True)),
                      "loss at initialisation 9.5 is far above -log(1/2) = 0.693")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     init, expected = m.init_loss, m.expected_loss
     if init is not None and expected and m.kind != "regression" and \
             init > th["init_loss_factor"] * expected and init > expected + 1.0:

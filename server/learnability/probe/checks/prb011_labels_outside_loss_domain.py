@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, Labels, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Fit, Labels, Measurement, fmt, sample
 
 
 @probe_check(
@@ -27,7 +29,7 @@ from learnability.probe.record import Fit, Labels, fmt, sample
              Invalid(sample(fit=Fit(loss=(0.5, -0.2, -3.0), steps=3)),
                      "the loss is negative: the labels are outside what the loss accepts")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     lab = m.labels
     span = f"{fmt(lab.min)}..{fmt(lab.max)}"
     if "PRB011" in m.measured_causes:  # the measured cause; the report adds its remedy's run

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Labels, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Labels, Measurement, fmt, sample
 
 
 @probe_check(
@@ -15,7 +17,7 @@ from learnability.probe.record import Labels, fmt, sample
     invalid=[Invalid(sample(labels=Labels(balance=0.3, classes_seen=2, counts=[190, 10])),
                      "labels are imbalanced (normalised perplexity 0.3)")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     lab = m.labels
     if lab.balance is not None and lab.classes_seen > 1 and lab.balance < th["balance"]:
         yield Hit(f"labels are imbalanced (normalised perplexity {fmt(lab.balance)})",

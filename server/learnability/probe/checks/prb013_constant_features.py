@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Inputs, pct, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Inputs, Measurement, pct, sample
 
 
 @probe_check(
@@ -15,7 +17,7 @@ from learnability.probe.record import Inputs, pct, sample
     invalid=[Invalid(sample(inputs=Inputs(min=0.0, max=1.0, shape=[784], constant_feature_fraction=0.8)),
                      "80% of the input features are constant across the slice")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     cff = m.inputs.constant_feature_fraction
     if cff is not None and not m.identical and cff > th["constant_features"]:
         yield Hit(f"{pct(cff)} of the input features are constant across the slice",

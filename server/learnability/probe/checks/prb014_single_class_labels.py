@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Labels, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Labels, Measurement, fmt, sample
 
 
 @probe_check(
@@ -21,7 +23,7 @@ from learnability.probe.record import Labels, fmt, sample
              Invalid(sample(labels=Labels(min=1.0, max=1.0, classes_seen=1, counts=[0, 200]), measured_causes=("PRB014",)),
                      "every label is the same class", "a filter left one class: no factor to multiply back")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     if "PRB014" not in m.measured_causes:
         return
     lab = m.labels

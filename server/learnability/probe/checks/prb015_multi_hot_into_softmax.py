@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Labels, Layer, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Labels, Layer, Measurement, sample
 
 
 @probe_check(
@@ -20,7 +22,7 @@ from learnability.probe.record import Labels, Layer, sample
                             measured_causes=("PRB015",)),
                      "multi-hot labels trained through a softmax output")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     if "PRB015" not in m.measured_causes:
         return
     out = next((l for l in m.layers if l.output), None)

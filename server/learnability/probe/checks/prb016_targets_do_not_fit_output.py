@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Labels, TargetMisfit, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Labels, Measurement, TargetMisfit, fmt, sample
 
 _REG = dict(kind="regression", measured_causes=("PRB016",))
 
@@ -25,7 +27,7 @@ _REG = dict(kind="regression", measured_causes=("PRB016",))
                             target_misfit=TargetMisfit("linear", scale=True)),
                      "targets are far from unit scale (mean 5.00e+07, std 2.90e+07)")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     mis = m.target_misfit
     if "PRB016" not in m.measured_causes or mis is None:
         return

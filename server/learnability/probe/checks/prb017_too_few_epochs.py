@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import HeldOut, above_chance, fmt, pct, sample, steady_fall
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import HeldOut, Measurement, above_chance, fmt, pct, sample, steady_fall
 
 # 2 epochs of 2 steps: at chance after the script's 4 steps, 90% after the probe's 40, the loss still falling
 _SHORT = HeldOut(train_accuracy=0.9, held_out_accuracy=0.85, chance=0.5, train_samples=150, held_out_samples=50,
@@ -31,7 +32,7 @@ _SHORT = HeldOut(train_accuracy=0.9, held_out_accuracy=0.85, chance=0.5, train_s
              Invalid(sample(epochs=None, held=replace(_SHORT, loss=(0.5,) * 40)), "too few epochs: 1 epoch (4 steps)",
                      "epochs not a literal: read as 1; a flat loss needs no doubling")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     held = m.held
     if held is None or held.user_steps is None or held.train_accuracy_at_user_steps is None:
         return

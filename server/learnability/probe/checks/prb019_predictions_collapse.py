@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from learnability.probe.checks.base import Hit, Invalid, Valid, probe_check
-from learnability.probe.record import Fit, HeldOut, Predictions, fmt, sample
+from collections.abc import Iterator
+
+from learnability.probe.checks.base import Hit, Invalid, Thresholds, Valid, probe_check
+from learnability.probe.record import Fit, HeldOut, Measurement, Predictions, fmt, sample
 
 _ONE_CLASS = Predictions(classes_predicted=1, samples=150)
 
@@ -26,7 +28,7 @@ _ONE_CLASS = Predictions(classes_predicted=1, samples=150)
              Invalid(sample(kind="regression", held=HeldOut(train_accuracy=0.0, predictions=Predictions(
                  pred_std=1e-6, target_std=3.0))), "predicts a constant for every sample")],
 )
-def decide(m, th):
+def decide(m: Measurement, th: Thresholds) -> Iterator[Hit]:
     what = m.collapsed
     if not what:
         return
