@@ -83,20 +83,11 @@ def original_line(blocks: list[list[int]], line: int) -> int:
 
 def write_copy(path: str, text: str) -> str:
     """Write the ported text to a new temporary file (never next to, or over, the user's script); its path."""
+    from learnability.sources import write_atomic
+
     folder = tempfile.mkdtemp(prefix="learnability-ported-")
-    name = Path(path).stem + ".ported.py"
-    target = os.path.join(folder, name)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)  # atomic: a reader never sees half a copy
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    target = os.path.join(folder, Path(path).stem + ".ported.py")
+    write_atomic(Path(target), text.encode("utf-8"))  # a reader never sees half a copy
     return target
 
 
