@@ -27,9 +27,36 @@ tests/test_incremental.py checks that a re-check gives exactly what a cold check
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar, cast
 
 from learnability.analysis.semantic import SemanticModel, Stmt, statement_words
+
+if TYPE_CHECKING:  # the Keras layer (program.py) uses this module at run time, not the other way round
+    import libcst as cst
+
+    from learnability.analysis.program import CallView, ModelInfo
+
+T = TypeVar("T")
+_A = TypeVar("_A")
+UnitKey = tuple[int, int, int]  # `ModelInfo.unit_key`: where the model is made, its variant, its compile
+
+
+class ModelWork(NamedTuple):
+    """A rule's work on one model (`Incremental.run`)."""
+
+    reads: frozenset[int]  # statements the work read beyond its model's footprint
+    results: Sequence[object]  # the work's results (a list of the rule's items)
+
+
+class StatementWork(NamedTuple):
+    """A rule's work on every statement (`Incremental.statements`)."""
+
+    found: Mapping[int, tuple[Stmt, Sequence[object]]]  # statement index -> (statement, its items), items not empty
+    volatile: frozenset[int]  # statements whose work read more than their own names: computed again next time
+
+
+# a rule's work on each call (`Incremental.calls`): (id(call node), statement index) -> (the node, its items)
+CallWork = Mapping[tuple[int, int], tuple["cst.Call", Sequence[object]]]
 
 
 def _mutated_names(stmt: Stmt) -> tuple[str, ...]:
@@ -38,9 +65,9 @@ def _mutated_names(stmt: Stmt) -> tuple[str, ...]:
     return _stmt_mutations(stmt.raw)
 
 
-def _frame_key(stmt: Stmt) -> tuple:
+def _frame_key(stmt: Stmt) -> tuple[tuple[int, str | None, int], ...]:
     """The shape of the chain of calls a statement is analysed in (scopes and function names)."""
-    out = []
+    out: list[tuple[int, str | None, int]] = []
     f = stmt.frame
     while f is not None:
         out.append((f.scope, f.name, f.lexical.scope if f.lexical is not None else -1))
@@ -55,7 +82,10 @@ def _same_frames(a: Stmt, b: Stmt) -> bool:
         if fa.call is not fb.call:
             return False
         pa, pb = fa.call_placed, fb.call_placed
-        if (pa is None) != (pb is None) or (pa is not None and (pa.chunk is not pb.chunk or pa.line_offset != pb.line_offset)):
+        if pa is None or pb is None:
+            if pa is not pb:
+                return False
+        elif pa.chunk is not pb.chunk or pa.line_offset != pb.line_offset:
             return False
         fa, fb = fa.parent, fb.parent
     return fa is None and fb is None
@@ -69,8 +99,7 @@ def affected(old: SemanticModel, new: SemanticModel) -> set[int] | None:
         return None
     if set(old.functions) != set(new.functions):
         return None
-    so, sn = list.__iter__(old.stmts), list.__iter__(new.stmts)
-    so, sn = list(so), list(sn)
+    so, sn = list(list.__iter__(old.stmts)), list(list.__iter__(new.stmts))
     if len(so) != len(sn):
         return None
     bo, bn = old._bp_info, new._bp_info
@@ -96,7 +125,10 @@ def affected(old: SemanticModel, new: SemanticModel) -> set[int] | None:
         if a.scope != b.scope or a.eval_scope != b.eval_scope or a.branch != b.branch:
             return None
         ar, br = a.returns, b.returns
-        if (ar is None) != (br is None) or (ar is not None and ar.index != br.index):
+        if ar is None or br is None:
+            if ar is not br:
+                return None
+        elif ar.index != br.index:
             return None
         scope = b.frame.scope if b.frame is not None else -1
         ok = frames_ok.get(scope)
@@ -169,24 +201,32 @@ def _spread(old: SemanticModel, new: SemanticModel, so: list[Stmt], sn: list[Stm
 
 class Incremental:
     """Per-model rule work of one analysis, reusing what the previous analysis of the file computed where
-    the model's statements are not affected by the edit (`affected`)."""
+    the model's statements are not affected by the edit (`affected`).
+
+    Each cache holds every rule's results (of the rule's own item type); an entry is read back only under
+    the rule id that stored it, by the same rule's work, hence the `cast` to that work's item type."""
 
     def __init__(self, program: SemanticModel, affected: set[int] | None, previous: "Incremental | None") -> None:
         self.program = program
         self.affected = affected
-        usable = affected is not None and previous is not None
-        # (rule, unit key) -> (statements the work read beyond its model's footprint, the work's results)
-        self.previous: dict[tuple, tuple[frozenset[int], Any]] = previous.entries if usable else {}  # type: ignore[union-attr]
-        self.entries: dict[tuple, tuple[frozenset[int], Any]] = {}
-        self._old_footprints: dict[tuple, frozenset[int]] = previous.footprints if usable else {}  # type: ignore[union-attr]
-        self.footprints: dict[tuple, frozenset[int]] = {}  # unit key -> the model's footprint
-        self._units: dict[int, tuple[Any, tuple, bool]] = {}  # id(unit) -> (unit, its key, reusable)
-        self._twice: set[tuple] = set()  # unit keys of two units: never kept nor reused
-        self._asked: set[tuple] = set()
+        kept = previous if affected is not None else None
+        # (rule, unit key) -> the rule's work on that model
+        self.previous: dict[tuple[str, UnitKey], ModelWork] = kept.entries if kept is not None else {}
+        self.entries: dict[tuple[str, UnitKey], ModelWork] = {}
+        # rule -> its work on every statement, and on every call
+        self._previous_statements: dict[str, StatementWork] = kept.statement_entries if kept is not None else {}
+        self.statement_entries: dict[str, StatementWork] = {}
+        self._previous_calls: dict[str, CallWork] = kept.call_entries if kept is not None else {}
+        self.call_entries: dict[str, CallWork] = {}
+        self._old_footprints: dict[UnitKey, frozenset[int]] = kept.footprints if kept is not None else {}
+        self.footprints: dict[UnitKey, frozenset[int]] = {}  # unit key -> the model's footprint
+        self._units: dict[int, tuple[ModelInfo, UnitKey, bool]] = {}  # id(unit) -> (unit, its key, reusable)
+        self._twice: set[UnitKey] = set()  # unit keys of two units: never kept nor reused
+        self._asked: set[tuple[str, str]] = set()
         self.reused = 0  # units whose results were reused (tests read it)
         self.computed = 0
 
-    def _unit(self, unit: Any) -> tuple[tuple, bool]:
+    def _unit(self, unit: ModelInfo) -> tuple[UnitKey, bool]:
         """The unit's key, and whether its model is the one of the previous analysis, untouched by the edit
         (the same footprint, none of it affected). Once per unit and analysis: every rule asks."""
         hit = self._units.get(id(unit))
@@ -203,27 +243,28 @@ class Incremental:
         self._units[id(unit)] = (unit, key, ok)
         return key, ok
 
-    def run(self, rule_id: str, unit: Any, fn: Callable[[Any], Iterable[Any]]) -> list[Any]:
+    def run(self, rule_id: str, unit: ModelInfo, fn: Callable[[ModelInfo], Iterable[T]]) -> list[T]:
         """`list(fn(unit))`, or the list computed for the same model by the previous analysis when none of
         its statements is affected. `unit` is a ModelInfo (a model or a view of one under one compile)."""
         ukey, ok = self._unit(unit)
         key = (rule_id, ukey)
         twice = ukey in self._twice
-        if ok and not twice:
+        affected = self.affected
+        if ok and not twice and affected is not None:  # (ok: `affected` is known)
             old = self.previous.get(key)
-            if old is not None and (not old[0] or self.affected.isdisjoint(old[0])):  # type: ignore[union-attr]
+            if old is not None and (not old.reads or affected.isdisjoint(old.reads)):
                 self.entries[key] = old
                 self.reused += 1
-                return old[1]
+                return cast("list[T]", old.results)  # stored by this rule's `fn` (see the class docstring)
         results, keep, reads = self._record(fn, unit)
         self.computed += 1
         if twice:
             self.entries.pop(key, None)
         elif keep:
-            self.entries[key] = (frozenset(reads), results)
+            self.entries[key] = ModelWork(frozenset(reads), results)
         return results
 
-    def _record(self, fn: Callable[[Any], Iterable[Any]], arg: Any) -> tuple[list[Any], bool, set[int]]:
+    def _record(self, fn: Callable[[_A], Iterable[T]], arg: _A) -> tuple[list[T], bool, set[int]]:
         """fn(arg) as a list, whether it read only its statements and names, and the statements it read beyond."""
         program = self.program
         program.recording, program.read_all, program.extra_reads = True, False, set()
@@ -233,22 +274,24 @@ class Incremental:
         finally:
             program.recording, program.read_all, program.extra_reads = False, False, set()
 
-    def statements(self, rule_id: str, work: Callable[[Stmt], Iterable[Any]]) -> list[tuple[Stmt, list[Any]]]:
+    def statements(self, rule_id: str, work: Callable[[Stmt], Iterable[T]]) -> list[tuple[Stmt, list[T]]]:
         """(statement, `list(work(statement))`) for every laid-out statement whose work gives something, in order.
         `work` must depend only on its statement and the names it uses; the previous analysis' results are
         reused for every statement the edit does not affect."""
-        key = (rule_id, "statements")
-        old = self.previous.get(key) if key not in self._asked else None
-        self._asked.add(key)
+        asked = (rule_id, "statements")
+        old = self._previous_statements.get(rule_id) if asked not in self._asked else None
+        self._asked.add(asked)
         affected = self.affected
         stmts = list(list.__iter__(self.program.stmts))
-        found: dict[int, tuple[Stmt, list[Any]]] = {}
+        found: dict[int, tuple[Stmt, list[T]]] = {}
         volatile: set[int] = set()
+        todo: Iterable[int]
         if old is not None and affected is not None:
-            old_found, old_volatile = old[1]
-            todo = sorted(affected | old_volatile)
+            # stored by this rule's `work` (see the class docstring)
+            old_found = cast("Mapping[int, tuple[Stmt, list[T]]]", old.found)
+            todo = sorted(affected | old.volatile)
             for i, entry in old_found.items():
-                if i not in affected and i not in old_volatile:
+                if i not in affected and i not in old.volatile:
                     found[i] = entry
             self.reused += len(stmts) - len(todo)
         else:
@@ -261,23 +304,25 @@ class Incremental:
                 volatile.add(i)
             if results:
                 found[i] = (stmt, results)
-        self.entries[key] = (frozenset(), (found, frozenset(volatile)))
+        self.statement_entries[rule_id] = StatementWork(found, frozenset(volatile))
         return [found[i] for i in sorted(found)]
 
-    def calls(self, rule_id: str, views: Iterable[Any], work: Callable[[Any], Iterable[Any]]) -> Iterable[Any]:
+    def calls(self, rule_id: str, views: Iterable[CallView], work: Callable[[CallView], Iterable[T]]) -> Iterator[T]:
         """`work(view)` for each call view (`analysis/calls.find_calls`), in order; the previous analysis' results
         are reused for a call node at a statement the edit does not affect. `work` must depend only on its view
         and the names its statement uses."""
-        key = (rule_id, "calls")
-        old = self.previous.get(key) if key not in self._asked else None
-        self._asked.add(key)
-        old_found = old[1] if old is not None and self.affected is not None else {}
+        asked = (rule_id, "calls")
+        old = self._previous_calls.get(rule_id) if asked not in self._asked else None
+        self._asked.add(asked)
         affected = self.affected
-        found: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
+        # stored by this rule's `work` (see the class docstring)
+        old_found = cast("Mapping[tuple[int, int], tuple[cst.Call, list[T]]]", old) \
+            if old is not None and affected is not None else {}
+        found: dict[tuple[int, int], tuple[cst.Call, list[T]]] = {}
         for view in views:
             at = (id(view.node), view.index)
             hit = old_found.get(at)
-            if hit is not None and hit[0] is view.node and view.index not in affected:  # type: ignore[operator]
+            if hit is not None and hit[0] is view.node and affected is not None and view.index not in affected:
                 results = hit[1]
                 self.reused += 1
             else:
@@ -289,4 +334,4 @@ class Incremental:
                 continue
             found[at] = hit
             yield from results
-        self.entries[key] = (frozenset(), found)
+        self.call_entries[rule_id] = found

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, TypeVar, Union, cast, overload
 
 import libcst as cst
 
@@ -43,6 +43,9 @@ from learnability.analysis.semantic import (  # noqa: F401  (re-exported: the ru
     string_value,
 )
 from learnability.findings import Span
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
 
 CONV_LAYERS = frozenset(
     """Conv1D Conv2D Conv3D Conv2DTranspose Conv1DTranspose Conv3DTranspose SeparableConv2D
@@ -251,6 +254,68 @@ class ModelInfo:
         return None
 
 
+# --------------------------------------------------------------------------- facts kept across analyses
+# What `Program._kept` keeps of one statement for the next analysis of the file: plain facts about the
+# statement's nodes (which are the same objects in both analyses), never the views built from them.
+class _CompileFacts(NamedTuple):
+    optimizer: OptimizerInfo | None
+    loss: LossInfo | None
+    metrics: list[str]
+
+
+class _FitFacts(NamedTuple):
+    x: cst.BaseExpression | None
+    y: cst.BaseExpression | None
+    # the arguments' static values (`SemanticModel.const`), NOTHING where not written
+    batch_size: object
+    epochs: object
+    validation_split: object
+    shuffle: object
+
+
+# What an element of a model's layers is (`Program._read_layer`); `via` is the statement a name led to (or -1).
+@dataclass(frozen=True, slots=True)
+class _LayerElement:
+    """A known Keras layer: its constructor call, written at statement `at`."""
+
+    call: cst.Call
+    qualname: str
+    at: int
+    kind: str
+    via: int
+
+
+@dataclass(frozen=True, slots=True)
+class _InputElement:
+    """`Input(...)` / `InputLayer(...)`: the model's input shape (None: not a literal)."""
+
+    shape: tuple[int | None, ...] | None
+    via: int
+
+
+@dataclass(frozen=True, slots=True)
+class _OpaqueElement:
+    """Not a known layer (a nested model, a custom layer, a name with no static value)."""
+
+    via: int
+
+
+_Element = Union[_LayerElement, _InputElement, _OpaqueElement]
+
+
+class _ChainLink(NamedTuple):
+    """One layer of a functional model's chain (`Program._chain`): its constructor call at statement `at`,
+    and the call applying it to a tensor at statement `applying_at` (None, -1: not applied)."""
+
+    call: cst.Call
+    at: int
+    applying: cst.Call | None
+    applying_at: int
+
+
+_F = TypeVar("_F")
+
+
 # --------------------------------------------------------------------------- the program
 LOSS_ALIASES = {
     "mean_squared_error": "mse", "meansquarederror": "mse", "mse": "mse",
@@ -283,7 +348,7 @@ class _UseCalls(cst.CSTVisitor):
             self.found.append(node)
 
 
-def _nested_uses(raw: Any) -> tuple[cst.Call, ...]:
+def _nested_uses(raw: RawStmt) -> tuple[cst.Call, ...]:
     """`model.evaluate(...)` / `model.predict(...)` calls inside a statement's value (not the value itself),
     cached on the statement's facts."""
     cached: tuple[cst.Call, ...] | None = raw.__dict__.get("_nested_uses")
@@ -308,7 +373,8 @@ class Program(SemanticModel):
         # an earlier analysis of the same file: the statements an edit affects (analysis/incremental.py), and
         # the Keras facts read off every other statement, reused as they are (`_kept`)
         self.affected: set[int] | None = None
-        self._kept_before: dict = {}
+        # (kind, id(node), statement index) -> (the node, the fact `_kept` read of that kind)
+        self._kept_before: dict[tuple[str, int, int], tuple[cst.CSTNode, object]] = {}
         if previous is not None:
             from learnability.analysis.incremental import affected
 
@@ -318,10 +384,10 @@ class Program(SemanticModel):
                 self.affected = None
             if self.affected is not None:
                 self._kept_before = previous._kept_now
-        self._kept_now: dict = {}
+        self._kept_now: dict[tuple[str, int, int], tuple[cst.CSTNode, object]] = {}
         self.models: list[ModelInfo] = []
         self._made: dict[int, ModelInfo] = {}  # statement index -> the model its value made
-        self.calls_by_method: dict[str, list[tuple[Stmt, cst.Call]]] = _WatchedDict(self)
+        self.calls_by_method: dict[str, _MethodCalls] = _WatchedDict(self)
         self._activation_memo: dict[int, tuple[LayerInfo, tuple[str, cst.Arg | None]]] = {}
         # functional API: id(layer constructor call) -> (the call applying it to a tensor, its statement)
         self.applied: dict[int, tuple[cst.Call, Stmt]] = {}
@@ -330,14 +396,16 @@ class Program(SemanticModel):
         self._kept_before = {}  # read by the build only: the previous analysis' facts are not held on to
 
     # ----- building
-    def _kept(self, kind: str, node: cst.CSTNode, index: int, compute: Any) -> Any:
+    def _kept(self, kind: str, node: cst.CSTNode, index: int, compute: Callable[[], _F]) -> _F:
         """`compute()`, a fact read off `node` at statement `index` (and what its names lead to), or the same
-        fact of the previous analysis when the edit does not affect that statement."""
+        fact of the previous analysis when the edit does not affect that statement. Each `kind` is read by
+        one `compute` (a compile's, a fit's, a layer element's, a functional chain's)."""
         key = (kind, id(node), index)
         hit = self._kept_before.get(key)
-        if hit is not None and hit[0] is node and index not in self.affected:  # type: ignore[operator]
+        affected = self.affected  # (not None when `_kept_before` holds anything)
+        if hit is not None and hit[0] is node and affected is not None and index not in affected:
             self._kept_now[key] = hit
-            return hit[1]
+            return cast(_F, hit[1])  # stored under this `kind` by the same `compute`: the same type
         value = compute()
         self._kept_now[key] = (node, value)  # the entry holds the node: its id is not reused meanwhile
         return value
@@ -489,35 +557,33 @@ class Program(SemanticModel):
     def _add_layer(self, model: ModelInfo, node: cst.BaseExpression, stmt: Stmt) -> None:
         model.footprint.add(stmt.index)
         found = self._kept("layer", node, stmt.index, lambda: self._read_layer(node, stmt))
-        if found[-1] >= 0:
-            model.footprint.add(found[-1])
-        what = found[0]
-        if what == "input":
-            if found[1] is not None:
-                model.input_shape = found[1]
-        elif what == "layer":
-            _what, call_node, qualname, at, kind, _extra = found
-            call = CallView(call_node, qualname, at, self.stmts[at].placed)
-            layer = LayerInfo(call, kind, model, len(model.layers))
+        if found.via >= 0:
+            model.footprint.add(found.via)
+        if isinstance(found, _InputElement):
+            if found.shape is not None:
+                model.input_shape = found.shape
+        elif isinstance(found, _LayerElement):
+            call = CallView(found.call, found.qualname, found.at, self.stmts[found.at].placed)
+            layer = LayerInfo(call, found.kind, model, len(model.layers))
             model.layers.append(layer)
             model._events.append((stmt.branch, layer))
         else:
             model.opaque.append(len(model.layers))
             model._events.append((stmt.branch, None))
 
-    def _read_layer(self, node: cst.BaseExpression, stmt: Stmt) -> tuple:
-        """What an element of a model's layers is: ("layer", call, qualified name, its statement, kind, -),
-        ("input", shape or None, -) or ("opaque", -); the last item is the statement a name led to (or -1)."""
+    def _read_layer(self, node: cst.BaseExpression, stmt: Stmt) -> _Element:
+        """What an element of a model's layers is: a layer, an input (its shape) or opaque; with the
+        statement a name led to (or -1)."""
         at = stmt
         extra = -1
         if type(node) is cst.Name:
             value, vstmt = self.value_of(node.value, stmt.index)
             if value is None or vstmt is None:  # (a value always comes with its statement)
-                return ("opaque", -1)
+                return _OpaqueElement(-1)
             node, at = value, vstmt
             extra = vstmt.index
         if type(node) is not cst.Call:
-            return ("opaque", extra)
+            return _OpaqueElement(extra)
         call = self.call_view(node, at)
         if call.qualname and _is_layer(call.qualname):
             kind = call.name
@@ -527,24 +593,24 @@ class Program(SemanticModel):
                 if isinstance(shape, tuple):
                     batched = shape_arg is not None and shape_arg.keyword is not None and \
                         shape_arg.keyword.value in ("batch_shape", "batch_input_shape")
-                    return ("input", shape[1:] if batched else shape, extra)
-                return ("input", None, extra)
-            return ("layer", node, call.qualname, at.index, kind, extra)
-        return ("opaque", extra)
+                    return _InputElement(shape[1:] if batched else shape, extra)
+                return _InputElement(None, extra)
+            return _LayerElement(node, call.qualname, at.index, kind, extra)
+        return _OpaqueElement(extra)
 
     def _chain(self, node: cst.BaseExpression, stmt: Stmt) -> list[tuple[cst.Call, Stmt]]:
         """`_functional_chain` from a Model(...) call's outputs, kept across analyses as `_kept` keeps facts."""
-        def read() -> list[tuple]:
+        def read() -> list[_ChainLink]:
             chain = self._functional_chain(node, stmt.index, stmt)
             out = []
             for layer_call, lstmt in chain:
                 applying = self.applied.get(id(layer_call))
-                out.append((layer_call, lstmt.index, applying[0] if applying else None,
-                            applying[1].index if applying else -1))
+                out.append(_ChainLink(layer_call, lstmt.index, applying[0] if applying else None,
+                                      applying[1].index if applying else -1))
             return out
 
         stmts = self.stmts
-        chain = []
+        chain: list[tuple[cst.Call, Stmt]] = []
         for layer_call, at, applying, applying_at in self._kept("chain", node, stmt.index, read):
             if applying is not None:
                 self.applied[id(layer_call)] = (applying, stmts[applying_at])
@@ -632,7 +698,7 @@ class Program(SemanticModel):
         optimizer, loss, metrics = self._kept("compile", view.node, stmt.index, lambda: self._read_compile(view, stmt))
         return CompileInfo(view, optimizer, loss, metrics)
 
-    def _read_compile(self, view: CallView, stmt: Stmt) -> tuple:
+    def _read_compile(self, view: CallView, stmt: Stmt) -> _CompileFacts:
         opt_arg = view.arg(0, "optimizer")
         loss_arg = view.arg(1, "loss")
         metrics_arg = view.arg(None, "metrics")
@@ -652,15 +718,15 @@ class Program(SemanticModel):
                 elif type(v) is cst.Call or type(v) is cst.Attribute or type(v) is cst.Name:
                     q = self.qualname(v.func if type(v) is cst.Call else v, stmt)
                     metrics.append(last(q).lower())
-        return optimizer, loss, metrics
+        return _CompileFacts(optimizer, loss, metrics)
 
     def _fit(self, view: CallView, method: str, stmt: Stmt) -> FitInfo:
         fields = self._kept("fit", view.node, stmt.index, lambda: self._read_fit(view, method, stmt))
-        info = FitInfo(view, method, fields[0], fields[1])
+        info = FitInfo(view, method, fields.x, fields.y)
         info.batch_size, info.epochs, info.validation_split, info.shuffle = fields[2:]
         return info
 
-    def _read_fit(self, view: CallView, method: str, stmt: Stmt) -> tuple:
+    def _read_fit(self, view: CallView, method: str, stmt: Stmt) -> _FitFacts:
         x = view.arg(0, "x", "generator")
         y = view.arg(1, "y") if not method.startswith("predict") else None
         info = FitInfo(view, method, x.value if x else None, y.value if y else None)
@@ -670,7 +736,7 @@ class Program(SemanticModel):
                 arg = view.arg(pos if method == "fit" else None, *names)
                 if arg is not None:
                     setattr(info, attr, self.const(arg, stmt.index))
-        return (info.x, info.y, info.batch_size, info.epochs, info.validation_split, info.shuffle)
+        return _FitFacts(info.x, info.y, info.batch_size, info.epochs, info.validation_split, info.shuffle)
 
     # ----- queries
     def calls_method(self, name: str) -> bool:
@@ -833,7 +899,10 @@ class Program(SemanticModel):
         return act, layer, arg
 
 
-class _WatchedDict(dict):
+_MethodCalls = list[tuple[Stmt, cst.Call]]
+
+
+class _WatchedDict(dict[str, _MethodCalls]):
     """`Program.calls_by_method`: reading it is reading the whole program (see `Watched`)."""
 
     __slots__ = ("owner",)
@@ -846,31 +915,38 @@ class _WatchedDict(dict):
         if self.owner.recording:
             self.owner.read_all = True
 
-    def get(self, key: Any, default: Any = None) -> Any:
+    @overload
+    def get(self, key: str, default: None = None, /) -> _MethodCalls | None: ...
+    @overload
+    def get(self, key: str, default: _MethodCalls, /) -> _MethodCalls: ...
+    @overload
+    def get(self, key: str, default: _F, /) -> _MethodCalls | _F: ...
+
+    def get(self, key: str, default: object = None, /) -> object:
         self._touch()
         return dict.get(self, key, default)
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: str) -> _MethodCalls:
         self._touch()
         return dict.__getitem__(self, key)
 
-    def __contains__(self, key: Any) -> bool:
+    def __contains__(self, key: object) -> bool:
         self._touch()
         return dict.__contains__(self, key)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         self._touch()
         return dict.__iter__(self)
 
-    def items(self) -> Any:
+    def items(self) -> dict_items[str, _MethodCalls]:
         self._touch()
         return dict.items(self)
 
-    def values(self) -> Any:
+    def values(self) -> dict_values[str, _MethodCalls]:
         self._touch()
         return dict.values(self)
 
-    def keys(self) -> Any:
+    def keys(self) -> dict_keys[str, _MethodCalls]:
         self._touch()
         return dict.keys(self)
 
