@@ -162,7 +162,7 @@ def user_frame(start: types.FrameType | None = None) -> Json:
         if f.f_code.co_filename == path:
             where: Json = {"line": f.f_lineno}
             try:
-                pos = list(f.f_code.co_positions())[f.f_lasti // 2]  # type: ignore[attr-defined]  # 3.11+ (the try: 3.10)
+                pos = list(f.f_code.co_positions())[f.f_lasti // 2]  # type: ignore[attr-defined]  # 3.11+; the try: older
                 if pos[0] == f.f_lineno and pos[2] is not None:
                     where.update(column=pos[2] + 1, end_line=pos[1], end_column=(pos[3] or pos[2]) + 1)
             except Exception:
@@ -410,10 +410,11 @@ def _error_payload(exc: BaseException, path: str) -> Json:
     where: Json = {"line": line}
     if frames:
         fr = frames[-1]
-        # FrameSummary has positions from Python 3.11 on (the getattr checks; mypy checks against 3.10)
-        if getattr(fr, "colno", None) is not None and fr.lineno == fr.end_lineno:  # type: ignore[attr-defined]
-            where.update(column=fr.colno + 1, end_line=fr.end_lineno,  # type: ignore[attr-defined]
-                         end_column=(fr.end_colno or fr.colno) + 1)  # type: ignore[attr-defined]
+        colno: int | None = getattr(fr, "colno", None)  # FrameSummary has positions from Python 3.11 on
+        end_lineno: int | None = getattr(fr, "end_lineno", None)
+        if colno is not None and fr.lineno == end_lineno:
+            end_colno: int | None = getattr(fr, "end_colno", None)
+            where.update(column=colno + 1, end_line=end_lineno, end_column=(end_colno or colno) + 1)
     msg = str(exc)
     if len(msg) > 600:
         msg = msg[:600] + "..."
