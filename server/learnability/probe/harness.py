@@ -12,6 +12,8 @@ Only the standard library is imported at module level, so the same file works in
 has Keras; `measure.py` (numpy + Keras) and `backend.py` are loaded from this file's folder.
 """
 
+from __future__ import annotations  # (annotations stay text: this file runs in the user's interpreter)
+
 import builtins
 import importlib.util
 import inspect
@@ -24,37 +26,64 @@ import threading
 import time
 import traceback
 import types
+from typing import IO, TYPE_CHECKING, Any, Callable, NoReturn
+
+if TYPE_CHECKING:  # loaded by path in main() (this folder is not on sys.path); typed as the modules they are
+    from learnability.probe import backend as BACKEND
+    from learnability.probe import measure as MEASURE
+    from learnability.probe import messages as MSG
+    from learnability.probe import plan as PLAN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER_DIR = os.path.dirname(os.path.dirname(HERE))
 # never let our own modules (report.py, measure.py, ...) shadow the user's
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 
-_proto_in = None
-_proto_out = None
+# A JSON object: a run's result, a script's error payload, a measurement. measure.py makes their contents
+# (numpy values included, made JSON-safe by _clean), record.py reads them: the worker only passes them on.
+Json = dict[str, Any]
+# Keras, its backend and what they make (models, layers, tensors) have no type hints: Any at that boundary.
+Keras = Any
+
+_proto_in: IO[str] | None = None
+_proto_out: IO[str] | None = None
 _send_lock = threading.Lock()
-STATE = {"active": False, "path": None}
-MSG = None  # messages.py (the typed protocol), loaded by path in main()
-BACKEND = None  # backend.py, loaded in main()
+
+
+class _State:
+    """Whether the user's script is running now, and its path (for user_frame)."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.path: str | None = None
+
+
+STATE = _State()
+if not TYPE_CHECKING:
+    MSG = None  # messages.py (the typed protocol), loaded by path in main()
+    BACKEND = None  # backend.py, loaded in main()
+    MEASURE = None  # measure.py (numpy + Keras), loaded in main() once Keras imported
+    PLAN = None  # plan.py (which remedies to try), loaded in main()
 BACKEND_NAME = "tensorflow"
 KERAS2_ONLY = {"nb_epoch", "workers", "use_multiprocessing", "max_queue_size", "samples_per_epoch", "nb_val_samples"}
 
 
-def send(message):
+def send(message: Any) -> None:
     """One message (a dataclass of messages.py) to the parent, as a JSON line."""
     data = json.dumps(MSG.to_json(message), default=_default, allow_nan=False)
     with _send_lock:
+        assert _proto_out is not None  # main() opens it before the first message
         _proto_out.write(data + "\n")
         _proto_out.flush()
 
 
-def send_run(result):
+def send_run(result: Json) -> None:
     """One run's result: its key and status, and its measurements (made JSON-safe) as the rest."""
     data = _clean(result)
     send(MSG.Run(data=MSG.RunData(key=data.pop("key"), status=data.pop("status"), measurements=data)))
 
 
-def _default(o):
+def _default(o: object) -> Any:
     try:
         import numpy as np
 
@@ -67,7 +96,7 @@ def _default(o):
     return str(o)
 
 
-def _clean(obj):
+def _clean(obj: Any) -> Any:
     """Replace NaN / inf by None (JSON has no NaN) recursively."""
     if isinstance(obj, float):
         return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
@@ -88,7 +117,7 @@ def _clean(obj):
 class Stop(BaseException):
     """Raised inside the user's script to stop it once what the probe needs is captured."""
 
-    def __init__(self, kind, model=None, args=None, where=None):
+    def __init__(self, kind: str, model: Keras = None, args: Json | None = None, where: Json | None = None):
         super().__init__(kind)
         self.kind = kind
         self.model = model
@@ -103,7 +132,7 @@ class ProbeTimeout(BaseException):
 class ScriptExit(BaseException):
     """os._exit(n) called by the script (in the worker's own process, main thread) while it runs."""
 
-    def __init__(self, code):
+    def __init__(self, code: int):
         super().__init__(code)
         self.code = code
 
@@ -112,27 +141,28 @@ _real_os_exit = os._exit
 _MAIN_PID = os.getpid()
 
 
-def _probe_os_exit(code):
+def _probe_os_exit(status: int) -> NoReturn:
+    # (named as os._exit names it: the script may pass it by keyword)
     # only the script's own call, in this process and its main thread; a forked child or another thread
     # exits for real (and os._exit outside a probe run, e.g. _watch_parent, is untouched)
-    if STATE["active"] and os.getpid() == _MAIN_PID and threading.current_thread() is threading.main_thread():
-        raise ScriptExit(code)
-    _real_os_exit(code)
+    if STATE.active and os.getpid() == _MAIN_PID and threading.current_thread() is threading.main_thread():
+        raise ScriptExit(status)
+    _real_os_exit(status)
 
 
-def _on_usr1(signum, frame):
+def _on_usr1(signum: int, frame: types.FrameType | None) -> None:
     raise ProbeTimeout()
 
 
-def user_frame(start=None):
+def user_frame(start: types.FrameType | None = None) -> Json:
     """The innermost frame running the user's file, as {line, column, end_line, end_column} (1-based)."""
-    path = STATE["path"]
-    f = start or sys._getframe(1)
+    path = STATE.path
+    f: types.FrameType | None = start or sys._getframe(1)
     while f is not None:
         if f.f_code.co_filename == path:
-            where = {"line": f.f_lineno}
+            where: Json = {"line": f.f_lineno}
             try:
-                pos = list(f.f_code.co_positions())[f.f_lasti // 2]
+                pos = list(f.f_code.co_positions())[f.f_lasti // 2]  # type: ignore[attr-defined]  # 3.11+; the try: older
                 if pos[0] == f.f_lineno and pos[2] is not None:
                     where.update(column=pos[2] + 1, end_line=pos[1], end_column=(pos[3] or pos[2]) + 1)
             except Exception:
@@ -142,7 +172,7 @@ def user_frame(start=None):
     return {}
 
 
-def _watch_parent(ppid):
+def _watch_parent(ppid: int) -> None:
     while True:
         time.sleep(1.0)
         if os.getppid() != ppid:
@@ -152,20 +182,22 @@ def _watch_parent(ppid):
 # ----------------------------------------------------------------------------- patches
 
 
-def _no_custom_loop(fn):
+def _no_custom_loop(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` (a gradient function: tf.GradientTape.gradient, jax.grad, torch's backward) raising Stop while
     the user's script runs: a custom training loop, which the probe does not drive."""
-    def wrapper(*args, **kwargs):
-        if STATE["active"]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if STATE.active:
             raise Stop("custom_loop", None, {}, user_frame())
         return fn(*args, **kwargs)
 
-    wrapper.__wrapped__ = fn
+    # a function takes any attribute; __wrapped__ marks the patch as done (patch_tf), and functools.wraps
+    # would copy more than the name
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     wrapper.__name__ = getattr(fn, "__name__", "gradient")
     return wrapper
 
 
-def patch_tf(tf):
+def patch_tf(tf: Keras) -> None:
     """Intercept tf.GradientTape.gradient: a custom loop stops the script (once per process)."""
     tape = tf.GradientTape
     if not hasattr(tape.gradient, "__wrapped__"):
@@ -176,7 +208,8 @@ class _PatchOnImport:
     """A sys.meta_path entry that patches TensorFlow right after the user's script imports it (under the
     JAX or PyTorch backend the worker does not import it itself)."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Any = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "tensorflow" or self not in sys.meta_path:
             return None
         sys.meta_path.remove(self)
@@ -185,24 +218,24 @@ class _PatchOnImport:
             return spec
         orig = spec.loader.exec_module
 
-        def exec_module(module):
+        def exec_module(module: types.ModuleType) -> None:
             orig(module)
             try:
                 patch_tf(module)
             except Exception:
                 pass
 
-        spec.loader.exec_module = exec_module
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]  # the patch is this wrapper
         return spec
 
 
-def install_patches(tf, keras):
+def install_patches(tf: Keras, keras: Keras) -> None:
     Model = keras.Model
     orig_fit = Model.fit
     fit_sig = inspect.signature(orig_fit)
 
-    def fit(self, *args, **kwargs):
-        if not STATE["active"]:
+    def fit(self: Keras, *args: Any, **kwargs: Any) -> Any:
+        if not STATE.active:
             return orig_fit(self, *args, **kwargs)
         where = user_frame()
         try:
@@ -229,8 +262,8 @@ def install_patches(tf, keras):
     for M in patched:
         orig_tob = M.train_on_batch
 
-        def train_on_batch(self, *args, _orig=orig_tob, **kwargs):
-            if not STATE["active"]:
+        def train_on_batch(self: Keras, *args: Any, _orig: Any = orig_tob, **kwargs: Any) -> Any:
+            if not STATE.active:
                 return _orig(self, *args, **kwargs)
             raise Stop("train_on_batch", self, {}, user_frame())
 
@@ -238,8 +271,8 @@ def install_patches(tf, keras):
 
         orig_compile = M.compile
 
-        def compile(self, *args, _orig=orig_compile, **kwargs):
-            if STATE["active"]:
+        def compile(self: Keras, *args: Any, _orig: Any = orig_compile, **kwargs: Any) -> Any:
+            if STATE.active:
                 where = user_frame()
                 if where:
                     self._probe_compile = where
@@ -250,9 +283,9 @@ def install_patches(tf, keras):
     Layer = keras.layers.Layer
     orig_init = Layer.__init__
 
-    def layer_init(self, *args, **kwargs):
+    def layer_init(self: Keras, *args: Any, **kwargs: Any) -> None:
         orig_init(self, *args, **kwargs)
-        if STATE["active"]:
+        if STATE.active:
             where = user_frame()
             if where:
                 try:
@@ -266,16 +299,16 @@ def install_patches(tf, keras):
         patch_tf(tf)
     elif importlib.util.find_spec("tensorflow") is not None:
         sys.meta_path.insert(0, _PatchOnImport())
-    jax = sys.modules.get("jax") if BACKEND_NAME == "jax" else None
+    jax: Any = sys.modules.get("jax") if BACKEND_NAME == "jax" else None
     if jax is not None:  # a custom loop on JAX takes jax.grad / jax.value_and_grad
         jax.grad = _no_custom_loop(jax.grad)
         jax.value_and_grad = _no_custom_loop(jax.value_and_grad)
-    torch = sys.modules.get("torch") if BACKEND_NAME == "torch" else None
+    torch: Any = sys.modules.get("torch") if BACKEND_NAME == "torch" else None
     if torch is not None:  # ... on PyTorch, loss.backward()
         torch.Tensor.backward = _no_custom_loop(torch.Tensor.backward)
 
-    def hook(model, x, y=None, **kwargs):
-        if not STATE["active"]:
+    def hook(model: Keras, x: Any, y: Any = None, **kwargs: Any) -> None:
+        if not STATE.active:
             return None
         args = dict(kwargs)
         args.update(x=x, y=y)
@@ -294,7 +327,7 @@ def install_patches(tf, keras):
         try:
             import learnability.probe as lp  # noqa: F811
         except Exception:
-            lp = None
+            lp = None  # type: ignore[assignment]  # learnability itself is not importable there
     if lp is not None:
         lp._HOOK = hook
 
@@ -302,8 +335,9 @@ def install_patches(tf, keras):
 # ----------------------------------------------------------------------------- running scripts
 
 
-def run_script(path, source, cwd, seed, keras):
-    """Run a script until fit is intercepted. Returns (status, payload)."""
+def run_script(path: str, source: str, cwd: str, seed: int, keras: Keras) -> tuple[str, Stop | Json]:
+    """Run a script until fit is intercepted. Returns (status, payload): ("captured", the Stop) or a status
+    and its error payload."""
     folder = os.path.dirname(path)
     try:
         code = compile(source, path, "exec")
@@ -312,7 +346,7 @@ def run_script(path, source, cwd, seed, keras):
                          "column": exc.offset or 1, "traceback": []}
     mod = types.ModuleType("__main__")
     mod.__file__ = path
-    mod.__builtins__ = builtins
+    mod.__dict__["__builtins__"] = builtins
     saved_main, saved_argv, saved_path, saved_cwd = sys.modules.get("__main__"), sys.argv, list(sys.path), os.getcwd()
     before = set(sys.modules)
     sys.modules["__main__"] = mod
@@ -322,10 +356,10 @@ def run_script(path, source, cwd, seed, keras):
         os.chdir(cwd or folder)
     except OSError:
         pass
-    STATE["path"] = path
+    STATE.path = path
     BACKEND.fresh_keras_state(BACKEND_NAME, keras)
     BACKEND.seed_all(seed, BACKEND_NAME, keras)
-    STATE["active"] = True
+    STATE.active = True
     try:
         exec(code, mod.__dict__)
         return "finished", {}
@@ -344,8 +378,8 @@ def run_script(path, source, cwd, seed, keras):
     except BaseException as exc:  # the user's exception, whatever it is
         return "error", _error_payload(exc, path)
     finally:
-        STATE["active"] = False
-        sys.modules["__main__"] = saved_main
+        STATE.active = False
+        sys.modules["__main__"] = saved_main  # type: ignore[assignment]  # (always there: this script runs as __main__)
         sys.argv = saved_argv
         sys.path[:] = saved_path
         try:
@@ -361,7 +395,7 @@ def run_script(path, source, cwd, seed, keras):
 _PACKAGE_DIR = re.compile(r"[/\\](?:site|dist)-packages[/\\]([A-Za-z_]\w*)")
 
 
-def _raised_in(exc) -> str | None:
+def _raised_in(exc: BaseException) -> str | None:
     """The installed package whose code raised `exc` (the innermost frame in site-packages): keras, sklearn..."""
     for fr in reversed(traceback.extract_tb(exc.__traceback__)):
         m = _PACKAGE_DIR.search(fr.filename or "")
@@ -370,14 +404,17 @@ def _raised_in(exc) -> str | None:
     return None
 
 
-def _error_payload(exc, path):
+def _error_payload(exc: BaseException, path: str) -> Json:
     frames = [fr for fr in traceback.extract_tb(exc.__traceback__) if fr.filename == path]
     line = frames[-1].lineno if frames else 1
-    where = {"line": line}
+    where: Json = {"line": line}
     if frames:
         fr = frames[-1]
-        if getattr(fr, "colno", None) is not None and fr.lineno == fr.end_lineno:
-            where.update(column=fr.colno + 1, end_line=fr.end_lineno, end_column=(fr.end_colno or fr.colno) + 1)
+        colno: int | None = getattr(fr, "colno", None)  # FrameSummary has positions from Python 3.11 on
+        end_lineno: int | None = getattr(fr, "end_lineno", None)
+        if colno is not None and fr.lineno == end_lineno:
+            end_colno: int | None = getattr(fr, "end_colno", None)
+            where.update(column=colno + 1, end_line=end_lineno, end_column=(end_colno or colno) + 1)
     msg = str(exc)
     if len(msg) > 600:
         msg = msg[:600] + "..."
@@ -388,12 +425,13 @@ def _error_payload(exc, path):
 # ----------------------------------------------------------------------------- probe job
 
 
-TRAINERS = {}  # setup_key -> Trainer: a warm worker re-traces nothing for a setup it has seen
+TRAINERS: dict[str, MEASURE.Trainer] = {}  # setup_key -> Trainer: a warm worker re-traces nothing for a setup it has seen
 MAX_TRAINERS = 3
 
 
-def get_trainer(m, model, x, y, init_weights=None):
+def get_trainer(model: Keras, x: Any, y: Any, init_weights: list[Any] | None = None) -> tuple[MEASURE.Trainer, bool]:
     """A trainer for `model`: a cached one (already traced) when the setup is identical, else a new one."""
+    m = MEASURE
     key = m.setup_key(model, x, y)
     if key is not None and key in TRAINERS:
         tr = TRAINERS.pop(key)
@@ -409,30 +447,30 @@ def get_trainer(m, model, x, y, init_weights=None):
 
 
 class Probe:
-    def __init__(self, job, keras, measure):
-        self.job = job
-        self.keras, self.m = keras, measure
-        self.plan = measure.plan
-        o = job.get("options", {})
-        self.seed = int(o.get("seed", 0))
-        self.max_steps = int(o.get("max_steps", 150))
-        self.budget_s = float(o.get("budget_s", 8.0))
-        self.held_steps = int(o.get("held_steps", 40))
-        self.n_train = int(o.get("n_train", 256))
-        self.n_held = int(o.get("n_held", 128))
-        self.batch = int(o.get("batch", 16))
-        self.range_steps = int(o.get("range_steps", 40))
-        self.input_max_abs = float(o.get("input_max_abs", 10.0))
-        self.sat_threshold = float(o.get("saturation", 0.5))
-        self.path = job["path"]
-        self.cwd = job.get("cwd")
+    def __init__(self, job: MSG.ProbeJob, keras: Keras):
+        self.job = job  # (messages.parse_command has read and checked it: every field is there)
+        self.keras, self.m = keras, MEASURE
+        self.plan = PLAN
+        o = job.options
+        self.seed = int(o.seed)
+        self.max_steps = int(o.max_steps)
+        self.budget_s = float(o.budget_s)
+        self.held_steps = int(o.held_steps)
+        self.n_train = int(o.n_train)
+        self.n_held = int(o.n_held)
+        self.batch = int(o.batch)
+        self.range_steps = int(o.range_steps)
+        self.input_max_abs = float(o.input_max_abs)
+        self.sat_threshold = float(o.saturation)
+        self.path = job.path
+        self.cwd = job.cwd
 
-    def progress(self, stage, frac, msg):
+    def progress(self, stage: str, frac: float, msg: str) -> None:
         send(MSG.Progress(stage=stage, frac=round(float(frac), 3), msg=msg))
 
-    def capture(self, source, key):
+    def capture(self, source: str, key: str) -> tuple[Stop, None] | tuple[None, Json]:
         status, payload = run_script(self.path, source, self.cwd, self.seed, self.keras)
-        if status == "captured":
+        if isinstance(payload, Stop):  # status "captured"
             if payload.kind in ("fit", "target"):
                 return payload, None
             what = {"train_on_batch": "trains with train_on_batch",
@@ -445,23 +483,24 @@ class Probe:
                           "message": "the script finished without calling Model.fit (or learnability.probe.target)"}
         return None, {"status": status, **payload}
 
-    def run(self):
+    def run(self) -> None:
         m = self.m
         t_all = time.perf_counter()
         self.progress("as_written", 0.0, "running the script until fit")
         t = time.perf_counter()
-        cap, err = self.capture(self.job["source"], "as_written")
+        cap, err = self.capture(self.job.source, "as_written")
         exec_s = time.perf_counter() - t
         if err is not None:
             send_run({"key": "as_written", **err, "exec_s": round(exec_s, 3)})
             return
+        assert cap is not None  # (capture returns one of the two)
         model = cap.model
         args = cap.fit_args
         try:
             data = m.split(args, self.n_train, self.n_held, self.seed)
             task = m.detect_task(model, data.y_train)
             t_setup = time.perf_counter()
-            tr, reused = get_trainer(m, model, data.x_train, data.y_train)
+            tr, reused = get_trainer(model, data.x_train, data.y_train)
             setup_s = time.perf_counter() - t_setup
         except Exception as exc:
             send_run({"key": "as_written", "status": "data_error", "where": cap.where,
@@ -521,20 +560,21 @@ class Probe:
         lr_fitted = False
         cf_ok = set()  # rules whose counterfactual ran
         lr501_fitted = False  # the static scaling fix made it fit
-        for cf in self.job.get("counterfactuals", []):
-            key = cf["key"]
+        for cf in self.job.counterfactuals:
+            key = cf.key
             self.progress(key, 0.0, "")
             t = time.perf_counter()
-            res = {"key": key, "rules": cf.get("rules", [key])}
-            cap2, err2 = self.capture(cf["source"], key)
+            res: Json = {"key": key, "rules": cf.rules}
+            cap2, err2 = self.capture(cf.source, key)
             if err2 is not None:
                 res.update(err2)
                 send_run(res)
                 continue
+            assert cap2 is not None
             try:
                 data2 = m.split(cap2.fit_args, self.n_train, self.n_held, self.seed)
                 task2 = m.detect_task(cap2.model, data2.y_train)
-                tr2, reused2 = get_trainer(m, cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
+                tr2, reused2 = get_trainer(cap2.model, data2.x_train, data2.y_train, init_weights=init_weights)
             except Exception as exc:
                 res.update(status="data_error", exc_type=type(exc).__name__, message=str(exc)[:600])
                 send_run(res)
@@ -552,14 +592,14 @@ class Probe:
             if fit2["fitted"] and tr2.init_lr is not None and orig_lr is not None and tr2.init_lr != orig_lr:
                 lr_fitted = True
             res["seconds"] = round(time.perf_counter() - t, 3)
-            cf_ok.update(cf.get("rules", [key]))
+            cf_ok.update(cf.rules)
             if fit2["fitted"] and not _collapsed(fit2):
                 learned.append(True)
-                lr501_fitted = lr501_fitted or "LRN501" in cf.get("rules", [key])
+                lr501_fitted = lr501_fitted or "LRN501" in cf.rules
             send_run(res)
             del tr2, cap2
 
-        def run_repair(key, rules, atoms, with_held=True):
+        def run_repair(key: str, rules: list[str], atoms: list[str], with_held: bool | str = True) -> Json:
             r = self.repair(key, rules, atoms, model, tr, task, data, batch_idx, held, init_weights, orig_lr,
                             with_held=with_held)
             f = r.get("fit") or {}
@@ -610,7 +650,7 @@ class Probe:
             try:
                 _restore_lr(tr, orig_lr)  # (the range test leaves its last rate in the optimizer)
                 clone = m.relu_clone(model, set(sat))
-                tr4, _ = get_trainer(m, clone, data.x_train, data.y_train, init_weights=init_weights)
+                tr4, _ = get_trainer(clone, data.x_train, data.y_train, init_weights=init_weights)
                 res.update(status="ok", same_init=tr4.same_init,
                            fit=m.fit_batch(tr4, task, xb, yb, max_steps=self.max_steps,
                                            deadline=time.perf_counter() + self.budget_s, seed=self.seed))
@@ -637,7 +677,9 @@ class Probe:
                 if f.get("fitted") and not _collapsed(f) and self.plan.held_learned(r.get("held_out"), task.kind) is not False:
                     break
 
-    def repair(self, key, rules, atoms, model, tr, task, data, batch_idx, held, init_weights, orig_lr, with_held=True):
+    def repair(self, key: str, rules: list[str], atoms: list[str], model: Keras, tr: Any, task: Any, data: Any,
+               batch_idx: Any, held: Json | None, init_weights: Any, orig_lr: float | None,
+               with_held: bool | str = True) -> Json:
         """Train the captured model with a repair (data and/or model atoms) from the same initial weights."""
         m = self.m
         t = time.perf_counter()
@@ -648,7 +690,7 @@ class Probe:
             model2 = m.repair_model(atoms, model, data2)
             # He initialisation and a new first layer need their own initial weights
             fresh = "relu_he" in atoms or "bn_first" in atoms
-            tr2, reused = get_trainer(m, model2, data2.x_train, data2.y_train,
+            tr2, reused = get_trainer(model2, data2.x_train, data2.y_train,
                                       init_weights=None if fresh else init_weights)
             if model2 is model and orig_lr is not None:
                 tr2.init_lr = orig_lr
@@ -677,37 +719,38 @@ class Probe:
         return res
 
 
-def _restore_lr(tr, lr):
+def _restore_lr(tr: Any, lr: float | None) -> None:
     if lr is not None and tr.lr_is_variable:
         tr.set_lr(lr)
 
 
-def _collapsed(fit):
+def _collapsed(fit: Json) -> bool:
     """One class predicted (or a constant) on the batch: fitting it then says nothing about learning."""
     p = fit.get("predictions") or {}
-    return p.get("classes_predicted") == 1 or (p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"])
+    return bool(p.get("classes_predicted") == 1 or (p.get("target_std") and (p.get("pred_std") or 0.0) < 1e-3 * p["target_std"]))
 
 
-def _sig(v):
+def _sig(v: float | None) -> float | None:
     return None if v is None else float(f"{v:.6g}")
 
 
-def _describe_arg(v):
+def _describe_arg(v: object) -> object:
     if isinstance(v, (int, float, str, bool)) or v is None:
         return v
     return type(v).__name__
 
 
-def _load(name, filename):
+def _load(name: str, filename: str) -> Any:
     """A module of this folder, loaded by path (this folder is not on sys.path: see above)."""
     spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
+    assert spec is not None and spec.loader is not None  # a .py file of this folder
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-def main():
+def main() -> int:
     global _proto_in, _proto_out
     # private copies of the pipes for the protocol; the user's code sees /dev/null stdin, stderr as stdout
     _proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
@@ -746,8 +789,9 @@ def main():
                                f"({hint}) or pass --python."))
         return 2
     tf = lib if BACKEND_NAME == "tensorflow" else None
-    measure = _load("_learnability_probe_measure", "measure.py")
-    measure.plan = _load("_learnability_probe_plan", "plan.py")
+    global MEASURE, PLAN
+    MEASURE = _load("_learnability_probe_measure", "measure.py")
+    PLAN = _load("_learnability_probe_plan", "plan.py")
     install_patches(tf, keras)
     send(MSG.Ready(device=MSG.Device(**BACKEND.device_info(BACKEND_NAME)), **BACKEND.versions(BACKEND_NAME, keras),
                    legacy_keras=legacy, import_s=round(time.perf_counter() - t, 3), pid=os.getpid()))
@@ -767,7 +811,7 @@ def main():
             break
         if isinstance(cmd, MSG.ProbeJob):
             try:
-                Probe(job, keras, measure).run()
+                Probe(cmd, keras).run()
             except ProbeTimeout:
                 send_run({"key": "_timeout", "status": "timeout", "message": "timed out while measuring"})
             except Exception as exc:
