@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 import libcst as cst
 
 from learnability.analysis.program import CONV_LAYERS, FitInfo, LayerInfo, ModelInfo, Program
+from learnability.findings import Finding
 from learnability.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -31,6 +32,16 @@ def fits(program: Program) -> Iterator[tuple[ModelInfo, FitInfo]]:
                 yield model, fit
             for c in fit.compiles:
                 yield model.with_compile(c), fit
+
+
+def first_per_key(keyed: Iterable[tuple[object, Finding]]) -> Iterator[Finding]:
+    """The findings of `(key, finding)` pairs, each key's first only: per-model work meets the same layer or
+    fit again (a builder called twice, identical statements sharing one parsed node, a fit under two compiles)."""
+    seen: set[object] = set()
+    for key, finding in keyed:
+        if key not in seen:
+            seen.add(key)
+            yield finding
 
 
 def each_fit(ctx: Context, rule: Rule, work: Callable[[ModelInfo, FitInfo], Iterable[T]]) -> Iterator[T]:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from learnability.analysis.program import CONV_LAYERS, ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
-from learnability.rules._helpers import with_string_value
+from learnability.rules._helpers import first_per_key, with_string_value
 from learnability.rules._outputs import (
     class_count,
     final_activation,
@@ -109,11 +109,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    seen: set[int] = set()
-    for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model)):
-        if key not in seen:  # a layer met again (two identical statements share one parsed node)
-            seen.add(key)
-            yield finding
+    yield from first_per_key(ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model)))
 
 
 def _one(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from learnability.analysis.data import describe
 from learnability.analysis.program import FitInfo, ModelInfo
 from learnability.findings import Category, Finding, Severity
-from learnability.rules._helpers import each_fit
+from learnability.rules._helpers import each_fit, first_per_key
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
@@ -69,11 +69,7 @@ from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, 
     ],
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    seen: set[int] = set()
-    for key, finding in each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)):
-        if key not in seen:  # a fit met again (under another compile, or in a builder called twice)
-            seen.add(key)
-            yield finding
+    yield from first_per_key(each_fit(ctx, rule, lambda model, fit: _one(rule, ctx, model, fit)))
 
 
 def _one(rule: Rule, ctx: Context, model: ModelInfo, fit: FitInfo) -> Iterator[tuple[int, Finding]]:

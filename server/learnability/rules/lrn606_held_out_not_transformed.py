@@ -12,6 +12,7 @@ from learnability.analysis.data import DataInfo, describe, names_behind
 from learnability.analysis.program import FitInfo, ModelInfo, Program
 from learnability.analysis.semantic import Stmt
 from learnability.findings import Category, Finding, Severity
+from learnability.rules._helpers import first_per_key
 from learnability.rules.base import Context, Invalid, RelatedSpan, Rule, Valid, register
 
 
@@ -219,11 +220,7 @@ def _same_origin(program: Program, train: FitInfo, train_info: DataInfo, node: c
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.threshold("input_max_abs")
-    reported: set[int] = set()
-    for key, finding in ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model, limit)):
-        if key not in reported:  # the same inputs met again (a builder called twice)
-            reported.add(key)
-            yield finding
+    yield from first_per_key(ctx.each_model(rule, ctx.program.models, lambda model: _one(rule, ctx, model, limit)))
     yield from _dead_scaled_copies(rule, ctx)
 
 

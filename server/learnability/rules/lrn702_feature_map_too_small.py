@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from learnability.analysis.program import ModelInfo
 from learnability.analysis.shapes import find_too_small
 from learnability.findings import Category, Finding, Severity
+from learnability.rules._helpers import first_per_key
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
 
@@ -65,11 +66,7 @@ def _size(dims: tuple[int | None, ...]) -> str:
 )
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
-    seen: set[int] = set()
-    for key, finding in ctx.each_model(rule, program.models, lambda model: _model(rule, ctx, model)):
-        if key not in seen:  # a layer of two models (a builder called twice): reported once
-            seen.add(key)
-            yield finding
+    yield from first_per_key(ctx.each_model(rule, program.models, lambda model: _model(rule, ctx, model)))
 
 
 def _model(rule: Rule, ctx: Context, model: ModelInfo) -> Iterator[tuple[int, Finding]]:

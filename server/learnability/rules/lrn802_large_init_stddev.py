@@ -8,7 +8,7 @@ import libcst as cst
 
 from learnability.analysis.program import ModelInfo
 from learnability.findings import Category, Finding, Fix, Severity
-from learnability.rules._helpers import SATURATING
+from learnability.rules._helpers import SATURATING, first_per_key
 from learnability.rules._init import kernel_init, kernel_layer
 from learnability.rules.base import Context, Invalid, Rule, Valid, register
 
@@ -81,11 +81,7 @@ from learnability.rules.base import Context, Invalid, Rule, Valid, register
 def check(rule: Rule, ctx: Context) -> Iterator[Finding]:
     program = ctx.program
     limit = ctx.config.threshold("init_stddev_max")
-    seen: set[int] = set()
-    for key, finding in ctx.each_model(rule, program.models, lambda model: _one(rule, ctx, model, limit)):
-        if key not in seen:  # a layer met again (two identical statements share one parsed node)
-            seen.add(key)
-            yield finding
+    yield from first_per_key(ctx.each_model(rule, program.models, lambda model: _one(rule, ctx, model, limit)))
 
 
 def _one(rule: Rule, ctx: Context, model: ModelInfo, limit: float) -> Iterator[tuple[int, Finding]]:
